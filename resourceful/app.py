@@ -1,0 +1,1139 @@
+"""The application: configuration, the URL map, and the request cycle.
+
+One request flows top to bottom through :class:`App`::
+
+    __call__ -> wsgi_app
+        push the request context (match the URL)
+        full_dispatch_request
+            preprocess_request   (URL value preprocessors, before-request hooks)
+            dispatch_request     (the view, or the automatic OPTIONS answer)
+            handle_user_exception on errors
+            finalize_request     (make_response, process_response)
+        handle_exception on unhandled errors (500)
+        pop the request context (teardown)
+
+PERF: everything a request needs that does not depend on the request is
+computed once: the hooks that apply to each blueprint scope
+(:class:`_HookChain`), the URL adapter's parameters per host, and whether a
+signal has receivers at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
+from itertools import chain
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import quote as _url_quote
+
+import attrs
+from werkzeug.datastructures import Headers, ImmutableDict
+from werkzeug.exceptions import (
+    BadRequest,
+    BadRequestKeyError,
+    HTTPException,
+    InternalServerError,
+    RequestEntityTooLarge,
+)
+from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
+from werkzeug.utils import cached_property
+from werkzeug.wrappers import Response as BaseResponse
+from werkzeug.wsgi import get_host
+
+from . import signals
+from .config import Config, ConfigAttribute
+from .ctx import AppContext, RequestContext, _AppCtxGlobals, _check_trusted_host
+from .globals import _cv_app, _cv_request
+from .helpers import get_root_path
+from .json.provider import DefaultJSONProvider, JSONProvider
+from .scaffold import AppScope, ErrorHandler, Scaffold, find_package
+from .sessions import SecureCookieSessionInterface, SessionInterface
+from .wrappers import Request, Response
+
+if TYPE_CHECKING:  # pragma: no cover
+    import logging
+
+    import cattrs
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from jinja2 import BaseLoader, Environment
+
+    from .blueprints import Blueprint
+    from .cli import AppGroup
+    from .testing import ResourcefulCliRunner, TestClient
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_BUILTIN_AUTOESCAPE = (".html", ".htm", ".xml", ".xhtml", ".svg")
+_ADAPTER_CACHE_SIZE = 256
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+
+def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
+def _blueprint_scopes(name: str | None) -> tuple[str, ...]:
+    """Return ``"a.b.c"`` as ``("a.b.c", "a.b", "a")``: the scopes a request passes through."""
+    if not name:
+        return ()
+    parts = name.split(".")
+    return tuple(".".join(parts[:i]) for i in range(len(parts), 0, -1))
+
+
+@attrs.frozen
+class _HookChain:
+    """The hooks that apply to requests of one blueprint scope, in the order they run."""
+
+    url_value_preprocessors: tuple[Callable[[str | None, dict[str, Any] | None], None], ...]
+    before_request: tuple[Callable[[], Any], ...]
+    after_request: tuple[Callable[[Response], Response], ...]
+    teardown_request: tuple[Callable[[BaseException | None], Any], ...]
+    context_processors: tuple[Callable[[], dict[str, Any]], ...]
+
+
+@attrs.frozen
+class _AdapterParams:
+    """What ``Map.bind_to_environ`` computes for one host; reused for every request to it."""
+
+    server_name: str
+    script_name: str
+    subdomain: str | None
+    url_scheme: str
+
+
+class App(Scaffold):
+    """A WSGI application: create one per project, register views and resources on it.
+
+    ``import_name`` is the name of the package or module the app lives in
+    (usually ``__name__``); it locates templates, static files and the
+    instance folder. The static folder is served under ``static_url_path``
+    (``/static`` by default) on ``static_host`` when ``host_matching`` is on.
+    """
+
+    #: The request object's class.
+    request_class: type[Request] = Request
+    #: The class used for responses made from view return values.
+    response_class: type[Response] = Response
+    #: The class behind :data:`g`.
+    app_ctx_globals_class = _AppCtxGlobals
+    #: The class of :attr:`config`.
+    config_class = Config
+    #: The class of :attr:`json`.
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    #: How sessions are loaded and saved; replace it to store them elsewhere.
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+    #: The class of :attr:`url_map`.
+    url_map_class = Map
+    #: The class of the rules :meth:`add_url_rule` creates.
+    url_rule_class = Rule
+    #: The test client class; ``None`` means :class:`resourceful.testing.TestClient`.
+    test_client_class: type[TestClient] | None = None
+    #: The CLI runner class; ``None`` means :class:`resourceful.testing.ResourcefulCliRunner`.
+    test_cli_runner_class: type[ResourcefulCliRunner] | None = None
+    #: Options passed to the Jinja environment when it is created.
+    jinja_options: dict[str, Any] = {}  # noqa: RUF012 - read-only by convention, as documented
+
+    testing = ConfigAttribute("TESTING")
+    secret_key = ConfigAttribute("SECRET_KEY")
+    permanent_session_lifetime = ConfigAttribute(
+        "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
+    )
+
+    default_config = ImmutableDict(
+        {
+            "DEBUG": None,
+            "TESTING": False,
+            "PROPAGATE_EXCEPTIONS": None,
+            "SECRET_KEY": None,
+            "SECRET_KEY_FALLBACKS": None,
+            "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+            "USE_X_SENDFILE": False,
+            "TRUSTED_HOSTS": None,
+            "SERVER_NAME": None,
+            "APPLICATION_ROOT": "/",
+            "SESSION_COOKIE_NAME": "session",
+            "SESSION_COOKIE_DOMAIN": None,
+            "SESSION_COOKIE_PATH": None,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SECURE": False,
+            "SESSION_COOKIE_PARTITIONED": False,
+            "SESSION_COOKIE_SAMESITE": None,
+            "SESSION_REFRESH_EACH_REQUEST": True,
+            "MAX_CONTENT_LENGTH": None,
+            "MAX_FORM_MEMORY_SIZE": 500_000,
+            "MAX_FORM_PARTS": 1_000,
+            "SEND_FILE_MAX_AGE_DEFAULT": None,
+            "TRAP_BAD_REQUEST_ERRORS": None,
+            "TRAP_HTTP_EXCEPTIONS": False,
+            "EXPLAIN_TEMPLATE_LOADING": False,
+            "PREFERRED_URL_SCHEME": "http",
+            "TEMPLATES_AUTO_RELOAD": None,
+            "MAX_COOKIE_SIZE": 4093,
+            "PROVIDE_AUTOMATIC_OPTIONS": True,
+            # Typed resources.
+            "VALIDATION_ERROR_STATUS": 422,
+            "REJECT_UNKNOWN_FIELDS": True,
+            "VALIDATE_RESPONSES": None,
+            # OpenAPI and the docs page.
+            "OPENAPI_TITLE": None,
+            "OPENAPI_VERSION": "0.1.0",
+            "OPENAPI_DESCRIPTION": None,
+            "OPENAPI_SERVERS": None,
+            "OPENAPI_SECURITY_SCHEMES": None,
+            "OPENAPI_URL": "/openapi.json",
+            "DOCS_URL": "/docs",
+        }
+    )
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
+    ) -> None:
+        super().__init__(
+            import_name=import_name,
+            static_folder=static_folder,
+            static_url_path=static_url_path,
+            template_folder=template_folder,
+            root_path=root_path,
+        )
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(
+                f"instance_path must be absolute; got {instance_path!r}. Build it with"
+                " os.path.abspath() or leave it out to use the default instance folder."
+            )
+        #: The folder for files that belong to this deployment, not to the code.
+        self.instance_path = instance_path
+        #: The configuration dict.
+        self.config = self.make_config(instance_relative_config)
+        #: Raises HTTP errors for :func:`abort`.
+        self.aborter = self.make_aborter()
+        #: The JSON provider: how this app reads and writes JSON.
+        self.json: JSONProvider = self.json_provider_class(self)
+        #: Functions tried in turn when :meth:`url_for` cannot build a URL.
+        self.url_build_error_handlers: list[
+            Callable[[Exception, str, dict[str, Any]], str | None]
+        ] = []
+        self.teardown_appcontext_funcs: list[Callable[[BaseException | None], None]] = []
+        self.shell_context_processors: list[Callable[[], dict[str, Any]]] = []
+        #: Registered blueprints by their (dotted) name.
+        self.blueprints: dict[str, Blueprint] = {}
+        #: A place for extensions to keep their state.
+        self.extensions: dict[str, Any] = {}
+        #: The URL map: every rule of the application and its blueprints.
+        self.url_map = self.url_map_class(host_matching=host_matching)
+        self.subdomain_matching = subdomain_matching
+        self._got_first_request = False
+        self._hook_chains: dict[str | None, _HookChain] = {}
+        self._adapter_params: dict[tuple[Any, ...], _AdapterParams] = {}
+
+        if self.has_static_folder:
+            if bool(static_host) != host_matching:
+                raise ValueError(
+                    "static_host and host_matching go together: with host_matching=True pass"
+                    " static_host= (the host that serves static files); without it, leave"
+                    " static_host out."
+                )
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                endpoint="static",
+                host=static_host,
+                view_func=self.send_static_file,
+            )
+
+    # -- identity, configuration and collaborators ------------------------------------------
+
+    @cached_property
+    def name(self) -> str:
+        """The application's name: the import name, or the script's name for ``__main__``."""
+        if self.import_name == "__main__":
+            main_file = getattr(sys.modules["__main__"], "__file__", None)
+            if main_file is None:
+                return "__main__"
+            return os.path.splitext(os.path.basename(str(main_file)))[0]
+        return self.import_name
+
+    @property
+    def debug(self) -> bool:
+        """Whether debug mode is on (``DEBUG``). Set it before the app serves requests."""
+        return bool(self.config["DEBUG"])
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+        if self.config["TEMPLATES_AUTO_RELOAD"] is None and "jinja_env" in self.__dict__:
+            self.jinja_env.auto_reload = value
+
+    @cached_property
+    def logger(self) -> logging.Logger:
+        """The app's standard-library logger, named after :attr:`name`."""
+        from .logging import create_logger
+
+        return create_logger(self)
+
+    @cached_property
+    def converter(self) -> cattrs.Converter:
+        """The cattrs converter that binds request data and renders responses.
+
+        Assign another one to change how types are structured for this app.
+        """
+        from .convert import make_converter
+
+        return make_converter()
+
+    @cached_property
+    def cli(self) -> AppGroup:
+        """The click group of this app's custom commands."""
+        from .cli import AppGroup
+
+        return AppGroup(self.name)
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """Create :attr:`config`, filled with :attr:`default_config`."""
+        root_path = self.instance_path if instance_relative else self.root_path
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = _env_flag("RESOURCEFUL_DEBUG")
+        return self.config_class(root_path, defaults)
+
+    def make_aborter(self) -> Any:
+        """Create the object :func:`abort` calls (a werkzeug ``Aborter``)."""
+        from werkzeug.exceptions import Aborter
+
+        return Aborter()
+
+    def auto_find_instance_path(self) -> str:
+        """Find the instance folder: ``instance`` beside the package, or ``var/<name>-instance``.
+
+        The second applies when the package is installed into a Python prefix.
+        """
+        prefix, package_path = find_package(self.import_name)
+        if prefix is None:
+            return os.path.join(package_path, "instance")
+        return os.path.join(prefix, "var", f"{self.name}-instance")
+
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> Any:
+        """Open a file in the instance folder (any mode: this folder is writable)."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if self._got_first_request:
+            raise RuntimeError(
+                f"{f_name}() was called on {self.name!r} after it handled its first request,"
+                " so the change would apply to some requests and not others. Do all setup"
+                " (routes, hooks, blueprints) before serving, for example in a create_app()"
+                " factory."
+            )
+
+    # -- templates -------------------------------------------------------------------------
+
+    @cached_property
+    def jinja_env(self) -> Environment:
+        """The Jinja environment that renders this app's templates."""
+        return self.create_jinja_environment()
+
+    def create_jinja_environment(self) -> Environment:
+        """Create :attr:`jinja_env` from :attr:`jinja_options` and the app's settings."""
+        from .templating import create_environment
+
+        return create_environment(self)
+
+    def create_global_jinja_loader(self) -> BaseLoader:
+        """Create the loader that searches the app's templates, then each blueprint's."""
+        from .templating import DispatchingJinjaLoader
+
+        return DispatchingJinjaLoader(self)
+
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Return whether a template is autoescaped: HTML-like files and strings are."""
+        if filename is None:
+            return True
+        return filename.endswith(_BUILTIN_AUTOESCAPE)
+
+    def update_template_context(self, context: dict[str, Any]) -> None:
+        """Add what context processors return to ``context`` (template values win)."""
+        ctx = _cv_request.get(None)
+        processors = self._chain_for(ctx.request.blueprint if ctx is not None else None)
+        original = context.copy()
+        for processor in processors.context_processors:
+            context.update(processor())
+        context.update(original)
+
+    def template_filter(self, name: str | None = None) -> Callable[[F], F]:
+        """Register the decorated function as a Jinja filter (named ``name`` or after it)."""
+
+        def decorator(f: F) -> F:
+            self.add_template_filter(f, name=name)
+            return f
+
+        return decorator
+
+    def add_template_filter(self, f: Callable[..., Any], name: str | None = None) -> None:
+        """Register ``f`` as a Jinja filter."""
+        self._check_setup_finished("add_template_filter")
+        self.jinja_env.filters[name or f.__name__] = f
+
+    def template_test(self, name: str | None = None) -> Callable[[F], F]:
+        """Register the decorated function as a Jinja test."""
+
+        def decorator(f: F) -> F:
+            self.add_template_test(f, name=name)
+            return f
+
+        return decorator
+
+    def add_template_test(self, f: Callable[..., bool], name: str | None = None) -> None:
+        """Register ``f`` as a Jinja test."""
+        self._check_setup_finished("add_template_test")
+        self.jinja_env.tests[name or f.__name__] = f
+
+    def template_global(self, name: str | None = None) -> Callable[[F], F]:
+        """Register the decorated function as a Jinja global."""
+
+        def decorator(f: F) -> F:
+            self.add_template_global(f, name=name)
+            return f
+
+        return decorator
+
+    def add_template_global(self, f: Callable[..., Any], name: str | None = None) -> None:
+        """Register ``f`` as a Jinja global."""
+        self._check_setup_finished("add_template_global")
+        self.jinja_env.globals[name or f.__name__] = f
+
+    # -- registration ----------------------------------------------------------------------
+
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: Callable[..., Any] | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: Any,
+    ) -> None:
+        """Register ``rule`` for ``view_func`` under ``endpoint``.
+
+        ``options`` go to werkzeug's :class:`~werkzeug.routing.Rule`
+        (``methods``, ``defaults``, ``subdomain``, ``host``, ``strict_slashes``,
+        ``redirect_to``...). The view function may carry ``methods``,
+        ``required_methods`` and ``provide_automatic_options`` attributes.
+        """
+        self._check_setup_finished("add_url_rule")
+        if endpoint is None:
+            if view_func is None:
+                raise TypeError(
+                    f"add_url_rule({rule!r}) needs an endpoint name when no view function is given."
+                )
+            endpoint = view_func.__name__
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                f"methods for {rule!r} must be a list of method names, such as"
+                f" methods=[{methods!r}], not the string {methods!r}."
+            )
+        method_set = {method.upper() for method in methods}
+        required = {m.upper() for m in getattr(view_func, "required_methods", ())}
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
+        if provide_automatic_options is None:
+            provide_automatic_options = (
+                "OPTIONS" not in method_set and self.config["PROVIDE_AUTOMATIC_OPTIONS"]
+            )
+        if provide_automatic_options:
+            required.add("OPTIONS")
+        method_set |= required
+
+        if view_func is not None:
+            existing = self.view_functions.get(endpoint)
+            if existing is not None and existing != view_func:
+                raise ValueError(
+                    f"Endpoint {endpoint!r} is already mapped to {_describe(existing)};"
+                    f" {_describe(view_func)} cannot use it too. Give one of them another"
+                    f" name with endpoint=..."
+                )
+        try:
+            rule_obj = self.url_rule_class(rule, methods=method_set, endpoint=endpoint, **options)
+            rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+            self.url_map.add(rule_obj)
+        except (ValueError, LookupError) as exc:
+            raise ValueError(f"Invalid URL rule {rule!r} for endpoint {endpoint!r}: {exc}") from exc
+        if view_func is not None:
+            self.view_functions[endpoint] = view_func
+
+    def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
+        """Register ``blueprint``: its rules, hooks and handlers join the application.
+
+        ``options`` (``url_prefix``, ``subdomain``, ``url_defaults``, ``name``...)
+        override the blueprint's own for this registration.
+        """
+        self._check_setup_finished("register_blueprint")
+        blueprint.register(self, options)
+
+    def iter_blueprints(self) -> Iterable[Blueprint]:
+        """Iterate over the registered blueprints in registration order."""
+        return self.blueprints.values()
+
+    def teardown_appcontext(self, f: F) -> F:
+        """Run ``f(exc)`` when the application context is popped, whatever happened."""
+        self._check_setup_finished("teardown_appcontext")
+        self.teardown_appcontext_funcs.append(f)
+        return f
+
+    def shell_context_processor(self, f: F) -> F:
+        """Add the dict returned by ``f()`` to the ``shell`` command's namespace."""
+        self._check_setup_finished("shell_context_processor")
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, Any]:
+        """Return the ``shell`` command's namespace: ``app``, ``g`` and the processors' names."""
+        from .globals import g
+
+        namespace: dict[str, Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            namespace.update(processor())
+        return namespace
+
+    def openapi(self) -> dict[str, Any]:
+        """Return the OpenAPI 3.1 document of this app's operations (built once, then cached)."""
+        from .openapi.document import build_document
+
+        return build_document(self)
+
+    # -- contexts -------------------------------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """Create an application context (use it with ``with``)."""
+        return AppContext(self)
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        """Create a request context for a WSGI environ (use it with ``with``)."""
+        return RequestContext(self, environ)
+
+    def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
+        """Create a request context from werkzeug ``EnvironBuilder`` arguments, for tests.
+
+        ``app.test_request_context("/users/1", method="POST", json={...})``
+        """
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
+
+    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
+        """Return a test client that calls this app directly (no server needed)."""
+        cls = self.test_client_class
+        if cls is None:
+            from .testing import TestClient as cls
+        assert cls is not None
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
+
+    def test_cli_runner(self, **kwargs: Any) -> ResourcefulCliRunner:
+        """Return a click test runner whose ``invoke`` finds this app."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from .testing import ResourcefulCliRunner as cls
+        assert cls is not None
+        return cls(self, **kwargs)
+
+    # -- the request cycle --------------------------------------------------------------------
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Handle one WSGI request (see :meth:`wsgi_app`)."""
+        return self.wsgi_app(environ, start_response)
+
+    def wsgi_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Handle one WSGI request; wrap this (not the app) with WSGI middleware.
+
+        ``app.wsgi_app = ProxyFix(app.wsgi_app)`` keeps ``app`` itself usable.
+        """
+        ctx = RequestContext(self, environ)
+        error: BaseException | None = None
+        try:
+            try:
+                ctx.push()
+                response = self.full_dispatch_request()
+            except Exception as exc:
+                error = exc
+                response = self.handle_exception(exc)
+            except BaseException:
+                error = sys.exc_info()[1]
+                raise
+            return response(environ, start_response)
+        finally:
+            keep = environ.get("resourceful._preserve_context")
+            if keep is not None:
+                keep(ctx)
+            else:
+                if error is not None and self.should_ignore_error(error):
+                    error = None
+                ctx.pop(error)
+
+    def full_dispatch_request(self) -> Response:
+        """Run the hooks and the view for the current request and return the response."""
+        self._got_first_request = True
+        try:
+            if signals.request_started.receivers:
+                signals.request_started.send(self)
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as exc:
+            rv = self.handle_user_exception(exc)
+        return self.finalize_request(rv)
+
+    def preprocess_request(self) -> Any:
+        """Run URL value preprocessors, then before-request hooks.
+
+        A hook that returns anything but ``None`` ends the request: that value
+        becomes the response and the view is not called.
+        """
+        request = _cv_request.get().request
+        limit = self.config["MAX_CONTENT_LENGTH"]
+        if limit is not None and (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge(
+                f"The request body is {request.content_length} bytes; this server accepts at"
+                f" most {limit} (MAX_CONTENT_LENGTH)."
+            )
+        hooks = self._chain_for(request.blueprint)
+        for preprocessor in hooks.url_value_preprocessors:
+            preprocessor(request.endpoint, request.view_args)
+        for before in hooks.before_request:
+            rv = before()
+            if rv is not None:
+                return rv
+        return None
+
+    def dispatch_request(self) -> Any:
+        """Call the view matched for the current request and return its value."""
+        request = _cv_request.get().request
+        if request.routing_exception is not None:
+            self.raise_routing_exception(request)
+        rule = cast(Rule, request.url_rule)
+        if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+            return self.make_default_options_response()
+        return self.view_functions[rule.endpoint](**cast(dict[str, Any], request.view_args))
+
+    def raise_routing_exception(self, request: Request) -> Any:
+        """Raise the routing error stored on ``request``.
+
+        In debug mode, a redirect that would turn a form POST into a GET (a
+        missing trailing slash) raises an error that explains the fix instead.
+        """
+        exc = cast(HTTPException, request.routing_exception)
+        if (
+            not self.debug
+            or not isinstance(exc, RequestRedirect)
+            or exc.code in {307, 308}
+            or request.method in {"GET", "HEAD", "OPTIONS"}
+        ):
+            raise exc
+        raise RuntimeError(
+            f"A {request.method} request to {request.url!r} would be redirected to"
+            f" {exc.new_url!r} (the rule ends with a slash) and browsers would drop the body."
+            " Send the request to the URL with the slash."
+        ) from exc
+
+    def finalize_request(self, rv: Any, from_error_handler: bool = False) -> Response:
+        """Turn a view's return value into the final response (after-request hooks included)."""
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+            if signals.request_finished.receivers:
+                signals.request_finished.send(self, response=response)
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception("Finalizing the response of an error handler failed too.")
+        return response
+
+    def make_default_options_response(self) -> Response:
+        """Answer an OPTIONS request with an ``Allow`` header listing the rule's methods."""
+        ctx = _cv_request.get()
+        adapter = cast(MapAdapter, ctx.url_adapter)
+        methods = adapter.allowed_methods(ctx.request.path)
+        response = self.response_class()
+        response.allow.update(methods)
+        return response
+
+    def make_response(self, rv: Any) -> Response:
+        """Turn what a view returned into a :attr:`response_class` instance.
+
+        Accepted: a response object; ``str``, ``bytes`` or an iterator of them
+        (streamed) as the body; a ``dict``, ``list`` or attrs instance as JSON;
+        any WSGI callable; and a tuple ``(body, status)``, ``(body, headers)``
+        or ``(body, status, headers)``.
+        """
+        status: int | str | None = None
+        headers: Any = None
+        if isinstance(rv, tuple):
+            size = len(rv)
+            if size == 3:
+                rv, status, headers = rv
+            elif size == 2:
+                if isinstance(rv[1], (Headers, dict, tuple, list)):
+                    rv, headers = rv
+                else:
+                    rv, status = rv
+            else:
+                raise TypeError(
+                    f"The view for {_endpoint()!r} returned a tuple of {size} items; return"
+                    " (body, status), (body, headers) or (body, status, headers)."
+                )
+        if rv is None:
+            raise TypeError(
+                f"The view for {_endpoint()!r} returned None (did it forget a return"
+                " statement?). Return a string, dict, list, tuple or response object."
+            )
+
+        response: Response
+        if isinstance(rv, self.response_class):
+            response = rv
+        elif isinstance(rv, (str, bytes, bytearray, Iterator)):
+            response = self.response_class(cast(Any, rv), status=status, headers=headers)
+            status = headers = None
+        elif isinstance(rv, (dict, list)) or attrs.has(type(rv)):
+            response = self.json.response(rv)
+        elif isinstance(rv, HTTPException):
+            response = cast(
+                Response,
+                self.response_class.force_type(rv.get_response(_cv_request.get().request.environ)),
+            )
+        elif isinstance(rv, BaseResponse) or callable(rv):
+            try:
+                response = cast(
+                    Response, self.response_class.force_type(rv, _cv_request.get().request.environ)
+                )
+            except TypeError as exc:
+                raise TypeError(
+                    f"The view for {_endpoint()!r} returned {type(rv).__name__}, a callable"
+                    f" that is not a WSGI application ({exc})."
+                ).with_traceback(sys.exc_info()[2]) from None
+        else:
+            raise TypeError(
+                f"The view for {_endpoint()!r} returned a {type(rv).__name__}; return a"
+                " string, dict, list, tuple, attrs instance or response object."
+            )
+
+        if status is not None:
+            if isinstance(status, (str, bytes, bytearray)):
+                response.status = status
+            else:
+                response.status_code = status
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    def process_response(self, response: Response) -> Response:
+        """Run ``after_this_request`` functions, then after-request hooks; save the session."""
+        ctx = _cv_request.get()
+        for after in ctx._after_request_functions:
+            response = after(response)
+        for after in self._chain_for(ctx.request.blueprint).after_request:
+            response = after(response)
+        if ctx.session_opened:
+            interface = self.session_interface
+            session = ctx.session
+            if not interface.is_null_session(session):
+                interface.save_session(self, session, response)
+        return response
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Run the teardown-request functions (innermost blueprint first) and the signal."""
+        ctx = _cv_request.get()
+        for teardown in self._chain_for(ctx.request.blueprint).teardown_request:
+            teardown(exc)
+        if signals.request_tearing_down.receivers:
+            signals.request_tearing_down.send(self, exc=exc)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
+        """Run the teardown-appcontext functions (last registered first) and the signal."""
+        for teardown in reversed(self.teardown_appcontext_funcs):
+            teardown(exc)
+        if signals.appcontext_tearing_down.receivers:
+            signals.appcontext_tearing_down.send(self, exc=exc)
+
+    # -- errors --------------------------------------------------------------------------------
+
+    def handle_user_exception(self, e: Exception) -> Any:
+        """Handle an exception raised by a hook or a view, or re-raise it.
+
+        HTTP errors go to :meth:`handle_http_exception`; other exceptions to
+        the handler registered for their class (or a base class), if any.
+        """
+        if isinstance(e, BadRequestKeyError) and (
+            self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+        ):
+            e.show_exception = True
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
+        handler = self._find_error_handler(e, _current_blueprints())
+        if handler is None:
+            raise e
+        return handler(e)
+
+    def handle_http_exception(self, e: HTTPException) -> Any:
+        """Return the registered handler's response for an HTTP error, or the error itself.
+
+        Redirects raised by routing and errors without a code are never
+        passed to handlers.
+        """
+        if e.code is None or isinstance(e, RoutingException):
+            return e
+        handler = self._find_error_handler(e, _current_blueprints())
+        if handler is None:
+            return e
+        return handler(e)
+
+    def trap_http_exception(self, e: Exception) -> bool:
+        """Return whether an HTTP error should propagate like any other exception.
+
+        True for every HTTP error with ``TRAP_HTTP_EXCEPTIONS``; for bad
+        requests with ``TRAP_BAD_REQUEST_ERRORS`` (by default, only missing
+        form keys, and only in debug mode).
+        """
+        if self.config["TRAP_HTTP_EXCEPTIONS"]:
+            return True
+        trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
+        if trap_bad_request is None and self.debug and isinstance(e, BadRequestKeyError):
+            return True
+        if trap_bad_request:
+            return isinstance(e, BadRequest)
+        return False
+
+    def handle_exception(self, e: Exception) -> Response:
+        """Handle an exception no handler dealt with: a 500, or propagate it.
+
+        With ``PROPAGATE_EXCEPTIONS`` (on by default when testing or in debug
+        mode) the exception is re-raised. Otherwise it is logged and the 500
+        handler, if any, receives an :class:`~werkzeug.exceptions.InternalServerError`
+        whose ``original_exception`` is ``e``.
+        """
+        exc_info = sys.exc_info()
+        if signals.got_request_exception.receivers:
+            signals.got_request_exception.send(self, exception=e)
+        propagate = self.config["PROPAGATE_EXCEPTIONS"]
+        if propagate is None:
+            propagate = self.testing or self.debug
+        if propagate:
+            if exc_info[1] is e:
+                raise
+            raise e
+        self.log_exception(exc_info)
+        server_error: Any = InternalServerError(original_exception=e)
+        handler = self._find_error_handler(server_error, _current_blueprints())
+        if handler is not None:
+            server_error = handler(server_error)
+        return self.finalize_request(server_error, from_error_handler=True)
+
+    def log_exception(
+        self,
+        exc_info: tuple[type[BaseException], BaseException, TracebackType]
+        | tuple[None, None, None],
+    ) -> None:
+        """Log an unhandled exception to :attr:`logger`."""
+        ctx = _cv_request.get(None)
+        where = f" on {ctx.request.path} [{ctx.request.method}]" if ctx is not None else ""
+        self.logger.error(f"Exception{where}", exc_info=exc_info)
+
+    def should_ignore_error(self, error: BaseException | None) -> bool:
+        """Return whether teardown functions should not see ``error`` (never, by default)."""
+        return False
+
+    def _find_error_handler(
+        self, e: BaseException, blueprints: tuple[str, ...]
+    ) -> ErrorHandler | None:
+        exc_class, code = self._get_exc_class_and_code(type(e))
+        codes: tuple[int | None, ...] = (code, None) if code is not None else (None,)
+        scopes: tuple[AppScope, ...] = (*blueprints, None)
+        for c in codes:
+            for scope in scopes:
+                by_code = self.error_handler_spec.get(scope)
+                handlers = by_code.get(c) if by_code is not None else None
+                if not handlers:
+                    continue
+                for cls in exc_class.__mro__:
+                    handler = handlers.get(cls)
+                    if handler is not None:
+                        return handler
+        return None
+
+    # -- URLs ----------------------------------------------------------------------------------
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """Return a URL adapter for ``request``, or for building URLs without one.
+
+        Without a request, an adapter exists only when ``SERVER_NAME`` is set.
+        A request whose Host is not in ``TRUSTED_HOSTS`` or whose path is not
+        valid UTF-8 raises a 400 here.
+        """
+        config = self.config
+        if request is None:
+            server_name = config["SERVER_NAME"]
+            if server_name is None:
+                return None
+            return self.url_map.bind(
+                server_name,
+                script_name=config["APPLICATION_ROOT"],
+                url_scheme=config["PREFERRED_URL_SCHEME"],
+            )
+
+        environ = request.environ
+        key = (
+            environ.get("HTTP_HOST"),
+            environ.get("SERVER_NAME"),
+            environ.get("SERVER_PORT"),
+            environ.get("wsgi.url_scheme"),
+            environ.get("SCRIPT_NAME"),
+        )
+        params = self._adapter_params.get(key)
+        if params is None:
+            params = self._bind_params(request)
+            if len(self._adapter_params) >= _ADAPTER_CACHE_SIZE:
+                self._adapter_params.clear()
+            self._adapter_params[key] = params
+        raw_path = environ.get("PATH_INFO") or ""
+        try:
+            path_info = raw_path.encode("latin-1").decode("utf-8")
+        except UnicodeEncodeError:
+            path_info = raw_path
+        except UnicodeDecodeError:
+            raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
+        return MapAdapter(
+            self.url_map,
+            params.server_name,
+            params.script_name,
+            params.subdomain,
+            params.url_scheme,
+            path_info,
+            request.method,
+            environ.get("QUERY_STRING", ""),
+        )
+
+    def _bind_params(self, request: Request) -> _AdapterParams:
+        config = self.config
+        _check_trusted_host(request, config["TRUSTED_HOSTS"])
+        server_name = config["SERVER_NAME"]
+        subdomain: str | None = None
+        if self.url_map.host_matching:
+            # The request's own host must be matched, so SERVER_NAME must not replace it.
+            server_name = None
+        elif not self.subdomain_matching:
+            # Without subdomain matching every host is treated as the default subdomain.
+            subdomain = self.url_map.default_subdomain or ""
+        if server_name is None:
+            get_host(request.environ)  # raises for a malformed Host header
+        adapter = self.url_map.bind_to_environ(
+            request.environ, server_name=server_name, subdomain=subdomain
+        )
+        return _AdapterParams(
+            adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme
+        )
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        """Build a URL for ``endpoint`` (see :func:`resourceful.url_for`)."""
+        req_ctx = _cv_request.get(None)
+        adapter: MapAdapter | None
+        if req_ctx is not None:
+            adapter = req_ctx.url_adapter
+            if endpoint[:1] == ".":
+                blueprint = req_ctx.request.blueprint
+                endpoint = f"{blueprint}{endpoint}" if blueprint is not None else endpoint[1:]
+            if _external is None:
+                _external = _scheme is not None
+        else:
+            app_ctx = _cv_app.get(None)
+            adapter = app_ctx.url_adapter if app_ctx is not None else self.create_url_adapter(None)
+            if _external is None:
+                _external = True
+        if adapter is None:
+            raise RuntimeError(
+                f"Cannot build a URL for {endpoint!r} outside a request because SERVER_NAME is"
+                " not set. Set SERVER_NAME (and APPLICATION_ROOT and PREFERRED_URL_SCHEME as"
+                " needed), or build the URL inside a request."
+            )
+        if _scheme is not None and not _external:
+            raise ValueError("url_for(_scheme=...) needs _external=True: a scheme needs a host.")
+        self.inject_url_defaults(endpoint, values)
+        try:
+            rv = adapter.build(
+                endpoint,
+                values,
+                method=_method,
+                url_scheme=_scheme,
+                force_external=_external,
+            )
+        except BuildError as error:
+            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            return self.handle_url_build_error(error, endpoint, values)
+        if _anchor is not None:
+            rv = f"{rv}#{_url_quote(_anchor, safe=_ANCHOR_SAFE)}"
+        return rv
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
+        """Let the ``url_defaults`` functions fill in ``values`` for ``endpoint``."""
+        scopes: Iterable[AppScope] = (None,)
+        if "." in endpoint:
+            scopes = chain(scopes, reversed(_blueprint_scopes(endpoint.rpartition(".")[0])))
+        for scope in scopes:
+            for fill in self.url_default_functions.get(scope, ()):
+                fill(endpoint, values)
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, Any]
+    ) -> str:
+        """Try :attr:`url_build_error_handlers`; re-raise the error when none returns a URL."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as exc:
+                error = exc
+                continue
+            if rv is not None:
+                return rv
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
+
+    def redirect(self, location: str, code: int = 302) -> BaseResponse:
+        """Return a redirect response built with :attr:`response_class`."""
+        from werkzeug.utils import redirect as _redirect
+
+        return _redirect(location, code=code, Response=self.response_class)
+
+    # -- hooks resolved once per blueprint scope -----------------------------------------------
+
+    def _chain_for(self, blueprint: str | None) -> _HookChain:
+        chain_ = self._hook_chains.get(blueprint)
+        if chain_ is None:
+            chain_ = self._build_chain(blueprint)
+            if self._got_first_request:
+                # PERF: setup is closed now, so the chain can no longer change.
+                self._hook_chains[blueprint] = chain_
+        return chain_
+
+    def _build_chain(self, blueprint: str | None) -> _HookChain:
+        inner_first: tuple[AppScope, ...] = (*_blueprint_scopes(blueprint), None)
+        outer_first = tuple(reversed(inner_first))
+
+        def collect(
+            spec: dict[AppScope, list[Any]], scopes: tuple[AppScope, ...]
+        ) -> tuple[Any, ...]:
+            return tuple(f for scope in scopes for f in spec.get(scope, ()))
+
+        def collect_reversed(
+            spec: dict[AppScope, list[Any]], scopes: tuple[AppScope, ...]
+        ) -> tuple[Any, ...]:
+            return tuple(f for scope in scopes for f in reversed(spec.get(scope, ())))
+
+        return _HookChain(
+            url_value_preprocessors=collect(self.url_value_preprocessors, outer_first),
+            before_request=collect(self.before_request_funcs, outer_first),
+            after_request=collect_reversed(self.after_request_funcs, inner_first),
+            teardown_request=collect_reversed(self.teardown_request_funcs, inner_first),
+            context_processors=collect(self.template_context_processors, outer_first),
+        )
+
+    # -- the development server ----------------------------------------------------------------
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: Any,
+    ) -> None:
+        """Serve the app with werkzeug's development server (not for production).
+
+        ``host`` defaults to 127.0.0.1 and ``port`` to 5000 (or what
+        ``SERVER_NAME`` says). ``debug`` turns on the reloader and the
+        debugger. ``options`` go to :func:`werkzeug.serving.run_simple`.
+        Inside the ``resourceful run`` command this does nothing, so a script
+        can call it under ``if __name__ == "__main__"`` and still work with the CLI.
+        """
+        if os.environ.get("RESOURCEFUL_RUN_FROM_CLI") == "true":
+            return
+        if load_dotenv:
+            from .cli import load_dotenv as _load_dotenv
+
+            _load_dotenv()
+            env_debug = _env_flag("RESOURCEFUL_DEBUG")
+            if env_debug is not None:
+                self.debug = env_debug
+        if debug is not None:
+            self.debug = bool(debug)
+        server_name = self.config.get("SERVER_NAME")
+        sn_host = sn_port = None
+        if server_name:
+            sn_host, _, sn_port = server_name.partition(":")
+        host = host or sn_host or "127.0.0.1"
+        port = int(port or sn_port or 5000)
+        options.setdefault("use_reloader", self.debug)
+        options.setdefault("use_debugger", self.debug)
+        options.setdefault("threaded", True)
+        from werkzeug.serving import run_simple
+
+        try:
+            run_simple(host, port, cast("WSGIApplication", self), **options)
+        finally:
+            self._got_first_request = False
+
+
+def _env_flag(name: str) -> bool | None:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return None
+    return value.lower() not in {"0", "false", "no", "off"}
+
+
+def _describe(view: Callable[..., Any]) -> str:
+    module = getattr(view, "__module__", None) or "?"
+    qualname = getattr(view, "__qualname__", None) or repr(view)
+    return f"{module}.{qualname}"
+
+
+def _endpoint() -> str | None:
+    ctx = _cv_request.get(None)
+    return ctx.request.endpoint if ctx is not None else None
+
+
+def _current_blueprints() -> tuple[str, ...]:
+    ctx = _cv_request.get(None)
+    return _blueprint_scopes(ctx.request.blueprint) if ctx is not None else ()
+
+
+__all__ = ["App", "get_root_path"]

@@ -1,0 +1,182 @@
+"""The application's configuration: a dict with loaders."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import types
+from collections.abc import Callable, Mapping
+from typing import IO, Any
+
+from werkzeug.utils import import_string
+
+
+class ConfigAttribute:
+    """Mirror one configuration key as an attribute of the application."""
+
+    def __init__(self, name: str, get_converter: Callable[[Any], Any] | None = None) -> None:
+        self.__name__ = name
+        self.get_converter = get_converter
+
+    def __get__(self, obj: Any, owner: type[Any] | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.config[self.__name__]
+        if self.get_converter is not None:
+            value = self.get_converter(value)
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.config[self.__name__] = value
+
+
+class Config(dict[str, Any]):
+    """A dict of settings that can be filled from files, objects and the environment.
+
+    Only UPPERCASE keys are taken from files and objects, so a config module can
+    hold private helpers in lowercase names. ``root_path`` is the folder that
+    relative file names are resolved against (the application's root, or its
+    instance folder with ``instance_relative_config``).
+    """
+
+    def __init__(
+        self, root_path: str | os.PathLike[str], defaults: Mapping[str, Any] | None = None
+    ):
+        super().__init__(defaults or {})
+        self.root_path = os.fspath(root_path)
+
+    def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
+        """Load the Python file named by the environment variable ``variable_name``.
+
+        Return ``True`` when a file was loaded. With ``silent``, an unset variable
+        or a missing file returns ``False`` instead of raising.
+        """
+        path = os.environ.get(variable_name)
+        if not path:
+            if silent:
+                return False
+            raise RuntimeError(
+                f"The environment variable {variable_name!r} is not set, so no configuration"
+                " file could be loaded from it. Set it to the path of a Python config file,"
+                f" for example: export {variable_name}=/path/to/settings.cfg"
+            )
+        return self.from_pyfile(path, silent=silent)
+
+    def from_prefixed_env(
+        self, prefix: str = "RESOURCEFUL", *, loads: Callable[[str], Any] = json.loads
+    ) -> bool:
+        """Load every environment variable that starts with ``{prefix}_``.
+
+        The prefix is dropped from the key. Each value goes through ``loads``
+        (JSON by default) so ``RESOURCEFUL_PORT=8000`` becomes an int; a value
+        that does not parse stays a string. A double underscore in the key walks
+        into nested dicts: ``RESOURCEFUL_DB__HOST`` sets ``config["DB"]["HOST"]``.
+        """
+        start = f"{prefix}_"
+        for key in sorted(os.environ):
+            if not key.startswith(start):
+                continue
+            raw = os.environ[key]
+            try:
+                value: Any = loads(raw)
+            except Exception:
+                value = raw
+            name = key[len(start) :]
+            if "__" not in name:
+                self[name] = value
+                continue
+            *parents, leaf = name.split("__")
+            current: dict[str, Any] = self
+            for part in parents:
+                child = current.setdefault(part, {})
+                if not isinstance(child, dict):
+                    raise TypeError(
+                        f"Cannot set {key}: config key {part!r} holds a"
+                        f" {type(child).__name__}, not a dict to set {leaf!r} in."
+                    )
+                current = child
+            current[leaf] = value
+        return True
+
+    def from_pyfile(self, filename: str | os.PathLike[str], silent: bool = False) -> bool:
+        """Execute a Python file and load its UPPERCASE names.
+
+        Return ``True`` when the file was loaded; with ``silent``, a missing file
+        returns ``False``.
+        """
+        path = os.path.join(self.root_path, filename)
+        module = types.ModuleType("config")
+        module.__file__ = path
+        try:
+            with open(path, "rb") as fh:
+                exec(compile(fh.read(), path, "exec"), module.__dict__)
+        except OSError as exc:
+            if silent and exc.errno in (errno.ENOENT, errno.EISDIR, errno.ENOTDIR):
+                return False
+            exc.strerror = f"Unable to load configuration file ({exc.strerror})"
+            raise
+        self.from_object(module)
+        return True
+
+    def from_object(self, obj: object | str) -> None:
+        """Load the UPPERCASE attributes of ``obj`` (an object, or an import path to one)."""
+        if isinstance(obj, str):
+            obj = import_string(obj)
+        for key in dir(obj):
+            if key.isupper():
+                self[key] = getattr(obj, key)
+
+    def from_file(
+        self,
+        filename: str | os.PathLike[str],
+        load: Callable[[IO[Any]], Mapping[str, Any]],
+        silent: bool = False,
+        text: bool = True,
+    ) -> bool:
+        """Load a file with ``load`` (for example :func:`json.load` or :func:`tomllib.load`).
+
+        ``load`` receives the open file (binary when ``text`` is false) and
+        returns a mapping whose UPPERCASE keys are loaded.
+        """
+        path = os.path.join(self.root_path, filename)
+        try:
+            with open(path, "r" if text else "rb") as fh:
+                data = load(fh)
+        except OSError as exc:
+            if silent and exc.errno in (errno.ENOENT, errno.EISDIR):
+                return False
+            exc.strerror = f"Unable to load configuration file ({exc.strerror})"
+            raise
+        return self.from_mapping(data)
+
+    def from_mapping(self, mapping: Mapping[str, Any] | None = None, **kwargs: Any) -> bool:
+        """Load the UPPERCASE keys of ``mapping`` and of the keyword arguments."""
+        merged: dict[str, Any] = {}
+        if mapping is not None:
+            merged.update(mapping)
+        merged.update(kwargs)
+        for key, value in merged.items():
+            if key.isupper():
+                self[key] = value
+        return True
+
+    def get_namespace(
+        self, namespace: str, lowercase: bool = True, trim_namespace: bool = True
+    ) -> dict[str, Any]:
+        """Return the keys that start with ``namespace`` as a new dict.
+
+        ``get_namespace("IMAGE_STORE_")`` turns ``IMAGE_STORE_PATH`` into
+        ``path`` (keep the prefix with ``trim_namespace=False``, keep the case
+        with ``lowercase=False``).
+        """
+        found: dict[str, Any] = {}
+        for key, value in self.items():
+            if not key.startswith(namespace):
+                continue
+            name = key[len(namespace) :] if trim_namespace else key
+            found[name.lower() if lowercase else name] = value
+        return found
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {dict.__repr__(self)}>"

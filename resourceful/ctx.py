@@ -1,0 +1,319 @@
+"""The application context and the request context.
+
+An :class:`AppContext` makes an application current (``current_app``, ``g``,
+``url_for`` without a request). A :class:`RequestContext` adds one request
+(``request``, ``session``); pushing it pushes an application context first
+when the right one is not already active. Both live in context variables, so
+each thread and task sees its own, and both can be pushed again while active
+(each push needs its pop).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextvars import Token
+from functools import update_wrapper
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import MapAdapter
+
+from . import signals
+from .globals import _cv_app, _cv_request
+
+if TYPE_CHECKING:  # pragma: no cover
+    from _typeshed.wsgi import WSGIEnvironment
+
+    from .app import App
+    from .sessions import SessionMixin
+    from .wrappers import Request, Response
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_sentinel: Any = object()
+
+
+class _AppCtxGlobals:
+    """The namespace behind :data:`g`: one per application context.
+
+    Store anything on it as attributes; it also behaves like a small dict
+    (``get``, ``pop``, ``setdefault``, ``in``, iteration over names).
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(f"'g' has no attribute {name!r}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__dict__[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        try:
+            del self.__dict__[name]
+        except KeyError:
+            raise AttributeError(f"'g' has no attribute {name!r}") from None
+
+    def get(self, name: str, default: Any | None = None) -> Any:
+        """Return the attribute ``name``, or ``default`` when it is not set."""
+        return self.__dict__.get(name, default)
+
+    def pop(self, name: str, default: Any = _sentinel) -> Any:
+        """Remove and return the attribute ``name`` (``default`` if given and unset)."""
+        if default is _sentinel:
+            return self.__dict__.pop(name)
+        return self.__dict__.pop(name, default)
+
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        """Return the attribute ``name``, setting it to ``default`` first if unset."""
+        return self.__dict__.setdefault(name, default)
+
+    def __contains__(self, item: str) -> bool:
+        return item in self.__dict__
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.__dict__)
+
+    def __repr__(self) -> str:
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            return f"<resourceful.g of {ctx.app.name!r}>"
+        return object.__repr__(self)
+
+
+class AppContext:
+    """Make an application the current one.
+
+    Created by :meth:`App.app_context` and pushed for every request and CLI
+    command. Teardown functions registered with ``teardown_appcontext`` run
+    when it is popped.
+    """
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.url_adapter: MapAdapter | None = app.create_url_adapter(None)
+        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
+        self._tokens: list[Token[AppContext]] = []
+
+    def push(self) -> None:
+        """Make this context the active one."""
+        self._tokens.append(_cv_app.set(self))
+        if signals.appcontext_pushed.receivers:
+            signals.appcontext_pushed.send(self.app)
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        """Leave this context; the last pop runs the app-context teardown functions."""
+        try:
+            if len(self._tokens) == 1:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.app.do_teardown_appcontext(exc)
+        finally:
+            ctx = _cv_app.get()
+            _cv_app.reset(self._tokens.pop())
+        if ctx is not self:
+            raise AssertionError(f"Popped the wrong app context ({ctx!r} instead of {self!r}).")
+        if signals.appcontext_popped.receivers:
+            signals.appcontext_popped.send(self.app)
+
+    def __enter__(self) -> AppContext:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+    def __repr__(self) -> str:
+        return f"<AppContext of {self.app.name!r}>"
+
+
+class RequestContext:
+    """Everything about one request while it is handled.
+
+    Created by :meth:`App.request_context` (and by the WSGI entry point for
+    every request). Pushing it matches the URL; the session is opened only
+    the first time something reads it, so requests that never touch the
+    session do no session work.
+    """
+
+    def __init__(
+        self,
+        app: App,
+        environ: WSGIEnvironment,
+        request: Request | None = None,
+        session: SessionMixin | None = None,
+    ) -> None:
+        self.app = app
+        if request is None:
+            request = app.request_class(environ)
+        self.request: Request = request
+        self.url_adapter: MapAdapter | None = None
+        try:
+            self.url_adapter = app.create_url_adapter(request)
+        except HTTPException as exc:
+            request.routing_exception = exc
+        #: Flashed messages read from the session during this request.
+        self.flashes: list[tuple[str, str]] | None = None
+        self._session = session
+        self._after_request_functions: list[Callable[[Response], Response]] = []
+        self._tokens: list[tuple[Token[RequestContext], AppContext | None]] = []
+
+    @property
+    def session(self) -> SessionMixin:
+        """The request's session, opened on first access."""
+        session = self._session
+        if session is None:
+            interface = self.app.session_interface
+            session = interface.open_session(self.app, self.request)
+            if session is None:
+                session = interface.make_null_session(self.app)
+            self._session = session
+        return session
+
+    @session.setter
+    def session(self, value: SessionMixin) -> None:
+        self._session = value
+
+    @property
+    def session_opened(self) -> bool:
+        """Whether anything has opened (or set) the session during this request."""
+        return self._session is not None
+
+    def copy(self) -> RequestContext:
+        """Return a new context for the same request and session.
+
+        Use it to keep working with the request in another thread or in a
+        generator that outlives the view (see :func:`copy_current_request_context`).
+        """
+        return type(self)(self.app, self.request.environ, self.request, self._session)
+
+    def match_request(self) -> None:
+        """Match the URL against the app's rules, storing the result on the request."""
+        adapter = self.url_adapter
+        if adapter is None:
+            return
+        try:
+            rule, view_args = adapter.match(return_rule=True)
+        except HTTPException as exc:
+            self.request.routing_exception = exc
+        else:
+            self.request.url_rule = rule
+            self.request.view_args = dict(view_args)
+
+    def push(self) -> None:
+        """Make this request current, pushing an application context if needed."""
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None or app_ctx.app is not self.app:
+            app_ctx = self.app.app_context()
+            app_ctx.push()
+        else:
+            app_ctx = None
+        self._tokens.append((_cv_request.set(self), app_ctx))
+        if self.url_adapter is not None and self.request.url_rule is None:
+            self.match_request()
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        """Leave this request; the last pop runs the request teardown functions."""
+        clear = len(self._tokens) == 1
+        try:
+            if clear:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.app.do_teardown_request(exc)
+                request_close = getattr(self.request, "close", None)
+                if request_close is not None:
+                    request_close()
+        finally:
+            ctx = _cv_request.get()
+            token, app_ctx = self._tokens.pop()
+            _cv_request.reset(token)
+            if clear:
+                ctx.request.environ["werkzeug.request"] = None
+            if app_ctx is not None:
+                app_ctx.pop(exc)
+        if ctx is not self:
+            raise AssertionError(f"Popped the wrong request context ({ctx!r} instead of {self!r}).")
+
+    def __enter__(self) -> RequestContext:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+    def __repr__(self) -> str:
+        return f"<RequestContext {self.request.url!r} [{self.request.method}] of {self.app.name!r}>"
+
+
+def has_app_context() -> bool:
+    """Return whether an application context is active."""
+    return _cv_app.get(None) is not None
+
+
+def has_request_context() -> bool:
+    """Return whether a request context is active."""
+    return _cv_request.get(None) is not None
+
+
+def after_this_request(f: F) -> F:
+    """Run ``f(response)`` after the current request, before the app's after-request hooks.
+
+    ``f`` must return the response (the same or a new one). Use it from a
+    view or a before-request hook to change the response of this request only.
+    """
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            "after_this_request() needs an active request: call it from a view or a"
+            " request hook, or inside app.test_request_context()."
+        )
+    ctx._after_request_functions.append(f)
+    return f
+
+
+def copy_current_request_context(f: F) -> F:
+    """Bind ``f`` to the current request so it can run later, in another thread or greenlet.
+
+    The returned function pushes a copy of the request context around each
+    call, so ``request`` and ``session`` work inside it.
+    """
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            "copy_current_request_context() needs an active request: decorate the function"
+            " inside a view, where the request you want to keep is current."
+        )
+    copied = ctx.copy()
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with copied:
+            return f(*args, **kwargs)
+
+    return update_wrapper(wrapper, f)  # type: ignore[return-value]
+
+
+def _check_trusted_host(request: Request, trusted: list[str] | None) -> None:
+    """Raise a 400 when the request's host is not one of ``trusted``."""
+    if trusted is None:
+        return
+    request.trusted_hosts = trusted
+    try:
+        request.host  # noqa: B018 - reading it runs werkzeug's check
+    except BadRequest as exc:
+        raise BadRequest(
+            f"The Host header {request.environ.get('HTTP_HOST', '')!r} is not one this"
+            " application serves (see TRUSTED_HOSTS)."
+        ) from exc

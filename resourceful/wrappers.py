@@ -1,0 +1,149 @@
+"""The request and response objects: werkzeug's, plus what routing and the app add."""
+
+from __future__ import annotations
+
+import json as _stdlib_json
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.utils import cached_property
+from werkzeug.wrappers import Request as _WerkzeugRequest
+from werkzeug.wrappers import Response as _WerkzeugResponse
+
+from .globals import _cv_app
+
+if TYPE_CHECKING:  # pragma: no cover
+    from werkzeug.routing import Rule
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+class _AppJSON:
+    """Route JSON through the active application's provider.
+
+    werkzeug's request and response call ``json_module.loads`` and
+    ``json_module.dumps``. Outside an application context the standard
+    library does the work.
+    """
+
+    @staticmethod
+    def loads(data: str | bytes, **kwargs: Any) -> Any:
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            return ctx.app.json.loads(data, **kwargs)
+        return _stdlib_json.loads(data, **kwargs)
+
+    @staticmethod
+    def dumps(obj: Any, **kwargs: Any) -> str:
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            return ctx.app.json.dumps(obj, **kwargs)
+        return _stdlib_json.dumps(obj, **kwargs)
+
+
+def _config_value(key: str, fallback: Any) -> Any:
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        return fallback
+    return ctx.app.config[key]
+
+
+class Request(_WerkzeugRequest):
+    """The incoming request, as :data:`resourceful.request` returns it.
+
+    Besides everything werkzeug's request offers, it knows what the router
+    matched (:attr:`url_rule`, :attr:`view_args`, :attr:`endpoint`, the
+    blueprints it belongs to) and takes its body limits from the app's config.
+    """
+
+    json_module: Any = _AppJSON
+
+    #: The rule that matched, or ``None`` before matching or when nothing did.
+    url_rule: Rule | None = None
+    #: The values of the matched rule's variables.
+    view_args: dict[str, Any] | None = None
+    #: The routing error (404, 405, a redirect) when matching failed.
+    routing_exception: HTTPException | None = None
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        """The largest body accepted, from ``MAX_CONTENT_LENGTH`` (``None``: no limit)."""
+        return _config_value("MAX_CONTENT_LENGTH", None)  # type: ignore[no-any-return]
+
+    @property
+    def max_form_memory_size(self) -> int | None:  # type: ignore[override]
+        """The largest non-file form field, from ``MAX_FORM_MEMORY_SIZE``."""
+        return _config_value("MAX_FORM_MEMORY_SIZE", 500_000)  # type: ignore[no-any-return]
+
+    @property
+    def max_form_parts(self) -> int | None:  # type: ignore[override]
+        """The most multipart form parts, from ``MAX_FORM_PARTS``."""
+        return _config_value("MAX_FORM_PARTS", 1_000)  # type: ignore[no-any-return]
+
+    @property
+    def endpoint(self) -> str | None:
+        """The endpoint of the matched rule."""
+        return self.url_rule.endpoint if self.url_rule is not None else None
+
+    @property
+    def blueprint(self) -> str | None:
+        """The dotted name of the blueprint that owns the matched endpoint."""
+        endpoint = self.endpoint
+        if endpoint is not None and "." in endpoint:
+            return endpoint.rpartition(".")[0]
+        return None
+
+    @property
+    def blueprints(self) -> list[str]:
+        """The matched blueprint and its parents, innermost first."""
+        name = self.blueprint
+        if name is None:
+            return []
+        parts = name.split(".")
+        return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        """The query string arguments; a malformed query string is a 400."""
+        raw = self.query_string
+        if not raw:
+            return self.parameter_storage_class()
+        try:
+            text = raw.decode("ascii")
+        except UnicodeDecodeError:
+            raise BadRequest("The query string contains bytes that are not URL-encoded.") from None
+        bad = _BAD_ESCAPE.search(text)
+        if bad is not None:
+            raise BadRequest(
+                f"The query string has a malformed percent-escape at position {bad.start()}:"
+                f" {text[bad.start() : bad.start() + 3]!r} (expected '%' and two hex digits)."
+            )
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(
+                f"The query string is not valid UTF-8 once decoded ({exc.reason})."
+            ) from None
+        return self.parameter_storage_class(pairs)
+
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        """Turn a body that is not JSON into a 400 that says what was wrong."""
+        if e is None:
+            return super().on_json_loading_failed(e)
+        raise BadRequest(f"The request body is not valid JSON: {e}") from e
+
+
+class Response(_WerkzeugResponse):
+    """The outgoing response. Plain text bodies default to ``text/html``."""
+
+    default_mimetype: str | None = "text/html"
+    json_module: Any = _AppJSON
+    autocorrect_location_header = False
+
+    @property
+    def max_cookie_size(self) -> int:  # type: ignore[override]
+        """The largest cookie browsers accept, from ``MAX_COOKIE_SIZE``."""
+        return _config_value("MAX_COOKIE_SIZE", 4093)  # type: ignore[no-any-return]

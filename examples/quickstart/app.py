@@ -1,0 +1,90 @@
+"""The quickstart application: every snippet of docs/quickstart.md comes from here."""
+
+from __future__ import annotations
+
+from markupsafe import escape
+
+from resourceful import App, abort, redirect, request, url_for
+
+app = App(__name__)
+
+
+# -- hello --
+@app.route("/")
+def index() -> str:
+    return "Hello, World!"
+
+
+# -- end hello --
+
+
+# -- variables --
+@app.route("/user/<username>")
+def show_user_profile(username: str) -> str:
+    return f"User {escape(username)}"
+
+
+@app.route("/post/<int:post_id>")
+def show_post(post_id: int) -> str:
+    return f"Post {post_id}"
+
+
+@app.route("/path/<path:subpath>")
+def show_subpath(subpath: str) -> str:
+    return f"Subpath {escape(subpath)}"
+
+
+# -- end variables --
+
+
+# -- slashes --
+@app.route("/projects/")
+def projects() -> str:
+    return "The project page"
+
+
+@app.route("/about")
+def about() -> str:
+    return "The about page"
+
+
+# -- end slashes --
+
+
+# -- methods --
+@app.route("/login", methods=["GET", "POST"])
+def login() -> str:
+    if request.method == "POST":
+        return f"Logging in {escape(request.form['username'])}"
+    return '<form method="post"><input name="username"></form>'
+
+
+# -- end methods --
+
+
+# -- json --
+@app.route("/me")
+def me() -> dict[str, object]:
+    return {"username": "ada", "theme": "dark", "links": [url_for("show_user_profile", username="ada")]}
+
+
+@app.route("/secret")
+def secret() -> str:
+    abort(401)
+
+
+@app.route("/old-about")
+def old_about() -> object:
+    return redirect(url_for("about"))
+
+
+# -- end json --
+
+
+# -- errors --
+@app.errorhandler(404)
+def page_not_found(error: Exception) -> tuple[str, int]:
+    return "This page does not exist.", 404
+
+
+# -- end errors --

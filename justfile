@@ -1,0 +1,45 @@
+# Recipes shared by people and CI. Run them with the venv's `just` (.venv/bin/just),
+# or with any `just` once `.venv` exists: the venv's tools come first on PATH.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+export PATH := justfile_directory() + "/.venv/bin:" + env_var("PATH")
+
+host := "127.0.0.1"
+port := "5000"
+
+# List the recipes.
+default:
+    @just --list
+
+# Serve the example todo API and its docs page on http://{{host}}:{{port}}/docs.
+serve:
+    resourceful --app examples/todo/app.py run --host {{host}} --port {{port}}
+
+# Everything CI checks: lint, types, the test suite (with the browser test), the docs.
+test: lint typecheck browser pytest docs
+
+# Ruff: lint and formatting.
+lint:
+    ruff check resourceful tests examples benchmarks docs
+    ruff format --check resourceful tests examples benchmarks docs
+
+# mypy --strict on the package.
+typecheck:
+    mypy
+
+# The pytest suite.
+pytest *args:
+    pytest {{args}}
+
+# Make sure headless Chromium is there for the docs-page browser test.
+browser:
+    bash .ci/install-chromium
+
+# Build the docs offline, warnings as errors.
+docs:
+    sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+# Side-by-side benchmark against Flask, Falcon and raw WSGI (ratios to Flask).
+bench *args:
+    python -m benchmarks {{args}}

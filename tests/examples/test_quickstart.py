@@ -1,0 +1,71 @@
+"""The quickstart example behaves as docs/quickstart.md says."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from resourceful import App
+from resourceful.testing import TestClient
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "quickstart" / "app.py"
+
+
+@pytest.fixture(scope="module")
+def app() -> App:
+    spec = importlib.util.spec_from_file_location("quickstart_app", EXAMPLE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.app  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def client(app: App) -> TestClient:
+    return app.test_client()
+
+
+def test_index_says_hello(client: TestClient) -> None:
+    assert client.get("/").text == "Hello, World!"
+
+
+def test_variables_are_converted_and_escaped(client: TestClient) -> None:
+    assert client.get("/user/<b>").text == "User &lt;b&gt;"
+    assert client.get("/post/42").text == "Post 42"
+    assert client.get("/post/abc").status_code == 404
+    assert client.get("/path/a/b/c").text == "Subpath a/b/c"
+
+
+def test_trailing_slash_redirects_but_missing_one_does_not(client: TestClient) -> None:
+    response = client.get("/projects")
+    assert response.status_code == 308
+    assert response.headers["Location"] == "http://localhost/projects/"
+    assert client.get("/about/").status_code == 404
+
+
+def test_login_shows_form_on_get_and_reads_it_on_post(client: TestClient) -> None:
+    assert "<form" in client.get("/login").text
+    assert client.post("/login", data={"username": "ada"}).text == "Logging in ada"
+
+
+def test_dict_becomes_json_and_url_for_builds_links(client: TestClient) -> None:
+    assert client.get("/me").json == {
+        "username": "ada",
+        "theme": "dark",
+        "links": ["/user/ada"],
+    }
+
+
+def test_abort_and_redirect(client: TestClient) -> None:
+    assert client.get("/secret").status_code == 401
+    response = client.get("/old-about")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/about"
+
+
+def test_custom_404_handler(client: TestClient) -> None:
+    response = client.get("/missing")
+    assert response.status_code == 404
+    assert response.text == "This page does not exist."

@@ -16,6 +16,9 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 from .globals import _cv_app
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.routing import Rule
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -142,6 +145,31 @@ class Response(_WerkzeugResponse):
     default_mimetype: str | None = "text/html"
     json_module: Any = _AppJSON
     autocorrect_location_header = False
+
+    def get_wsgi_response(
+        self, environ: WSGIEnvironment
+    ) -> tuple[Iterable[bytes], str, list[tuple[str, str]]]:
+        """Return ``(app_iter, status, headers)`` for the WSGI server.
+
+        PERF: werkzeug copies the headers to fix up ``Location``,
+        ``Content-Location`` and ``Content-Length`` for special statuses. Most
+        responses need none of that, so their headers are sent as they are;
+        the others take werkzeug's path.
+        """
+        status = self.status_code
+        if status < 200 or status == 204 or status == 304:
+            return super().get_wsgi_response(environ)
+        headers = self.headers.to_wsgi_list()
+        has_length = False
+        for key, _ in headers:
+            lowered = key.lower()
+            if lowered == "content-length":
+                has_length = True
+            elif lowered == "location" or lowered == "content-location":
+                return super().get_wsgi_response(environ)
+        if not has_length and self.automatically_set_content_length and self.is_sequence:
+            return super().get_wsgi_response(environ)
+        return self.get_app_iter(environ), self.status, headers
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]

@@ -1,0 +1,172 @@
+"""JSON providers: how an application turns Python values into JSON and back.
+
+Every JSON operation of an application goes through ``app.json``, an instance
+of ``app.json_provider_class``: returning a dict or a list from a view,
+:func:`~resourceful.json.jsonify`, ``Response.json`` and ``Request.get_json``.
+Replace the provider class (or assign another instance to ``app.json``) to use
+another JSON library or other encoding rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+import json
+import uuid
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any
+
+import attrs
+import cattrs
+from werkzeug.http import http_date
+
+if TYPE_CHECKING:
+    from ..app import App
+    from ..wrappers import Response
+
+
+class JSONProvider:
+    """Define the JSON operations of one application.
+
+    Subclasses implement at least :meth:`dumps` and :meth:`loads`; the file
+    variants and :meth:`response` are written in terms of those two.
+    """
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        """Serialize ``obj`` to a JSON string."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement dumps(obj, **kwargs) -> str."
+        )
+
+    def dump(self, obj: Any, fp: IO[str], **kwargs: Any) -> None:
+        """Serialize ``obj`` as JSON into the text file ``fp``."""
+        fp.write(self.dumps(obj, **kwargs))
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse the JSON document ``s``."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement loads(s, **kwargs) -> Any."
+        )
+
+    def load(self, fp: IO[str] | IO[bytes], **kwargs: Any) -> Any:
+        """Parse the JSON document read from the file ``fp``."""
+        return self.loads(fp.read(), **kwargs)
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        """Build a JSON response from positional or keyword arguments.
+
+        No argument gives ``null``, one positional argument is used as is,
+        several become a list, keyword arguments become an object. Mixing
+        positional and keyword arguments is an error.
+        """
+        obj = response_payload(args, kwargs)
+        return self._app.response_class(self.dumps(obj), mimetype="application/json")
+
+
+def response_payload(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Choose what a ``jsonify``-style call serializes."""
+    if args and kwargs:
+        raise TypeError(
+            "A JSON response takes either positional or keyword arguments, not both;"
+            f" got {len(args)} positional and keyword(s) {sorted(kwargs)}."
+            " Pass one dict instead, e.g. jsonify({'items': items, 'total': total})."
+        )
+    if kwargs:
+        return kwargs
+    if not args:
+        return None
+    if len(args) == 1:
+        return args[0]
+    return list(args)
+
+
+#: Used to unstructure attrs instances when there is no application (for
+#: example :func:`resourceful.json.dumps` outside an app context).
+_fallback_converter = cattrs.Converter()
+
+
+def default_encoding(obj: Any, converter: cattrs.Converter | None = None) -> Any:
+    """Return a JSON-serializable form of ``obj``, or raise :class:`TypeError`.
+
+    This is the ``default`` hook of :class:`DefaultJSONProvider`: it is called
+    by :mod:`json` for every value it cannot encode natively.
+    """
+    if isinstance(obj, date):
+        # NOTE: a datetime is a date; both use the HTTP date format (RFC 9110).
+        return http_date(obj)
+    if isinstance(obj, decimal.Decimal | uuid.UUID):
+        return str(obj)
+    if attrs.has(type(obj)):
+        return (converter or _fallback_converter).unstructure(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    html = getattr(obj, "__html__", None)
+    if callable(html):
+        return str(html())
+    raise TypeError(
+        f"Object of type {type(obj).__qualname__} is not JSON serializable."
+        " Convert it to a dict, list, str, number, bool or None first, make it an attrs"
+        " class or a dataclass, or subclass DefaultJSONProvider and extend default()."
+    )
+
+
+class DefaultJSONProvider(JSONProvider):
+    """Encode with the standard library :mod:`json`, extended for common types.
+
+    Beyond what :mod:`json` handles, values are encoded as follows:
+
+    - :class:`datetime.datetime` and :class:`datetime.date`: an HTTP date
+      string (``"Wed, 21 Oct 2015 07:28:00 GMT"``);
+    - :class:`decimal.Decimal` and :class:`uuid.UUID`: their string form;
+    - attrs instances: unstructured through the application's cattrs
+      converter (``app.converter``), so field renames and hooks apply;
+    - dataclasses: :func:`dataclasses.asdict`;
+    - objects with an ``__html__`` method (such as ``Markup``): its result.
+
+    Anything else raises :class:`TypeError` naming the type.
+    """
+
+    #: Sort the keys of every object, so equal data gives equal output (and
+    #: cacheable responses).
+    sort_keys: bool = True
+
+    #: Escape non-ASCII characters as ``\\uXXXX``.
+    ensure_ascii: bool = True
+
+    #: ``True``: no whitespace in :meth:`response` output. ``False``: indented.
+    #: ``None``: indented when the application is in debug mode.
+    compact: bool | None = None
+
+    #: The mimetype of :meth:`response`.
+    mimetype: str = "application/json"
+
+    def default(self, obj: Any) -> Any:
+        """Encode a value :mod:`json` does not handle (see the class docs)."""
+        return default_encoding(obj, self._app.converter)
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        """Serialize ``obj`` with this provider's settings; ``kwargs`` override them."""
+        kwargs.setdefault("default", self.default)
+        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
+        kwargs.setdefault("sort_keys", self.sort_keys)
+        return json.dumps(obj, **kwargs)
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse the JSON document ``s`` (text, or UTF-8/16/32 bytes)."""
+        return json.loads(s, **kwargs)
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        """Build a JSON response, indented in debug mode unless :attr:`compact` says otherwise.
+
+        Arguments are interpreted as by :meth:`JSONProvider.response`.
+        """
+        obj = response_payload(args, kwargs)
+        pretty = not self.compact if self.compact is not None else self._app.debug
+        if pretty:
+            body = self.dumps(obj, indent=2) + "\n"
+        else:
+            body = self.dumps(obj, separators=(",", ":")) + "\n"
+        return self._app.response_class(body, mimetype=self.mimetype)

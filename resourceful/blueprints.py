@@ -156,17 +156,23 @@ class Blueprint(Scaffold):
 
     def record(self, func: DeferredSetupFunction) -> None:
         """Call ``func(state)`` each time the blueprint is registered on an app."""
-        self._check_setup_finished("record")
-        self.deferred_functions.append(func)
+        self._record("record", func)
 
     def record_once(self, func: DeferredSetupFunction) -> None:
-        """Call ``func(state)`` only on the blueprint's first registration."""
+        """Call ``func(state)`` only on the blueprint's first registration on an app."""
+        self._record_once("record_once", func)
 
+    def _record(self, f_name: str, func: DeferredSetupFunction) -> None:
+        # f_name is the public method the user called, so the error names it.
+        self._check_setup_finished(f_name)
+        self.deferred_functions.append(func)
+
+    def _record_once(self, f_name: str, func: DeferredSetupFunction) -> None:
         def wrapper(state: BlueprintSetupState) -> None:
             if state.first_registration:
                 func(state)
 
-        self.record(wrapper)
+        self._record(f_name, wrapper)
 
     def make_setup_state(
         self, app: App, options: dict[str, Any], first_registration: bool = False
@@ -249,6 +255,10 @@ class Blueprint(Scaffold):
             target = app.error_handler_spec.setdefault(scope, defaultdict(dict))
             for code, handlers in by_code.items():
                 target.setdefault(code, {}).update(handlers)
+        for endpoint, view_func in self.view_functions.items():
+            # Blueprint.endpoint(".x") belongs to this registration; other names are app-wide.
+            full = f"{name}{endpoint}" if endpoint.startswith(".") else endpoint
+            app.view_functions[full] = view_func
         merge_lists(self.before_request_funcs, app.before_request_funcs)
         merge_lists(self.after_request_funcs, app.after_request_funcs)
         merge_lists(self.teardown_request_funcs, app.teardown_request_funcs)
@@ -285,14 +295,15 @@ class Blueprint(Scaffold):
             raise ValueError(
                 f"View function name {view_func.__name__!r} contains a dot; pass endpoint=..."
             )
-        self.record(
+        self._record(
+            "add_url_rule",
             lambda s: s.add_url_rule(
                 rule,
                 endpoint,
                 view_func,
                 provide_automatic_options=provide_automatic_options,
                 **options,
-            )
+            ),
         )
 
     # -- app-wide variants ------------------------------------------------------------------
@@ -308,7 +319,9 @@ class Blueprint(Scaffold):
 
     def add_app_template_filter(self, f: Callable[..., Any], name: str | None = None) -> None:
         """Register ``f`` as a template filter of the whole app."""
-        self.record_once(lambda s: s.app.add_template_filter(f, name=name))
+        self._record_once(
+            "add_app_template_filter", lambda s: s.app.add_template_filter(f, name=name)
+        )
 
     def app_template_test(self, name: str | None = None) -> Callable[[F], F]:
         """Register the decorated function as a template test of the whole app."""
@@ -321,7 +334,7 @@ class Blueprint(Scaffold):
 
     def add_app_template_test(self, f: Callable[..., bool], name: str | None = None) -> None:
         """Register ``f`` as a template test of the whole app."""
-        self.record_once(lambda s: s.app.add_template_test(f, name=name))
+        self._record_once("add_app_template_test", lambda s: s.app.add_template_test(f, name=name))
 
     def app_template_global(self, name: str | None = None) -> Callable[[F], F]:
         """Register the decorated function as a template global of the whole app."""
@@ -334,43 +347,61 @@ class Blueprint(Scaffold):
 
     def add_app_template_global(self, f: Callable[..., Any], name: str | None = None) -> None:
         """Register ``f`` as a template global of the whole app."""
-        self.record_once(lambda s: s.app.add_template_global(f, name=name))
+        self._record_once(
+            "add_app_template_global", lambda s: s.app.add_template_global(f, name=name)
+        )
 
     def before_app_request(self, f: F) -> F:
         """Like :meth:`before_request`, for every request of the app."""
-        self.record_once(lambda s: s.app.before_request_funcs.setdefault(None, []).append(f))
+        self._record_once(
+            "before_app_request",
+            lambda s: s.app.before_request_funcs.setdefault(None, []).append(f),
+        )
         return f
 
     def after_app_request(self, f: F) -> F:
         """Like :meth:`after_request`, for every request of the app."""
-        self.record_once(lambda s: s.app.after_request_funcs.setdefault(None, []).append(f))
+        self._record_once(
+            "after_app_request", lambda s: s.app.after_request_funcs.setdefault(None, []).append(f)
+        )
         return f
 
     def teardown_app_request(self, f: F) -> F:
         """Like :meth:`teardown_request`, for every request of the app."""
-        self.record_once(lambda s: s.app.teardown_request_funcs.setdefault(None, []).append(f))
+        self._record_once(
+            "teardown_app_request",
+            lambda s: s.app.teardown_request_funcs.setdefault(None, []).append(f),
+        )
         return f
 
     def app_context_processor(self, f: F) -> F:
         """Like :meth:`context_processor`, for every template of the app."""
-        self.record_once(lambda s: s.app.template_context_processors.setdefault(None, []).append(f))
+        self._record_once(
+            "app_context_processor",
+            lambda s: s.app.template_context_processors.setdefault(None, []).append(f),
+        )
         return f
 
     def app_errorhandler(self, code: type[BaseException] | int) -> Callable[[F], F]:
         """Like :meth:`errorhandler`, for errors in every request of the app."""
 
         def decorator(f: F) -> F:
-            self.record_once(lambda s: s.app.register_error_handler(code, f))
+            self._record_once("app_errorhandler", lambda s: s.app.register_error_handler(code, f))
             return f
 
         return decorator
 
     def app_url_value_preprocessor(self, f: F) -> F:
         """Like :meth:`url_value_preprocessor`, for every request of the app."""
-        self.record_once(lambda s: s.app.url_value_preprocessors.setdefault(None, []).append(f))
+        self._record_once(
+            "app_url_value_preprocessor",
+            lambda s: s.app.url_value_preprocessors.setdefault(None, []).append(f),
+        )
         return f
 
     def app_url_defaults(self, f: F) -> F:
         """Like :meth:`url_defaults`, for every URL the app builds."""
-        self.record_once(lambda s: s.app.url_default_functions.setdefault(None, []).append(f))
+        self._record_once(
+            "app_url_defaults", lambda s: s.app.url_default_functions.setdefault(None, []).append(f)
+        )
         return f

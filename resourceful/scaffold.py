@@ -173,7 +173,10 @@ class Scaffold:
         Only reading modes are allowed: ``"r"``, ``"rt"`` and ``"rb"``.
         """
         if mode not in {"r", "rt", "rb"}:
-            raise ValueError(f"open_resource() reads files only; mode {mode!r} is not 'r' or 'rb'.")
+            raise ValueError(
+                f"open_resource() only reads files (mode 'r', 'rt' or 'rb'); got mode {mode!r}."
+                " Write files in the instance folder with App.open_instance_resource()."
+            )
         path = os.path.join(self.root_path, resource)
         if mode == "rb":
             return open(path, mode)
@@ -269,8 +272,10 @@ class Scaffold:
     def after_request(self, f: F) -> F:
         """Run ``f(response)`` after each request; it returns the response to send.
 
-        After-request functions run in the reverse order of registration and
-        are skipped when the request ends with an unhandled exception.
+        After-request functions run in the reverse order of registration. They
+        also run for the 500 response of an unhandled exception, but not when
+        the exception propagates (``PROPAGATE_EXCEPTIONS``); clean up in
+        :meth:`teardown_request` instead.
         """
         self._check_setup_finished("after_request")
         self.after_request_funcs[None].append(f)

@@ -1,0 +1,298 @@
+"""Jinja templates: the app's environment, the loader that searches blueprints, rendering.
+
+The environment is created once, on first use of :attr:`App.jinja_env`, from
+:attr:`App.jinja_options`. Its loader looks for a template in the app's
+``template_folder`` first, then in each blueprint's, in registration order;
+the first folder that has the file wins.
+
+Every template sees ``config``, ``url_for`` and ``get_flashed_messages``; when
+a context is active it also sees ``request``, ``session`` and ``g``, then what
+the context processors of the request's blueprint scope return. Values passed
+to :func:`render_template` win over all of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from jinja2 import BaseLoader, Template, TemplateNotFound, TemplatesNotFound
+
+from .blueprints import Blueprint
+from .flashing import get_flashed_messages
+from .globals import _cv_app, _cv_request, current_app, g, request, session
+from .helpers import stream_with_context
+from .json import htmlsafe_dumps
+from .signals import before_render_template, template_rendered
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .app import App
+    from .scaffold import Scaffold
+
+__all__ = [
+    "DispatchingJinjaLoader",
+    "Environment",
+    "create_environment",
+    "get_template_attribute",
+    "render_template",
+    "render_template_string",
+    "stream_template",
+    "stream_template_string",
+]
+
+
+class Environment(jinja2.Environment):
+    """A Jinja environment bound to an app; its default loader searches the app and blueprints."""
+
+    def __init__(self, app: App, **options: Any) -> None:
+        if "loader" not in options:
+            options["loader"] = app.create_global_jinja_loader()
+        super().__init__(**options)
+        #: The application this environment renders for.
+        self.app = app
+
+    def select_template(
+        self,
+        names: Iterable[str | Template],
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> Template:
+        """Load the first of ``names`` that exists; the error names every folder searched."""
+        try:
+            return super().select_template(names, parent, globals)
+        except TemplatesNotFound as exc:
+            loader = self.loader
+            if not isinstance(loader, DispatchingJinjaLoader):
+                raise
+            names_tried = [name for name in exc.templates if name is not None]
+            raise TemplatesNotFound(
+                names_tried, message=f"{exc.message}. {loader.describe_search()}"
+            ) from None
+
+
+def create_environment(app: App) -> Environment:
+    """Create the Jinja environment of ``app`` (behind :meth:`App.create_jinja_environment`).
+
+    ``app.jinja_options`` are passed to Jinja; ``autoescape`` defaults to
+    :meth:`App.select_jinja_autoescape` and ``auto_reload`` to
+    ``TEMPLATES_AUTO_RELOAD``, which follows debug mode when it is ``None``.
+    """
+    options = dict(app.jinja_options)
+    options.setdefault("autoescape", app.select_jinja_autoescape)
+    if "auto_reload" not in options:
+        auto_reload = app.config["TEMPLATES_AUTO_RELOAD"]
+        options["auto_reload"] = app.debug if auto_reload is None else bool(auto_reload)
+    env = Environment(app, **options)
+    # NOTE: request, session and g are proxies here so that macros imported
+    # without context can still use them; _render puts the real objects in
+    # each template's context.
+    env.globals.update(
+        url_for=app.url_for,
+        get_flashed_messages=get_flashed_messages,
+        config=app.config,
+        request=request,
+        session=session,
+        g=g,
+    )
+    env.policies["json.dumps_function"] = app.json.dumps
+    env.filters["tojson"] = htmlsafe_dumps
+    return env
+
+
+class DispatchingJinjaLoader(BaseLoader):
+    """Find templates in the app's folder, then in each blueprint's, in registration order.
+
+    With ``EXPLAIN_TEMPLATE_LOADING`` every attempt is logged to the app's
+    logger. A template that no folder has raises :class:`TemplateNotFound`
+    whose message lists the places searched.
+    """
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        """Return the source of the first ``template`` found (see :class:`jinja2.BaseLoader`)."""
+        if self.app.config["EXPLAIN_TEMPLATE_LOADING"]:
+            return self._get_source_explained(environment, template)
+        for _owner, loader in self._iter_loaders():
+            try:
+                return loader.get_source(environment, template)
+            except TemplateNotFound:  # noqa: PERF203 - a miss means: try the next folder
+                continue
+        raise TemplateNotFound(template, self._not_found_message(template))
+
+    def _get_source_explained(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        lines = [f"Locating template {template!r}:"]
+        found: tuple[str, str | None, Callable[[], bool] | None] | None = None
+        matches = 0
+        for number, (owner, loader) in enumerate(self._iter_loaders(), start=1):
+            try:
+                source = loader.get_source(environment, template)
+            except TemplateNotFound:
+                lines.append(f"  {number}: {_describe_place(owner, loader)}: not found")
+                continue
+            lines.append(f"  {number}: {_describe_place(owner, loader)}: found at {source[1]!r}")
+            matches += 1
+            if found is None:
+                found = source
+        if found is None:
+            lines.append("  Error: the template was not found anywhere.")
+            if not self.app.blueprints or self.app.template_folder is None:
+                lines.append(f"  {self._hint()}")
+        elif matches > 1:
+            lines.append(
+                "  Warning: several folders have this template; the first one is used."
+                " Put blueprint templates in a subfolder named after the blueprint to keep"
+                " them apart."
+            )
+        self.app.logger.info("\n".join(lines))
+        if found is None:
+            raise TemplateNotFound(template, self._not_found_message(template))
+        return found
+
+    def _iter_loaders(self) -> Iterator[tuple[Scaffold, BaseLoader]]:
+        loader = self.app.jinja_loader
+        if loader is not None:
+            yield self.app, loader
+        for blueprint in self.app.iter_blueprints():
+            loader = blueprint.jinja_loader
+            if loader is not None:
+                yield blueprint, loader
+
+    def list_templates(self) -> list[str]:
+        """Return the names of every template in every folder searched."""
+        names: set[str] = set()
+        for _owner, loader in self._iter_loaders():
+            names.update(loader.list_templates())
+        return sorted(names)
+
+    def describe_search(self) -> str:
+        """Describe the places a template is looked for, for error messages."""
+        places = [_describe_place(owner, loader) for owner, loader in self._iter_loaders()]
+        if not places:
+            return f"No template folder is configured. {self._hint()}"
+        return "Searched " + "; ".join(places) + "."
+
+    def _not_found_message(self, template: str) -> str:
+        return f"Template {template!r} was not found. {self.describe_search()}"
+
+    def _hint(self) -> str:
+        return (
+            "Pass template_folder= to the App or Blueprint (the App's default is 'templates',"
+            f" relative to {self.app.root_path!r})."
+        )
+
+
+def _describe_place(owner: Scaffold, loader: BaseLoader) -> str:
+    kind = "blueprint" if isinstance(owner, Blueprint) else "the app"
+    searchpath = getattr(loader, "searchpath", None)
+    where = ", ".join(map(repr, searchpath)) if searchpath else repr(loader)
+    return f"{kind} {owner.name!r} ({where})"
+
+
+def _template_context(app: App, context: dict[str, Any]) -> dict[str, Any]:
+    """Complete ``context``: context processors, then request, session, g and config."""
+    app.update_template_context(context)
+    app_ctx = _cv_app.get(None)
+    if app_ctx is not None:
+        context.setdefault("g", app_ctx.g)
+    req_ctx = _cv_request.get(None)
+    if req_ctx is not None:
+        context.setdefault("request", req_ctx.request)
+        context.setdefault("session", req_ctx.session)
+    context.setdefault("config", app.config)
+    return context
+
+
+def _render(app: App, template: Template, context: dict[str, Any]) -> str:
+    context = _template_context(app, context)
+    if before_render_template.receivers:
+        before_render_template.send(app, template=template, context=context)
+    rv = template.render(context)
+    if template_rendered.receivers:
+        template_rendered.send(app, template=template, context=context)
+    return rv
+
+
+def _stream(app: App, template: Template, context: dict[str, Any]) -> Iterator[str]:
+    context = _template_context(app, context)
+    if before_render_template.receivers:
+        before_render_template.send(app, template=template, context=context)
+
+    def generate() -> Iterator[str]:
+        yield from template.generate(context)
+        if template_rendered.receivers:
+            template_rendered.send(app, template=template, context=context)
+
+    stream = generate()
+    # The response is consumed after the view returns: keep the request active for it.
+    if _cv_request.get(None) is not None:
+        stream = stream_with_context(stream)
+    return stream
+
+
+def _app() -> App:
+    return current_app._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+def render_template(
+    template_name_or_list: str | Template | list[str | Template], **context: Any
+) -> str:
+    """Render a template from the template folders with ``context``.
+
+    Given a list of names, the first template that exists is rendered.
+    """
+    app = _app()
+    template = app.jinja_env.get_or_select_template(template_name_or_list)
+    return _render(app, template, context)
+
+
+def render_template_string(source: str, **context: Any) -> str:
+    """Render the template source ``source`` with ``context`` (autoescaped)."""
+    app = _app()
+    template = app.jinja_env.from_string(source)
+    return _render(app, template, context)
+
+
+def stream_template(
+    template_name_or_list: str | Template | list[str | Template], **context: Any
+) -> Iterator[str]:
+    """Render a template as an iterator of strings, for a streamed response.
+
+    Inside a request the stream keeps the request context active, so the
+    template can use ``request`` and ``session`` while the server sends it.
+    """
+    app = _app()
+    template = app.jinja_env.get_or_select_template(template_name_or_list)
+    return _stream(app, template, context)
+
+
+def stream_template_string(source: str, **context: Any) -> Iterator[str]:
+    """Render the template source ``source`` as an iterator of strings.
+
+    See :func:`stream_template`.
+    """
+    app = _app()
+    template = app.jinja_env.from_string(source)
+    return _stream(app, template, context)
+
+
+def get_template_attribute(template_name: str, attribute: str) -> Any:
+    """Return a macro or variable that a template defines, to call it from Python.
+
+    ``get_template_attribute("_macros.html", "hello")("World")``
+    """
+    module = _app().jinja_env.get_template(template_name).module
+    try:
+        return getattr(module, attribute)
+    except AttributeError:
+        exported = sorted(name for name in vars(module) if not name.startswith("_"))
+        raise AttributeError(
+            f"Template {template_name!r} has no attribute {attribute!r}; it exports"
+            f" {exported or 'nothing'}."
+        ) from None

@@ -28,6 +28,7 @@ from itertools import chain
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote as _url_quote
+from urllib.parse import unquote_to_bytes as _unquote_to_bytes
 
 import attrs
 from werkzeug.datastructures import Headers, ImmutableDict
@@ -51,7 +52,7 @@ from .helpers import get_root_path
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .scaffold import AppScope, ErrorHandler, Scaffold, find_package
 from .sessions import SecureCookieSessionInterface, SessionInterface
-from .wrappers import Request, Response
+from .wrappers import _BAD_ESCAPE, Request, Response
 
 if TYPE_CHECKING:  # pragma: no cover
     import logging
@@ -59,6 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import cattrs
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from jinja2 import BaseLoader, Environment
+    from werkzeug.serving import WSGIRequestHandler
 
     from .blueprints import Blueprint
     from .cli import AppGroup
@@ -439,11 +441,12 @@ class App(Scaffold):
         """
         self._check_setup_finished("add_url_rule")
         if endpoint is None:
-            if view_func is None:
+            if view_func is not None:
+                endpoint = view_func.__name__
+            elif "redirect_to" not in options:
                 raise TypeError(
                     f"add_url_rule({rule!r}) needs an endpoint name when no view function is given."
                 )
-            endpoint = view_func.__name__
         methods = options.pop("methods", None)
         if methods is None:
             methods = getattr(view_func, "methods", None) or ("GET",)
@@ -464,7 +467,7 @@ class App(Scaffold):
             required.add("OPTIONS")
         method_set |= required
 
-        if view_func is not None:
+        if view_func is not None and endpoint is not None:
             existing = self.view_functions.get(endpoint)
             if existing is not None and existing != view_func:
                 raise ValueError(
@@ -478,7 +481,7 @@ class App(Scaffold):
             self.url_map.add(rule_obj)
         except (ValueError, LookupError) as exc:
             raise ValueError(f"Invalid URL rule {rule!r} for endpoint {endpoint!r}: {exc}") from exc
-        if view_func is not None:
+        if view_func is not None and endpoint is not None:
             self.view_functions[endpoint] = view_func
 
     def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
@@ -923,6 +926,11 @@ class App(Scaffold):
             path_info = raw_path
         except UnicodeDecodeError:
             raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
+        raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+        if raw_uri and "%" in raw_uri:
+            # Servers unquote the path leniently (a bad escape stays, invalid UTF-8 becomes
+            # U+FFFD), so only the URI as sent shows whether it was well formed.
+            _check_raw_path(raw_uri.partition("?")[0])
         return MapAdapter(
             self.url_map,
             params.server_name,
@@ -1107,10 +1115,38 @@ class App(Scaffold):
         options.setdefault("threaded", True)
         from werkzeug.serving import run_simple
 
+        options.setdefault("request_handler", _dev_request_handler())
+
         try:
             run_simple(host, port, cast("WSGIApplication", self), **options)
         finally:
             self._got_first_request = False
+
+
+def _dev_request_handler() -> type[WSGIRequestHandler]:
+    """Return the development server's request handler class."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class RequestHandler(WSGIRequestHandler):
+        # The standard library answers a malformed request line in HTTP/0.9 style, a
+        # bare HTML page with no status line; answer "HTTP/1.0 400 ..." instead.
+        default_request_version = "HTTP/1.0"
+
+    return RequestHandler
+
+
+def _check_raw_path(raw_path: str) -> None:
+    """Raise a 400 when the request path as sent has a bad percent-escape or is not UTF-8."""
+    bad = _BAD_ESCAPE.search(raw_path)
+    if bad is not None:
+        raise BadRequest(
+            f"The request path has a malformed percent-escape at position {bad.start()}:"
+            f" {raw_path[bad.start() : bad.start() + 3]!r} (expected '%' and two hex digits)."
+        )
+    try:
+        _unquote_to_bytes(raw_path.encode("latin-1")).decode("utf-8")
+    except UnicodeError:
+        raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
 
 
 def _env_flag(name: str) -> bool | None:

@@ -106,16 +106,17 @@ class AppContext:
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:
         """Leave this context; the last pop runs the app-context teardown functions."""
+        # Check first, so popping the wrong context changes nothing.
+        ctx = _cv_app.get(None)
+        if ctx is not self or not self._tokens:
+            raise AssertionError(f"Popped the wrong app context ({ctx!r} instead of {self!r}).")
         try:
             if len(self._tokens) == 1:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
                 self.app.do_teardown_appcontext(exc)
         finally:
-            ctx = _cv_app.get()
             _cv_app.reset(self._tokens.pop())
-        if ctx is not self:
-            raise AssertionError(f"Popped the wrong app context ({ctx!r} instead of {self!r}).")
         if signals.appcontext_popped.receivers:
             signals.appcontext_popped.send(self.app)
 
@@ -222,6 +223,10 @@ class RequestContext:
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:
         """Leave this request; the last pop runs the request teardown functions."""
+        # Check first, so popping the wrong context changes nothing.
+        ctx = _cv_request.get(None)
+        if ctx is not self or not self._tokens:
+            raise AssertionError(f"Popped the wrong request context ({ctx!r} instead of {self!r}).")
         clear = len(self._tokens) == 1
         try:
             if clear:
@@ -232,15 +237,12 @@ class RequestContext:
                 if request_close is not None:
                     request_close()
         finally:
-            ctx = _cv_request.get()
             token, app_ctx = self._tokens.pop()
             _cv_request.reset(token)
             if clear:
-                ctx.request.environ["werkzeug.request"] = None
+                self.request.environ["werkzeug.request"] = None
             if app_ctx is not None:
                 app_ctx.pop(exc)
-        if ctx is not self:
-            raise AssertionError(f"Popped the wrong request context ({ctx!r} instead of {self!r}).")
 
     def __enter__(self) -> RequestContext:
         self.push()

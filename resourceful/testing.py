@@ -191,7 +191,7 @@ class TestClient(werkzeug.test.Client):
             request = builder.get_request()
         elif isinstance(first, dict):
             request = EnvironBuilder.from_environ(
-                first, environ_base=self._copy_environ({})
+                first, app=self.application, environ_base=self._copy_environ({})
             ).get_request()
         elif isinstance(first, BaseRequest):
             request = copy(first)
@@ -199,8 +199,12 @@ class TestClient(werkzeug.test.Client):
         else:
             request = self._request_from_builder_args(args, kwargs)
 
-        # The previous request's preserved context ends when a new request starts.
+        # The previous request's preserved context ends when a new request starts. With
+        # follow_redirects, that includes the redirect just answered, whose context is
+        # still waiting to be preserved: pop it now, or the contexts would pop out of order.
         self._context_stack.close()
+        while self._new_contexts:
+            self._new_contexts.pop().pop(None)
         response: Any = super().open(request, buffered=buffered, follow_redirects=follow_redirects)
         response.app = self.application
         response.json_module = self.application.json

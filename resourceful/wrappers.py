@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json as _stdlib_json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
+from werkzeug.wsgi import LimitedStream, get_input_stream
 
 from .globals import _cv_app
 
@@ -54,6 +55,28 @@ def _config_value(key: str, fallback: Any) -> Any:
     return ctx.app.config[key]
 
 
+class _CappedStream(LimitedStream):
+    """A body of unknown length (chunked) that raises a 413 once it passes ``max_size``.
+
+    werkzeug's own limit stops reading at the limit without an error, so a
+    longer body would be silently cut short; reading one byte past the limit
+    tells the two apart.
+    """
+
+    def __init__(self, stream: IO[bytes], max_size: int) -> None:
+        super().__init__(stream, max_size + 1, is_max=True)
+        self.max_size = max_size
+
+    def readinto(self, b: Any) -> int | None:
+        size = super().readinto(b)
+        if self.tell() > self.max_size:
+            raise RequestEntityTooLarge(
+                f"The request body is longer than {self.max_size} bytes, the most this"
+                " server accepts (MAX_CONTENT_LENGTH)."
+            )
+        return size
+
+
 class Request(_WerkzeugRequest):
     """The incoming request, as :data:`resourceful.request` returns it.
 
@@ -86,6 +109,23 @@ class Request(_WerkzeugRequest):
         """The most multipart form parts, from ``MAX_FORM_PARTS``."""
         return _config_value("MAX_FORM_PARTS", 1_000)  # type: ignore[no-any-return]
 
+    @cached_property
+    def stream(self) -> IO[bytes]:
+        """The body as a stream, limited to ``MAX_CONTENT_LENGTH`` (a 413 past it)."""
+        if self.shallow:
+            raise RuntimeError(
+                "This request was created with shallow=True, so reading its body is not allowed."
+            )
+        limit = self.max_content_length
+        environ = self.environ
+        if (
+            limit is not None
+            and self.content_length is None
+            and environ.get("wsgi.input_terminated")
+        ):
+            return cast("IO[bytes]", _CappedStream(environ["wsgi.input"], limit))
+        return get_input_stream(environ, max_content_length=limit)
+
     @property
     def endpoint(self) -> str | None:
         """The endpoint of the matched rule."""
@@ -115,9 +155,12 @@ class Request(_WerkzeugRequest):
         if not raw:
             return self.parameter_storage_class()
         try:
-            text = raw.decode("ascii")
-        except UnicodeDecodeError:
-            raise BadRequest("The query string contains bytes that are not URL-encoded.") from None
+            # Browsers percent-encode, but raw UTF-8 from other clients is still readable.
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(
+                f"The query string is not valid UTF-8 ({exc.reason} at byte {exc.start})."
+            ) from None
         bad = _BAD_ESCAPE.search(text)
         if bad is not None:
             raise BadRequest(

@@ -1,0 +1,119 @@
+"""Shared fixtures for the test suite.
+
+- ``app``: a fresh :class:`resourceful.App` named after the test module, with
+  ``TESTING`` on and a ``SECRET_KEY`` set; no routes. Add routes in the test.
+- ``client``: ``app.test_client()`` for that app.
+- ``app_ctx``: an application context of ``app``, pushed for the whole test.
+- ``req_ctx``: a request context for ``GET /`` of ``app``, pushed for the whole test.
+- ``live_server``: start a module's ``app`` with ``app.run()`` in a subprocess (real HTTP).
+
+Every test also fails if it leaves a context pushed.
+
+Tests that need other settings change ``app.config`` before the first request.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from resourceful import App
+from resourceful.ctx import AppContext, RequestContext
+from resourceful.testing import TestClient
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_contexts() -> Iterator[None]:
+    """Fail a test that leaves an application or request context pushed."""
+    yield
+    from resourceful.globals import _cv_app, _cv_request
+
+    leaked = [ctx for ctx in (_cv_request.get(None), _cv_app.get(None)) if ctx is not None]
+    if leaked:
+        _cv_request.set(None)  # type: ignore[arg-type]
+        _cv_app.set(None)  # type: ignore[arg-type]
+        pytest.fail(f"The test left contexts pushed: {leaked!r}")
+
+
+@pytest.fixture
+def app() -> App:
+    """Return a new testing app with a secret key and no routes."""
+    app = App("test_app", root_path="/nonexistent/test_app")
+    app.config.update(TESTING=True, SECRET_KEY="test key")
+    return app
+
+
+@pytest.fixture
+def client(app: App) -> TestClient:
+    """Return a test client of ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app: App) -> Iterator[AppContext]:
+    """Push an application context of ``app`` for the test."""
+    with app.app_context() as ctx:
+        yield ctx
+
+
+@pytest.fixture
+def req_ctx(app: App) -> Iterator[RequestContext]:
+    """Push a request context for ``GET /`` of ``app`` for the test."""
+    with app.test_request_context("/") as ctx:
+        yield ctx
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[Callable[[str], tuple[str, int]]]:
+    """Return ``start(source)``: serve a module's ``app`` with ``app.run()`` in a subprocess.
+
+    ``source`` is the text of a module that defines ``app``. The server listens
+    on 127.0.0.1 on a free port; ``start`` returns ``(host, port)`` once it
+    accepts connections. Every server started is stopped when the test ends.
+    """
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start(source: str) -> tuple[str, int]:
+        name = f"live_app_{len(processes)}"
+        (tmp_path / f"{name}.py").write_text(source)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        code = f"import {name}; {name}.app.run(port={port}, load_dotenv=False)"
+        process = subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        processes.append(process)
+        for _ in range(200):
+            if process.poll() is not None:
+                stderr = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(f"The server exited early:\n{stderr}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            except OSError:
+                time.sleep(0.05)
+            else:
+                return "127.0.0.1", port
+        raise RuntimeError(f"The server did not start listening on port {port}.")
+
+    try:
+        yield start
+    finally:
+        for process in processes:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stderr is not None:
+                process.stderr.close()

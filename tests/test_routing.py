@@ -1,0 +1,419 @@
+"""Routing: rules, converters, methods, automatic HEAD/OPTIONS, redirects and hosts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from werkzeug.routing import BaseConverter
+
+from resourceful import App, request
+from resourceful.testing import TestClient
+
+
+def test_route_registers_view_under_function_name(app: App, client: TestClient) -> None:
+    @app.route("/hello")
+    def hello() -> str:
+        return "hi"
+
+    assert app.view_functions["hello"] is hello
+    assert client.get("/hello").data == b"hi"
+
+
+def test_add_url_rule_with_explicit_endpoint(app: App, client: TestClient) -> None:
+    def view() -> str:
+        return request.endpoint or ""
+
+    app.add_url_rule("/x", "named", view)
+    assert client.get("/x").data == b"named"
+
+
+def test_endpoint_decorator_attaches_view_to_rule_without_one(app: App, client: TestClient) -> None:
+    app.add_url_rule("/later", endpoint="later")
+
+    @app.endpoint("later")
+    def later_view() -> str:
+        return "late"
+
+    assert client.get("/later").data == b"late"
+
+
+def test_add_url_rule_without_endpoint_or_view_raises(app: App) -> None:
+    with pytest.raises(TypeError, match="needs an endpoint name"):
+        app.add_url_rule("/nothing")
+
+
+def test_unknown_url_is_404(app: App, client: TestClient) -> None:
+    assert client.get("/missing").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("rule", "path", "expected"),
+    [
+        ("/s/<name>", "/s/abc", "str:abc"),
+        ("/s/<string(length=3):name>", "/s/abc", "str:abc"),
+        ("/i/<int:name>", "/i/42", "int:42"),
+        ("/f/<float:name>", "/f/1.5", "float:1.5"),
+        ("/p/<path:name>", "/p/a/b/c", "str:a/b/c"),
+        ("/a/<any(red, blue):name>", "/a/blue", "str:blue"),
+        (
+            "/u/<uuid:name>",
+            "/u/12345678-1234-5678-1234-567812345678",
+            "UUID:12345678-1234-5678-1234-567812345678",
+        ),
+    ],
+)
+def test_builtin_converters_convert_values(
+    app: App, client: TestClient, rule: str, path: str, expected: str
+) -> None:
+    @app.route(rule)
+    def view(name: Any) -> str:
+        return f"{type(name).__name__}:{name}"
+
+    assert client.get(path).get_data(as_text=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "path"),
+    [
+        ("/i/<int:v>", "/i/abc"),
+        ("/f/<float:v>", "/f/1"),
+        ("/a/<any(red, blue):v>", "/a/green"),
+        ("/u/<uuid:v>", "/u/not-a-uuid"),
+        ("/s/<v>", "/s/a/b"),
+    ],
+)
+def test_value_the_converter_rejects_is_404(
+    app: App, client: TestClient, rule: str, path: str
+) -> None:
+    app.add_url_rule(rule, "view", lambda v: "never")
+    assert client.get(path).status_code == 404
+
+
+def test_custom_converter_via_url_map_converters(app: App, client: TestClient) -> None:
+    class ListConverter(BaseConverter):
+        def to_python(self, value: str) -> list[str]:
+            return value.split(",")
+
+        def to_url(self, value: list[str]) -> str:
+            base = super().to_url
+            return ",".join(base(v) for v in value)
+
+    app.url_map.converters["list"] = ListConverter
+
+    @app.route("/tags/<list:tags>")
+    def tags(tags: list[str]) -> dict[str, Any]:
+        return {"tags": tags}
+
+    assert client.get("/tags/a,b,c").get_json() == {"tags": ["a", "b", "c"]}
+    with app.test_request_context():
+        from resourceful import url_for
+
+        assert url_for("tags", tags=["x", "y"]) == "/tags/x,y"
+
+
+def test_unknown_converter_raises_at_registration_naming_rule(app: App) -> None:
+    with pytest.raises(ValueError, match=r"Invalid URL rule '/x/<nope:v>' for endpoint 'view'"):
+        app.add_url_rule("/x/<nope:v>", "view", lambda v: "x")
+
+
+def test_get_rule_also_answers_head_without_body(app: App, client: TestClient) -> None:
+    @app.route("/")
+    def index() -> str:
+        return "body"
+
+    response = client.head("/")
+    assert response.status_code == 200
+    assert response.data == b""
+    assert response.content_length == 4
+
+
+def test_wrong_method_is_405_with_allow_header(app: App, client: TestClient) -> None:
+    @app.route("/", methods=["POST"])
+    def index() -> str:
+        return "posted"
+
+    response = client.get("/")
+    assert response.status_code == 405
+    assert set(response.allow) == {"POST", "OPTIONS"}
+
+
+def test_methods_from_several_rules_on_one_url_are_merged_in_allow(
+    app: App, client: TestClient
+) -> None:
+    app.add_url_rule("/", "read", lambda: "r", methods=["GET"])
+    app.add_url_rule("/", "write", lambda: "w", methods=["PUT"])
+
+    assert client.put("/").data == b"w"
+    assert set(client.delete("/").allow) == {"GET", "HEAD", "PUT", "OPTIONS"}
+    assert set(client.options("/").allow) == {"GET", "HEAD", "PUT", "OPTIONS"}
+
+
+def test_options_answered_automatically_with_allow(app: App, client: TestClient) -> None:
+    @app.route("/", methods=["GET", "POST"])
+    def index() -> str:
+        raise AssertionError("the view must not run for OPTIONS")
+
+    response = client.options("/")
+    assert response.status_code == 200
+    assert set(response.allow) == {"GET", "HEAD", "POST", "OPTIONS"}
+    assert response.data == b""
+
+
+def test_methods_are_case_insensitive(app: App, client: TestClient) -> None:
+    @app.route("/", methods=["post"])
+    def index() -> str:
+        return "ok"
+
+    assert client.post("/").data == b"ok"
+
+
+def test_methods_given_as_string_raises(app: App) -> None:
+    with pytest.raises(
+        TypeError, match=r"must be a list of method names, such as methods=\['POST'\]"
+    ):
+        app.add_url_rule("/", "index", lambda: "", methods="POST")
+
+
+def test_view_function_methods_attribute_is_used(app: App, client: TestClient) -> None:
+    def view() -> str:
+        return request.method
+
+    view.methods = ["DELETE"]  # type: ignore[attr-defined]
+    app.add_url_rule("/", view_func=view)
+    assert client.delete("/").data == b"DELETE"
+    assert client.get("/").status_code == 405
+
+
+def test_required_methods_are_always_added(app: App, client: TestClient) -> None:
+    def view() -> str:
+        return request.method
+
+    view.required_methods = ["PATCH"]  # type: ignore[attr-defined]
+    app.add_url_rule("/", view_func=view, methods=["GET"])
+    assert client.patch("/").data == b"PATCH"
+    assert client.get("/").data == b"GET"
+
+
+def test_provide_automatic_options_false_on_view_lets_view_answer_options(
+    app: App, client: TestClient
+) -> None:
+    def view() -> str:
+        return "mine"
+
+    view.provide_automatic_options = False  # type: ignore[attr-defined]
+    app.add_url_rule("/", view_func=view, methods=["GET", "OPTIONS"])
+    assert client.options("/").data == b"mine"
+
+
+def test_provide_automatic_options_argument_false_gives_405_for_options(
+    app: App, client: TestClient
+) -> None:
+    app.add_url_rule("/", "index", lambda: "x", provide_automatic_options=False)
+    assert client.options("/").status_code == 405
+
+
+def test_options_in_methods_disables_automatic_options(app: App, client: TestClient) -> None:
+    @app.route("/", methods=["GET", "OPTIONS"])
+    def index() -> str:
+        return f"view saw {request.method}"
+
+    assert client.options("/").data == b"view saw OPTIONS"
+
+
+def test_config_provide_automatic_options_false_disables_it(app: App, client: TestClient) -> None:
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    app.add_url_rule("/", "index", lambda: "x")
+    assert client.options("/").status_code == 405
+
+
+def test_missing_trailing_slash_redirects_with_308(app: App, client: TestClient) -> None:
+    @app.route("/projects/")
+    def projects() -> str:
+        return "projects"
+
+    response = client.get("/projects")
+    assert response.status_code == 308
+    assert response.location == "http://localhost/projects/"
+    assert client.get("/projects", follow_redirects=True).data == b"projects"
+
+
+def test_extra_trailing_slash_is_404(app: App, client: TestClient) -> None:
+    @app.route("/about")
+    def about() -> str:
+        return "about"
+
+    assert client.get("/about/").status_code == 404
+
+
+def test_strict_slashes_false_matches_both_forms(app: App, client: TestClient) -> None:
+    @app.route("/loose/", strict_slashes=False)
+    def loose() -> str:
+        return "loose"
+
+    assert client.get("/loose").data == b"loose"
+    assert client.get("/loose/").data == b"loose"
+
+
+def test_url_map_strict_slashes_false_applies_to_all_rules(app: App, client: TestClient) -> None:
+    app.url_map.strict_slashes = False
+
+    @app.route("/docs/")
+    def docs() -> str:
+        return "docs"
+
+    assert client.get("/docs").data == b"docs"
+
+
+def test_url_with_default_value_redirects_to_rule_with_defaults(
+    app: App, client: TestClient
+) -> None:
+    @app.route("/users/", defaults={"page": 1})
+    @app.route("/users/page/<int:page>")
+    def users(page: int) -> str:
+        return f"page {page}"
+
+    assert client.get("/users/").data == b"page 1"
+    assert client.get("/users/page/2").data == b"page 2"
+    response = client.get("/users/page/1")
+    assert response.status_code == 308
+    assert response.location == "http://localhost/users/"
+
+
+def test_redirect_to_string_redirects_with_values(app: App, client: TestClient) -> None:
+    app.add_url_rule("/old/<int:id>", redirect_to="/new/<id>")
+
+    @app.route("/new/<int:id>")
+    def new(id: int) -> str:
+        return f"new {id}"
+
+    response = client.get("/old/7")
+    assert response.status_code == 308
+    assert response.location == "http://localhost/new/7"
+
+
+def test_redirect_to_callable_gets_adapter_and_values(app: App, client: TestClient) -> None:
+    def target(adapter: Any, id: int) -> str:
+        return f"/item/{id * 2}"
+
+    app.add_url_rule("/legacy/<int:id>", redirect_to=target)
+    assert client.get("/legacy/4").location == "http://localhost/item/8"
+
+
+def test_post_to_url_missing_slash_is_redirected_keeping_method_and_body(
+    app: App, client: TestClient
+) -> None:
+    app.debug = True
+
+    @app.route("/form/", methods=["POST"])
+    def form() -> str:
+        return f"{request.method} {request.form['name']}"
+
+    response = client.post("/form", data={"name": "ann"})
+    assert response.status_code == 308
+    followed = client.post("/form", data={"name": "ann"}, follow_redirects=True)
+    assert followed.data == b"POST ann"
+
+
+def test_endpoint_clash_names_both_views(app: App) -> None:
+    def first() -> str:
+        return "1"
+
+    def second() -> str:
+        return "2"
+
+    app.add_url_rule("/a", "same", first)
+    with pytest.raises(ValueError) as info:
+        app.add_url_rule("/b", "same", second)
+    message = str(info.value)
+    assert "Endpoint 'same' is already mapped to" in message
+    assert "first" in message
+    assert "second" in message
+    assert "endpoint=" in message
+
+
+def test_same_view_may_be_registered_on_several_rules(app: App, client: TestClient) -> None:
+    @app.route("/one")
+    @app.route("/two")
+    def both() -> str:
+        return request.path
+
+    assert client.get("/one").data == b"/one"
+    assert client.get("/two").data == b"/two"
+
+
+def test_subdomain_routing_with_server_name(app: App) -> None:
+    app = App("subdomains", root_path=app.root_path, subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.test"
+
+    @app.route("/", subdomain="<user>")
+    def user_home(user: str) -> str:
+        return f"home of {user}"
+
+    @app.route("/")
+    def index() -> str:
+        return "main"
+
+    client = app.test_client()
+    assert client.get("/", base_url="http://alice.example.test").data == b"home of alice"
+    assert client.get("/", base_url="http://example.test").data == b"main"
+    with app.app_context():
+        from resourceful import url_for
+
+        assert url_for("user_home", user="bob") == "http://bob.example.test/"
+
+
+def test_without_subdomain_matching_any_host_reaches_default_rules(app: App) -> None:
+    app.config["SERVER_NAME"] = "example.test"
+
+    @app.route("/")
+    def index() -> str:
+        return "main"
+
+    client = app.test_client()
+    assert client.get("/", base_url="http://other.test").data == b"main"
+
+
+def test_host_matching_routes_by_host(app: App) -> None:
+    app = App("hosts", root_path=app.root_path, host_matching=True, static_host="static.test")
+
+    @app.route("/", host="a.test")
+    def a() -> str:
+        return "a"
+
+    @app.route("/", host="<name>.b.test")
+    def b(name: str) -> str:
+        return f"b:{name}"
+
+    client = app.test_client()
+    assert client.get("/", base_url="http://a.test").data == b"a"
+    assert client.get("/", base_url="http://x.b.test").data == b"b:x"
+    assert client.get("/", base_url="http://c.test").status_code == 404
+
+
+def test_host_matching_needs_static_host_for_static_folder(app: App) -> None:
+    with pytest.raises(ValueError, match="static_host and host_matching go together"):
+        App("hosts", root_path=app.root_path, host_matching=True)
+
+
+def test_url_rule_and_view_args_on_request(app: App, client: TestClient) -> None:
+    @app.route("/items/<int:id>")
+    def item(id: int) -> dict[str, Any]:
+        assert request.url_rule is not None
+        return {"rule": request.url_rule.rule, "args": request.view_args}
+
+    assert client.get("/items/3").get_json() == {"rule": "/items/<int:id>", "args": {"id": 3}}
+
+
+def test_uuid_converter_gives_uuid_object(app: App, client: TestClient) -> None:
+    seen: list[Any] = []
+
+    @app.route("/<uuid:key>")
+    def view(key: uuid.UUID) -> str:
+        seen.append(key)
+        return "ok"
+
+    value = uuid.uuid4()
+    client.get(f"/{value}")
+    assert seen == [value]

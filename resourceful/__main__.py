@@ -1,0 +1,5 @@
+"""Run the ``resourceful`` command: ``python -m resourceful``."""
+
+from .cli import main
+
+main()

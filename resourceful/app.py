@@ -57,13 +57,13 @@ from .wrappers import _BAD_ESCAPE, Request, Response
 if TYPE_CHECKING:  # pragma: no cover
     import logging
 
-    import cattrs
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from jinja2 import BaseLoader, Environment
     from werkzeug.serving import WSGIRequestHandler
 
     from .blueprints import Blueprint
     from .cli import AppGroup
+    from .convert import Converter
     from .testing import ResourcefulCliRunner, TestClient
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -289,7 +289,7 @@ class App(Scaffold):
         return create_logger(self)
 
     @cached_property
-    def converter(self) -> cattrs.Converter:
+    def converter(self) -> Converter:
         """The cattrs converter that binds request data and renders responses.
 
         Assign another one to change how types are structured for this app.

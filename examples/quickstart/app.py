@@ -65,7 +65,8 @@ def login() -> str:
 # -- json --
 @app.route("/me")
 def me() -> dict[str, object]:
-    return {"username": "ada", "theme": "dark", "links": [url_for("show_user_profile", username="ada")]}
+    links = [url_for("show_user_profile", username="ada")]
+    return {"username": "ada", "theme": "dark", "links": links}
 
 
 @app.route("/secret")

@@ -1,0 +1,150 @@
+"""A typed todo API: one resource class for the collection and its items.
+
+Serve it with::
+
+    resourceful --app examples/todo/app.py run
+
+Then ``POST /todos/`` with ``{"title": "milk"}``, ``GET /todos/?done=false&limit=10``,
+``GET /todos/1``, ``PUT``/``PATCH``/``DELETE /todos/1``. The SQLite database is
+created in the instance folder on the first request (set ``DATABASE`` to
+put it elsewhere).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import attrs
+import todo_store
+from attrs import validators as v
+
+from resourceful import App, field, url_for
+from resourceful.binding import Query
+from resourceful.errors import Problem
+from resourceful.render import Reply, created
+from resourceful.resources import Resource
+
+_tags = v.deep_iterable(v.and_(v.min_len(1), v.max_len(20)), iterable_validator=v.max_len(10))
+
+
+@attrs.define
+class NewTodo:
+    """What a client sends to create or replace a todo."""
+
+    title: str = attrs.field(validator=[v.min_len(1), v.max_len(200)])
+    done: bool = False
+    due: dt.date | None = None
+    tags: list[str] = attrs.field(factory=list, validator=_tags)
+
+
+@attrs.define
+class TodoPatch:
+    """Fields to change; the ones left out keep their value."""
+
+    title: str | None = attrs.field(
+        default=None, validator=v.optional([v.min_len(1), v.max_len(200)])
+    )
+    done: bool | None = None
+    due: dt.date | None = None
+    tags: list[str] | None = attrs.field(default=None, validator=v.optional(_tags))
+
+
+@attrs.define
+class Todo:
+    """A todo as the API returns it."""
+
+    id: int
+    title: str
+    done: bool
+    due: dt.date | None
+    tags: list[str]
+    created_at: dt.datetime = field(name="createdAt")
+
+
+@attrs.define
+class TodoFilter:
+    """Query parameters of the list: filters and paging."""
+
+    done: bool | None = None
+    tag: str | None = None
+    q: str | None = field(default=None, description="Text to look for in titles.")
+    limit: int = attrs.field(default=20, validator=[v.ge(1), v.le(100)])
+    offset: int = attrs.field(default=0, validator=v.ge(0))
+
+
+@attrs.define
+class TodoPage:
+    """One page of todos."""
+
+    items: list[Todo]
+    total: int
+    limit: int
+    offset: int
+
+
+def _not_found(todo_id: int) -> Problem:
+    return Problem(404, title="Todo not found", detail=f"There is no todo with id {todo_id}.")
+
+
+class TodoResource(Resource):
+    """Things to do."""
+
+    tags = ("todos",)
+
+    def list(self, filters: Query[TodoFilter]) -> TodoPage:
+        """List todos, filtered and paged."""
+        rows, total = todo_store.get_store().find(
+            done=filters.done,
+            tag=filters.tag,
+            search=filters.q,
+            limit=filters.limit,
+            offset=filters.offset,
+        )
+        items = [Todo(**row) for row in rows]
+        return TodoPage(items=items, total=total, limit=filters.limit, offset=filters.offset)
+
+    def create(self, body: NewTodo) -> Reply[Todo]:
+        """Create a todo."""
+        todo_id = todo_store.get_store().add(body.title, body.done, body.due, body.tags)
+        return created(self.get(todo_id), url_for("todo", todo_id=todo_id))
+
+    def get(self, todo_id: int) -> Todo:
+        """Read one todo."""
+        row = todo_store.get_store().get(todo_id)
+        if row is None:
+            raise _not_found(todo_id)
+        return Todo(**row)
+
+    def replace(self, todo_id: int, body: NewTodo) -> Todo:
+        """Replace a todo."""
+        changed = todo_store.get_store().update(todo_id, **attrs.asdict(body))
+        if not changed:
+            raise _not_found(todo_id)
+        return self.get(todo_id)
+
+    def update(self, todo_id: int, body: TodoPatch) -> Todo:
+        """Change some fields of a todo."""
+        values = {k: value for k, value in attrs.asdict(body).items() if value is not None}
+        if values and not todo_store.get_store().update(todo_id, **values):
+            raise _not_found(todo_id)
+        return self.get(todo_id)
+
+    def delete(self, todo_id: int) -> None:
+        """Delete a todo (deleting a missing one is not an error)."""
+        todo_store.get_store().delete(todo_id)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> App:
+    """Create the todo API."""
+    app = App(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        DATABASE=os.path.join(app.instance_path, "todo.sqlite3"),
+        OPENAPI_TITLE="Todo API",
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    todo_store.init_app(app)
+    app.add_resource(TodoResource, "/todos/<int:todo_id>")
+    return app

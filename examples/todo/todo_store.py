@@ -1,0 +1,135 @@
+"""SQLite storage for the todo example (standard library only).
+
+The database file is created, with its table, the first time a request needs
+it. One connection per application context, closed when the context ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from resourceful import App, current_app, g
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS todo (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    title TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    due TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL
+)
+"""
+
+
+class TodoStore:
+    """Rows of the ``todo`` table as plain dicts."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def add(self, title: str, done: bool, due: dt.date | None, tags: Sequence[str]) -> int:
+        cursor = self.connection.execute(
+            "INSERT INTO todo (title, done, due, tags, created_at) VALUES (?, ?, ?, ?, ?)",
+            (title, done, _date(due), json.dumps(list(tags)), _now()),
+        )
+        self.connection.commit()
+        return int(cursor.lastrowid or 0)
+
+    def get(self, todo_id: int) -> dict[str, Any] | None:
+        row = self.connection.execute("SELECT * FROM todo WHERE id = ?", (todo_id,)).fetchone()
+        return _row(row) if row is not None else None
+
+    def update(self, todo_id: int, **values: Any) -> bool:
+        if "due" in values:
+            values["due"] = _date(values["due"])
+        if "tags" in values:
+            values["tags"] = json.dumps(list(values["tags"]))
+        columns = ", ".join(f"{name} = ?" for name in values)
+        cursor = self.connection.execute(
+            # The column names come from our own code, never from the request.
+            f"UPDATE todo SET {columns} WHERE id = ?",
+            (*values.values(), todo_id),
+        )
+        self.connection.commit()
+        return cursor.rowcount > 0
+
+    def delete(self, todo_id: int) -> None:
+        self.connection.execute("DELETE FROM todo WHERE id = ?", (todo_id,))
+        self.connection.commit()
+
+    def find(
+        self,
+        *,
+        done: bool | None,
+        tag: str | None,
+        search: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        where: list[str] = []
+        args: list[Any] = []
+        if done is not None:
+            where.append("done = ?")
+            args.append(done)
+        if tag is not None:
+            where.append("EXISTS (SELECT 1 FROM json_each(todo.tags) WHERE value = ?)")
+            args.append(tag)
+        if search:
+            where.append("title LIKE ?")
+            args.append(f"%{search}%")
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        total = self.connection.execute(f"SELECT COUNT(*) FROM todo{clause}", args).fetchone()[0]
+        rows = self.connection.execute(
+            f"SELECT * FROM todo{clause} ORDER BY id LIMIT ? OFFSET ?", [*args, limit, offset]
+        ).fetchall()
+        return [_row(row) for row in rows], int(total)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _row(row: sqlite3.Row) -> dict[str, Any]:
+    data = dict(row)
+    data["done"] = bool(data["done"])
+    data["tags"] = json.loads(data["tags"])
+    data["due"] = dt.date.fromisoformat(data["due"]) if data["due"] else None
+    data["created_at"] = dt.datetime.fromisoformat(data["created_at"])
+    return data
+
+
+def get_store() -> TodoStore:
+    """Return the store of the current app context, connecting (and creating) on first use."""
+    if "todo_store" not in g:
+        path = current_app.config["DATABASE"]
+        folder = os.path.dirname(path)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        connection = sqlite3.connect(path)
+        connection.row_factory = sqlite3.Row
+        connection.execute(SCHEMA)
+        g.todo_store = TodoStore(connection)
+    store: TodoStore = g.todo_store
+    return store
+
+
+def close_store(exc: BaseException | None = None) -> None:
+    """Close the connection of the current app context, if one was opened."""
+    store = g.pop("todo_store", None)
+    if store is not None:
+        store.connection.close()
+
+
+def init_app(app: App) -> None:
+    """Close the database connection at the end of each app context."""
+    app.teardown_appcontext(close_store)

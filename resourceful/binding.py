@@ -1,0 +1,648 @@
+"""Binding: from the request to the typed arguments of a handler.
+
+Where each parameter's value comes from follows one rule:
+
+    A parameter named in the URL rule comes from the path; one annotated
+    ``Request`` receives the request; one annotated with an attrs class (or a
+    list or union of attrs classes) is the JSON body; every other parameter
+    comes from the query string; wrap the annotation in ``Query[...]``,
+    ``Header[...]``, ``Cookie[...]``, ``Form[...]``, ``File[...]`` or
+    ``Body[...]`` to say otherwise.
+
+``Query[Filters]``, ``Header[...]``, ``Cookie[...]`` and ``Form[...]`` of an
+attrs class gather many values into one object (a *group*); a list field of
+a group takes every value of a repeated key. Values are structured by the
+app's converter: the strict JSON rules for the body, the text rules for
+everything else (see :mod:`resourceful.convert`).
+
+Errors: a body that is not JSON (or not a form) when one is expected is a
+415; malformed JSON is a 400; everything that parses but does not validate is
+collected, every location at once, into one :class:`RequestValidationError`
+whose status is the ``VALIDATION_ERROR_STATUS`` setting (422 by default).
+Unknown JSON body fields are rejected when ``REJECT_UNKNOWN_FIELDS`` is true.
+
+A :class:`Binder` is compiled once per operation and app; per request it
+only runs the steps it prepared.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import typing
+import uuid
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import attrs
+from cattrs.errors import StructureHandlerNotFoundError
+from werkzeug.datastructures import FileStorage
+from werkzeug.wrappers import Request as WerkzeugRequest
+
+from .convert import (
+    INPUT_ERRORS,
+    Converter,
+    InvalidData,
+    TextConverter,
+    attrs_fields,
+    is_multi_valued,
+    violations_from,
+)
+from .errors import DefinitionError, FieldError, Problem, RequestValidationError, type_name
+from .fields import wire_name
+from .operation import Location, Operation, Param
+
+if TYPE_CHECKING:
+    from .app import App
+
+__all__ = [
+    "Binder",
+    "Body",
+    "Cookie",
+    "File",
+    "Form",
+    "Header",
+    "Path",
+    "Query",
+    "Source",
+    "params_from_signature",
+]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Source:
+    """Marks where a parameter comes from, inside ``typing.Annotated``.
+
+    The aliases below are the usual spelling; use ``Source`` directly to give
+    a single parameter a wire name that differs from its Python name::
+
+        request_id: Annotated[str, Source("header", name="X-Request-ID")]
+    """
+
+    location: Location
+    name: str | None = None
+
+
+#: The parameter is a path variable (the default for names in the rule).
+Path = Annotated[T, Source("path")]
+#: The parameter (or attrs group) comes from the query string.
+Query = Annotated[T, Source("query")]
+#: The parameter (or attrs group) comes from headers; ``_`` in names becomes ``-``.
+Header = Annotated[T, Source("header")]
+#: The parameter (or attrs group) comes from cookies.
+Cookie = Annotated[T, Source("cookie")]
+#: The parameter is the JSON body (the default for attrs classes).
+Body = Annotated[T, Source("body")]
+#: The parameter (or attrs group) comes from an urlencoded or multipart form.
+Form = Annotated[T, Source("form")]
+#: The parameter is an uploaded file (``FileStorage`` or a list of them).
+File = Annotated[T, Source("files")]
+
+
+# -- reading a handler's signature -----------------------------------------------------------
+
+_RULE_VARIABLE = re.compile(
+    r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>.*?)\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>"
+)
+
+#: What each werkzeug converter produces, for checking annotations.
+_CONVERTER_TYPES: dict[str, tuple[Any, ...]] = {
+    "int": (int,),
+    "float": (float,),
+    "uuid": (uuid.UUID,),
+    "path": (str,),
+}
+_TEXT_CONVERTERS = frozenset({"default", "string", "any"})
+
+
+def rule_variables(rule: str) -> dict[str, str]:
+    """Return the variables of a URL rule and their converter names, in order."""
+    return {
+        match["name"]: (match["converter"] or "default") for match in _RULE_VARIABLE.finditer(rule)
+    }
+
+
+def _source_of(annotation: Any) -> tuple[Any, Source | None]:
+    if typing.get_origin(annotation) is Annotated:
+        inner, *extras = typing.get_args(annotation)
+        for extra in extras:
+            if isinstance(extra, Source):
+                return inner, extra
+    elif typing.get_origin(annotation) in (typing.Union, _union_type()):
+        # ``File[list[FileStorage]] | None``: the marker sits inside the union.
+        args = typing.get_args(annotation)
+        for index, arg in enumerate(args):
+            inner, source = _source_of(arg)
+            if source is not None:
+                rest = (*args[:index], inner, *args[index + 1 :])
+                return typing.Union[rest], source  # noqa: UP007 - built from a tuple
+    return annotation, None
+
+
+def _is_request_type(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, WerkzeugRequest)
+
+
+def _is_body_type(tp: Any) -> bool:
+    """Return whether ``tp`` is an attrs class, or a list or union of them."""
+    tp = _strip_optional(tp)
+    origin = typing.get_origin(tp)
+    if attrs.has(origin or tp):
+        return True
+    if origin in (list, tuple, set, frozenset) or origin in (typing.Union, _union_type()):
+        args = [a for a in typing.get_args(tp) if a is not type(None) and a is not Ellipsis]
+        return bool(args) and all(_is_body_type(a) for a in args)
+    return False
+
+
+def _union_type() -> Any:
+    import types
+
+    return types.UnionType
+
+
+def _strip_optional(tp: Any) -> Any:
+    if typing.get_origin(tp) in (typing.Union, _union_type()):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
+def _is_file_type(tp: Any) -> bool:
+    tp = _strip_optional(tp)
+    if typing.get_origin(tp) is list:
+        (tp,) = typing.get_args(tp) or (FileStorage,)
+    return isinstance(tp, type) and issubclass(tp, FileStorage)
+
+
+def params_from_signature(
+    func: Callable[..., Any], qualname: str, path_variables: Mapping[str, str]
+) -> tuple[Param, ...]:
+    """Read a handler's parameters into :class:`Param` records.
+
+    ``path_variables`` maps the rule's variables to their converters. Every
+    mistake raises :class:`DefinitionError` naming ``qualname`` and the fix.
+    """
+    try:
+        hints = typing.get_type_hints(func, include_extras=True)
+    except NameError as exc:
+        raise DefinitionError(
+            f"{qualname}: cannot resolve its annotations ({exc}). Import or define the names"
+            " it uses at module level."
+        ) from exc
+    signature = inspect.signature(func)
+    params: list[Param] = []
+    seen_path: set[str] = set()
+    for index, parameter in enumerate(signature.parameters.values()):
+        if index == 0 and parameter.name in ("self", "cls"):
+            continue
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            raise DefinitionError(
+                f"{qualname}: *{parameter.name} / **{parameter.name} parameters cannot be bound."
+                " Declare each value as a named, annotated parameter."
+            )
+        if parameter.kind is parameter.POSITIONAL_ONLY:
+            raise DefinitionError(
+                f"{qualname}: parameter {parameter.name!r} is positional-only; handlers are"
+                " called with keyword arguments. Remove the '/' from the signature."
+            )
+        if parameter.name not in hints:
+            raise DefinitionError(
+                f"{qualname}: parameter {parameter.name!r} has no annotation, so resourceful"
+                f" cannot tell where it comes from or what type it is. Annotate it, for example"
+                f" `{parameter.name}: str` (query), `{parameter.name}: Header[str]` or a body"
+                " attrs class."
+            )
+        param = _param(parameter, hints[parameter.name], qualname, path_variables)
+        if param.location == "path":
+            seen_path.add(param.name)
+        params.append(param)
+
+    missing = [name for name in path_variables if name not in seen_path]
+    if missing:
+        name = missing[0]
+        raise DefinitionError(
+            f"{qualname}: the rule variable <{name}> has no parameter. Add a parameter"
+            f" `{name}: {_suggested_type(path_variables[name])}` to the handler, or remove"
+            " the variable from the rule."
+        )
+    bodies = [p for p in params if p.location in ("body", "form", "files")]
+    kinds = {p.location for p in bodies}
+    json_bodies = [p.name for p in bodies if p.location == "body"]
+    if len(json_bodies) > 1:
+        raise DefinitionError(
+            f"{qualname}: parameters {json_bodies[0]!r} and {json_bodies[1]!r} both read the"
+            " JSON body; a request has one body. Combine them into one attrs class."
+        )
+    if "body" in kinds and kinds & {"form", "files"}:
+        raise DefinitionError(
+            f"{qualname}: it reads both a JSON body and form data; a request has one body."
+            " Use either Body[...] or Form[...]/File[...] parameters."
+        )
+    return tuple(params)
+
+
+def _suggested_type(converter: str) -> str:
+    return {"int": "int", "float": "float", "uuid": "UUID"}.get(converter, "str")
+
+
+def _param(
+    parameter: inspect.Parameter, annotation: Any, qualname: str, path_variables: Mapping[str, str]
+) -> Param:
+    tp, source = _source_of(annotation)
+    name = parameter.name
+    required = parameter.default is inspect.Parameter.empty
+    default = None if required else parameter.default
+    location: Location
+    if source is not None:
+        location = source.location
+    elif name in path_variables:
+        location = "path"
+    elif _is_request_type(tp):
+        location = "request"
+    elif _is_body_type(tp):
+        location = "body"
+    elif _is_file_type(tp):
+        location = "files"
+    else:
+        location = "query"
+
+    if location == "path":
+        if name not in path_variables:
+            raise DefinitionError(
+                f"{qualname}: parameter {name!r} is marked Path[...] but the rule has no"
+                f" <{name}> variable. Add it to the rule or read the value from elsewhere."
+            )
+        converter = path_variables[name]
+        _check_converter(qualname, name, converter, tp)
+        return Param(name, "path", tp, name, True, converter=converter)
+    if name in path_variables:
+        raise DefinitionError(
+            f"{qualname}: parameter {name!r} is named like the rule variable <{name}> but is"
+            f" marked {location}. Rename the parameter or remove the marker."
+        )
+    if location in ("request", "body"):
+        return Param(name, location, tp, "", required, default)
+
+    is_group = attrs.has(typing.get_origin(tp) or tp) and location in (
+        "query",
+        "header",
+        "cookie",
+        "form",
+    )
+    wire = source.name if source is not None and source.name else name
+    if location == "header" and not (source is not None and source.name):
+        wire = name.replace("_", "-")
+    if is_group:
+        return Param(name, location, tp, "", False, default, is_group=True)
+    return Param(name, location, tp, wire, required, default)
+
+
+def _check_converter(qualname: str, name: str, converter: str, tp: Any) -> None:
+    allowed = _CONVERTER_TYPES.get(converter)
+    if allowed is not None:
+        if tp not in allowed:
+            wanted = allowed[0].__name__
+            raise DefinitionError(
+                f"{qualname}: parameter {name!r} is annotated {_type_name(tp)} but the rule's"
+                f" <{converter}:{name}> converter produces {wanted}. Annotate it"
+                f" `{name}: {wanted}` or change the converter in the rule."
+            )
+        return
+    if converter in _TEXT_CONVERTERS and tp in (int, float):
+        raise DefinitionError(
+            f"{qualname}: parameter {name!r} is annotated {tp.__name__} but the rule's <{name}>"
+            f" variable is a string. Write <{tp.__name__}:{name}> in the rule so that"
+            " non-numbers do not match."
+        )
+
+
+_type_name = type_name
+
+
+# -- compiling the binder ---------------------------------------------------------------------
+
+Step = Callable[
+    [WerkzeugRequest, Mapping[str, Any], MutableMapping[str, Any], list[FieldError]], None
+]
+
+_FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _hook(converter: Any, tp: Any, operation: Operation, param: Param, where: str) -> Any:
+    try:
+        return converter.get_structure_hook(tp)
+    except (StructureHandlerNotFoundError, DefinitionError) as exc:
+        hint = (
+            " If it is the JSON body, mark it Body[...]."
+            if param.location in ("query", "header", "cookie", "form")
+            else ""
+        )
+        raise DefinitionError(
+            f"{operation.qualname}: parameter {param.name!r} ({where}) has the type"
+            f" {_type_name(tp)}, which cannot be structured: {exc}{hint}"
+        ) from exc
+
+
+def _report(errors: list[FieldError], location: str, prefix: str, exc: Exception) -> None:
+    violations = violations_from(exc)
+    errors.extend(FieldError(location, prefix + v.pointer, v.detail) for v in violations)
+
+
+def _pointer(name: str) -> str:
+    return "/" + name.replace("~", "~0").replace("/", "~1")
+
+
+def _error_location(location: str) -> str:
+    # Form fields and files are part of the body.
+    return "body" if location in ("form", "files") else location
+
+
+def _getter(location: str) -> Callable[[WerkzeugRequest], Any]:
+    if location == "query":
+        return lambda request: request.args
+    if location == "header":
+        return lambda request: request.headers
+    if location == "cookie":
+        return lambda request: request.cookies
+    if location == "form":
+        return lambda request: request.form
+    return lambda request: request.files
+
+
+def _require_form(request: WerkzeugRequest, operation: Operation) -> None:
+    if request.mimetype not in _FORM_MIMETYPES:
+        raise Problem(
+            415,
+            detail=(
+                f"{operation.method} {operation.rule} expects a form body: send it with"
+                " Content-Type: application/x-www-form-urlencoded or multipart/form-data"
+                f" (got {request.mimetype or 'no Content-Type'!s})."
+            ),
+        )
+
+
+class Binder:
+    """Turns a request into the keyword arguments of one operation's handler.
+
+    Built once per operation and app: every parameter becomes a prepared step
+    that reads its value and structures it with a hook fetched here, so a
+    request only runs the steps. Unsupported types raise
+    :class:`DefinitionError` when the binder is built.
+    """
+
+    def __init__(self, operation: Operation, app: App) -> None:
+        self.operation = operation
+        self._app = app
+        self._config = app.config
+        converter = app.converter
+        self._converter = converter
+        text = getattr(converter, "text", None)
+        self._text: Any = text if text is not None else TextConverter()
+        self._body_hooks: dict[bool, Any] = {}
+        self._steps: tuple[Step, ...] = tuple(self._compile(param) for param in operation.params)
+        body = operation.body
+        if body is not None and body.location == "body":
+            # Build the hook now so that definition errors surface here.
+            self._body_hook(body, reject=True)
+
+    # -- per request ----------------------------------------------------------------------
+
+    def bind(self, request: WerkzeugRequest, view_args: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the handler's keyword arguments, or raise for invalid input."""
+        kwargs: dict[str, Any] = {}
+        errors: list[FieldError] = []
+        for step in self._steps:
+            step(request, view_args, kwargs, errors)
+        if errors:
+            raise RequestValidationError(errors, status=self._config["VALIDATION_ERROR_STATUS"])
+        return kwargs
+
+    # -- compilation ---------------------------------------------------------------------------
+
+    def _compile(self, param: Param) -> Step:
+        if param.location == "request":
+            return self._compile_request(param)
+        if param.location == "path":
+            return self._compile_path(param)
+        if param.location == "body":
+            return self._compile_json(param)
+        if param.location == "files":
+            return self._compile_files(param)
+        if param.is_group:
+            return self._compile_group(param)
+        return self._compile_single(param)
+
+    def _body_hook(self, body: Param, *, reject: bool) -> Any:
+        hook = self._body_hooks.get(reject)
+        if hook is None:
+            converter = self._converter
+            if isinstance(converter, Converter):
+                converter = converter.with_unknown_fields(reject=reject)
+            hook = _hook(converter, body.type, self.operation, body, "JSON body")
+            self._body_hooks[reject] = hook
+        return hook
+
+    def _compile_request(self, param: Param) -> Step:
+        name = param.name
+
+        def bind_request(request: Any, view_args: Any, kwargs: Any, errors: Any) -> None:
+            kwargs[name] = request
+
+        return bind_request
+
+    def _compile_path(self, param: Param) -> Step:
+        name = param.name
+        tp = param.type
+        if (
+            param.converter in _CONVERTER_TYPES
+            or tp is str
+            or param.converter not in (_TEXT_CONVERTERS)
+        ):
+
+            def bind_path(request: Any, view_args: Any, kwargs: Any, errors: Any) -> None:
+                if name in view_args:
+                    kwargs[name] = view_args[name]
+
+            return bind_path
+
+        hook = _hook(self._text, tp, self.operation, param, "path")
+        pointer = _pointer(name)
+
+        def parse_path(request: Any, view_args: Any, kwargs: Any, errors: Any) -> None:
+            if name not in view_args:
+                return
+            try:
+                kwargs[name] = hook(view_args[name], tp)
+            except INPUT_ERRORS as exc:
+                _report(errors, "path", pointer, exc)
+
+        return parse_path
+
+    def _compile_json(self, param: Param) -> Step:
+        name = param.name
+        tp = param.type
+        required = param.required
+        operation = self.operation
+        config = self._config
+        loads = self._app.json.loads
+
+        def bind_json(
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+        ) -> None:
+            data = request.get_data(cache=True)
+            if not request.is_json:
+                if not data and not required:
+                    return
+                raise Problem(
+                    415,
+                    detail=(
+                        f"{operation.method} {operation.rule} expects a JSON body: send it with"
+                        " Content-Type: application/json (got"
+                        f" {request.mimetype or 'no Content-Type'})."
+                    ),
+                )
+            if not data and not required:
+                return
+            try:
+                value = loads(data)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise RequestValidationError(
+                    [FieldError("body", "", f"is not valid JSON: {exc}")],
+                    status=400,
+                    detail="The request body is not valid JSON.",
+                ) from None
+            hook = self._body_hook(param, reject=bool(config["REJECT_UNKNOWN_FIELDS"]))
+            try:
+                kwargs[name] = hook(value, tp)
+            except INPUT_ERRORS as exc:
+                _report(errors, "body", "", exc)
+
+        return bind_json
+
+    def _compile_files(self, param: Param) -> Step:
+        name = param.name
+        wire = param.wire_name
+        required = param.required
+        multi = typing.get_origin(_strip_optional(param.type)) is list
+        pointer = _pointer(wire)
+        operation = self.operation
+
+        def bind_files(
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+        ) -> None:
+            if request.mimetype != "multipart/form-data":
+                if not required:
+                    return
+                _require_form(request, operation)
+            files = request.files
+            if multi:
+                uploads = files.getlist(wire)
+                if uploads:
+                    kwargs[name] = uploads
+                    return
+            else:
+                upload = files.get(wire)
+                if upload is not None:
+                    kwargs[name] = upload
+                    return
+            if required:
+                errors.append(
+                    FieldError(
+                        "body",
+                        pointer,
+                        f"is required but missing; upload a file in the multipart field {wire!r}",
+                    )
+                )
+
+        return bind_files
+
+    def _compile_single(self, param: Param) -> Step:
+        name = param.name
+        wire = param.wire_name
+        tp = param.type
+        required = param.required
+        location = param.location
+        error_location = _error_location(location)
+        pointer = _pointer(wire)
+        multi = is_multi_valued(tp)
+        hook = _hook(self._text, tp, self.operation, param, location)
+        source = _getter(location)
+        is_form = location == "form"
+        operation = self.operation
+
+        def bind_single(
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+        ) -> None:
+            if is_form and request.mimetype not in _FORM_MIMETYPES:
+                if not required:
+                    return
+                _require_form(request, operation)
+            values = source(request)
+            raw: Any = values.getlist(wire) if multi else values.get(wire)
+            if raw is None or (multi and not raw):
+                if required:
+                    errors.append(FieldError(error_location, pointer, "is required but missing"))
+                return
+            try:
+                kwargs[name] = hook(raw, tp)
+            except INPUT_ERRORS as exc:
+                _report(errors, error_location, pointer, exc)
+
+        return bind_single
+
+    def _compile_group(self, param: Param) -> Step:
+        name = param.name
+        tp = param.type
+        location = param.location
+        error_location = _error_location(location)
+        hook = _hook(self._text, tp, self.operation, param, f"{location} group")
+        # The group's fields: (key on the wire, key the structure hook reads, multi-valued).
+        fields: list[tuple[str, str, bool]] = []
+        for attribute, ftype in attrs_fields(tp):
+            wire = wire_name(attribute)
+            key = wire.replace("_", "-") if location == "header" else wire
+            fields.append((key, wire, is_multi_valued(ftype)))
+        plan = tuple(fields)
+        renamed = any(key != wire for key, wire, _ in plan)
+        source = _getter(location)
+        is_form = location == "form"
+        operation = self.operation
+
+        def bind_group(
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+        ) -> None:
+            if is_form and request.mimetype not in _FORM_MIMETYPES:
+                _require_form(request, operation)
+            values = source(request)
+            data: dict[str, Any] = {}
+            for key, wire, multi in plan:
+                if key in values:
+                    data[wire] = values.getlist(key) if multi else values.get(key)
+            try:
+                kwargs[name] = hook(data, tp)
+            except InvalidData as exc:
+                if renamed:
+                    exc = _rename_pointers(exc, plan)
+                _report(errors, error_location, "", exc)
+            except INPUT_ERRORS as exc:
+                _report(errors, error_location, "", exc)
+
+        return bind_group
+
+
+def _rename_pointers(exc: InvalidData, plan: tuple[tuple[str, str, bool], ...]) -> InvalidData:
+    """Point header errors at the header names (``X-Trace-Id``), not the field names."""
+    names = {"/" + wire: "/" + key for key, wire, _ in plan}
+    renamed = []
+    for violation in exc.violations:
+        if not violation.pointer:
+            renamed.append(violation)
+            continue
+        head, sep, rest = violation.pointer[1:].partition("/")
+        new = names.get("/" + head, "/" + head)
+        renamed.append(attrs.evolve(violation, pointer=new + (sep + rest if sep else "")))
+    return InvalidData(renamed)

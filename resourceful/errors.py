@@ -1,0 +1,297 @@
+"""Errors: RFC 9457 problem details, HTTP problems and definition mistakes.
+
+Three kinds of failure live here:
+
+* :class:`Problem` is an HTTP error with a problem-details body
+  (``application/problem+json``). Users raise it with their own ``type``,
+  ``title``, ``detail`` and ``status``; the binder raises its subclass
+  :class:`RequestValidationError` with one :class:`FieldError` per invalid
+  input. It subclasses werkzeug's ``HTTPException``, so the app's error
+  handling treats it like any other HTTP error.
+* :class:`DefinitionError` is raised when a resource or a type is declared
+  wrongly. It happens at class creation or registration, never per request,
+  and its message names the class, the handler and the fix.
+* :class:`ResponseValidationError` is raised when response validation is on
+  and a handler returns a value that does not match its declared type.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
+from werkzeug.exceptions import HTTPException, default_exceptions
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Response
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+    from typing_extensions import Self
+    from werkzeug.wrappers import Request as WSGIRequest
+
+#: The media type of a problem-details body (RFC 9457).
+PROBLEM_MIMETYPE = "application/problem+json"
+
+#: Where an invalid input came from, as reported in ``errors[].location``
+#: (form fields and uploaded files are part of the body).
+LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
+@attrs.frozen
+class FieldError:
+    """One invalid input: where it is and what is wrong with it.
+
+    ``pointer`` is an RFC 6901 JSON pointer built from wire names
+    (``"/items/0/qty"``); ``""`` points at the whole input.
+    """
+
+    location: str
+    pointer: str
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return the JSON form used in a problem's ``errors`` list."""
+        return {"location": self.location, "pointer": self.pointer, "detail": self.detail}
+
+
+@attrs.frozen
+class ProblemDetails:
+    """The body of an ``application/problem+json`` response (RFC 9457)."""
+
+    status: int
+    title: str
+    type: str = "about:blank"
+    detail: str | None = None
+    instance: str | None = None
+    errors: tuple[FieldError, ...] = ()
+    #: Extra members, serialised next to the standard ones.
+    extensions: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object of this problem."""
+        body: dict[str, Any] = {"type": self.type, "title": self.title, "status": self.status}
+        if self.detail is not None:
+            body["detail"] = self.detail
+        if self.instance is not None:
+            body["instance"] = self.instance
+        if self.errors:
+            body["errors"] = [error.to_dict() for error in self.errors]
+        for key, value in self.extensions.items():
+            body.setdefault(key, value)
+        return body
+
+
+def _status_title(status: int) -> str:
+    return HTTP_STATUS_CODES.get(status, "Unknown Error")
+
+
+class Problem(HTTPException):
+    """An HTTP error whose response is an RFC 9457 problem-details document.
+
+    Raise it anywhere a request is handled::
+
+        raise Problem(
+            409,
+            type="https://example.com/problems/duplicate-title",
+            title="Duplicate title",
+            detail="A todo titled 'milk' already exists.",
+        )
+
+    ``title`` defaults to the status phrase and ``type`` to ``about:blank``.
+    Extra keyword arguments become extension members of the body.
+    """
+
+    def __new__(cls, status: int = 500, *args: Any, **kwargs: Any) -> Self:
+        """Return a problem that is also an instance of werkzeug's class for ``status``."""
+        # NOTE: a problem is also an instance of werkzeug's exception for its
+        # status (Problem(404) is a NotFound), so error handlers registered
+        # for the status code or that class apply to it.
+        base = default_exceptions.get(status)
+        if base is not None and not issubclass(cls, base):
+            return cast("Self", super().__new__(_problem_class_for(cls, base)))
+        return super().__new__(cls)
+
+    def __init__(
+        self,
+        status: int = 500,
+        *,
+        title: str | None = None,
+        detail: str | None = None,
+        type: str = "about:blank",
+        instance: str | None = None,
+        errors: Iterable[FieldError] = (),
+        headers: Mapping[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        if not 400 <= status <= 599:
+            raise ValueError(
+                f"Problem status must be an HTTP error status (400-599), got {status!r}."
+            )
+        super().__init__(description=detail)
+        self.code = status
+        self.details = ProblemDetails(
+            status=status,
+            title=title if title is not None else _status_title(status),
+            type=type,
+            detail=detail,
+            instance=instance,
+            errors=tuple(errors),
+            extensions=dict(extensions),
+        )
+        self.headers = dict(headers or {})
+
+    @property
+    def name(self) -> str:
+        """The problem's title (werkzeug's name for the status phrase)."""
+        return self.details.title
+
+    def get_headers(
+        self,
+        environ: WSGIEnvironment | None = None,
+        scope: dict[str, Any] | None = None,
+    ) -> list[tuple[str, str]]:
+        """Return the response headers: the problem media type and any extras."""
+        return [("Content-Type", PROBLEM_MIMETYPE), *self.headers.items()]
+
+    def get_body(
+        self,
+        environ: WSGIEnvironment | None = None,
+        scope: dict[str, Any] | None = None,
+    ) -> str:
+        """Return the problem document as JSON text."""
+        return json.dumps(self.details.to_dict(), ensure_ascii=False)
+
+    def get_response(
+        self,
+        environ: WSGIEnvironment | WSGIRequest | None = None,
+        scope: dict[str, Any] | None = None,
+    ) -> Response:
+        """Return a problem+json response for this error."""
+        return Response(self.get_body(), self.details.status, self.get_headers())
+
+    def __str__(self) -> str:
+        text = f"{self.details.status} {self.details.title}"
+        return f"{text}: {self.details.detail}" if self.details.detail else text
+
+
+class RequestValidationError(Problem):
+    """The request's input did not parse or did not validate.
+
+    Every invalid input is one :class:`FieldError` in :attr:`errors`, so a
+    client sees all its mistakes in one response. The binder raises it with
+    status 400 for input that cannot be parsed and 422 (the
+    ``VALIDATION_ERROR_STATUS`` setting) for input that parses but is invalid.
+    """
+
+    def __new__(cls, errors: Iterable[FieldError] = (), *args: Any, **kwargs: Any) -> Self:
+        """Return a validation error that is also werkzeug's class for its status."""
+        return super().__new__(cls, kwargs.get("status", 422))
+
+    def __init__(
+        self,
+        errors: Iterable[FieldError],
+        *,
+        status: int = 422,
+        detail: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        errors = tuple(errors)
+        if detail is None:
+            count = len(errors)
+            detail = (
+                "The request has 1 invalid input."
+                if count == 1
+                else f"The request has {count} invalid inputs."
+            )
+        super().__init__(
+            status,
+            title=title if title is not None else _status_title(status),
+            type="about:blank",
+            detail=detail,
+            errors=errors,
+        )
+
+    @property
+    def errors(self) -> tuple[FieldError, ...]:
+        """Every invalid input, in the order found."""
+        return self.details.errors
+
+
+_problem_classes: dict[tuple[type[Problem], type[HTTPException]], type[Problem]] = {}
+
+
+def _problem_class_for(cls: type[Problem], base: type[HTTPException]) -> type[Problem]:
+    problem_cls = _problem_classes.get((cls, base))
+    if problem_cls is None:
+        problem_cls = type(cls.__name__, (cls, base), {"__module__": cls.__module__})
+        _problem_classes[(cls, base)] = problem_cls
+    return problem_cls
+
+
+def as_problem(exc: HTTPException) -> Problem:
+    """Return ``exc`` as a :class:`Problem` that renders as problem+json.
+
+    A :class:`Problem` is returned unchanged. Any other HTTP error becomes a
+    problem with the same status, the status phrase as title and the
+    exception's description as detail; the result is still an instance of
+    ``type(exc)``, so handlers for that class or status still apply. Headers
+    the exception carries (``Allow`` on a 405, ``WWW-Authenticate`` on a 401)
+    are kept.
+    """
+    if isinstance(exc, Problem):
+        return exc
+    status = exc.code if exc.code is not None else 500
+    headers = {
+        key: value
+        for key, value in exc.get_headers()
+        if key.lower() not in {"content-type", "content-length"}
+    }
+    problem_cls = _problem_class_for(Problem, type(exc))
+    return problem_cls(status, title=_status_title(status), detail=exc.description, headers=headers)
+
+
+def display_name(cls: Any) -> str:
+    """Return a class's qualified name without ``<locals>`` parts, for messages."""
+    name = getattr(cls, "__qualname__", None) or repr(cls)
+    return str(name).rsplit("<locals>.", 1)[-1]
+
+
+def type_name(tp: Any) -> str:
+    """Return a readable name for a type (``list[Todo]``, ``int | None``), for messages."""
+    import typing
+
+    if tp is None or tp is type(None):
+        return "None"
+    args = typing.get_args(tp)
+    origin = typing.get_origin(tp)
+    if origin is not None and args:
+        if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
+            return " | ".join(type_name(arg) for arg in args)
+        if origin is typing.Literal:
+            return f"Literal[{', '.join(repr(arg) for arg in args)}]"
+        if origin is typing.Annotated:
+            return type_name(args[0])
+        names = ", ".join("..." if arg is Ellipsis else type_name(arg) for arg in args)
+        return f"{type_name(origin)}[{names}]"
+    if isinstance(tp, type):
+        return display_name(tp)
+    return repr(tp).replace("typing.", "")
+
+
+class DefinitionError(TypeError):
+    """A resource, handler or type is declared in a way resourceful cannot use.
+
+    Raised at class creation or registration, never while serving a request.
+    The message names the class, the handler and how to fix the declaration.
+    """
+
+
+class ResponseValidationError(TypeError):
+    """A handler returned a value that does not match its declared response type.
+
+    Raised only when response validation is on (debug or testing by default,
+    see ``VALIDATE_RESPONSES``). The message names the handler and every field
+    that is wrong.
+    """

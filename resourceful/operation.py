@@ -1,0 +1,148 @@
+"""The frozen records that describe each operation of a resource.
+
+A resource's handlers are read once, when the class is registered, into one
+:class:`Operation` per HTTP method and rule. The router (the generated URL
+rules), the binder (:mod:`resourceful.binding`), the renderer
+(:mod:`resourceful.render`) and the OpenAPI generator all read these records;
+nothing is inspected again while serving requests.
+
+The OpenAPI generator finds them from the URL map::
+
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        for method, operation in getattr(view, "operations", {}).items():
+            ...  # rule.rule is the final rule, blueprint prefixes included
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from .errors import display_name
+
+#: Where a handler parameter's value comes from.
+Location = Literal["path", "query", "header", "cookie", "body", "form", "files", "request"]
+
+#: The locations whose parameters OpenAPI lists under ``parameters``.
+PARAMETER_LOCATIONS: tuple[str, ...] = ("path", "query", "header", "cookie")
+
+
+@attrs.frozen
+class Param:
+    """One handler parameter and where its value comes from.
+
+    For a *group* (``is_group``) the type is an attrs class whose fields are
+    the individual query, header, cookie or form values; otherwise
+    ``wire_name`` is the key on the wire (the query key, header name, cookie
+    name, form field or path variable). The JSON body has location ``body``
+    and an empty ``wire_name``.
+    """
+
+    name: str
+    location: Location
+    type: Any
+    wire_name: str
+    required: bool
+    #: The handler's default when the value is absent (meaningless when ``required``).
+    default: Any = None
+    is_group: bool = False
+    #: For a path parameter: the werkzeug converter named in the rule.
+    converter: str | None = None
+
+
+@attrs.frozen
+class ResponseSpec:
+    """A response an operation declares: its status and body type.
+
+    ``type`` is ``None`` when the response has no body (204, or a handler
+    annotated ``-> None``).
+    """
+
+    status: int
+    type: Any
+    description: str
+    media_type: str | None = "application/json"
+
+
+@attrs.frozen
+class OperationOptions:
+    """What ``@operation(...)`` declares on a handler (all optional)."""
+
+    status: int | None = None
+    summary: str | None = None
+    description: str | None = None
+    tags: tuple[str, ...] | None = None
+    deprecated: bool | None = None
+    operation_id: str | None = None
+    security: tuple[Mapping[str, tuple[str, ...]], ...] | None = None
+    decorators: tuple[Callable[..., Any], ...] = ()
+    #: Media type of the response when the handler returns a ``Response``
+    #: itself (for OpenAPI); ``None`` keeps JSON.
+    response_media_type: str | None = None
+
+
+@attrs.frozen
+class Operation:
+    """Everything known about one operation: a method on a rule, handled by one method.
+
+    ``rule`` is the rule as declared on the resource, before any blueprint
+    prefix; the final rule is the werkzeug ``Rule`` the operation is
+    registered under.
+    """
+
+    method: str
+    rule: str
+    endpoint: str
+    handler_name: str
+    #: The resource class that defines the handler.
+    resource: type[Any]
+    params: tuple[Param, ...]
+    #: The declared return type without ``Reply[...]``; ``None`` for no body.
+    response_type: Any
+    #: The status of a successful response when the handler does not choose one.
+    status: int
+    responses: tuple[ResponseSpec, ...]
+    summary: str | None = None
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+    deprecated: bool = False
+    operation_id: str | None = None
+    #: OpenAPI security requirements; ``None`` means the document's default.
+    security: tuple[Mapping[str, tuple[str, ...]], ...] | None = None
+    decorators: tuple[Callable[..., Any], ...] = ()
+
+    @property
+    def qualname(self) -> str:
+        """``Resource.handler``, as used in error messages."""
+        return f"{display_name(self.resource)}.{self.handler_name}"
+
+    @property
+    def body(self) -> Param | None:
+        """The parameter filled from the request body (JSON, form or files), if any."""
+        for param in self.params:
+            if param.location in ("body", "form", "files"):
+                return param
+        return None
+
+    def params_in(self, *locations: str) -> tuple[Param, ...]:
+        """Return the parameters whose location is one of ``locations``."""
+        return tuple(param for param in self.params if param.location in locations)
+
+
+def response_specs(status: int, response_type: Any) -> tuple[ResponseSpec, ...]:
+    """Return the success response an operation declares."""
+    if response_type is None:
+        return (ResponseSpec(status=status, type=None, description="No content.", media_type=None),)
+    return (ResponseSpec(status=status, type=response_type, description="Success."),)
+
+
+def frozen_security(
+    security: Sequence[Mapping[str, Sequence[str]]] | None,
+) -> tuple[Mapping[str, tuple[str, ...]], ...] | None:
+    """Return security requirements as immutable tuples (``None`` stays ``None``)."""
+    if security is None:
+        return None
+    return tuple({name: tuple(scopes) for name, scopes in item.items()} for item in security)

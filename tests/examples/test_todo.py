@@ -1,0 +1,160 @@
+"""The todo example: a typed CRUD API over SQLite."""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from resourceful import App
+from resourceful.testing import TestClient
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "todo"
+
+
+@pytest.fixture(scope="module")
+def example() -> Iterator[ModuleType]:
+    sys.path.insert(0, str(EXAMPLE))
+    try:
+        spec = importlib.util.spec_from_file_location("todo_example_app", EXAMPLE / "app.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.path.remove(str(EXAMPLE))
+        sys.modules.pop("todo_example_app", None)
+        sys.modules.pop("todo_store", None)
+
+
+@pytest.fixture
+def app(example: ModuleType, tmp_path: Path) -> App:
+    app: App = example.create_app(
+        {"TESTING": True, "DATABASE": str(tmp_path / "db" / "todo.sqlite3")}
+    )
+    return app
+
+
+@pytest.fixture
+def client(app: App) -> TestClient:
+    return app.test_client()
+
+
+def add(client: TestClient, title: str, **extra: Any) -> dict[str, Any]:
+    response = client.post("/todos/", json={"title": title, **extra})
+    assert response.status_code == 201, response.get_json()
+    data: dict[str, Any] = response.get_json()
+    return data
+
+
+def test_database_is_created_on_first_request(app: App, client: TestClient, tmp_path: Path) -> None:
+    database = tmp_path / "db" / "todo.sqlite3"
+    assert not database.exists()
+    assert client.get("/todos/").get_json() == {"items": [], "total": 0, "limit": 20, "offset": 0}
+    assert database.exists()
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM todo").fetchone() == (0,)
+
+
+def test_database_path_defaults_to_the_instance_folder(example: ModuleType) -> None:
+    app = example.create_app()
+    assert app.config["DATABASE"] == str(Path(app.instance_path) / "todo.sqlite3")
+
+
+def test_create_returns_201_with_location_and_the_todo(client: TestClient) -> None:
+    response = client.post("/todos/", json={"title": "milk", "due": "2030-01-02", "tags": ["shop"]})
+    assert response.status_code == 201
+    assert response.headers["Location"] == "/todos/1"
+    body = response.get_json()
+    assert body["id"] == 1
+    assert (body["title"], body["done"], body["due"], body["tags"]) == (
+        "milk",
+        False,
+        "2030-01-02",
+        ["shop"],
+    )
+    assert "createdAt" in body
+
+
+def test_get_replace_update_delete(client: TestClient) -> None:
+    todo = add(client, "milk")
+    url = f"/todos/{todo['id']}"
+    assert client.get(url).get_json()["title"] == "milk"
+    replaced = client.put(url, json={"title": "oat milk", "done": True}).get_json()
+    assert (replaced["title"], replaced["done"], replaced["tags"]) == ("oat milk", True, [])
+    updated = client.patch(url, json={"done": False}).get_json()
+    assert (updated["title"], updated["done"]) == ("oat milk", False)
+    assert client.delete(url).status_code == 204
+    assert client.get(url).status_code == 404
+
+
+def test_missing_todo_is_a_problem(client: TestClient) -> None:
+    response = client.get("/todos/42")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json() == {
+        "type": "about:blank",
+        "title": "Todo not found",
+        "status": 404,
+        "detail": "There is no todo with id 42.",
+    }
+    assert client.patch("/todos/42", json={"done": True}).status_code == 404
+    assert client.put("/todos/42", json={"title": "x"}).status_code == 404
+
+
+def test_list_filters_by_done_tag_and_text(client: TestClient) -> None:
+    add(client, "buy milk", tags=["shop"])
+    add(client, "walk dog", done=True)
+    add(client, "buy bread", tags=["shop", "bakery"], done=True)
+
+    def titles(query: str) -> list[str]:
+        return [item["title"] for item in client.get(f"/todos/?{query}").get_json()["items"]]
+
+    assert titles("done=false") == ["buy milk"]
+    assert titles("done=yes") == ["walk dog", "buy bread"]
+    assert titles("tag=shop") == ["buy milk", "buy bread"]
+    assert titles("q=buy&done=1") == ["buy bread"]
+
+
+def test_list_pages_with_limit_and_offset(client: TestClient) -> None:
+    for number in range(5):
+        add(client, f"todo {number}")
+    page = client.get("/todos/?limit=2&offset=2").get_json()
+    assert [item["title"] for item in page["items"]] == ["todo 2", "todo 3"]
+    assert (page["total"], page["limit"], page["offset"]) == (5, 2, 2)
+
+
+def test_invalid_body_reports_every_problem(client: TestClient) -> None:
+    response = client.post(
+        "/todos/", json={"title": "", "done": "no", "tags": ["ok", ""], "due": "soon"}
+    )
+    assert response.status_code == 422
+    assert [(e["location"], e["pointer"]) for e in response.get_json()["errors"]] == [
+        ("body", "/done"),
+        ("body", "/due"),
+        ("body", "/title"),
+        ("body", "/tags/1"),
+    ]
+
+
+def test_invalid_paging_is_a_query_problem(client: TestClient) -> None:
+    response = client.get("/todos/?limit=0&offset=-1&done=maybe")
+    assert response.status_code == 422
+    assert [e["pointer"] for e in response.get_json()["errors"]] == ["/done", "/limit", "/offset"]
+
+
+def test_json_content_type_is_required(client: TestClient) -> None:
+    assert client.post("/todos/", data="title=milk").status_code == 415
+
+
+def test_response_structures_back_into_the_type(example: ModuleType, client: TestClient) -> None:
+    add(client, "milk")
+    todo = client.get("/todos/1").structure(example.Todo)
+    assert (todo.id, todo.title) == (1, "milk")

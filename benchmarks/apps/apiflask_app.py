@@ -1,0 +1,52 @@
+"""The typed POST on APIFlask (Flask plus marshmallow schemas), when it is installed.
+
+Only the typed scenarios: for the others APIFlask is Flask.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIFlask, Schema
+from apiflask.fields import Boolean, Date, Integer, List, String
+from apiflask.validators import Length
+
+from benchmarks.apps import WSGIApp
+from benchmarks.apps.handwritten import TITLE_MAX, TITLE_MIN
+
+NOTES = {
+    "core": "typed scenarios only (APIFlask is Flask there)",
+    "many_rules": "typed scenarios only (APIFlask is Flask there)",
+}
+
+
+class TodoIn(Schema):
+    title = String(required=True, validate=Length(TITLE_MIN, TITLE_MAX))
+    # Only JSON booleans: marshmallow's default also takes "yes", "on", 1...
+    done = Boolean(load_default=False, truthy={True}, falsy={False})
+    tags = List(String(), required=True)
+    due = Date(load_default=None, allow_none=True)
+
+
+class TodoOut(Schema):
+    id = Integer()
+    title = String()
+    done = Boolean()
+    tags = List(String())
+    due = Date(allow_none=True)
+
+
+def make_typed() -> APIFlask:
+    app = APIFlask("bench_apiflask", docs_path=None, spec_path=None)
+
+    @app.post("/todos")
+    @app.input(TodoIn)
+    @app.output(TodoOut, status_code=201)
+    def create_todo(json_data: dict[str, Any]) -> dict[str, Any]:
+        return {"id": 1, **json_data}
+
+    return app
+
+
+def make_apps() -> dict[str, WSGIApp]:
+    return {"typed": make_typed()}

@@ -1,0 +1,68 @@
+"""The benchmark apps on Falcon (the level the product aims for)."""
+
+from __future__ import annotations
+
+import json
+
+import falcon
+
+from benchmarks.apps import WSGIApp
+from benchmarks.apps.handwritten import PROBLEM_JSON, created, problem, validate_todo
+from benchmarks.scenarios import RULE_COUNT
+
+
+class Index:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = "Hello, World!"
+
+
+class User:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, user_id: int) -> None:
+        resp.media = {"id": user_id, "name": f"user {user_id}"}
+
+
+class Section:
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, item_id: int) -> None:
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = f"section {self.number} item {item_id}"
+
+
+class Todos:
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        todo, errors = validate_todo(req.get_media())
+        if errors:
+            resp.status = 422
+            resp.content_type = PROBLEM_JSON
+            resp.text = json.dumps(problem(errors))
+            return
+        assert todo is not None
+        resp.status = 201
+        resp.media = created(todo)
+
+
+def make_core() -> falcon.App:
+    app = falcon.App()
+    app.add_route("/", Index())
+    app.add_route("/users/{user_id:int}", User())
+    return app
+
+
+def make_many_rules() -> falcon.App:
+    app = falcon.App()
+    for number in range(RULE_COUNT):
+        app.add_route(f"/section{number}/items/{{item_id:int}}", Section(number))
+    return app
+
+
+def make_typed() -> falcon.App:
+    app = falcon.App()
+    app.add_route("/todos", Todos())
+    return app
+
+
+def make_apps() -> dict[str, WSGIApp]:
+    return {"core": make_core(), "many_rules": make_many_rules(), "typed": make_typed()}

@@ -1,0 +1,82 @@
+"""The benchmark apps as plain WSGI callables: the floor, what no framework can beat.
+
+Dispatch is a dict lookup and bodies are built by hand; the typed app uses
+the same hand-written checks as Flask and Falcon.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from benchmarks.apps import WSGIApp
+from benchmarks.apps.handwritten import PROBLEM_JSON, created, problem, validate_todo
+from benchmarks.scenarios import RULE_COUNT
+
+StartResponse = Callable[..., Any]
+
+_HTML = [("Content-Type", "text/html; charset=utf-8")]
+_JSON = [("Content-Type", "application/json")]
+
+
+def _answer(
+    start_response: StartResponse, status: str, headers: list[tuple[str, str]], body: bytes
+) -> Iterable[bytes]:
+    start_response(status, [*headers, ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _not_found(start_response: StartResponse) -> Iterable[bytes]:
+    return _answer(start_response, "404 NOT FOUND", _HTML, b"<h1>Not Found</h1>")
+
+
+def core(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    path = environ["PATH_INFO"]
+    if environ["REQUEST_METHOD"] != "GET":
+        return _not_found(start_response)
+    if path == "/":
+        return _answer(start_response, "200 OK", _HTML, b"Hello, World!")
+    if path.startswith("/users/"):
+        user_id = path[7:]
+        if user_id.isdigit():
+            body = json.dumps({"id": int(user_id), "name": f"user {user_id}"}).encode()
+            return _answer(start_response, "200 OK", _JSON, body)
+    return _not_found(start_response)
+
+
+_SECTIONS = {f"section{number}": number for number in range(RULE_COUNT)}
+
+
+def many_rules(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    parts = environ["PATH_INFO"].split("/")
+    if len(parts) == 4 and parts[2] == "items" and parts[3].isdigit():
+        number = _SECTIONS.get(parts[1])
+        if number is not None:
+            body = f"section {number} item {int(parts[3])}".encode()
+            return _answer(start_response, "200 OK", _HTML, body)
+    return _not_found(start_response)
+
+
+def typed(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    if environ["PATH_INFO"] != "/todos" or environ["REQUEST_METHOD"] != "POST":
+        return _not_found(start_response)
+    if environ.get("CONTENT_TYPE", "").partition(";")[0].strip() != "application/json":
+        return _answer(start_response, "415 UNSUPPORTED MEDIA TYPE", _HTML, b"")
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    try:
+        data = json.loads(environ["wsgi.input"].read(length))
+    except ValueError:
+        return _answer(start_response, "400 BAD REQUEST", _HTML, b"Malformed JSON.")
+    todo, errors = validate_todo(data)
+    if errors:
+        body = json.dumps(problem(errors)).encode()
+        return _answer(
+            start_response, "422 UNPROCESSABLE ENTITY", [("Content-Type", PROBLEM_JSON)], body
+        )
+    assert todo is not None
+    return _answer(start_response, "201 CREATED", _JSON, json.dumps(created(todo)).encode())
+
+
+def make_apps() -> dict[str, WSGIApp]:
+    return {"core": core, "many_rules": many_rules, "typed": typed}

@@ -1,0 +1,92 @@
+"""The benchmark apps on resourceful: the same code as the Flask ones, other imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+from attrs.validators import max_len, min_len
+
+from benchmarks.apps import WSGIApp
+from benchmarks.apps.handwritten import TITLE_MAX, TITLE_MIN
+from benchmarks.scenarios import RULE_COUNT
+from resourceful import App
+
+NOTES: dict[str, str] = {}
+
+
+def make_core() -> App:
+    app = App("bench_core")
+
+    @app.route("/")
+    def index() -> str:
+        return "Hello, World!"
+
+    @app.route("/users/<int:user_id>")
+    def user(user_id: int) -> dict[str, Any]:
+        return {"id": user_id, "name": f"user {user_id}"}
+
+    return app
+
+
+def make_many_rules() -> App:
+    app = App("bench_many_rules")
+
+    def make_view(number: int) -> Any:
+        def view(item_id: int) -> str:
+            return f"section {number} item {item_id}"
+
+        return view
+
+    for number in range(RULE_COUNT):
+        app.add_url_rule(
+            f"/section{number}/items/<int:item_id>",
+            endpoint=f"section{number}",
+            view_func=make_view(number),
+        )
+    return app
+
+
+# The same rules as the hand-written checks (benchmarks/apps/handwritten.py),
+# declared instead of written: strict JSON types, length bounds, a default.
+@attrs.define
+class NewTodo:
+    title: str = attrs.field(validator=[min_len(TITLE_MIN), max_len(TITLE_MAX)])
+    tags: list[str]
+    done: bool = False
+    due: dt.date | None = None
+
+
+@attrs.define
+class Todo:
+    id: int
+    title: str
+    done: bool
+    tags: list[str]
+    due: dt.date | None
+
+
+def make_typed() -> App | None:
+    try:
+        from resourceful.resources import Resource
+    except ImportError:
+        NOTES["typed"] = "resourceful.resources (issue 3) is not importable"
+        return None
+
+    app = App("bench_typed")
+
+    @app.resource("/todos")
+    class Todos(Resource):
+        def create(self, body: NewTodo) -> Todo:
+            return Todo(id=1, title=body.title, done=body.done, tags=body.tags, due=body.due)
+
+    return app
+
+
+def make_apps() -> dict[str, WSGIApp]:
+    apps: dict[str, WSGIApp] = {"core": make_core(), "many_rules": make_many_rules()}
+    typed = make_typed()
+    if typed is not None:
+        apps["typed"] = typed
+    return apps

@@ -1,0 +1,167 @@
+"""What is measured: one request per scenario, the same for every framework.
+
+Each scenario names the app it needs (``core``, ``many_rules`` or ``typed``),
+the request to send, and how to check the answer. Every framework module in
+``benchmarks/apps/`` builds those apps so they answer identically (same
+status, same body), which :func:`check` verifies before anything is timed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.test import EnvironBuilder
+
+#: How many rules the ``many_rules`` app has, and which one is requested.
+RULE_COUNT = 1000
+RULE_REQUESTED = 990
+
+VALID_TODO: dict[str, Any] = {
+    "title": "Buy milk",
+    "done": False,
+    "tags": ["home", "shopping"],
+    "due": "2030-01-31",
+}
+CREATED_TODO: dict[str, Any] = {"id": 1, **VALID_TODO}
+
+#: Every field is wrong: too short, not a bool, not a list of strings, not a date.
+INVALID_TODO: dict[str, Any] = {
+    "title": "",
+    "done": "yes",
+    "tags": ["home", 7],
+    "due": "tomorrow",
+}
+INVALID_FIELDS = ("title", "done", "tags", "due")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One request and the answer every framework must give to it."""
+
+    name: str
+    description: str
+    app: str
+    method: str
+    path: str
+    status: int
+    check_body: Callable[[bytes], str | None]
+    json_body: Any = None
+    typed: bool = False
+
+    def environ(self) -> dict[str, Any]:
+        """Build the WSGI environ for this request (copy it before each call)."""
+        builder = EnvironBuilder(
+            path=self.path,
+            method=self.method,
+            json=self.json_body,
+            base_url="http://localhost/",
+        )
+        try:
+            return builder.get_environ()
+        finally:
+            builder.close()
+
+    @property
+    def body(self) -> bytes | None:
+        """The request body, or ``None`` for requests without one."""
+        if self.json_body is None:
+            return None
+        return json.dumps(self.json_body).encode()
+
+
+def _equals_text(expected: str) -> Callable[[bytes], str | None]:
+    def check(body: bytes) -> str | None:
+        text = body.decode("utf-8", "replace")
+        return None if text == expected else f"expected body {expected!r}, got {text!r}"
+
+    return check
+
+
+def _equals_json(expected: Any) -> Callable[[bytes], str | None]:
+    def check(body: bytes) -> str | None:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return f"expected JSON {expected!r}, got {body[:200]!r}"
+        return None if data == expected else f"expected JSON {expected!r}, got {data!r}"
+
+    return check
+
+
+def _any_body(body: bytes) -> str | None:
+    return None
+
+
+def _names_every_invalid_field(body: bytes) -> str | None:
+    # Each framework words its errors differently (problem+json pointers,
+    # marshmallow messages, our hand-written list); all must name every field.
+    text = body.decode("utf-8", "replace")
+    missing = [name for name in INVALID_FIELDS if name not in text]
+    return f"the error body does not mention {missing}: {text[:300]!r}" if missing else None
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        name="text",
+        description="GET / returning text",
+        app="core",
+        method="GET",
+        path="/",
+        status=200,
+        check_body=_equals_text("Hello, World!"),
+    ),
+    Scenario(
+        name="json",
+        description="GET /users/<int:id> returning JSON",
+        app="core",
+        method="GET",
+        path="/users/42",
+        status=200,
+        check_body=_equals_json({"id": 42, "name": "user 42"}),
+    ),
+    Scenario(
+        name="not_found",
+        description="GET of an unknown URL (404)",
+        app="core",
+        method="GET",
+        path="/no/such/page",
+        status=404,
+        check_body=_any_body,
+    ),
+    Scenario(
+        name="many_rules",
+        description=f"{RULE_COUNT} rules, rule {RULE_REQUESTED} requested",
+        app="many_rules",
+        method="GET",
+        path=f"/section{RULE_REQUESTED}/items/7",
+        status=200,
+        check_body=_equals_text(f"section {RULE_REQUESTED} item 7"),
+    ),
+    Scenario(
+        name="typed_valid",
+        description="typed POST, valid JSON body (201)",
+        app="typed",
+        method="POST",
+        path="/todos",
+        status=201,
+        check_body=_equals_json(CREATED_TODO),
+        json_body=VALID_TODO,
+        typed=True,
+    ),
+    Scenario(
+        name="typed_invalid",
+        description="typed POST, four invalid fields (422)",
+        app="typed",
+        method="POST",
+        path="/todos",
+        status=422,
+        check_body=_names_every_invalid_field,
+        json_body=INVALID_TODO,
+        typed=True,
+    ),
+)
+
+SCENARIOS_BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

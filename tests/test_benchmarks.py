@@ -1,0 +1,36 @@
+"""The benchmark apps keep answering their scenarios correctly (no timings are checked)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.apps import FRAMEWORKS, load  # noqa: E402
+from benchmarks.run import Cell, format_table, measure  # noqa: E402
+from benchmarks.scenarios import SCENARIOS  # noqa: E402
+
+
+def test_every_benchmark_app_answers_every_scenario_it_serves() -> None:
+    frameworks = [load(name) for name in FRAMEWORKS]
+    # measure() checks each app's status and body before timing it, and raises
+    # WrongAnswer naming the framework and scenario; a batch is a single call here.
+    results = measure(frameworks, SCENARIOS, rounds=1, batch_time=1e-9)
+
+    expected = {"flask", "resourceful", "falcon", "raw"}
+    if importlib.util.find_spec("apiflask") is not None:
+        expected.add("apiflask")
+    typed_resources = importlib.util.find_spec("resourceful.resources") is not None
+    for scenario in SCENARIOS:
+        measured = {name for name, cell in results[scenario.name].items() if isinstance(cell, Cell)}
+        want = set(expected)
+        if not scenario.typed:
+            want.discard("apiflask")
+        elif not typed_resources:
+            want.discard("resourceful")
+        assert measured == want, (scenario.name, results[scenario.name])
+    assert format_table(results, FRAMEWORKS).count("\n") == len(SCENARIOS) + 1

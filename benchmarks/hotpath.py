@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         print(f"{args.framework} answers {scenario.name} wrongly: {problem}", file=sys.stderr)
         return 1
-    environ = scenario.environ()
+    environ = scenario.environs()
     time_batch(app, environ, scenario.body, 200)  # warm up caches before profiling
 
     profiler = cProfile.Profile()

@@ -48,6 +48,7 @@ SUBJECT = "resourceful"
 TARGETS = {
     "text": 0.5,
     "json": 0.5,
+    "json_distinct": 0.5,
     "not_found": 0.5,
     "many_rules": 0.5,
     "typed_valid": 0.5,
@@ -110,15 +111,21 @@ def check(app: WSGIApp, scenario: Scenario) -> str | None:
     return scenario.check_body(answer.body)
 
 
-def time_batch(app: WSGIApp, environ: dict[str, Any], body: bytes | None, number: int) -> float:
-    """Return the time per request, in seconds, of ``number`` calls of ``app``."""
+def time_batch(
+    app: WSGIApp, environs: list[dict[str, Any]], body: bytes | None, number: int
+) -> float:
+    """Return the time per request, in seconds, of ``number`` calls of ``app``.
+
+    The environs are sent in turn (usually there is one).
+    """
     start_response = _start_response
-    copy = environ.copy
+    copies = [environ.copy for environ in environs]
+    count = len(copies)
     clock = time.perf_counter
     if body is None:
         begin = clock()
-        for _ in range(number):
-            iterable = app(copy(), start_response)
+        for i in range(number):
+            iterable = app(copies[i % count](), start_response)
             for _chunk in iterable:
                 pass
             close = getattr(iterable, "close", None)
@@ -127,8 +134,8 @@ def time_batch(app: WSGIApp, environ: dict[str, Any], body: bytes | None, number
         return (clock() - begin) / number
     stream = io.BytesIO
     begin = clock()
-    for _ in range(number):
-        env = copy()
+    for i in range(number):
+        env = copies[i % count]()
         env["wsgi.input"] = stream(body)
         iterable = app(env, start_response)
         for _chunk in iterable:
@@ -139,7 +146,9 @@ def time_batch(app: WSGIApp, environ: dict[str, Any], body: bytes | None, number
     return (clock() - begin) / number
 
 
-def calibrate(app: WSGIApp, environ: dict[str, Any], body: bytes | None, batch_time: float) -> int:
+def calibrate(
+    app: WSGIApp, environ: list[dict[str, Any]], body: bytes | None, batch_time: float
+) -> int:
     """Return how many calls last about ``batch_time`` seconds (this also warms the app up)."""
     number = 8
     while True:
@@ -176,9 +185,9 @@ def measure(
     A cell that cannot be measured holds the reason as a string.
     """
     results: Results = {scenario.name: {} for scenario in scenarios}
-    plans: dict[tuple[str, str], tuple[WSGIApp, dict[str, Any], bytes | None, int]] = {}
+    plans: dict[tuple[str, str], tuple[WSGIApp, list[dict[str, Any]], bytes | None, int]] = {}
     for scenario in scenarios:
-        environ = scenario.environ()
+        environ = scenario.environs()
         for framework in frameworks:
             app = framework.apps.get(scenario.app)
             if app is None:

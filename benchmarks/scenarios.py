@@ -50,11 +50,16 @@ class Scenario:
     check_body: Callable[[bytes], str | None]
     json_body: Any = None
     typed: bool = False
+    #: When set, ``{id}`` in ``path`` takes this many different values in turn, so
+    #: nothing that remembers recent URLs helps (the first one is checked).
+    distinct_ids: int = 0
 
-    def environ(self) -> dict[str, Any]:
+    def environ(self, path: str | None = None) -> dict[str, Any]:
         """Build the WSGI environ for this request (copy it before each call)."""
+        if path is None:
+            path = self.path.format(id=42)
         builder = EnvironBuilder(
-            path=self.path,
+            path=path,
             method=self.method,
             json=self.json_body,
             base_url="http://localhost/",
@@ -63,6 +68,12 @@ class Scenario:
             return builder.get_environ()
         finally:
             builder.close()
+
+    def environs(self) -> list[dict[str, Any]]:
+        """Build the environs that are sent in turn (one unless ``distinct_ids``)."""
+        if not self.distinct_ids:
+            return [self.environ()]
+        return [self.environ(self.path.format(id=i)) for i in range(1, self.distinct_ids + 1)]
 
     @property
     def body(self) -> bytes | None:
@@ -121,6 +132,16 @@ SCENARIOS: tuple[Scenario, ...] = (
         path="/users/42",
         status=200,
         check_body=_equals_json({"id": 42, "name": "user 42"}),
+    ),
+    Scenario(
+        name="json_distinct",
+        description="the same, a different id each request",
+        app="core",
+        method="GET",
+        path="/users/{id}",
+        status=200,
+        check_body=_equals_json({"id": 42, "name": "user 42"}),
+        distinct_ids=4096,
     ),
     Scenario(
         name="not_found",

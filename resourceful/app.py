@@ -20,6 +20,7 @@ signal has receivers at all.
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +34,7 @@ from urllib.parse import unquote_to_bytes as _unquote_to_bytes
 import attrs
 from werkzeug.datastructures import Headers, ImmutableDict
 from werkzeug.exceptions import (
+    Aborter,
     BadRequest,
     BadRequestKeyError,
     HTTPException,
@@ -40,7 +42,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
-from werkzeug.utils import cached_property
+from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wsgi import get_host
 
@@ -70,6 +72,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _BUILTIN_AUTOESCAPE = (".html", ".htm", ".xml", ".xhtml", ".svg")
 _ADAPTER_CACHE_SIZE = 256
+_ERROR_BODY_CACHE_SIZE = 128
+_MATCH_CACHE_SIZE = 1024
+_MATCH_CACHE_MAX_PATH = 256
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
 
@@ -137,6 +142,8 @@ class App(Scaffold):
     test_client_class: type[TestClient] | None = None
     #: The CLI runner class; ``None`` means :class:`resourceful.testing.ResourcefulCliRunner`.
     test_cli_runner_class: type[ResourcefulCliRunner] | None = None
+    #: The class of :attr:`aborter`, which :func:`abort` calls; a werkzeug ``Aborter``.
+    aborter_class = Aborter
     #: Options passed to the Jinja environment when it is created.
     jinja_options: dict[str, Any] = {}  # noqa: RUF012 - read-only by convention, as documented
 
@@ -243,6 +250,9 @@ class App(Scaffold):
         self._got_first_request = False
         self._hook_chains: dict[str | None, _HookChain] = {}
         self._adapter_params: dict[tuple[Any, ...], _AdapterParams] = {}
+        self._error_bodies: dict[tuple[type[HTTPException], str | None], str] = {}
+        #: PERF: recent successful matches (see :meth:`match_url`).
+        self._matches: dict[tuple[Any, ...], tuple[Rule, dict[str, Any]]] = {}
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -269,6 +279,11 @@ class App(Scaffold):
                 return "__main__"
             return os.path.splitext(os.path.basename(str(main_file)))[0]
         return self.import_name
+
+    @property
+    def got_first_request(self) -> bool:
+        """Whether the app has started handling its first request (setup is closed then)."""
+        return self._got_first_request
 
     @property
     def debug(self) -> bool:
@@ -312,11 +327,9 @@ class App(Scaffold):
         defaults["DEBUG"] = _env_flag("RESOURCEFUL_DEBUG")
         return self.config_class(root_path, defaults)
 
-    def make_aborter(self) -> Any:
-        """Create the object :func:`abort` calls (a werkzeug ``Aborter``)."""
-        from werkzeug.exceptions import Aborter
-
-        return Aborter()
+    def make_aborter(self) -> Aborter:
+        """Create the object :func:`abort` calls: an instance of :attr:`aborter_class`."""
+        return self.aborter_class()
 
     def auto_find_instance_path(self) -> str:
         """Find the instance folder: ``instance`` beside the package, or ``var/<name>-instance``.
@@ -467,6 +480,14 @@ class App(Scaffold):
             required.add("OPTIONS")
         method_set |= required
 
+        if view_func is not None and inspect.iscoroutinefunction(view_func):
+            # NOTE: async views are not supported (the app is WSGI, one thread per
+            # request); refusing them here beats a confusing error on every request.
+            raise TypeError(
+                f"The view {_describe(view_func)} for {rule!r} is an 'async def' function;"
+                " resourceful runs views synchronously. Define it with 'def', or run the"
+                " coroutine yourself inside it with asyncio.run(...)."
+            )
         if view_func is not None and endpoint is not None:
             existing = self.view_functions.get(endpoint)
             if existing is not None and existing != view_func:
@@ -610,25 +631,30 @@ class App(Scaffold):
         return self.finalize_request(rv)
 
     def preprocess_request(self) -> Any:
-        """Run URL value preprocessors, then before-request hooks.
+        """Run URL value preprocessors, then before-request hooks, then check the body size.
 
         A hook that returns anything but ``None`` ends the request: that value
-        becomes the response and the view is not called.
+        becomes the response and the view is not called. A declared body
+        larger than ``request.max_content_length`` is a 413.
         """
-        request = _cv_request.get().request
-        limit = self.config["MAX_CONTENT_LENGTH"]
-        if limit is not None and (request.content_length or 0) > limit:
-            raise RequestEntityTooLarge(
-                f"The request body is {request.content_length} bytes; this server accepts at"
-                f" most {limit} (MAX_CONTENT_LENGTH)."
-            )
-        hooks = self._chain_for(request.blueprint)
+        ctx = _cv_request.get()
+        request = ctx.request
+        hooks = self._request_hooks(ctx)
         for preprocessor in hooks.url_value_preprocessors:
             preprocessor(request.endpoint, request.view_args)
         for before in hooks.before_request:
             rv = before()
             if rv is not None:
                 return rv
+        # NOTE: checked after the hooks, so a hook can set request.max_content_length
+        # for this request; checked before the view, so a too-large body is refused
+        # even when the view never reads it.
+        limit = request.max_content_length
+        if limit is not None and (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge(
+                f"The request body is {request.content_length} bytes; this server accepts at"
+                f" most {limit} (MAX_CONTENT_LENGTH)."
+            )
         return None
 
     def dispatch_request(self) -> Any:
@@ -639,7 +665,7 @@ class App(Scaffold):
         rule = cast(Rule, request.url_rule)
         if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return self.make_default_options_response()
-        return self.view_functions[rule.endpoint](**cast(dict[str, Any], request.view_args))
+        return self.view_functions[rule.endpoint](**cast("dict[str, Any]", request.view_args))
 
     def raise_routing_exception(self, request: Request) -> Any:
         """Raise the routing error stored on ``request``.
@@ -717,15 +743,17 @@ class App(Scaffold):
         if isinstance(rv, self.response_class):
             response = rv
         elif isinstance(rv, (str, bytes, bytearray, Iterator)):
-            response = self.response_class(cast(Any, rv), status=status, headers=headers)
+            # PERF: werkzeug derives the Content-Type from the mimetype for every
+            # response; pass the one computed once per response class instead.
+            content_type = None if headers else _default_content_type(self.response_class)
+            response = self.response_class(
+                cast(Any, rv), status=status, headers=headers, content_type=content_type
+            )
             status = headers = None
         elif isinstance(rv, (dict, list)) or attrs.has(type(rv)):
             response = self.json.response(rv)
         elif isinstance(rv, HTTPException):
-            response = cast(
-                Response,
-                self.response_class.force_type(rv.get_response(_cv_request.get().request.environ)),
-            )
+            response = self._http_error_response(rv)
         elif isinstance(rv, BaseResponse) or callable(rv):
             try:
                 response = cast(
@@ -751,12 +779,33 @@ class App(Scaffold):
             response.headers.update(headers)
         return response
 
+    def _http_error_response(self, e: HTTPException) -> Response:
+        environ = _cv_request.get().request.environ
+        cls = type(e)
+        if (
+            e.response is not None
+            or cls.get_response is not HTTPException.get_response
+            or cls.get_body is not HTTPException.get_body
+            or cls.get_description is not HTTPException.get_description
+        ):
+            return cast(Response, self.response_class.force_type(e.get_response(environ)))
+        # PERF: werkzeug renders and escapes the same HTML page for every 404 and 405;
+        # render each (error class, description) once. Headers (Allow...) stay per error.
+        key = (cls, e.description)
+        body = self._error_bodies.get(key)
+        if body is None:
+            body = e.get_body(environ)
+            if len(self._error_bodies) >= _ERROR_BODY_CACHE_SIZE:
+                self._error_bodies.clear()
+            self._error_bodies[key] = body
+        return self.response_class(body, status=e.code, headers=e.get_headers(environ))
+
     def process_response(self, response: Response) -> Response:
         """Run ``after_this_request`` functions, then after-request hooks; save the session."""
         ctx = _cv_request.get()
         for after in ctx._after_request_functions:
             response = after(response)
-        for after in self._chain_for(ctx.request.blueprint).after_request:
+        for after in self._request_hooks(ctx).after_request:
             response = after(response)
         if ctx.session_opened:
             interface = self.session_interface
@@ -768,7 +817,7 @@ class App(Scaffold):
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
         """Run the teardown-request functions (innermost blueprint first) and the signal."""
         ctx = _cv_request.get()
-        for teardown in self._chain_for(ctx.request.blueprint).teardown_request:
+        for teardown in self._request_hooks(ctx).teardown_request:
             teardown(exc)
         if signals.request_tearing_down.receivers:
             signals.request_tearing_down.send(self, exc=exc)
@@ -886,6 +935,34 @@ class App(Scaffold):
         return None
 
     # -- URLs ----------------------------------------------------------------------------------
+
+    def match_url(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]]:
+        """Match the adapter's path and method; raise werkzeug's routing errors.
+
+        PERF: once the app has served its first request its rules can no
+        longer change, so a successful match is a pure function of the host,
+        path and method: the most recent ones are remembered (a bounded
+        table of short paths) and the rest go to werkzeug's matcher. Errors
+        (404, 405, redirects) are never remembered.
+        """
+        if not self._got_first_request or len(adapter.path_info) > _MATCH_CACHE_MAX_PATH:
+            rule, view_args = adapter.match(return_rule=True)
+            return rule, dict(view_args)
+        key = (
+            adapter.server_name,
+            adapter.subdomain,
+            adapter.script_name,
+            adapter.url_scheme,
+            adapter.path_info,
+            adapter.default_method,
+        )
+        hit = self._matches.get(key)
+        if hit is None:
+            rule, view_args = adapter.match(return_rule=True)
+            if len(self._matches) >= _MATCH_CACHE_SIZE:
+                self._matches.clear()
+            hit = self._matches[key] = (rule, dict(view_args))
+        return hit[0], dict(hit[1])
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Return a URL adapter for ``request``, or for building URLs without one.
@@ -1044,6 +1121,12 @@ class App(Scaffold):
 
     # -- hooks resolved once per blueprint scope -----------------------------------------------
 
+    def _request_hooks(self, ctx: RequestContext) -> _HookChain:
+        hooks = ctx.hooks
+        if hooks is None:
+            hooks = ctx.hooks = self._chain_for(ctx.request.blueprint)
+        return hooks
+
     def _chain_for(self, blueprint: str | None) -> _HookChain:
         chain_ = self._hook_chains.get(blueprint)
         if chain_ is None:
@@ -1147,6 +1230,20 @@ def _check_raw_path(raw_path: str) -> None:
         _unquote_to_bytes(raw_path.encode("latin-1")).decode("utf-8")
     except UnicodeError:
         raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
+
+
+_default_content_types: dict[type[Response], str | None] = {}
+
+
+def _default_content_type(response_class: type[Response]) -> str | None:
+    """Return the Content-Type of plain bodies for ``response_class``, computed once."""
+    try:
+        return _default_content_types[response_class]
+    except KeyError:
+        mimetype = response_class.default_mimetype
+        value = get_content_type(mimetype, "utf-8") if mimetype else None
+        _default_content_types[response_class] = value
+        return value
 
 
 def _env_flag(name: str) -> bool | None:

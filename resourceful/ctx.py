@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.routing import MapAdapter
+from werkzeug.wrappers import Request as _BaseRequest
 
 from . import signals
 from .globals import _cv_app, _cv_request
@@ -26,7 +27,7 @@ from .globals import _cv_app, _cv_request
 if TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import WSGIEnvironment
 
-    from .app import App
+    from .app import App, _HookChain
     from .sessions import SessionMixin
     from .wrappers import Request, Response
 
@@ -165,6 +166,8 @@ class RequestContext:
         self.flashes: list[tuple[str, str]] | None = None
         self._session = session
         self._after_request_functions: list[Callable[[Response], Response]] = []
+        #: The hooks for this request's blueprint scope, resolved on first use.
+        self.hooks: _HookChain | None = None
         self._tokens: list[tuple[Token[RequestContext], AppContext | None]] = []
 
     @property
@@ -202,12 +205,12 @@ class RequestContext:
         if adapter is None:
             return
         try:
-            rule, view_args = adapter.match(return_rule=True)
+            rule, view_args = self.app.match_url(adapter)
         except HTTPException as exc:
             self.request.routing_exception = exc
         else:
             self.request.url_rule = rule
-            self.request.view_args = dict(view_args)
+            self.request.view_args = view_args
 
     def push(self) -> None:
         """Make this request current, pushing an application context if needed."""
@@ -233,9 +236,10 @@ class RequestContext:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
                 self.app.do_teardown_request(exc)
-                request_close = getattr(self.request, "close", None)
-                if request_close is not None:
-                    request_close()
+                # PERF: werkzeug's close() only closes parsed upload files.
+                request = self.request
+                if "files" in request.__dict__ or type(request).close is not _BaseRequest.close:
+                    request.close()
         finally:
             token, app_ctx = self._tokens.pop()
             _cv_request.reset(token)

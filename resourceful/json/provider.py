@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 import cattrs
 from werkzeug.http import http_date
+from werkzeug.utils import get_content_type
 
 if TYPE_CHECKING:
     from ..app import App
@@ -143,6 +144,9 @@ class DefaultJSONProvider(JSONProvider):
     #: The mimetype of :meth:`response`.
     mimetype: str = "application/json"
 
+    _compact_encoder: tuple[tuple[bool, bool], json.JSONEncoder] | None = None
+    _content_type: tuple[str, str] | None = None
+
     def default(self, obj: Any) -> Any:
         """Encode a value :mod:`json` does not handle (see the class docs)."""
         return default_encoding(obj, self._app.converter)
@@ -167,6 +171,26 @@ class DefaultJSONProvider(JSONProvider):
         pretty = not self.compact if self.compact is not None else self._app.debug
         if pretty:
             body = self.dumps(obj, indent=2) + "\n"
-        else:
+        elif type(self).dumps is not DefaultJSONProvider.dumps:
             body = self.dumps(obj, separators=(",", ":")) + "\n"
-        return self._app.response_class(body, mimetype=self.mimetype)
+        else:
+            # PERF: json.dumps() with options builds a new encoder per call; build it once.
+            settings = (self.ensure_ascii, self.sort_keys)
+            cached = self._compact_encoder
+            if cached is None or cached[0] != settings:
+                encoder = json.JSONEncoder(
+                    separators=(",", ":"),
+                    default=self.default,
+                    ensure_ascii=self.ensure_ascii,
+                    sort_keys=self.sort_keys,
+                )
+                cached = self._compact_encoder = (settings, encoder)
+            body = cached[1].encode(obj) + "\n"
+        # PERF: a content type given as such skips werkzeug's mimetype-to-content-type step.
+        content_type = self._content_type
+        if content_type is None or content_type[0] != self.mimetype:
+            content_type = self._content_type = (
+                self.mimetype,
+                get_content_type(self.mimetype, "utf-8"),
+            )
+        return self._app.response_class(body, content_type=content_type[1])

@@ -194,6 +194,7 @@ class App(Scaffold):
             "OPENAPI_DESCRIPTION": None,
             "OPENAPI_SERVERS": None,
             "OPENAPI_SECURITY_SCHEMES": None,
+            "OPENAPI_TYPE_SCHEMAS": None,
             "OPENAPI_URL": "/openapi.json",
             "DOCS_URL": "/docs",
         }
@@ -595,6 +596,8 @@ class App(Scaffold):
 
         ``app.wsgi_app = ProxyFix(app.wsgi_app)`` keeps ``app`` itself usable.
         """
+        if not self._got_first_request:
+            self.prepare_to_serve()
         ctx = RequestContext(self, environ)
         error: BaseException | None = None
         try:
@@ -616,6 +619,17 @@ class App(Scaffold):
                 if error is not None and self.should_ignore_error(error):
                     error = None
                 ctx.pop(error)
+
+    def prepare_to_serve(self) -> None:
+        """Finish the setup that depends on the final configuration.
+
+        Adds the OpenAPI document and docs page routes (``OPENAPI_URL``,
+        ``DOCS_URL``). The first request calls it, as do the ``routes`` and
+        ``openapi`` commands; calling it again does nothing.
+        """
+        from .openapi.ui import register_docs
+
+        register_docs(self)
 
     def full_dispatch_request(self) -> Response:
         """Run the hooks and the view for the current request and return the response."""
@@ -801,14 +815,26 @@ class App(Scaffold):
         return self.response_class(body, status=e.code, headers=e.get_headers(environ))
 
     def process_response(self, response: Response) -> Response:
-        """Run ``after_this_request`` functions, then after-request hooks; save the session."""
+        """Run ``after_this_request`` functions, then after-request hooks; save the session.
+
+        The session is saved when the request used it, and also, with
+        ``SESSION_REFRESH_EACH_REQUEST``, when the request sent a session
+        cookie, so that a permanent session's expiry moves forward.
+        """
         ctx = _cv_request.get()
         for after in ctx._after_request_functions:
             response = after(response)
         for after in self._request_hooks(ctx).after_request:
             response = after(response)
+        interface = self.session_interface
+        if not ctx.session_opened and self.config["SESSION_REFRESH_EACH_REQUEST"]:
+            # A permanent session's expiry slides forward on every request, even
+            # one that never read it; only a request that sent the cookie can
+            # have one, so cookie-less requests still do no session work.
+            cookies = ctx.request.environ.get("HTTP_COOKIE")
+            if cookies and interface.get_cookie_name(self) in ctx.request.cookies:
+                ctx.session  # noqa: B018 - opening it is the point
         if ctx.session_opened:
-            interface = self.session_interface
             session = ctx.session
             if not interface.is_null_session(session):
                 interface.save_session(self, session, response)

@@ -921,6 +921,7 @@ def routes_command(sort: str, all_methods: bool) -> None:
     from .globals import current_app
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.prepare_to_serve()
     rules = list(app.url_map.iter_rules())
     if not rules:
         click.echo("No routes were registered.")

@@ -148,6 +148,16 @@ class Config(dict[str, Any]):
                 return False
             exc.strerror = f"Unable to load configuration file ({exc.strerror})"
             raise
+        except TypeError as exc:
+            # tomllib.load and friends refuse a text file with a message that does not
+            # say which argument of ours to change.
+            if text and "binary mode" in str(exc):
+                loader = getattr(load, "__qualname__", repr(load))
+                raise TypeError(
+                    f"{loader} reads binary files, but {filename!r} was opened as text."
+                    f" Pass text=False: config.from_file({filename!r}, load=..., text=False)."
+                ) from exc
+            raise
         return self.from_mapping(data)
 
     def from_mapping(self, mapping: Mapping[str, Any] | None = None, **kwargs: Any) -> bool:

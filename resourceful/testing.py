@@ -148,7 +148,11 @@ class TestClient(werkzeug.test.Client):
         with ctx:
             session = app.session_interface.open_session(app, ctx.request)
         if session is None:
-            raise RuntimeError("The session interface could not open a session; is SECRET_KEY set?")
+            raise RuntimeError(
+                f"{type(app.session_interface).__name__} could not open a session for"
+                f" session_transaction(); with the default interface this means SECRET_KEY"
+                " is not set. Set app.secret_key (or SECRET_KEY in the config) first."
+            )
         yield session
         response = app.response_class()
         if not app.session_interface.is_null_session(session):

@@ -94,20 +94,47 @@ class Request(_WerkzeugRequest):
     #: The routing error (404, 405, a redirect) when matching failed.
     routing_exception: HTTPException | None = None
 
+    # Per-request overrides of the config limits; ``None`` means "use the config".
+    _max_content_length: int | None = None
+    _max_form_memory_size: int | None = None
+    _max_form_parts: int | None = None
+
     @property
-    def max_content_length(self) -> int | None:  # type: ignore[override]
-        """The largest body accepted, from ``MAX_CONTENT_LENGTH`` (``None``: no limit)."""
+    def max_content_length(self) -> int | None:
+        """The largest body accepted, from ``MAX_CONTENT_LENGTH`` (``None``: no limit).
+
+        Set it on one request (in a before-request hook, before anything reads
+        the body) to give that request another limit than the app's.
+        """
+        if self._max_content_length is not None:
+            return self._max_content_length
         return _config_value("MAX_CONTENT_LENGTH", None)  # type: ignore[no-any-return]
 
-    @property
-    def max_form_memory_size(self) -> int | None:  # type: ignore[override]
-        """The largest non-file form field, from ``MAX_FORM_MEMORY_SIZE``."""
-        return _config_value("MAX_FORM_MEMORY_SIZE", 500_000)  # type: ignore[no-any-return]
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
 
     @property
-    def max_form_parts(self) -> int | None:  # type: ignore[override]
-        """The most multipart form parts, from ``MAX_FORM_PARTS``."""
+    def max_form_memory_size(self) -> int | None:
+        """The largest non-file form field, from ``MAX_FORM_MEMORY_SIZE``; settable per request."""
+        if self._max_form_memory_size is not None:
+            return self._max_form_memory_size
+        return _config_value("MAX_FORM_MEMORY_SIZE", 500_000)  # type: ignore[no-any-return]
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value
+
+    @property  # type: ignore[override]
+    def max_form_parts(self) -> int | None:
+        """The most multipart form parts, from ``MAX_FORM_PARTS``; settable per request."""
+        if self._max_form_parts is not None:
+            return self._max_form_parts
         return _config_value("MAX_FORM_PARTS", 1_000)  # type: ignore[no-any-return]
+
+    @max_form_parts.setter
+    def max_form_parts(self, value: int | None) -> None:
+        self._max_form_parts = value
 
     @cached_property
     def stream(self) -> IO[bytes]:

@@ -31,6 +31,20 @@ def test_name_is_import_name(app: App) -> None:
     assert App("my.package", root_path="/x").name == "my.package"
 
 
+def test_name_of_an_app_in_main_is_the_script_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.modules["__main__"], "__file__", "/srv/site/serve.py", raising=False)
+    assert App("__main__", root_path="/x").name == "serve"
+
+
+def test_got_first_request_turns_true_when_serving_starts(app: App, client: TestClient) -> None:
+    app.add_url_rule("/", "index", lambda: "ok")
+    assert app.got_first_request is False
+    client.get("/")
+    assert app.got_first_request is True
+
+
 def test_repr_names_app() -> None:
     assert repr(App("shop", root_path="/x")) == "<App 'shop'>"
 

@@ -101,6 +101,21 @@ def test_max_content_length_allows_bodies_up_to_the_limit(echo: App, client: Tes
     assert client.post("/form", data={"a": "x" * 8}).get_json() == {"fields": 1, "files": 0}
 
 
+def test_before_request_hook_can_raise_the_body_limit_for_one_request(
+    echo: App, client: TestClient
+) -> None:
+    echo.config["MAX_CONTENT_LENGTH"] = 10
+
+    @echo.before_request
+    def allow_big_uploads() -> None:
+        if request.args.get("big"):
+            request.max_content_length = 1000
+
+    data = {"a": "x" * 100}
+    assert client.post("/form?big=1", data=data).get_json() == {"fields": 1, "files": 0}
+    assert client.post("/form", data=data).status_code == 413
+
+
 def test_too_many_form_parts_is_413(echo: App, client: TestClient) -> None:
     echo.config["MAX_FORM_PARTS"] = 5
     data = {f"field{i}": "v" for i in range(10)}

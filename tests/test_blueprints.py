@@ -121,6 +121,7 @@ def test_blueprint_registered_twice_under_different_names(app: App) -> None:
     assert client.get("/two/").text == "pages2.index pages2"
     assert calls == ["pages", "pages2"]
     assert app.blueprints == {"pages": bp, "pages2": bp}
+    assert list(app.iter_blueprints()) == [bp, bp]
 
 
 # -- nesting -------------------------------------------------------------------------------

@@ -785,6 +785,7 @@ def test_routes_show_the_class_and_handler_of_resource_operations() -> None:
     def plain() -> str:
         return ""
 
+    app.config.update(OPENAPI_URL=None, DOCS_URL=None)
     result = app.test_cli_runner().invoke(cli, ["routes"])
     assert result.stdout == (
         "Endpoint   Methods      Rule                  Handler\n"
@@ -1231,3 +1232,18 @@ def test_openapi_yaml_without_pyyaml_is_a_usage_error(
         "YAML output needs PyYAML; install it with: pip install 'resourceful[yaml]' or use"
         " '--format json'." in result.stderr
     )
+
+
+def test_routes_include_the_docs_routes_an_app_with_resources_will_serve() -> None:
+    from resourceful.resources import Resource
+
+    app = App("documented", static_folder=None)
+
+    @app.resource("/ping")
+    class Ping(Resource):
+        def get(self) -> None:
+            return None
+
+    result = app.test_cli_runner().invoke(cli, ["routes", "--sort", "rule"])
+    rules = {line.split()[-1] for line in result.stdout.splitlines()[2:] if "Ping" not in line}
+    assert {"/docs", "/openapi.json"} <= rules

@@ -7,6 +7,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -130,6 +131,29 @@ def test_from_file_json_and_toml(tmp_path: Path) -> None:
     assert config.from_file("c.json", load=json.load) is True
     assert config.from_file("c.toml", load=tomllib.load, text=False) is True
     assert config == {"JSON_KEY": 1, "TOML_KEY": "x"}
+
+
+def test_from_file_with_a_binary_loader_in_text_mode_says_to_pass_text_false(
+    tmp_path: Path,
+) -> None:
+    def load(fh: Any) -> dict[str, Any]:
+        raise TypeError("File must be opened in binary mode, e.g. use `open('foo.toml', 'rb')`")
+
+    (tmp_path / "c.toml").write_text('TOML_KEY = "x"\n')
+    with pytest.raises(TypeError) as info:
+        Config(tmp_path).from_file("c.toml", load=load)
+    message = str(info.value)
+    assert "reads binary files, but 'c.toml' was opened as text" in message
+    assert "Pass text=False" in message
+
+
+def test_from_file_passes_other_type_errors_through(tmp_path: Path) -> None:
+    def load(fh: Any) -> dict[str, Any]:
+        raise TypeError("something else")
+
+    (tmp_path / "c.json").write_text("{}")
+    with pytest.raises(TypeError, match=r"^something else$"):
+        Config(tmp_path).from_file("c.json", load=load)
 
 
 def test_from_file_missing(tmp_path: Path) -> None:

@@ -331,6 +331,27 @@ def test_abort_unknown_code_is_lookup_error(app_ctx: Any) -> None:
         abort(299)
 
 
+def test_abort_uses_the_apps_aborter_class() -> None:
+    from werkzeug.exceptions import Aborter, HTTPException
+
+    class Teapot(HTTPException):
+        code = 418
+        description = "Short and stout."
+
+    class TeapotAborter(Aborter):
+        def __init__(self) -> None:
+            super().__init__(extra={418: Teapot})
+
+    class TeapotApp(App):
+        aborter_class = TeapotAborter
+
+    app = TeapotApp("teapot", root_path="/x")
+    app.add_url_rule("/", "index", lambda: abort(418))
+    response = app.test_client().get("/")
+    assert response.status_code == 418
+    assert b"Short and stout." in response.data
+
+
 def test_redirect_default_302(app: App, client: TestClient) -> None:
     app.add_url_rule("/", "index", lambda: redirect("/target"))
     response = client.get("/")

@@ -151,6 +151,16 @@ def test_flash_without_secret_key_explains_how_to_set_it(app: App) -> None:
         flash("hi")
 
 
+def test_flash_and_reading_outside_a_request_explain_that_a_request_is_needed(
+    app: App,
+) -> None:
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="Working outside of request context"):
+            flash("hi")
+        with pytest.raises(RuntimeError, match="test_request_context"):
+            get_flashed_messages()
+
+
 def test_reading_messages_without_secret_key_gives_none(app: App) -> None:
     app.secret_key = None
     assert app.test_client().get("/messages").json == []

@@ -122,6 +122,18 @@ def test_url_build_error_handlers_may_supply_a_url(routed: App) -> None:
     assert seen == [("external_site", False), ("really_missing", False)]
 
 
+def test_handle_url_build_error_can_be_overridden() -> None:
+    class LenientApp(App):
+        def handle_url_build_error(
+            self, error: BuildError, endpoint: str, values: dict[str, Any]
+        ) -> str:
+            return f"/missing/{endpoint}"
+
+    app = LenientApp("lenient", root_path="/x")
+    with app.test_request_context("/"):
+        assert url_for("nowhere") == "/missing/nowhere"
+
+
 def test_url_for_with_url_quotes_values(routed: App) -> None:
     routed.add_url_rule("/tags/<name>", "tag", lambda name: name)
     with routed.test_request_context("/"):

@@ -405,6 +405,29 @@ def test_teardown_runs_when_error_handler_fails(app: App, client: TestClient) ->
     assert isinstance(seen[0], KeyError)
 
 
+def test_teardown_appcontext_runs_with_the_error_when_a_teardown_request_fails(
+    app: App, client: TestClient
+) -> None:
+    seen: list[Any] = []
+
+    @app.teardown_request
+    def broken_teardown(exc: BaseException | None) -> None:
+        raise KeyError("teardown broke")
+
+    @app.teardown_appcontext
+    def teardown(exc: BaseException | None) -> None:
+        seen.append(exc)
+
+    @app.route("/")
+    def boom() -> str:
+        raise ValueError("boom")
+
+    with pytest.raises(KeyError, match="teardown broke"):
+        client.get("/")
+    assert len(seen) == 1
+    assert isinstance(seen[0], ValueError)
+
+
 def test_teardown_gets_none_when_error_was_handled(app: App, client: TestClient) -> None:
     seen: list[Any] = []
 
@@ -543,6 +566,28 @@ def test_full_dispatch_request_and_dispatch_request_are_public(app: App) -> None
     with app.test_request_context("/x"):
         assert app.dispatch_request() == "direct"
         assert app.full_dispatch_request().data == b"direct"
+
+
+def test_finalize_request_override_sees_view_and_error_responses() -> None:
+    class StampingApp(App):
+        def finalize_request(self, rv: Any, from_error_handler: bool = False) -> Response:
+            response = super().finalize_request(rv, from_error_handler)
+            response.headers["X-Stamp"] = "error" if from_error_handler else "view"
+            return response
+
+    app = StampingApp("stamping", root_path="/x")
+
+    @app.route("/ok")
+    def ok() -> str:
+        return "ok"
+
+    @app.route("/boom")
+    def boom() -> str:
+        raise ValueError("boom")
+
+    client = app.test_client()
+    assert client.get("/ok").headers["X-Stamp"] == "view"
+    assert client.get("/boom").headers["X-Stamp"] == "error"
 
 
 def test_preprocess_request_returns_hook_value(app: App) -> None:

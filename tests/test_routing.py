@@ -118,6 +118,25 @@ def test_unknown_converter_raises_at_registration_naming_rule(app: App) -> None:
         app.add_url_rule("/x/<nope:v>", "view", lambda v: "x")
 
 
+@pytest.mark.parametrize("method", ["get", "post", "put", "delete", "patch"])
+def test_method_shortcut_decorators_register_one_method(app: App, method: str) -> None:
+    @getattr(app, method)("/thing")
+    def thing() -> str:
+        return request.method
+
+    client = app.test_client()
+    assert getattr(client, method)("/thing").text == method.upper()
+    other = "post" if method != "post" else "put"
+    assert getattr(client, other)("/thing").status_code == 405
+
+
+def test_method_shortcut_refuses_a_methods_argument(app: App) -> None:
+    with pytest.raises(
+        TypeError, match=r"post\(\) sets the method; use route\(\) to pass methods="
+    ):
+        app.post("/x", methods=["PUT"])
+
+
 def test_get_rule_also_answers_head_without_body(app: App, client: TestClient) -> None:
     @app.route("/")
     def index() -> str:
@@ -316,6 +335,19 @@ def test_post_to_url_missing_slash_is_redirected_keeping_method_and_body(
     assert followed.data == b"POST ann"
 
 
+def test_async_view_is_refused_at_registration(app: App) -> None:
+    async def fetch() -> str:
+        return "never"
+
+    with pytest.raises(TypeError) as info:
+        app.add_url_rule("/fetch", view_func=fetch)
+    message = str(info.value)
+    assert "fetch" in message
+    assert "'/fetch' is an 'async def' function" in message
+    assert "Define it with 'def'" in message
+    assert "fetch" not in app.view_functions
+
+
 def test_endpoint_clash_names_both_views(app: App) -> None:
     def first() -> str:
         return "1"
@@ -404,6 +436,28 @@ def test_url_rule_and_view_args_on_request(app: App, client: TestClient) -> None
         return {"rule": request.url_rule.rule, "args": request.view_args}
 
     assert client.get("/items/3").get_json() == {"rule": "/items/<int:id>", "args": {"id": 3}}
+
+
+def test_url_map_class_and_url_rule_class_are_replaceable() -> None:
+    from werkzeug.routing import Map, Rule
+
+    class TaggedRule(Rule):
+        tagged = True
+
+    class LooseMap(Map):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["strict_slashes"] = False
+            super().__init__(*args, **kwargs)
+
+    class CustomApp(App):
+        url_rule_class = TaggedRule
+        url_map_class = LooseMap
+
+    app = CustomApp("custom", root_path="/x")
+    app.add_url_rule("/page/", "page", lambda: "page")
+    assert isinstance(app.url_map, LooseMap)
+    assert all(isinstance(rule, TaggedRule) for rule in app.url_map.iter_rules())
+    assert app.test_client().get("/page").text == "page"
 
 
 def test_uuid_converter_gives_uuid_object(app: App, client: TestClient) -> None:

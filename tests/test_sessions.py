@@ -196,26 +196,55 @@ def test_session_persists_between_requests(app: App) -> None:
     assert client.get("/get").json == {"name": "ada"}
 
 
-def test_request_that_never_touches_the_session_does_no_session_work(app: App) -> None:
-    calls: list[str] = []
+class _Spy(SecureCookieSessionInterface):
+    """Record when the session is opened and saved."""
 
-    class Spy(SecureCookieSessionInterface):
-        def open_session(self, app: App, request: Any) -> Any:
-            calls.append("open")
-            return super().open_session(app, request)
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
 
-        def save_session(self, app: App, session: SessionMixin, response: Any) -> None:
-            calls.append("save")
-            super().save_session(app, session, response)
+    def open_session(self, app: App, request: Any) -> Any:
+        self.calls.append("open")
+        return super().open_session(app, request)
 
-    app.session_interface = Spy()
-    client = app.test_client()
-    client.get("/set/a/1")
-    calls.clear()
-    response = client.get("/noop")
-    assert calls == []
+    def save_session(self, app: App, session: SessionMixin, response: Any) -> None:
+        self.calls.append("save")
+        super().save_session(app, session, response)
+
+
+def test_request_without_a_session_cookie_does_no_session_work(app: App) -> None:
+    spy = app.session_interface = _Spy()
+    response = app.test_client().get("/noop")
+    assert spy.calls == []
     assert set_cookies(response) == []
     assert "Cookie" not in response.vary
+
+
+def test_untouched_session_is_not_opened_when_refresh_is_off(app: App) -> None:
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
+    spy = app.session_interface = _Spy()
+    client = app.test_client()
+    client.get("/permanent")
+    spy.calls.clear()
+    response = client.get("/noop")
+    assert spy.calls == []
+    assert set_cookies(response) == []
+
+
+def test_untouched_temporary_session_sends_no_cookie(app: App) -> None:
+    client = app.test_client()
+    client.get("/set/a/1")
+    response = client.get("/noop")
+    assert set_cookies(response) == []
+
+
+def test_untouched_permanent_session_is_refreshed_on_every_request(app: App) -> None:
+    client = app.test_client()
+    client.get("/permanent")
+    response = client.get("/noop")
+    [cookie] = set_cookies(response)
+    assert cookie.startswith("session=")
+    assert "Expires=" in cookie
 
 
 def test_reading_the_session_adds_vary_cookie_without_setting_a_cookie(app: App) -> None:
@@ -596,6 +625,23 @@ def test_permanent_session_is_refreshed_on_each_request_by_default(app: App) -> 
     response = client.get("/read/user")
     assert response.text == "'ada'"
     assert len(set_cookies(response)) == 1
+
+
+def test_should_set_cookie_and_get_expiration_time_can_be_overridden(app: App) -> None:
+    expires = datetime(2040, 1, 2, tzinfo=timezone.utc)
+
+    class Custom(SecureCookieSessionInterface):
+        def should_set_cookie(self, app: App, session: SessionMixin) -> bool:
+            return bool(session.get("send"))
+
+        def get_expiration_time(self, app: App, session: SessionMixin) -> datetime | None:
+            return expires
+
+    app.session_interface = Custom()
+    client = app.test_client()
+    assert set_cookies(client.get("/set/a/1")) == []
+    [cookie] = set_cookies(client.get("/set/send/yes"))
+    assert "Expires=Mon, 02 Jan 2040 00:00:00 GMT" in cookie
 
 
 def test_permanent_session_is_not_refreshed_when_disabled(app: App) -> None:

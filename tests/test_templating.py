@@ -337,6 +337,32 @@ def test_context_processor_can_replace_a_default(app: App) -> None:
     assert app.test_client().get("/").text == "replaced"
 
 
+def test_update_template_context_can_be_overridden_to_add_values(root: Path) -> None:
+    class SiteApp(App):
+        def update_template_context(self, context: dict[str, Any]) -> None:
+            super().update_template_context(context)
+            context.setdefault("site", "example")
+
+    app = SiteApp("site", root_path=str(root))
+    app.add_url_rule(
+        "/", "index", lambda: render_template_string("{{ site }}/{{ name }}", name="n")
+    )
+
+    assert app.test_client().get("/").text == "example/n"
+
+
+def test_create_jinja_environment_can_be_overridden(root: Path) -> None:
+    class StrictApp(App):
+        def create_jinja_environment(self) -> Environment:
+            env = super().create_jinja_environment()
+            env.undefined = jinja2.StrictUndefined
+            return env
+
+    app = StrictApp("strict", root_path=str(root))
+    with app.app_context(), pytest.raises(jinja2.UndefinedError, match="'missing' is undefined"):
+        render_template_string("{{ missing }}")
+
+
 def test_render_outside_an_app_context_raises(app: App) -> None:
     with pytest.raises(RuntimeError, match="Working outside of application context"):
         render_template_string("x")

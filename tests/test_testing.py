@@ -120,6 +120,24 @@ def test_session_transaction_sets_session_for_next_request(app: App, client: Tes
     assert client.get("/").data == b"ann"
 
 
+def test_session_transaction_without_secret_key_says_to_set_it(app: App) -> None:
+    app.secret_key = None
+    with pytest.raises(RuntimeError) as info, app.test_client().session_transaction():
+        pass
+    message = str(info.value)
+    assert "SecureCookieSessionInterface could not open a session" in message
+    assert "Set app.secret_key" in message
+
+
+def test_session_transaction_without_cookies_says_to_enable_them(app: App) -> None:
+    client = app.test_client(use_cookies=False)
+    with (
+        pytest.raises(TypeError, match="create the client with use_cookies=True"),
+        client.session_transaction(),
+    ):
+        pass
+
+
 def test_client_sends_default_remote_addr_and_user_agent(app: App, client: TestClient) -> None:
     app.add_url_rule("/", "index", lambda: f"{request.remote_addr} {request.user_agent.string}")
     assert client.get("/").get_data(as_text=True).startswith("127.0.0.1 Resourceful/")

@@ -79,6 +79,21 @@ def test_max_content_length_outside_app_is_none() -> None:
     assert Request(environ).max_content_length is None
 
 
+def test_body_limits_can_be_set_on_one_request(app: App) -> None:
+    app.config.update(MAX_CONTENT_LENGTH=10, MAX_FORM_MEMORY_SIZE=20, MAX_FORM_PARTS=30)
+    with app.test_request_context("/"):
+        request.max_content_length = 1000
+        request.max_form_memory_size = 2000
+        request.max_form_parts = 3000
+        assert request.max_content_length == 1000
+        assert request.max_form_memory_size == 2000
+        assert request.max_form_parts == 3000
+    with app.test_request_context("/"):
+        assert request.max_content_length == 10
+        assert request.max_form_memory_size == 20
+        assert request.max_form_parts == 30
+
+
 def test_get_json_force_ignores_content_type(app: App) -> None:
     with app.test_request_context("/", method="POST", data='{"a": 1}', content_type="text/plain"):
         assert request.get_json(force=True) == {"a": 1}

@@ -71,7 +71,8 @@ class TodoFilter:
     tag: str | None = None
     q: str | None = field(default=None, description="Text to look for in titles.")
     limit: int = attrs.field(default=20, validator=[v.ge(1), v.le(100)])
-    offset: int = attrs.field(default=0, validator=v.ge(0))
+    # SQLite integers are 64-bit: larger offsets are refused as invalid input, not a 500.
+    offset: int = attrs.field(default=0, validator=[v.ge(0), v.le(2**63 - 1)])
 
 
 @attrs.define

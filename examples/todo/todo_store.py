@@ -42,10 +42,14 @@ class TodoStore:
         return int(cursor.lastrowid or 0)
 
     def get(self, todo_id: int) -> dict[str, Any] | None:
+        if not _storable(todo_id):
+            return None
         row = self.connection.execute("SELECT * FROM todo WHERE id = ?", (todo_id,)).fetchone()
         return _row(row) if row is not None else None
 
     def update(self, todo_id: int, **values: Any) -> bool:
+        if not _storable(todo_id):
+            return False
         if "due" in values:
             values["due"] = _date(values["due"])
         if "tags" in values:
@@ -60,6 +64,8 @@ class TodoStore:
         return cursor.rowcount > 0
 
     def delete(self, todo_id: int) -> None:
+        if not _storable(todo_id):
+            return
         self.connection.execute("DELETE FROM todo WHERE id = ?", (todo_id,))
         self.connection.commit()
 
@@ -89,6 +95,11 @@ class TodoStore:
             f"SELECT * FROM todo{clause} ORDER BY id LIMIT ? OFFSET ?", [*args, limit, offset]
         ).fetchall()
         return [_row(row) for row in rows], int(total)
+
+
+def _storable(todo_id: int) -> bool:
+    """Return whether ``todo_id`` fits an SQLite integer (larger ids exist nowhere)."""
+    return -(2**63) <= todo_id < 2**63
 
 
 def _now() -> str:

@@ -10,7 +10,7 @@ sys.path.insert(0, str(ROOT))
 
 project = "resourceful"
 author = "The resourceful developers"
-copyright = "2026, the resourceful developers"  # noqa: A001 - Sphinx's name
+copyright = "2026, the resourceful developers"
 
 extensions = ["myst_parser", "sphinx.ext.autodoc"]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

@@ -21,8 +21,8 @@ test: lint typecheck browser pytest docs
 
 # Ruff: lint and formatting.
 lint:
-    ruff check resourceful tests examples benchmarks docs
-    ruff format --check resourceful tests examples benchmarks docs
+    ruff check resourceful tests examples benchmarks docs/conf.py
+    ruff format --check resourceful tests examples benchmarks docs/conf.py
 
 # mypy --strict on the package.
 typecheck:

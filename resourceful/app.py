@@ -52,7 +52,7 @@ from .ctx import AppContext, RequestContext, _AppCtxGlobals, _check_trusted_host
 from .globals import _cv_app, _cv_request
 from .helpers import get_root_path
 from .json.provider import DefaultJSONProvider, JSONProvider
-from .scaffold import AppScope, ErrorHandler, Scaffold, find_package
+from .scaffold import AppScope, ErrorHandler, Scaffold, find_package, register_under_name
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .wrappers import _BAD_ESCAPE, Request, Response
 
@@ -396,12 +396,7 @@ class App(Scaffold):
 
     def template_filter(self, name: str | None = None) -> Callable[[F], F]:
         """Register the decorated function as a Jinja filter (named ``name`` or after it)."""
-
-        def decorator(f: F) -> F:
-            self.add_template_filter(f, name=name)
-            return f
-
-        return decorator
+        return register_under_name(self.add_template_filter, name)
 
     def add_template_filter(self, f: Callable[..., Any], name: str | None = None) -> None:
         """Register ``f`` as a Jinja filter."""
@@ -410,12 +405,7 @@ class App(Scaffold):
 
     def template_test(self, name: str | None = None) -> Callable[[F], F]:
         """Register the decorated function as a Jinja test."""
-
-        def decorator(f: F) -> F:
-            self.add_template_test(f, name=name)
-            return f
-
-        return decorator
+        return register_under_name(self.add_template_test, name)
 
     def add_template_test(self, f: Callable[..., bool], name: str | None = None) -> None:
         """Register ``f`` as a Jinja test."""
@@ -424,12 +414,7 @@ class App(Scaffold):
 
     def template_global(self, name: str | None = None) -> Callable[[F], F]:
         """Register the decorated function as a Jinja global."""
-
-        def decorator(f: F) -> F:
-            self.add_template_global(f, name=name)
-            return f
-
-        return decorator
+        return register_under_name(self.add_template_global, name)
 
     def add_template_global(self, f: Callable[..., Any], name: str | None = None) -> None:
         """Register ``f`` as a Jinja global."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from werkzeug.utils import cached_property
 
-from .scaffold import Scaffold
+from .scaffold import Scaffold, register_under_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from .app import App
@@ -310,12 +310,7 @@ class Blueprint(Scaffold):
 
     def app_template_filter(self, name: str | None = None) -> Callable[[F], F]:
         """Register the decorated function as a template filter of the whole app."""
-
-        def decorator(f: F) -> F:
-            self.add_app_template_filter(f, name=name)
-            return f
-
-        return decorator
+        return register_under_name(self.add_app_template_filter, name)
 
     def add_app_template_filter(self, f: Callable[..., Any], name: str | None = None) -> None:
         """Register ``f`` as a template filter of the whole app."""
@@ -325,12 +320,7 @@ class Blueprint(Scaffold):
 
     def app_template_test(self, name: str | None = None) -> Callable[[F], F]:
         """Register the decorated function as a template test of the whole app."""
-
-        def decorator(f: F) -> F:
-            self.add_app_template_test(f, name=name)
-            return f
-
-        return decorator
+        return register_under_name(self.add_app_template_test, name)
 
     def add_app_template_test(self, f: Callable[..., bool], name: str | None = None) -> None:
         """Register ``f`` as a template test of the whole app."""
@@ -338,12 +328,7 @@ class Blueprint(Scaffold):
 
     def app_template_global(self, name: str | None = None) -> Callable[[F], F]:
         """Register the decorated function as a template global of the whole app."""
-
-        def decorator(f: F) -> F:
-            self.add_app_template_global(f, name=name)
-            return f
-
-        return decorator
+        return register_under_name(self.add_app_template_global, name)
 
     def add_app_template_global(self, f: Callable[..., Any], name: str | None = None) -> None:
         """Register ``f`` as a template global of the whole app."""

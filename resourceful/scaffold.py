@@ -35,10 +35,17 @@ AppScope = str | None
 ErrorHandler = Callable[[Any], Any]
 
 
-def _endpoint_from_view_func(view_func: Callable[..., Any]) -> str:
-    if view_func is None:  # pragma: no cover - guarded by callers
-        raise TypeError("Give an endpoint name when no view function is given.")
-    return view_func.__name__
+def register_under_name(register: Callable[..., None], name: str | None) -> Callable[[F], F]:
+    """Return a decorator that calls ``register(f, name=name)`` and returns ``f``.
+
+    The decorator forms of ``add_template_filter`` and friends are built with it.
+    """
+
+    def decorator(f: F) -> F:
+        register(f, name=name)
+        return f
+
+    return decorator
 
 
 class Scaffold:

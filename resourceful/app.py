@@ -39,6 +39,7 @@ from werkzeug.exceptions import (
     BadRequestKeyError,
     HTTPException,
     InternalServerError,
+    MethodNotAllowed,
     RequestEntityTooLarge,
 )
 from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
@@ -863,14 +864,32 @@ class App(Scaffold):
         """Return the registered handler's response for an HTTP error, or the error itself.
 
         Redirects raised by routing and errors without a code are never
-        passed to handlers.
+        passed to handlers. A 405 on a URL served by a typed resource, with no
+        handler registered, is answered as problem+json.
         """
         if e.code is None or isinstance(e, RoutingException):
             return e
         handler = self._find_error_handler(e, _current_blueprints())
-        if handler is None:
-            return e
-        return handler(e)
+        if handler is not None:
+            return handler(e)
+        if isinstance(e, MethodNotAllowed) and self._is_resource_url(e):
+            # A typed API answers a wrong method on its URLs as it answers every
+            # other error: with problem details, keeping the Allow header.
+            from .errors import as_problem
+
+            return as_problem(e)
+        return e
+
+    def _is_resource_url(self, e: MethodNotAllowed) -> bool:
+        """Return whether the 405 ``e`` is for a URL that a typed resource serves."""
+        ctx = _cv_request.get(None)
+        if ctx is None or ctx.url_adapter is None or not e.valid_methods:
+            return False
+        try:
+            endpoint, _ = ctx.url_adapter.match(method=next(iter(e.valid_methods)))
+        except HTTPException:
+            return False
+        return hasattr(self.view_functions.get(endpoint), "operations")
 
     def trap_http_exception(self, e: Exception) -> bool:
         """Return whether an HTTP error should propagate like any other exception.

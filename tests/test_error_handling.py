@@ -379,3 +379,29 @@ def test_handle_http_exception_returns_error_without_handler(app: App) -> None:
     error = NotFound()
     with app.test_request_context("/"):
         assert app.handle_http_exception(error) is error
+
+
+def test_wrong_method_on_a_resource_url_is_a_problem_with_allow() -> None:
+    from resourceful import App, Resource
+
+    app = App(__name__)
+
+    @app.resource("/things/<int:thing_id>")
+    class Thing(Resource):
+        def get(self, thing_id: int) -> None:
+            return None
+
+    @app.route("/plain")
+    def plain() -> str:
+        return "plain"
+
+    client = app.test_client()
+    response = client.post("/things/1")
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert response.json["status"] == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    # A plain function view keeps Flask's HTML page.
+    plain_response = client.post("/plain")
+    assert plain_response.status_code == 405
+    assert plain_response.mimetype == "text/html"

@@ -26,16 +26,18 @@ Hooks registered by users with ``register_structure_hook`` take precedence.
 from __future__ import annotations
 
 import collections.abc as cabc
-import contextlib
 import datetime as dt
 import enum
+import itertools
+import linecache
 import math
 import re
 import threading
 import types
 import typing
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
 
@@ -85,37 +87,139 @@ def escape_pointer(segment: str) -> str:
     return segment.replace("~", "~0").replace("/", "~1")
 
 
+#: One problem as the hooks pass it around: ``(pointer, detail)``.
+Found = tuple[str, str]
+
+
 class InvalidData(ValueError):
     """Input that cannot be structured into the requested type.
 
     :attr:`violations` lists every problem found, each with its own pointer.
     """
 
+    # PERF: hooks collect cheap ``(pointer, detail)`` pairs (``pairs``) while
+    # an error travels up through nested containers; Violation records are
+    # built only when someone asks for ``violations``.
+    pairs: list[Found]
+
     def __init__(self, violations: Sequence[Violation]) -> None:
-        self.violations = tuple(violations)
-        super().__init__(self.violations)
+        super().__init__()
+        self.pairs = [(v.pointer, v.detail) for v in violations]
+
+    @classmethod
+    def of(cls, pairs: list[Found]) -> InvalidData:
+        """Return an error made of ``(pointer, detail)`` pairs."""
+        exc = cls.__new__(cls)
+        exc.pairs = pairs
+        return exc
 
     @classmethod
     def at_root(cls, detail: str) -> InvalidData:
         """Return an error about the whole value."""
-        return cls([Violation("", detail)])
+        exc = cls.__new__(cls)
+        exc.pairs = [("", detail)]
+        return exc
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        """Every problem found, in order."""
+        return tuple(Violation(pointer, detail) for pointer, detail in self.pairs)
 
     def under(self, segment: str | int) -> list[Violation]:
         """Return the violations with ``segment`` prepended to their pointers."""
         prefix = "/" + escape_pointer(str(segment))
-        return [Violation(prefix + v.pointer, v.detail) for v in self.violations]
+        return [Violation(prefix + pointer, detail) for pointer, detail in self.pairs]
 
     def __str__(self) -> str:
-        return "; ".join(f"{v.pointer or '/'}: {v.detail}" for v in self.violations)
+        return "; ".join(f"{pointer or '/'}: {detail}" for pointer, detail in self.pairs)
+
+    def __repr__(self) -> str:
+        return f"InvalidData({self.violations!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.violations,))
 
 
 def violations_from(exc: Exception) -> list[Violation]:
     """Turn an exception from a (possibly user-written) hook into violations."""
+    return [Violation(pointer, detail) for pointer, detail in pairs_from(exc)]
+
+
+def pairs_from(exc: Exception, prefix: str = "") -> list[Found]:
+    """Return an exception's problems as ``(pointer, detail)`` pairs under ``prefix``."""
     if isinstance(exc, InvalidData):
-        return list(exc.violations)
+        if not prefix:
+            return exc.pairs
+        return [(prefix + pointer, detail) for pointer, detail in exc.pairs]
     if isinstance(exc, BaseValidationError):
-        return [Violation("", message) for message in cattrs.transform_error(exc)]
-    return [Violation("", str(exc) or type(exc).__name__)]
+        return [(prefix, message) for message in cattrs.transform_error(exc)]
+    return [(prefix, str(exc) or type(exc).__name__)]
+
+
+# -- collecting problems without raising -------------------------------------
+
+#: What a collector returns for a value it could not structure.
+FAILED: Any = type("Failed", (), {"__repr__": lambda self: "FAILED"})()
+
+#: ``collect(value, type, found)``: the structured value, or :data:`FAILED`
+#: after appending the problems to ``found`` as ``(pointer, detail)`` pairs
+#: relative to ``value``.
+Collector = Callable[[Any, Any, list[Found]], Any]
+
+# PERF: raising and catching an exception at every level of a nested value
+# costs more than the checks themselves. resourceful's own hooks have a
+# collector that appends problems to a list instead; containers call their
+# members' collectors and prefix the pointers of new problems only when
+# something failed. Hooks registered by users are called and their
+# exceptions caught (see collector_of).
+_collectors: weakref.WeakKeyDictionary[Any, Collector] = weakref.WeakKeyDictionary()
+
+
+def _with_collector(hook: StructureHook, collect: Collector) -> StructureHook:
+    _collectors[hook] = collect
+    return hook
+
+
+def _raising(collect: Collector, name: str) -> StructureHook:
+    """Return the hook (raising :class:`InvalidData`) of a collector."""
+
+    def hook(value: Any, tp: Any) -> Any:
+        found: list[Found] = []
+        result = collect(value, tp, found)
+        if result is FAILED:
+            raise InvalidData.of(found)
+        return result
+
+    hook.__name__ = hook.__qualname__ = name
+    return _with_collector(hook, collect)
+
+
+def collector_of(hook: StructureHook) -> Collector:
+    """Return the collector of ``hook`` (an adapter for hooks that only raise)."""
+    if isinstance(hook, _LazyHook):
+        return hook.collect
+    try:
+        collect = _collectors.get(hook)
+    except TypeError:  # not weak-referenceable: a user's callable object
+        collect = None
+    if collect is not None:
+        return collect
+
+    def collect_raised(value: Any, tp: Any, found: list[Found]) -> Any:
+        try:
+            return hook(value, tp)
+        except INPUT_ERRORS as exc:
+            found += pairs_from(exc)
+            return FAILED
+
+    return collect_raised
+
+
+def _prefix(found: list[Found], start: int, segment: str) -> None:
+    """Prepend ``segment`` to the pointers of the problems from ``start`` on."""
+    for index in range(start, len(found)):
+        pointer, detail = found[index]
+        found[index] = (segment + pointer, detail)
 
 
 #: What a hook may raise for bad input; anything else is a bug and propagates.
@@ -342,14 +446,9 @@ def attrs_fields(tp: Any) -> tuple[tuple[attrs.Attribute[Any], Any], ...]:
 
 # -- attrs validators, one field at a time -------------------------------------
 
-
-def _run(validator: Any, instance: Any, attribute: Any, value: Any) -> str | None:
-    """Run ``validator`` and return its message if it fails."""
-    try:
-        validator(instance, attribute, value)
-    except (ValueError, TypeError, AttributeError) as exc:
-        return str(exc) or type(exc).__name__
-    return None
+#: A compiled validator: ``check(instance, attribute, value)`` returns the
+#: failures as ``(pointer, detail)`` pairs (``[]`` when the value is valid).
+Check = Callable[[Any, Any, Any], list[Found]]
 
 
 def _length_unit(value: Any, count: int) -> str:
@@ -357,54 +456,9 @@ def _length_unit(value: Any, count: int) -> str:
     return unit if count == 1 else unit + "s"
 
 
-def _explain(validator: Any, instance: Any, attribute: Any, value: Any) -> list[Violation]:
-    """Run ``validator`` on ``value`` and explain each failure with a pointer.
-
-    Composite validators (``and_``, ``optional``, ``deep_iterable``,
-    ``deep_mapping``) are taken apart so that a failing list member is reported
-    at its own index; the common leaf validators get messages that say what
-    was expected.
-    """
+def _leaf_message(validator: Any, value: Any, message: str) -> str:
+    """Say what a common attrs validator expected, instead of its own message."""
     name = type(validator).__name__
-    if name == "_AndValidator":
-        found: list[Violation] = []
-        for inner in validator._validators:
-            found.extend(_explain(inner, instance, attribute, value))
-        return found
-    if name == "_OptionalValidator":
-        return [] if value is None else _explain(validator.validator, instance, attribute, value)
-    if name == "_DeepIterable":
-        found = []
-        if validator.iterable_validator is not None:
-            found.extend(_explain(validator.iterable_validator, instance, attribute, value))
-        try:
-            members = list(value)
-        except TypeError:
-            return found
-        for index, member in enumerate(members):
-            for v in _explain(validator.member_validator, instance, attribute, member):
-                found.append(Violation(f"/{index}{v.pointer}", v.detail))
-        return found
-    if name == "_DeepMapping":
-        found = []
-        if validator.mapping_validator is not None:
-            found.extend(_explain(validator.mapping_validator, instance, attribute, value))
-        if not isinstance(value, Mapping):
-            return found
-        for key, item in value.items():
-            prefix = "/" + escape_pointer(str(key))
-            if validator.key_validator is not None:
-                for v in _explain(validator.key_validator, instance, attribute, key):
-                    found.append(Violation(prefix, f"invalid key: {v.detail}"))
-            if validator.value_validator is not None:
-                for v in _explain(validator.value_validator, instance, attribute, item):
-                    found.append(Violation(prefix + v.pointer, v.detail))
-        return found
-
-    message = _run(validator, instance, attribute, value)
-    if message is None:
-        return []
-    got = describe(value)
     if name == "_NumberValidator":
         words = {
             ">=": "at least",
@@ -413,23 +467,134 @@ def _explain(validator: Any, instance: Any, attribute: Any, value: Any) -> list[
             "<": "less than",
         }.get(validator.compare_op)
         if words is not None:
-            message = f"must be {words} {validator.bound}, got {got}"
+            return f"must be {words} {validator.bound}, got {describe(value)}"
     elif name == "_MinLengthValidator":
         unit = _length_unit(value, validator.min_length)
-        message = f"must have at least {validator.min_length} {unit}, got {len(value)}"
+        return f"must have at least {validator.min_length} {unit}, got {len(value)}"
     elif name == "_MaxLengthValidator":
         unit = _length_unit(value, validator.max_length)
-        message = f"must have at most {validator.max_length} {unit}, got {len(value)}"
+        return f"must have at most {validator.max_length} {unit}, got {len(value)}"
     elif name == "_MatchesReValidator":
-        message = f'must match the pattern "{validator.pattern.pattern}", got {got}'
+        return f'must match the pattern "{validator.pattern.pattern}", got {describe(value)}'
     elif name == "_InValidator":
         options = getattr(validator, "_original_options", validator.options)
-        message = f"must be {_one_of(list(options))}, got {got}"
+        return f"must be {_one_of(list(options))}, got {describe(value)}"
     elif name == "_InstanceOfValidator":
         kinds = validator.type if isinstance(validator.type, tuple) else (validator.type,)
         names = " or ".join(getattr(k, "__name__", repr(k)) for k in kinds)
-        message = f"must be an instance of {names}, got {got}"
-    return [Violation("", message)]
+        return f"must be an instance of {names}, got {describe(value)}"
+    return message
+
+
+def compile_validator(validator: Any) -> Check:
+    """Return a check that runs ``validator`` and explains each failure with a pointer.
+
+    Composite validators (``and_``, ``optional``, ``deep_iterable``,
+    ``deep_mapping``) are taken apart once, here, so that a failing list
+    member is reported at its own index; the common leaf validators get
+    messages that say what was expected.
+    """
+    name = type(validator).__name__
+    if name == "_AndValidator":
+        parts = tuple(compile_validator(inner) for inner in validator._validators)
+
+        def check_all(instance: Any, attribute: Any, value: Any) -> list[Found]:
+            found: list[Found] = []
+            for part in parts:
+                found += part(instance, attribute, value)
+            return found
+
+        return check_all
+    if name == "_OptionalValidator":
+        inner = compile_validator(validator.validator)
+
+        def check_optional(instance: Any, attribute: Any, value: Any) -> list[Found]:
+            return [] if value is None else inner(instance, attribute, value)
+
+        return check_optional
+    if name in ("_MinLengthValidator", "_MaxLengthValidator"):
+        return _compile_length(validator)
+    if name == "_DeepIterable":
+        return _compile_deep_iterable(validator)
+    if name == "_DeepMapping":
+        return _compile_deep_mapping(validator)
+
+    def check_leaf(instance: Any, attribute: Any, value: Any) -> list[Found]:
+        try:
+            validator(instance, attribute, value)
+        except (ValueError, TypeError, AttributeError) as exc:
+            message = str(exc) or type(exc).__name__
+            return [("", _leaf_message(validator, value, message))]
+        return []
+
+    return check_leaf
+
+
+def _compile_length(validator: Any) -> Check:
+    # PERF: the length bounds are checked here rather than by calling the
+    # validator and catching its exception (the same test attrs makes).
+    minimum = getattr(validator, "min_length", None)
+    maximum = getattr(validator, "max_length", None)
+
+    def check_length(instance: Any, attribute: Any, value: Any) -> list[Found]:
+        try:
+            size = len(value)
+        except TypeError as exc:
+            return [("", str(exc) or type(exc).__name__)]
+        if minimum is not None and size < minimum:
+            unit = _length_unit(value, minimum)
+            return [("", f"must have at least {minimum} {unit}, got {size}")]
+        if maximum is not None and size > maximum:
+            unit = _length_unit(value, maximum)
+            return [("", f"must have at most {maximum} {unit}, got {size}")]
+        return []
+
+    return check_length
+
+
+def _compile_deep_iterable(validator: Any) -> Check:
+    outer = (
+        compile_validator(validator.iterable_validator)
+        if validator.iterable_validator is not None
+        else None
+    )
+    member = compile_validator(validator.member_validator)
+
+    def check_iterable(instance: Any, attribute: Any, value: Any) -> list[Found]:
+        found = outer(instance, attribute, value) if outer is not None else []
+        try:
+            members = list(value)
+        except TypeError:
+            return found
+        for index, item in enumerate(members):
+            found += [(f"/{index}{p}", d) for p, d in member(instance, attribute, item)]
+        return found
+
+    return check_iterable
+
+
+def _compile_deep_mapping(validator: Any) -> Check:
+    outer = (
+        compile_validator(validator.mapping_validator)
+        if validator.mapping_validator is not None
+        else None
+    )
+    keys = compile_validator(validator.key_validator) if validator.key_validator else None
+    values = compile_validator(validator.value_validator) if validator.value_validator else None
+
+    def check_mapping(instance: Any, attribute: Any, value: Any) -> list[Found]:
+        found = outer(instance, attribute, value) if outer is not None else []
+        if not isinstance(value, Mapping):
+            return found
+        for key, item in value.items():
+            prefix = "/" + escape_pointer(str(key))
+            if keys is not None:
+                found += [(prefix, f"invalid key: {d}") for _, d in keys(instance, attribute, key)]
+            if values is not None:
+                found += [(prefix + p, d) for p, d in values(instance, attribute, item)]
+        return found
+
+    return check_mapping
 
 
 # -- attrs classes ------------------------------------------------------------
@@ -455,6 +620,13 @@ class _FieldPlan:
     type: Any
     hook: StructureHook
     required: bool
+    #: The field's validator, compiled (``None``: no validator).
+    check: Check | None
+
+    @property
+    def pointer(self) -> str:
+        """The field's JSON pointer (``/wire_name``)."""
+        return "/" + escape_pointer(self.wire)
 
 
 class _LazyHook:
@@ -468,12 +640,21 @@ class _LazyHook:
         self._converter = converter
         self._type = tp
         self._hook: StructureHook | None = None
+        self._collect: Collector | None = None
 
     def __call__(self, value: Any, tp: Any) -> Any:
         hook = self._hook
         if hook is None:
             hook = self._hook = self._converter.get_structure_hook(self._type)
         return hook(value, tp)
+
+    def collect(self, value: Any, tp: Any, found: list[Found]) -> Any:
+        """Collect like the real hook's collector."""
+        collect = self._collect
+        if collect is None:
+            hook = self._converter.get_structure_hook(self._type)
+            collect = self._collect = collector_of(hook)
+        return collect(value, tp, found)
 
 
 def _field_hook(converter: cattrs.Converter, cls: Any, attribute: Any, ftype: Any) -> StructureHook:
@@ -515,82 +696,184 @@ def _build_attrs_hook(tp: Any, converter: cattrs.Converter) -> StructureHook:
                 type=ftype,
                 hook=_field_hook(converter, cls, attribute, ftype),
                 required=attribute.default is attrs.NOTHING,
+                check=(
+                    compile_validator(attribute.validator)
+                    if attribute.validator is not None
+                    else None
+                ),
             )
         )
-    fields_plan = tuple(plans)
-    known = frozenset(plan.wire for plan in fields_plan)
     forbid_unknown = bool(getattr(converter, "forbid_extra_keys", False))
+    return _generate_structure_fn(cls, tuple(plans), forbid_unknown)
+
+
+_generated_count = itertools.count(1)
+
+#: The JSON scalar hooks whose check is inlined into generated code, with
+#: the test a value passes to be returned as it is.
+_INLINE_CHECKS: dict[Any, str] = {}
+
+#: Item hooks that return a value of exactly this type unchanged: a list of
+#: such values is checked in one pass (see ``_collect``).
+_EXACT_ITEMS: dict[Any, type] = {}
+
+
+def _generate_structure_fn(
+    cls: Any, plans: tuple[_FieldPlan, ...], forbid_unknown: bool
+) -> StructureHook:
+    """Generate the structure function of one attrs class, like cattrs' ``make_dict_structure_fn``.
+
+    PERF: the generated collector reads each field by its wire name in
+    straight-line code, with the type checks of plain JSON scalars inlined
+    and the other fields' collectors called directly, and calls the class
+    once. Required fields are passed as keywords, fields with defaults only
+    when present (so the class's own defaults and factories apply).
+    """
+    known = frozenset(plan.wire for plan in plans)
     known_list = ", ".join(sorted(known)) or "none"
+    namespace: dict[str, Any] = {
+        "_cls": cls,
+        "_Mapping": Mapping,
+        "_MISSING": _MISSING,
+        "_FAILED": FAILED,
+        "_known": known,
+        "_plans": plans,
+        "_prefix": _prefix,
+        "_check_fields": _check_fields,
+        "_unknown": _unknown_fields,
+        "_not_an_object": _not_an_object,
+        "_isfinite": math.isfinite,
+    }
+    lines = [
+        "def collect(value, _, found):",
+        "    if value.__class__ is not dict and not isinstance(value, _Mapping):",
+        "        found.append(('', _not_an_object(value)))",
+        "        return _FAILED",
+        "    start = len(found)",
+        "    kw = {}",
+    ]
+    required_args: list[str] = []
+    for index, plan in enumerate(plans):
+        local = f"f{index}"
+        namespace[f"c{index}"] = collector_of(plan.hook)
+        namespace[f"t{index}"] = plan.type
+        namespace[f"p{index}"] = plan.pointer
+        lines.append(f"    raw = value.get({plan.wire!r}, _MISSING)")
+        if plan.required:
+            required_args.append(f"{plan.init_name}={local}")
+            lines += [
+                f"    {local} = _MISSING",
+                "    if raw is _MISSING:",
+                f"        found.append((p{index}, 'is required but missing'))",
+            ]
+            store = f"        {local} = raw"
+            collect = [
+                "        n = len(found)",
+                f"        {local} = c{index}(raw, t{index}, found)",
+                f"        if {local} is _FAILED:",
+                f"            _prefix(found, n, p{index})",
+                f"            {local} = _MISSING",
+            ]
+        else:
+            lines += ["    if raw is _MISSING:", "        pass"]
+            store = f"        kw[{plan.init_name!r}] = raw"
+            collect = [
+                "        n = len(found)",
+                f"        raw = c{index}(raw, t{index}, found)",
+                "        if raw is _FAILED:",
+                f"            _prefix(found, n, p{index})",
+                "        else:",
+                f"            kw[{plan.init_name!r}] = raw",
+            ]
+        inline = _INLINE_CHECKS.get(plan.hook)
+        if inline is not None:
+            lines += [f"    elif {inline}:", store]
+        lines += ["    else:", *collect]
+    if forbid_unknown:
+        lines += [
+            "    if not _known.issuperset(value):",
+            f"        found += _unknown(value, _known, {known_list!r})",
+        ]
+    values = ", ".join(
+        f"f{index}" if plan.required else f"kw.get({plan.init_name!r}, _MISSING)"
+        for index, plan in enumerate(plans)
+    )
+    values = f"({values},)" if plans else "()"
+    call_args = ", ".join([*required_args, "**kw"])
+    lines += [
+        "    if len(found) > start:",
+        f"        _check_fields(_cls, _plans, {values}, found)",
+        "        return _FAILED",
+        "    try:",
+        f"        return _cls({call_args})",
+        "    except (ValueError, TypeError) as exc:",
+        "        # A validator failed (attrs stops at the first one and names no",
+        "        # path): run each field's validator on its own to find them all.",
+        f"        _check_fields(_cls, _plans, {values}, found)",
+        "        if len(found) == start:",
+        "            found.append(('', str(exc)))",
+        "        return _FAILED",
+    ]
+    source = "\n".join(lines) + "\n"
+    name = f"structure_{getattr(cls, '__name__', 'attrs')}"
+    filename = f"<resourceful generated {name} #{next(_generated_count)}>"
+    exec(compile(source, filename, "exec"), namespace)
+    # Tracebacks through the generated function show its source.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    collect_fn: Collector = namespace["collect"]
+    collect_fn.__name__ = collect_fn.__qualname__ = f"collect_{name[10:]}"
+    return _raising(collect_fn, name)
 
-    def structure_attrs(value: Any, _: Any) -> Any:
-        if not isinstance(value, Mapping):
-            raise InvalidData.at_root(f"expected an object, got {describe(value)}")
-        kwargs: dict[str, Any] = {}
-        violations: list[Violation] = []
-        for plan in fields_plan:
-            raw = value.get(plan.wire, _MISSING)
-            if raw is _MISSING:
-                if plan.required:
-                    violations.append(
-                        Violation("/" + escape_pointer(plan.wire), "is required but missing")
-                    )
-                continue
-            try:
-                kwargs[plan.init_name] = plan.hook(raw, plan.type)
-            except InvalidData as exc:
-                violations.extend(exc.under(plan.wire))
-            except INPUT_ERRORS as exc:
-                violations.extend(InvalidData(violations_from(exc)).under(plan.wire))
-        if forbid_unknown and not known.issuperset(value):
-            violations.extend(
-                Violation(
-                    "/" + escape_pointer(str(key)),
-                    f"is not a known field; expected only: {known_list}",
-                )
-                for key in value
-                if key not in known
-            )
-        if violations:
-            violations.extend(_validate_fields(cls, fields_plan, kwargs))
-            raise InvalidData(violations)
-        try:
-            return cls(**kwargs)
-        except (ValueError, TypeError) as exc:
-            # A validator failed (attrs stops at the first one and names no
-            # path): run each field's validator on its own to find them all.
-            found = _validate_fields(cls, fields_plan, kwargs)
-            raise InvalidData(found or [Violation("", str(exc))]) from exc
 
-    return structure_attrs
+def _not_an_object(value: Any) -> str:
+    return f"expected an object, got {describe(value)}"
 
 
-def _validate_fields(
-    cls: Any, plans: Sequence[_FieldPlan], kwargs: Mapping[str, Any]
-) -> list[Violation]:
-    """Run every field validator on its own value and collect the failures."""
+def _unknown_fields(value: Mapping[Any, Any], known: frozenset[str], listed: str) -> list[Found]:
+    return [
+        ("/" + escape_pointer(str(key)), f"is not a known field; expected only: {listed}")
+        for key in value
+        if key not in known
+    ]
+
+
+def _check_fields(
+    cls: Any, plans: Sequence[_FieldPlan], values: Sequence[Any], found: list[Found]
+) -> None:
+    """Append the failures of every field validator, each run on its own value."""
+    found += _validate_fields(cls, plans, values)
+
+
+def _validate_fields(cls: Any, plans: Sequence[_FieldPlan], values: Sequence[Any]) -> list[Found]:
+    """Run every field validator on its own value and collect the failures.
+
+    ``values`` holds each field's structured value, or ``_MISSING``.
+    """
     instance = object.__new__(cls)
-    for plan in plans:
-        if plan.init_name in kwargs:
-            with contextlib.suppress(AttributeError):
-                object.__setattr__(instance, plan.attribute.name, kwargs[plan.init_name])
-    found: list[Violation] = []
-    for plan in plans:
-        attribute = plan.attribute
-        if attribute.validator is None or plan.init_name not in kwargs:
+    for plan, value in zip(plans, values, strict=True):
+        if value is not _MISSING:
+            # PERF: try/except, not contextlib.suppress (a context manager per field).
+            try:  # noqa: SIM105
+                object.__setattr__(instance, plan.attribute.name, value)
+            except AttributeError:  # a slot the class does not have
+                pass
+    found: list[Found] = []
+    for plan, value in zip(plans, values, strict=True):
+        check = plan.check
+        if check is None or value is _MISSING:
             continue
-        value = kwargs[plan.init_name]
+        attribute = plan.attribute
         converter = attribute.converter
         if converter is not None and callable(converter):
             try:
                 value = converter(value)
             except (ValueError, TypeError) as exc:
-                found.append(Violation("/" + escape_pointer(plan.wire), str(exc)))
+                found.append((plan.pointer, str(exc)))
                 continue
-        prefix = "/" + escape_pointer(plan.wire)
-        found.extend(
-            Violation(prefix + v.pointer, v.detail)
-            for v in _explain(attribute.validator, instance, attribute, value)
-        )
+        prefix = plan.pointer
+        found += [
+            (prefix + pointer, detail) for pointer, detail in check(instance, attribute, value)
+        ]
     return found
 
 
@@ -608,29 +891,41 @@ def _element_hook(converter: cattrs.Converter, tp: Any, where: str) -> Structure
         ) from exc
 
 
-def _structure_items(
-    items: Sequence[Any], hook: StructureHook, tp: Any
-) -> Iterator[tuple[Any, list[Violation] | None]]:
-    for index, item in enumerate(items):
-        try:
-            yield hook(item, tp), None
-        except InvalidData as exc:  # noqa: PERF203 - every item gets its own report
-            yield None, exc.under(index)
-        except INPUT_ERRORS as exc:
-            yield None, InvalidData(violations_from(exc)).under(index)
+def _collect_items(
+    items: Sequence[Any], collect: Collector, exact: type | None, tp: Any, found: list[Found]
+) -> Any:
+    """Collect every item into a list; :data:`FAILED` if any is invalid (each at its index)."""
+    first = 0
+    if exact is not None:
+        # PERF: a list of plain strings (or ints, bools) is the common case:
+        # check the item types in one pass, without a call per item.
+        for item in items:
+            if item.__class__ is not exact:
+                break
+            first += 1
+        else:
+            return list(items)
+    result: list[Any] = list(items[:first])
+    failed = False
+    for index in range(first, len(items)):
+        item = items[index]
+        start = len(found)
+        value = collect(item, tp, found)
+        if value is FAILED:
+            _prefix(found, start, f"/{index}")
+            failed = True
+        else:
+            result.append(value)
+    return FAILED if failed else result
 
 
 def _collect(items: Sequence[Any], hook: StructureHook, tp: Any) -> list[Any]:
-    result: list[Any] = []
-    violations: list[Violation] = []
-    for value, problems in _structure_items(items, hook, tp):
-        if problems is None:
-            result.append(value)
-        else:
-            violations.extend(problems)
-    if violations:
-        raise InvalidData(violations)
-    return result
+    """Structure every item; raise one error listing every bad item at its index."""
+    found: list[Found] = []
+    result = _collect_items(items, collector_of(hook), _EXACT_ITEMS.get(hook), tp, found)
+    if result is FAILED:
+        raise InvalidData.of(found)
+    return result  # type: ignore[no-any-return]
 
 
 def _sequence_factory(
@@ -642,14 +937,20 @@ def _sequence_factory(
         item_type = args[0] if args else Any
         build = _SEQUENCES.get(origin) or _SETS[origin]
         hook = _element_hook(converter, item_type, f"the items of {tp!r}")
+        collect_item = collector_of(hook)
+        exact = _EXACT_ITEMS.get(hook)
 
-        def structure_sequence(value: Any, _: Any) -> Any:
+        def collect_sequence(value: Any, _: Any, found: list[Found]) -> Any:
             items = accept(value)
             if items is None:
-                raise InvalidData.at_root(f"expected an array, got {describe_value(value)}")
-            return build(_collect(items, hook, item_type))
+                found.append(("", f"expected an array, got {describe_value(value)}"))
+                return FAILED
+            result = _collect_items(items, collect_item, exact, item_type, found)
+            if result is FAILED or build is list:
+                return result
+            return build(result)
 
-        return structure_sequence
+        return _raising(collect_sequence, "structure_sequence")
 
     return factory
 
@@ -687,16 +988,14 @@ def _tuple_factory(
                     f"expected an array of {size} items, got {len(items)} items"
                 )
             result: list[Any] = []
-            violations: list[Violation] = []
+            found: list[Found] = []
             for index, (item, hook, item_type) in enumerate(zip(items, hooks, args, strict=True)):
                 try:
                     result.append(hook(item, item_type))
-                except InvalidData as exc:  # noqa: PERF203 - every item gets its own report
-                    violations.extend(exc.under(index))
-                except INPUT_ERRORS as exc:
-                    violations.extend(InvalidData(violations_from(exc)).under(index))
-            if violations:
-                raise InvalidData(violations)
+                except INPUT_ERRORS as exc:  # noqa: PERF203 - every item gets its own report
+                    found += pairs_from(exc, f"/{index}")
+            if found:
+                raise InvalidData.of(found)
             return tuple(result)
 
         return structure_fixed
@@ -780,6 +1079,44 @@ def _json_bool(value: Any, _: Any) -> bool:
     raise InvalidData.at_root(f"expected a boolean (true or false), got {describe(value)}")
 
 
+def _collect_str(value: Any, _: Any, found: list[Found]) -> Any:
+    if isinstance(value, str):
+        return value
+    found.append(("", f"expected a string, got {describe(value)}"))
+    return FAILED
+
+
+def _collect_int(value: Any, tp: Any, found: list[Found]) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    found.append(("", f"expected an integer, got {describe(value)}"))
+    return FAILED
+
+
+def _collect_bool(value: Any, _: Any, found: list[Found]) -> Any:
+    if value is True or value is False:
+        return value
+    found.append(("", f"expected a boolean (true or false), got {describe(value)}"))
+    return FAILED
+
+
+_with_collector(_json_str, _collect_str)
+_with_collector(_json_int, _collect_int)
+_with_collector(_json_bool, _collect_bool)
+
+
+#: Checks inlined into generated attrs functions for the default JSON scalar
+#: hooks (a hook registered by the user is called instead).
+_INLINE_CHECKS.update(
+    {
+        _json_str: "raw.__class__ is str",
+        _json_int: "raw.__class__ is int",
+        _json_bool: "raw is True or raw is False",
+        _json_float: "raw.__class__ is float and _isfinite(raw)",
+    }
+)
+
+
 def _json_decimal(value: Any, _: Any) -> Decimal:
     if isinstance(value, str):
         number = _parse_decimal(value)
@@ -795,14 +1132,15 @@ def _json_decimal(value: Any, _: Any) -> Decimal:
 def _json_text_parser(parse: Callable[[str], Any], tp: Any) -> StructureHook:
     noun = _NOUNS[tp]
 
-    def structure_from_string(value: Any, _: Any) -> Any:
+    def collect_from_string(value: Any, _: Any, found: list[Found]) -> Any:
         if isinstance(value, str):
             parsed = parse(value)
             if parsed is not None:
                 return parsed
-        raise InvalidData.at_root(f"expected {noun}, got {describe(value)}")
+        found.append(("", f"expected {noun}, got {describe(value)}"))
+        return FAILED
 
-    return structure_from_string
+    return _raising(collect_from_string, "structure_from_string")
 
 
 def _parse_decimal(text: str) -> Decimal | None:
@@ -902,26 +1240,23 @@ def _json_mapping_factory(tp: Any, converter: cattrs.Converter) -> StructureHook
         if not isinstance(value, Mapping):
             raise InvalidData.at_root(f"expected an object, got {describe(value)}")
         result: dict[Any, Any] = {}
-        violations: list[Violation] = []
+        found: list[Found] = []
         for raw_key, raw_value in value.items():
             key = raw_key
+            pointer = "/" + escape_pointer(str(raw_key))
             if key_hook is not None:
                 try:
                     key = key_hook(raw_key, key_type)
                 except InvalidData as exc:
-                    details = "; ".join(v.detail for v in exc.violations)
-                    violations.append(
-                        Violation("/" + escape_pointer(str(raw_key)), f"invalid key: {details}")
-                    )
+                    details = "; ".join(detail for _, detail in exc.pairs)
+                    found.append((pointer, f"invalid key: {details}"))
                     continue
             try:
                 result[key] = value_hook(raw_value, value_type)
-            except InvalidData as exc:
-                violations.extend(exc.under(str(raw_key)))
             except INPUT_ERRORS as exc:
-                violations.extend(InvalidData(violations_from(exc)).under(str(raw_key)))
-        if violations:
-            raise InvalidData(violations)
+                found += pairs_from(exc, pointer)
+        if found:
+            raise InvalidData.of(found)
         return result
 
     return structure_mapping
@@ -935,36 +1270,36 @@ def _exact_scalar(tp: Any) -> type | None:
 def _json_union_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
     nullable, classes, others = _union_parts(tp)
     wanted = expected(tp)
-    tagged: StructureHook | None = None
+    tagged_collect: Collector | None = None
     if len(classes) == 1:
         only = classes[0]
-        only_hook = _element_hook(converter, only, repr(tp))
+        only_collect = collector_of(_element_hook(converter, only, repr(tp)))
 
-        def tagged_single(value: Any, _: Any) -> Any:
-            return only_hook(value, only)
+        def tagged_single(value: Any, _: Any, found: list[Found]) -> Any:
+            return only_collect(value, only, found)
 
-        tagged = tagged_single
+        tagged_collect = tagged_single
     elif classes:
         tag, owners = _tag_field(classes)
-        hooks = {
-            _value_key(value): (_element_hook(converter, cls, repr(tp)), cls)
+        collectors = {
+            _value_key(value): (collector_of(_element_hook(converter, cls, repr(tp))), cls)
             for value, cls in owners.items()
         }
         tag_wanted = _one_of(list(owners))
         tag_pointer = "/" + escape_pointer(tag)
 
-        def tagged_many(value: Any, _: Any) -> Any:
+        def tagged_many(value: Any, _: Any, found: list[Found]) -> Any:
             if tag not in value:
-                raise InvalidData([Violation(tag_pointer, f"is required; expected {tag_wanted}")])
+                found.append((tag_pointer, f"is required; expected {tag_wanted}"))
+                return FAILED
             try:
-                hook, cls = hooks[_value_key(value[tag])]
+                collect, cls = collectors[_value_key(value[tag])]
             except (KeyError, TypeError):
-                raise InvalidData(
-                    [Violation(tag_pointer, f"expected {tag_wanted}, got {describe(value[tag])}")]
-                ) from None
-            return hook(value, cls)
+                found.append((tag_pointer, f"expected {tag_wanted}, got {describe(value[tag])}"))
+                return FAILED
+            return collect(value, cls, found)
 
-        tagged = tagged_many
+        tagged_collect = tagged_many
 
     other_hooks = [(_element_hook(converter, o, repr(tp)), o) for o in others]
     exact = {
@@ -973,22 +1308,28 @@ def _json_union_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
         if (scalar := _exact_scalar(other)) is not None
     }
 
-    def structure_union(value: Any, _: Any) -> Any:
+    other_collectors = [(collector_of(hook), other) for hook, other in other_hooks]
+    exact_collectors = {
+        scalar: (collector_of(hook), other) for scalar, (hook, other) in exact.items()
+    }
+
+    def collect_union(value: Any, _: Any, found: list[Found]) -> Any:
         if value is None and nullable:
             return None
-        if tagged is not None and isinstance(value, Mapping):
-            return tagged(value, tp)
-        match = exact.get(type(value))
+        if tagged_collect is not None and isinstance(value, Mapping):
+            return tagged_collect(value, tp, found)
+        match = exact_collectors.get(type(value))
         if match is not None:
-            return match[0](value, match[1])
-        for hook, other in other_hooks:
-            try:
-                return hook(value, other)
-            except INPUT_ERRORS:  # noqa: PERF203 - trying each member in turn
-                continue
-        raise InvalidData.at_root(f"expected {wanted}, got {describe(value)}")
+            return match[0](value, match[1], found)
+        for collect, other in other_collectors:
+            attempt: list[Found] = []
+            result = collect(value, other, attempt)
+            if result is not FAILED:
+                return result
+        found.append(("", f"expected {wanted}, got {describe(value)}"))
+        return FAILED
 
-    return structure_union
+    return _raising(collect_union, "structure_union")
 
 
 def _identity(value: Any, _: Any) -> Any:
@@ -1024,6 +1365,9 @@ def _text_str(value: Any, _: Any) -> str:
     if isinstance(value, str):
         return value
     raise InvalidData.at_root(f"expected a string, got {_describe_text(value)}")
+
+
+_EXACT_ITEMS.update({_json_str: str, _json_int: int, _json_bool: bool, _text_str: str})
 
 
 def _text_int(value: Any, _: Any) -> int:

@@ -18,7 +18,8 @@ Three kinds of failure live here:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import json.encoder
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -37,6 +38,10 @@ PROBLEM_MIMETYPE = "application/problem+json"
 #: Where an invalid input came from, as reported in ``errors[].location``
 #: (form fields and uploaded files are part of the body).
 LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+# PERF: one encoder for every problem body, not one per json.dumps(..., options) call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_quote: Callable[[str], str] = json.encoder.encode_basestring
 
 
 @attrs.frozen
@@ -81,6 +86,44 @@ class ProblemDetails:
         for key, value in self.extensions.items():
             body.setdefault(key, value)
         return body
+
+    def to_json(self) -> str:
+        """Return the JSON text of :meth:`to_dict` (as ``json.dumps(..., ensure_ascii=False)``)."""
+        if self.extensions:
+            return _encode(self.to_dict())
+        try:
+            return self._assemble_json()
+        except TypeError:  # a member that is not a string: let the encoder say so
+            return _encode(self.to_dict())
+
+    def _assemble_json(self) -> str:
+        # PERF: the members are known, so the text is assembled directly and
+        # only the strings go through the (C) string encoder.
+        quote = _quote
+        parts = [
+            '{"type": ',
+            quote(self.type),
+            ', "title": ',
+            quote(self.title),
+            ', "status": ',
+            int.__repr__(self.status),
+        ]
+        if self.detail is not None:
+            parts += [', "detail": ', quote(self.detail)]
+        if self.instance is not None:
+            parts += [', "instance": ', quote(self.instance)]
+        if self.errors:
+            parts.append(', "errors": [')
+            parts.append(
+                ", ".join(
+                    f'{{"location": {quote(e.location)}, "pointer": {quote(e.pointer)},'
+                    f' "detail": {quote(e.detail)}}}'
+                    for e in self.errors
+                )
+            )
+            parts.append("]")
+        parts.append("}")
+        return "".join(parts)
 
 
 def _status_title(status: int) -> str:
@@ -161,7 +204,7 @@ class Problem(HTTPException):
         scope: dict[str, Any] | None = None,
     ) -> str:
         """Return the problem document as JSON text."""
-        return json.dumps(self.details.to_dict(), ensure_ascii=False)
+        return self.details.to_json()
 
     def get_response(
         self,
@@ -169,7 +212,9 @@ class Problem(HTTPException):
         scope: dict[str, Any] | None = None,
     ) -> Response:
         """Return a problem+json response for this error."""
-        return Response(self.get_body(), self.details.status, self.get_headers())
+        if self.headers:
+            return Response(self.get_body(), self.details.status, self.get_headers())
+        return Response(self.get_body(), self.details.status, content_type=PROBLEM_MIMETYPE)
 
     def __str__(self) -> str:
         text = f"{self.details.status} {self.details.title}"

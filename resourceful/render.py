@@ -23,15 +23,18 @@ the handler and every wrong field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+import json
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
 from werkzeug.datastructures import Headers
 from werkzeug.sansio.response import Response as SansIOResponse
+from werkzeug.utils import get_content_type
 
 from .convert import INPUT_ERRORS, InvalidData, violations_from
 from .errors import ResponseValidationError, display_name, type_name
+from .json.provider import DefaultJSONProvider
 from .operation import Operation
 
 if TYPE_CHECKING:
@@ -111,6 +114,26 @@ def validate_response(value: Any, declared: Any, converter: Any, qualname: str) 
 _type_name = type_name
 
 
+def _is_plain_provider(cls: type) -> bool:
+    """Return whether ``cls`` builds responses as the default provider does (compact JSON)."""
+    return (
+        issubclass(cls, DefaultJSONProvider)
+        and cls.response is DefaultJSONProvider.response
+        and cls.dumps is DefaultJSONProvider.dumps
+    )
+
+
+def _compact_encoder(provider: DefaultJSONProvider) -> tuple[Callable[[Any], str], str]:
+    """Return the compact ``encode`` of ``provider``'s settings and its content type."""
+    encoder = json.JSONEncoder(
+        separators=(",", ":"),
+        default=provider.default,
+        ensure_ascii=provider.ensure_ascii,
+        sort_keys=provider.sort_keys,
+    )
+    return encoder.encode, get_content_type(provider.mimetype, "utf-8")
+
+
 class Renderer:
     """Turns one operation's return values into responses (built once per operation and app)."""
 
@@ -127,6 +150,8 @@ class Renderer:
         )
         self._status = operation.status
         self._empty_status = operation.status if declared is None else 204
+        self._plain: tuple[Any, bool] | None = None
+        self._encoder: tuple[Any, tuple[Any, ...], Callable[[Any], str], str] | None = None
 
     def _validating(self) -> bool:
         validate = self._config["VALIDATE_RESPONSES"]
@@ -154,10 +179,31 @@ class Renderer:
         if value is None:
             response = self._app.response_class(status=status or self._empty_status)
         else:
-            response = self._app.json.response(self._to_data(value))
-            response.status_code = status or self._status
+            response = self._json_response(self._to_data(value), status or self._status)
         if headers:
             response.headers.update(headers)
+        return response
+
+    def _json_response(self, data: Any, status: int) -> Response:
+        """Encode ``data`` with the app's JSON provider into a response with ``status``."""
+        provider = self._app.json
+        plain = self._plain
+        if plain is None or plain[0] is not provider:
+            plain = self._plain = (provider, _is_plain_provider(type(provider)))
+        if plain[1]:
+            provider = cast("DefaultJSONProvider", provider)
+            compact = provider.compact
+            if compact if compact is not None else not self._app.debug:
+                # PERF: the encoder and the content type are built once per
+                # provider and settings, not per call as json.dumps(obj, **options).
+                settings = (provider.ensure_ascii, provider.sort_keys, provider.mimetype)
+                cached = self._encoder
+                if cached is None or cached[0] is not provider or cached[1] != settings:
+                    cached = self._encoder = (provider, settings, *_compact_encoder(provider))
+                body = cached[2](data) + "\n"
+                return self._app.response_class(body, status=status, content_type=cached[3])
+        response = provider.response(data)
+        response.status_code = status
         return response
 
     def _to_data(self, value: Any) -> Any:

@@ -329,7 +329,12 @@ class ResourceView:
         except HTTPException as exc:
             if exc.response is not None or exc.code is None or exc.code < 400:
                 raise
-            raise as_problem(exc) from exc
+            problem = as_problem(exc)
+            if problem is exc:
+                # NOTE: not ``raise exc from exc``: an exception that is its own
+                # cause is a reference cycle that holds every frame until the GC runs.
+                raise
+            raise problem from exc
 
     def _dispatch(self, **view_args: Any) -> Any:
         method = _cv_request.get().request.method

@@ -683,3 +683,96 @@ def test_rule_variables_lists_names_and_converters() -> None:
         "y": "default",
         "rest": "path",
     }
+
+
+# -- reading the body --------------------------------------------------------------------------
+
+ORDER_JSON = b'{"items": [{"name": "tea", "quantity": 2}]}'
+
+
+def _post_environ(body: bytes, **extra: Any) -> dict[str, Any]:
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/orders/",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    environ.update(extra)
+    return environ
+
+
+def _call(app: App, environ: dict[str, Any]) -> tuple[int, bytes]:
+    status: list[str] = []
+
+    def start_response(line: str, headers: Any, exc_info: Any = None) -> Any:
+        status.append(line)
+        return lambda data: None
+
+    body = b"".join(app(environ, start_response))
+    return int(status[0].split()[0]), body
+
+
+def test_body_of_content_length_is_read_once_and_cached(app: App) -> None:
+    seen: list[Any] = []
+
+    @app.resource("/orders/")
+    class Orders(Resource):
+        def create(self, order: Order, request: Request) -> Order:
+            seen.extend([request.get_data(), request.get_json(), request.stream.read()])
+            return order
+
+    status, _ = _call(app, _post_environ(ORDER_JSON))
+
+    assert status == 201
+    assert seen == [ORDER_JSON, {"items": [{"name": "tea", "quantity": 2}]}, b""]
+
+
+def test_body_already_read_by_a_hook_is_bound(orders: App) -> None:
+    @orders.before_request
+    def peek() -> None:
+        from resourceful import request
+
+        assert request.get_data() == ORDER_JSON
+
+    status, body = _call(orders, _post_environ(ORDER_JSON))
+
+    assert status == 201, body
+
+
+def test_chunked_json_body_is_bound(orders: App) -> None:
+    environ = _post_environ(ORDER_JSON, HTTP_TRANSFER_ENCODING="chunked")
+    del environ["CONTENT_LENGTH"]
+    environ["wsgi.input_terminated"] = True
+
+    status, body = _call(orders, environ)
+
+    assert status == 201, body
+
+
+def test_json_body_over_max_content_length_is_413(orders: App) -> None:
+    orders.config["MAX_CONTENT_LENGTH"] = 10
+
+    status, _ = _call(orders, _post_environ(ORDER_JSON))
+
+    assert status == 413
+
+
+def test_json_body_shorter_than_its_content_length_is_400(orders: App) -> None:
+    environ = _post_environ(ORDER_JSON, CONTENT_LENGTH=str(len(ORDER_JSON) + 5))
+
+    status, _ = _call(orders, environ)
+
+    assert status == 400
+
+
+def test_json_body_with_a_charset_parameter_is_json(orders: App) -> None:
+    environ = _post_environ(ORDER_JSON, CONTENT_TYPE="application/json; charset=utf-8")
+
+    status, body = _call(orders, environ)
+
+    assert status == 201, body

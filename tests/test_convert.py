@@ -436,6 +436,51 @@ def test_user_hooks_take_precedence_over_builtin_rules(converter: Converter) -> 
     assert converter.structure("5", int) == 5
 
 
+@attrs.define
+class Labelled:
+    name: str
+    tags: list[str]
+    count: int = 0
+
+
+def test_user_hooks_for_scalars_apply_inside_classes_and_lists(converter: Converter) -> None:
+    converter.register_structure_hook(str, lambda value, _: str(value).upper())
+    converter.register_structure_hook(int, lambda value, _: int(value) * 10)
+
+    assert converter.structure({"name": "a", "tags": ["b", "c"], "count": 2}, Labelled) == (
+        Labelled("A", ["B", "C"], 20)
+    )
+
+
+def test_user_hook_errors_inside_lists_point_at_the_item(converter: Converter) -> None:
+    def structure_opaque(value: Any, _: Any) -> Opaque:
+        raise ValueError("opaque things are written as 'opaque'")
+
+    converter.register_structure_hook(Opaque, structure_opaque)
+    assert errors_of(converter, [1, 2], list[Opaque]) == [
+        ("/0", "opaque things are written as 'opaque'"),
+        ("/1", "opaque things are written as 'opaque'"),
+    ]
+
+
+def test_list_with_one_bad_item_keeps_reporting_later_items(converter: Converter) -> None:
+    assert errors_of(converter, {"name": "a", "tags": ["ok", 1, "fine", None]}, Labelled) == [
+        ("/tags/1", "expected a string, got the number 1"),
+        ("/tags/3", "expected a string, got null"),
+    ]
+
+
+def test_invalid_data_keeps_violations_through_pickling() -> None:
+    import pickle
+
+    error = InvalidData([Violation("/a", "bad")])
+
+    copy = pickle.loads(pickle.dumps(error))
+
+    assert copy.violations == (Violation("/a", "bad"),)
+    assert repr(copy) == "InvalidData((Violation(pointer='/a', detail='bad'),))"
+
+
 # -- definition errors ---------------------------------------------------------------------
 
 

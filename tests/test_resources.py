@@ -557,3 +557,20 @@ def test_unsupported_return_type_is_a_definition_error(app: App) -> None:
 
     with pytest.raises(DefinitionError, match=r"^Weird.get: its return type .*Opaque"):
         app.add_resource(Weird, "/weird")
+
+
+def test_a_problem_raised_in_a_resource_propagates_as_itself(app: App) -> None:
+    raised = Problem(409, detail="Taken.")
+
+    @app.resource("/things")
+    class Things(Resource):
+        def list(self) -> None:
+            raise raised
+
+    app.config["TRAP_HTTP_EXCEPTIONS"] = True
+    with pytest.raises(Problem) as excinfo:
+        app.test_client().get("/things")
+
+    assert excinfo.value is raised
+    # Not its own cause: that would be a reference cycle holding every frame.
+    assert excinfo.value.__cause__ is None

@@ -253,6 +253,9 @@ class App(Scaffold):
         self._hook_chains: dict[str | None, _HookChain] = {}
         self._adapter_params: dict[tuple[Any, ...], _AdapterParams] = {}
         self._error_bodies: dict[tuple[type[HTTPException], str | None], str] = {}
+        self._error_handlers: dict[
+            tuple[type[BaseException], tuple[str, ...]], ErrorHandler | None
+        ] = {}
         #: PERF: recent successful matches (see :meth:`match_url`).
         self._matches: dict[tuple[Any, ...], tuple[Rule, dict[str, Any]]] = {}
 
@@ -949,7 +952,24 @@ class App(Scaffold):
     def _find_error_handler(
         self, e: BaseException, blueprints: tuple[str, ...]
     ) -> ErrorHandler | None:
-        exc_class, code = self._get_exc_class_and_code(type(e))
+        """Return the handler for ``e``: by status code first, innermost scope first, along the MRO.
+
+        PERF: once setup is closed the answer depends only on the exception's
+        class and the blueprint scopes, so it is remembered per pair.
+        """
+        if not self._got_first_request:
+            return self._lookup_error_handler(type(e), blueprints)
+        key = (type(e), blueprints)
+        try:
+            return self._error_handlers[key]
+        except KeyError:
+            handler = self._error_handlers[key] = self._lookup_error_handler(type(e), blueprints)
+            return handler
+
+    def _lookup_error_handler(
+        self, exc_type: type[BaseException], blueprints: tuple[str, ...]
+    ) -> ErrorHandler | None:
+        exc_class, code = self._get_exc_class_and_code(exc_type)
         codes: tuple[int | None, ...] = (code, None) if code is not None else (None,)
         scopes: tuple[AppScope, ...] = (*blueprints, None)
         for c in codes:

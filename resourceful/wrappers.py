@@ -239,6 +239,18 @@ class Response(_WerkzeugResponse):
                 return super().get_wsgi_response(environ)
         if not has_length and self.automatically_set_content_length and self.is_sequence:
             return super().get_wsgi_response(environ)
+        body = self.response
+        if (
+            type(body) is list
+            and len(body) == 1
+            and type(body[0]) is bytes
+            and not self.direct_passthrough
+            and not getattr(self, "_on_close", True)
+            and environ["REQUEST_METHOD"] != "HEAD"
+        ):
+            # A body already encoded in one piece, with nothing to close: the
+            # server can take the list as it is.
+            return body, self.status, headers
         return self.get_app_iter(environ), self.status, headers
 
     @property

@@ -172,3 +172,79 @@ def test_remembered_match_respects_the_method() -> None:
     assert client.post("/x/1").text == "write1"
     assert client.get("/x/1").text == "read1"
     assert client.delete("/x/1").status_code == 405
+
+
+def _call(app: App, path: str, method: str = "GET") -> tuple[str, bytes, list[str]]:
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(path, method=method).get_environ()
+    started: list[str] = []
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: object = None
+    ) -> None:
+        started.append(status)
+
+    events: list[str] = []
+    iterable = app(environ, start_response)
+    body = b"".join(iterable)
+    close = getattr(iterable, "close", None)
+    if close is not None:
+        close()
+        events.append("closed")
+    return started[0], body, events
+
+
+def test_call_on_close_runs_when_the_server_closes_the_body() -> None:
+    app = App(__name__)
+    closed: list[bool] = []
+
+    @app.route("/")
+    def index() -> object:
+        from resourceful import make_response
+
+        response = make_response("body")
+        response.call_on_close(lambda: closed.append(True))
+        return response
+
+    status, body, events = _call(app, "/")
+    assert (status, body, events, closed) == ("200 OK", b"body", ["closed"], [True])
+
+
+def test_head_request_gets_headers_without_the_body() -> None:
+    app = App(__name__)
+    app.add_url_rule("/", "index", lambda: "body")
+    status, body, _ = _call(app, "/", "HEAD")
+    assert (status, body) == ("200 OK", b"")
+
+
+def test_remembered_error_handlers_stay_per_blueprint() -> None:
+    from resourceful import Blueprint
+
+    app = App(__name__)
+    bp = Blueprint("bp", __name__)
+
+    class Boom(Exception):
+        pass
+
+    @bp.errorhandler(Boom)
+    def bp_boom(e: Boom) -> tuple[str, int]:
+        return "blueprint", 500
+
+    @app.errorhandler(Boom)
+    def app_boom(e: Boom) -> tuple[str, int]:
+        return "app", 500
+
+    def explode() -> str:
+        raise Boom()
+
+    bp.add_url_rule("/boom", "boom", explode)
+    app.add_url_rule("/boom", "boom", explode)
+    app.register_blueprint(bp, url_prefix="/bp")
+    client = app.test_client()
+    assert [client.get(url).text for url in ("/boom", "/bp/boom", "/boom", "/bp/boom")] == [
+        "app",
+        "blueprint",
+        "app",
+        "blueprint",
+    ]

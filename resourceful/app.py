@@ -25,6 +25,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
+from functools import cached_property
 from itertools import chain
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -43,7 +44,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
-from werkzeug.utils import cached_property, get_content_type
+from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wsgi import get_host
 
@@ -276,7 +277,7 @@ class App(Scaffold):
     # -- identity, configuration and collaborators ------------------------------------------
 
     @cached_property
-    def name(self) -> str:
+    def name(self) -> str:  # type: ignore[override]
         """The application's name: the import name, or the script's name for ``__main__``."""
         if self.import_name == "__main__":
             main_file = getattr(sys.modules["__main__"], "__file__", None)

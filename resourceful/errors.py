@@ -40,7 +40,7 @@ PROBLEM_MIMETYPE = "application/problem+json"
 LOCATIONS = ("body", "query", "path", "header", "cookie")
 
 # PERF: one encoder for every problem body, not one per json.dumps(..., options) call.
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _quote: Callable[[str], str] = json.encoder.encode_basestring
 
 
@@ -88,7 +88,7 @@ class ProblemDetails:
         return body
 
     def to_json(self) -> str:
-        """Return the JSON text of :meth:`to_dict` (as ``json.dumps(..., ensure_ascii=False)``)."""
+        """Return the compact JSON text of :meth:`to_dict` (UTF-8, not ASCII-escaped)."""
         if self.extensions:
             return _encode(self.to_dict())
         try:
@@ -101,23 +101,23 @@ class ProblemDetails:
         # only the strings go through the (C) string encoder.
         quote = _quote
         parts = [
-            '{"type": ',
+            '{"type":',
             quote(self.type),
-            ', "title": ',
+            ',"title":',
             quote(self.title),
-            ', "status": ',
+            ',"status":',
             int.__repr__(self.status),
         ]
         if self.detail is not None:
-            parts += [', "detail": ', quote(self.detail)]
+            parts += [',"detail":', quote(self.detail)]
         if self.instance is not None:
-            parts += [', "instance": ', quote(self.instance)]
+            parts += [',"instance":', quote(self.instance)]
         if self.errors:
-            parts.append(', "errors": [')
+            parts.append(',"errors":[')
             parts.append(
-                ", ".join(
-                    f'{{"location": {quote(e.location)}, "pointer": {quote(e.pointer)},'
-                    f' "detail": {quote(e.detail)}}}'
+                ",".join(
+                    f'{{"location":{quote(e.location)},"pointer":{quote(e.pointer)},'
+                    f'"detail":{quote(e.detail)}}}'
                     for e in self.errors
                 )
             )

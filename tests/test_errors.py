@@ -240,7 +240,6 @@ def test_problem_body_is_the_json_of_its_members() -> None:
     )
     with_extension = Problem(409, detail="Taken.", owner={"id": 7})
 
-    assert problem.get_body() == json.dumps(problem.details.to_dict(), ensure_ascii=False)
-    assert with_extension.get_body() == json.dumps(
-        with_extension.details.to_dict(), ensure_ascii=False
-    )
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    assert problem.get_body() == json.dumps(problem.details.to_dict(), **compact)
+    assert with_extension.get_body() == json.dumps(with_extension.details.to_dict(), **compact)

@@ -24,9 +24,10 @@ lint:
     ruff check resourceful tests examples benchmarks docs/conf.py
     ruff format --check resourceful tests examples benchmarks docs/conf.py
 
-# mypy --strict on the package.
+# mypy --strict on the package, and on the typing checks of its public API.
 typecheck:
     mypy
+    mypy --strict tests/typing
 
 # The pytest suite.
 pytest *args:

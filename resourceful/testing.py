@@ -131,6 +131,18 @@ class TestClient(werkzeug.test.Client):
             "HTTP_USER_AGENT": f"Resourceful/{__version__}",
         }
 
+    if TYPE_CHECKING:  # pragma: no cover - the shortcuts return what open() returns
+        # NOTE: werkzeug types its shortcuts as returning its own TestResponse;
+        # these declarations let type checkers see ours (and .structure()).
+        def get(self, *args: Any, **kwargs: Any) -> TestResponse: ...  # noqa: D102
+        def post(self, *args: Any, **kwargs: Any) -> TestResponse: ...  # noqa: D102
+        def put(self, *args: Any, **kwargs: Any) -> TestResponse: ...  # noqa: D102
+        def patch(self, *args: Any, **kwargs: Any) -> TestResponse: ...  # noqa: D102
+        def delete(self, *args: Any, **kwargs: Any) -> TestResponse: ...  # noqa: D102
+        def options(self, *args: Any, **kwargs: Any) -> TestResponse: ...  # noqa: D102
+        def head(self, *args: Any, **kwargs: Any) -> TestResponse: ...  # noqa: D102
+        def trace(self, *args: Any, **kwargs: Any) -> TestResponse: ...  # noqa: D102
+
     @contextmanager
     def session_transaction(self, *args: Any, **kwargs: Any) -> Iterator[SessionMixin]:
         """Open the session the next request would see, for reading or changing it.

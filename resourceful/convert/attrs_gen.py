@@ -1,0 +1,275 @@
+"""The structuring of attrs classes: one generated function per class.
+
+Each field is read by its wire name, checked by its type's collector and,
+when the class refuses the values, its validator is run on its own so that
+every failing field is reported at its own pointer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import linecache
+import math
+import threading
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import StructureHandlerNotFoundError
+
+from ..errors import DefinitionError, display_name
+from ..fields import wire_name
+from .describe import describe
+from .hooks import FAILED, Collector, LazyHook, StructureHook, collector_of, prefix_found, raising
+from .typeinfo import attrs_fields
+from .validators import Check, compile_validator
+from .violations import Found, escape_pointer
+
+_MISSING: Any = object()
+
+_generating = threading.local()
+
+
+def _generating_set() -> set[Any]:
+    working: set[Any] | None = getattr(_generating, "types", None)
+    if working is None:
+        working = set()
+        _generating.types = working
+    return working
+
+
+@attrs.frozen
+class _FieldPlan:
+    """How one attrs field is read from a mapping (computed once per class)."""
+
+    attribute: attrs.Attribute[Any]
+    wire: str
+    init_name: str
+    type: Any
+    hook: StructureHook
+    required: bool
+    #: The field's validator, compiled (``None``: no validator).
+    check: Check | None
+
+    @property
+    def pointer(self) -> str:
+        """The field's JSON pointer (``/wire_name``)."""
+        return "/" + escape_pointer(self.wire)
+
+
+def _field_hook(converter: cattrs.Converter, cls: Any, attribute: Any, ftype: Any) -> StructureHook:
+    try:
+        return converter.get_structure_hook(ftype)
+    except StructureHandlerNotFoundError as exc:
+        raise DefinitionError(
+            f"Cannot structure field {display_name(cls)}.{attribute.name}: "
+            f"no rule for the type {ftype!r}. Use a supported type (str, int, float, bool, "
+            "Decimal, UUID, date, datetime, time, an Enum, a Literal, a list, tuple, set, "
+            "dict or attrs class of those), or register a hook with "
+            "app.converter.register_structure_hook(...)."
+        ) from exc
+
+
+def attrs_structure_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
+    """Build the structure hook of one attrs class (once; cattrs caches it)."""
+    working = _generating_set()
+    if tp in working:
+        return LazyHook(converter, tp)
+    working.add(tp)
+    try:
+        return _build_attrs_hook(tp, converter)
+    finally:
+        working.discard(tp)
+
+
+def _build_attrs_hook(tp: Any, converter: cattrs.Converter) -> StructureHook:
+    cls = typing.get_origin(tp) or tp
+    plans: list[_FieldPlan] = []
+    for attribute, ftype in attrs_fields(tp):
+        if not attribute.init:
+            continue
+        plans.append(
+            _FieldPlan(
+                attribute=attribute,
+                wire=wire_name(attribute),
+                init_name=attribute.alias or attribute.name,
+                type=ftype,
+                hook=_field_hook(converter, cls, attribute, ftype),
+                required=attribute.default is attrs.NOTHING,
+                check=(
+                    compile_validator(attribute.validator)
+                    if attribute.validator is not None
+                    else None
+                ),
+            )
+        )
+    forbid_unknown = bool(getattr(converter, "forbid_extra_keys", False))
+    return _generate_structure_fn(cls, tuple(plans), forbid_unknown)
+
+
+_generated_count = itertools.count(1)
+
+#: The JSON scalar hooks whose check is inlined into generated code, with
+#: the test a value passes to be returned as it is.
+INLINE_CHECKS: dict[Any, str] = {}
+
+
+def _generate_structure_fn(
+    cls: Any, plans: tuple[_FieldPlan, ...], forbid_unknown: bool
+) -> StructureHook:
+    """Generate the structure function of one attrs class, like cattrs' ``make_dict_structure_fn``.
+
+    PERF: the generated collector reads each field by its wire name in
+    straight-line code, with the type checks of plain JSON scalars inlined
+    and the other fields' collectors called directly, and calls the class
+    once. Required fields are passed as keywords, fields with defaults only
+    when present (so the class's own defaults and factories apply).
+    """
+    known = frozenset(plan.wire for plan in plans)
+    known_list = ", ".join(sorted(known)) or "none"
+    namespace: dict[str, Any] = {
+        "_cls": cls,
+        "_Mapping": Mapping,
+        "_MISSING": _MISSING,
+        "_FAILED": FAILED,
+        "_known": known,
+        "_plans": plans,
+        "_prefix": prefix_found,
+        "_check_fields": _check_fields,
+        "_unknown": _unknown_fields,
+        "_not_an_object": _not_an_object,
+        "_isfinite": math.isfinite,
+    }
+    lines = [
+        "def collect(value, _, found):",
+        "    if value.__class__ is not dict and not isinstance(value, _Mapping):",
+        "        found.append(('', _not_an_object(value)))",
+        "        return _FAILED",
+        "    start = len(found)",
+        "    kw = {}",
+    ]
+    required_args: list[str] = []
+    for index, plan in enumerate(plans):
+        local = f"f{index}"
+        namespace[f"c{index}"] = collector_of(plan.hook)
+        namespace[f"t{index}"] = plan.type
+        namespace[f"p{index}"] = plan.pointer
+        lines.append(f"    raw = value.get({plan.wire!r}, _MISSING)")
+        if plan.required:
+            required_args.append(f"{plan.init_name}={local}")
+            lines += [
+                f"    {local} = _MISSING",
+                "    if raw is _MISSING:",
+                f"        found.append((p{index}, 'is required but missing'))",
+            ]
+            store = f"        {local} = raw"
+            collect = [
+                "        n = len(found)",
+                f"        {local} = c{index}(raw, t{index}, found)",
+                f"        if {local} is _FAILED:",
+                f"            _prefix(found, n, p{index})",
+                f"            {local} = _MISSING",
+            ]
+        else:
+            lines += ["    if raw is _MISSING:", "        pass"]
+            store = f"        kw[{plan.init_name!r}] = raw"
+            collect = [
+                "        n = len(found)",
+                f"        raw = c{index}(raw, t{index}, found)",
+                "        if raw is _FAILED:",
+                f"            _prefix(found, n, p{index})",
+                "        else:",
+                f"            kw[{plan.init_name!r}] = raw",
+            ]
+        inline = INLINE_CHECKS.get(plan.hook)
+        if inline is not None:
+            lines += [f"    elif {inline}:", store]
+        lines += ["    else:", *collect]
+    if forbid_unknown:
+        lines += [
+            "    if not _known.issuperset(value):",
+            f"        found += _unknown(value, _known, {known_list!r})",
+        ]
+    values = ", ".join(
+        f"f{index}" if plan.required else f"kw.get({plan.init_name!r}, _MISSING)"
+        for index, plan in enumerate(plans)
+    )
+    values = f"({values},)" if plans else "()"
+    call_args = ", ".join([*required_args, "**kw"])
+    lines += [
+        "    if len(found) > start:",
+        f"        _check_fields(_cls, _plans, {values}, found)",
+        "        return _FAILED",
+        "    try:",
+        f"        return _cls({call_args})",
+        "    except (ValueError, TypeError) as exc:",
+        "        # A validator failed (attrs stops at the first one and names no",
+        "        # path): run each field's validator on its own to find them all.",
+        f"        _check_fields(_cls, _plans, {values}, found)",
+        "        if len(found) == start:",
+        "            found.append(('', str(exc)))",
+        "        return _FAILED",
+    ]
+    source = "\n".join(lines) + "\n"
+    name = f"structure_{getattr(cls, '__name__', 'attrs')}"
+    filename = f"<resourceful generated {name} #{next(_generated_count)}>"
+    exec(compile(source, filename, "exec"), namespace)
+    # Tracebacks through the generated function show its source.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    collect_fn: Collector = namespace["collect"]
+    collect_fn.__name__ = collect_fn.__qualname__ = f"collect_{name[10:]}"
+    return raising(collect_fn, name)
+
+
+def _not_an_object(value: Any) -> str:
+    return f"expected an object, got {describe(value)}"
+
+
+def _unknown_fields(value: Mapping[Any, Any], known: frozenset[str], listed: str) -> list[Found]:
+    return [
+        ("/" + escape_pointer(str(key)), f"is not a known field; expected only: {listed}")
+        for key in value
+        if key not in known
+    ]
+
+
+def _check_fields(
+    cls: Any, plans: Sequence[_FieldPlan], values: Sequence[Any], found: list[Found]
+) -> None:
+    """Append the failures of every field validator, each run on its own value."""
+    found += _validate_fields(cls, plans, values)
+
+
+def _validate_fields(cls: Any, plans: Sequence[_FieldPlan], values: Sequence[Any]) -> list[Found]:
+    """Run every field validator on its own value and collect the failures.
+
+    ``values`` holds each field's structured value, or ``_MISSING``.
+    """
+    instance = object.__new__(cls)
+    for plan, value in zip(plans, values, strict=True):
+        if value is not _MISSING:
+            # PERF: try/except, not contextlib.suppress (a context manager per field).
+            try:  # noqa: SIM105
+                object.__setattr__(instance, plan.attribute.name, value)
+            except AttributeError:  # a slot the class does not have
+                pass
+    found: list[Found] = []
+    for plan, value in zip(plans, values, strict=True):
+        check = plan.check
+        if check is None or value is _MISSING:
+            continue
+        attribute = plan.attribute
+        converter = attribute.converter
+        if converter is not None and callable(converter):
+            try:
+                value = converter(value)
+            except (ValueError, TypeError) as exc:
+                found.append((plan.pointer, str(exc)))
+                continue
+        prefix = plan.pointer
+        found += [
+            (prefix + pointer, detail) for pointer, detail in check(instance, attribute, value)
+        ]
+    return found

@@ -1,0 +1,177 @@
+"""The converters: :class:`Converter` (JSON rules) and :class:`TextConverter` (text rules).
+
+Both start from an empty dispatch, so that only resourceful's rules (and the
+hooks users register) apply, never cattrs' lenient defaults.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import datetime as dt
+import typing
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import cattrs
+from cattrs.dispatch import MultiStrategyDispatch
+from cattrs.fns import raise_error
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from ..fields import wire_name
+from .attrs_gen import attrs_structure_factory
+from .hooks import StructureHook
+from .json_rules import install_json_rules
+from .text_rules import install_text_rules
+from .typeinfo import ANY_TYPES, is_attrs, is_wrapped, unwrap
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+
+def _identity(value: Any, _: Any) -> Any:
+    return value
+
+
+def _wrapped_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
+    inner = unwrap(tp)
+    hook = converter.get_structure_hook(inner)
+
+    def structure_wrapped(value: Any, _: Any) -> Any:
+        return hook(value, inner)
+
+    return structure_wrapped
+
+
+def _fresh_structure_dispatch(
+    converter: cattrs.Converter,
+) -> MultiStrategyDispatch[StructureHook]:
+    return MultiStrategyDispatch(lambda tp: raise_error(None, tp), converter)
+
+
+def _install_common(converter: cattrs.Converter) -> None:
+    # Registered first, so checked last: later registrations take precedence.
+    converter.register_structure_hook_func(lambda tp: tp in ANY_TYPES, _identity)
+    converter.register_structure_hook_factory(is_attrs, attrs_structure_factory)
+    converter.register_structure_hook_factory(is_wrapped, _wrapped_factory)
+
+
+class TextConverter(cattrs.Converter):
+    """Structures strings from the path, query string, headers and cookies.
+
+    Rules: booleans are ``true/false/1/0/yes/no/on/off`` (any case); integers
+    are an optional sign and digits; floats and decimals as Python parses
+    them (finite only); dates, datetimes and times are ISO 8601 (a trailing
+    ``Z`` means UTC); UUIDs in any form ``uuid.UUID`` accepts; enums and
+    literals by value; an empty string is ``None`` for an optional non-string
+    type. A list, tuple or set takes every value of a repeated key; a single
+    value field takes the first. An attrs class structures a group of
+    parameters (a mapping of wire name to string or list of strings);
+    unknown keys in a group are ignored.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(forbid_extra_keys=False)
+        self._structure_func = _fresh_structure_dispatch(self)
+        _install_common(self)
+        install_text_rules(self)
+        self._struct_copy_skip = self._structure_func.get_num_fns()
+
+    def copy(self, *args: Any, **kwargs: Any) -> Self:
+        """Return a copy with the same hooks."""
+        if args or kwargs:
+            raise TypeError("TextConverter.copy() takes no arguments.")
+        clone = type(self)()
+        self._structure_func.copy_to(clone._structure_func, self._struct_copy_skip)
+        return clone
+
+
+def _isoformat(value: dt.date | dt.time) -> str:
+    return value.isoformat()
+
+
+class Converter(cattrs.Converter):
+    """The app's converter between JSON-ready data and typed objects.
+
+    ``structure`` applies the strict JSON rules, ``unstructure`` produces
+    JSON-ready data (wire names as keys; dates, times, UUIDs and decimals as
+    strings; sets and tuples as lists) and :attr:`text` parses strings from
+    the path, query string, headers and cookies.
+
+    ``forbid_extra_keys`` rejects JSON object members that are not fields.
+    Customise it like any cattrs converter; hooks you register win::
+
+        app.converter.register_structure_hook(Money, structure_money)
+    """
+
+    def __init__(self, *, forbid_extra_keys: bool = True, text: TextConverter | None = None):
+        super().__init__(
+            forbid_extra_keys=forbid_extra_keys,
+            unstruct_collection_overrides={
+                cabc.Set: list,
+                cabc.MutableSet: list,
+                frozenset: list,
+                tuple: list,
+            },
+        )
+        #: The rules for strings from the path, query string, headers and cookies.
+        self.text = text if text is not None else TextConverter()
+        self._variants: dict[bool, Converter] = {}
+        self._structure_func = _fresh_structure_dispatch(self)
+        _install_common(self)
+        install_json_rules(self)
+        self._struct_copy_skip = self._structure_func.get_num_fns()
+
+        self.register_unstructure_hook(Decimal, str)
+        self.register_unstructure_hook(uuid.UUID, str)
+        self.register_unstructure_hook(dt.datetime, _isoformat)
+        self.register_unstructure_hook(dt.date, _isoformat)
+        self.register_unstructure_hook(dt.time, _isoformat)
+        self.register_unstructure_hook_factory(is_attrs, _attrs_unstructure_factory)
+        self._unstruct_copy_skip = self._unstructure_func.get_num_fns()
+
+    def with_unknown_fields(self, *, reject: bool) -> Converter:
+        """Return this converter, or a copy that rejects or ignores unknown fields.
+
+        The copy keeps every hook registered on this converter and is cached,
+        so asking twice returns the same object.
+        """
+        if reject == self.forbid_extra_keys:
+            return self
+        variant = self._variants.get(reject)
+        if variant is None:
+            variant = self.copy(forbid_extra_keys=reject)
+            self._variants[reject] = variant
+        return variant
+
+    def copy(self, *args: Any, **kwargs: Any) -> Self:
+        """Return a copy with the same hooks (``forbid_extra_keys`` may change)."""
+        if args or set(kwargs) - {"forbid_extra_keys"}:
+            raise TypeError("Converter.copy() only accepts forbid_extra_keys=.")
+        forbid = kwargs.get("forbid_extra_keys")
+        clone = type(self)(
+            forbid_extra_keys=self.forbid_extra_keys if forbid is None else bool(forbid),
+            text=self.text,
+        )
+        self._structure_func.copy_to(clone._structure_func, self._struct_copy_skip)
+        self._unstructure_func.copy_to(clone._unstructure_func, self._unstruct_copy_skip)
+        return clone
+
+
+def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable[[Any], Any]:
+    cls = typing.get_origin(tp) or tp
+    attrs.resolve_types(cls)
+    renames = {
+        attribute.name: override(rename=wire_name(attribute))
+        for attribute in attrs.fields(cls)
+        if wire_name(attribute) != attribute.name
+    }
+    overrides: dict[str, Any] = renames
+    return make_dict_unstructure_fn(tp, converter, **overrides)
+
+
+def make_converter(*, forbid_extra_keys: bool = True) -> Converter:
+    """Return a new converter with resourceful's JSON and text rules."""
+    return Converter(forbid_extra_keys=forbid_extra_keys)

@@ -1,0 +1,308 @@
+"""The JSON rules: a value's JSON type must match the declared type.
+
+``"false"`` is not a bool, ``3.9`` is not an int, ``1`` is not a str and
+``true`` is not an int. Decimals, UUIDs, dates and times are strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import typing
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import cattrs
+
+from .attrs_gen import INLINE_CHECKS
+from .containers import EXACT_ITEMS, element_hook, sequence_factory, tuple_factory
+from .describe import NOUNS, describe, expected, one_of
+from .hooks import FAILED, Collector, StructureHook, collector_of, raising, with_collector
+from .parsers import parse_date, parse_datetime, parse_decimal, parse_time, parse_uuid
+from .typeinfo import (
+    ANY_TYPES,
+    is_enum,
+    is_exactly,
+    is_literal,
+    is_mapping,
+    is_sequence,
+    is_set,
+    is_tuple,
+    is_union,
+    tag_field,
+    union_parts,
+    unwrap,
+)
+from .violations import INPUT_ERRORS, Found, InvalidData, escape_pointer, pairs_from
+
+
+def _json_str(value: Any, _: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise InvalidData.at_root(f"expected a string, got {describe(value)}")
+
+
+def _json_int(value: Any, _: Any) -> int:
+    if type(value) is int:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    raise InvalidData.at_root(f"expected an integer, got {describe(value)}")
+
+
+def _json_float(value: Any, _: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number):
+            return number
+        raise InvalidData.at_root(f"expected a finite number, got {describe(value)}")
+    raise InvalidData.at_root(f"expected a number, got {describe(value)}")
+
+
+def _json_bool(value: Any, _: Any) -> bool:
+    if value is True or value is False:
+        return value
+    raise InvalidData.at_root(f"expected a boolean (true or false), got {describe(value)}")
+
+
+def _collect_str(value: Any, _: Any, found: list[Found]) -> Any:
+    if isinstance(value, str):
+        return value
+    found.append(("", f"expected a string, got {describe(value)}"))
+    return FAILED
+
+
+def _collect_int(value: Any, tp: Any, found: list[Found]) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    found.append(("", f"expected an integer, got {describe(value)}"))
+    return FAILED
+
+
+def _collect_bool(value: Any, _: Any, found: list[Found]) -> Any:
+    if value is True or value is False:
+        return value
+    found.append(("", f"expected a boolean (true or false), got {describe(value)}"))
+    return FAILED
+
+
+with_collector(_json_str, _collect_str)
+with_collector(_json_int, _collect_int)
+with_collector(_json_bool, _collect_bool)
+
+
+#: Checks inlined into generated attrs functions for the default JSON scalar
+#: hooks (a hook registered by the user is called instead).
+INLINE_CHECKS.update(
+    {
+        _json_str: "raw.__class__ is str",
+        _json_int: "raw.__class__ is int",
+        _json_bool: "raw is True or raw is False",
+        _json_float: "raw.__class__ is float and _isfinite(raw)",
+    }
+)
+
+EXACT_ITEMS.update({_json_str: str, _json_int: int, _json_bool: bool})
+
+
+def _json_decimal(value: Any, _: Any) -> Decimal:
+    if isinstance(value, str):
+        number = parse_decimal(value)
+        if number is not None:
+            return number
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return Decimal(str(value))
+    raise InvalidData.at_root(
+        f'expected a decimal number (a number, or a string such as "12.50"), got {describe(value)}'
+    )
+
+
+def _json_text_parser(parse: Callable[[str], Any], tp: Any) -> StructureHook:
+    noun = NOUNS[tp]
+
+    def collect_from_string(value: Any, _: Any, found: list[Found]) -> Any:
+        if isinstance(value, str):
+            parsed = parse(value)
+            if parsed is not None:
+                return parsed
+        found.append(("", f"expected {noun}, got {describe(value)}"))
+        return FAILED
+
+    return raising(collect_from_string, "structure_from_string")
+
+
+def _value_key(value: Any) -> tuple[type, Any]:
+    # True == 1 and hash(True) == hash(1): key on the type too so that a
+    # JSON true never matches an enum or literal value 1.
+    return (type(value), value)
+
+
+def _json_enum_factory(tp: Any, _: cattrs.Converter) -> StructureHook:
+    members = {_value_key(member.value): member for member in tp}
+    wanted = one_of([member.value for member in tp])
+
+    def structure_enum(value: Any, _: Any) -> Any:
+        try:
+            return members[_value_key(value)]
+        except (KeyError, TypeError):
+            pass
+        raise InvalidData.at_root(f"expected {wanted}, got {describe(value)}")
+
+    return structure_enum
+
+
+def _json_literal_factory(tp: Any, _: cattrs.Converter) -> StructureHook:
+    values = typing.get_args(tp)
+    allowed = {_value_key(v.value if isinstance(v, enum.Enum) else v): v for v in values}
+    wanted = one_of([v.value if isinstance(v, enum.Enum) else v for v in values])
+
+    def structure_literal(value: Any, _: Any) -> Any:
+        try:
+            return allowed[_value_key(value)]
+        except (KeyError, TypeError):
+            pass
+        raise InvalidData.at_root(f"expected {wanted}, got {describe(value)}")
+
+    return structure_literal
+
+
+def _json_sequence(value: Any) -> Sequence[Any] | None:
+    return value if isinstance(value, (list, tuple)) else None
+
+
+def _json_mapping_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
+    args = typing.get_args(tp)
+    key_type, value_type = (args[0], args[1]) if len(args) == 2 else (str, Any)
+    key_type = unwrap(key_type)
+    text = getattr(converter, "text", None)
+    if key_type is str or key_type in ANY_TYPES:
+        key_hook: StructureHook | None = None
+    elif text is not None:
+        key_hook = element_hook(text, key_type, f"the keys of {tp!r}")
+    else:  # pragma: no cover - only with a hand-made converter
+        key_hook = element_hook(converter, key_type, f"the keys of {tp!r}")
+    value_hook = element_hook(converter, value_type, f"the values of {tp!r}")
+
+    def structure_mapping(value: Any, _: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise InvalidData.at_root(f"expected an object, got {describe(value)}")
+        result: dict[Any, Any] = {}
+        found: list[Found] = []
+        for raw_key, raw_value in value.items():
+            key = raw_key
+            pointer = "/" + escape_pointer(str(raw_key))
+            if key_hook is not None:
+                try:
+                    key = key_hook(raw_key, key_type)
+                except InvalidData as exc:
+                    details = "; ".join(detail for _, detail in exc.pairs)
+                    found.append((pointer, f"invalid key: {details}"))
+                    continue
+            try:
+                result[key] = value_hook(raw_value, value_type)
+            except INPUT_ERRORS as exc:
+                found += pairs_from(exc, pointer)
+        if found:
+            raise InvalidData.of(found)
+        return result
+
+    return structure_mapping
+
+
+def _exact_scalar(tp: Any) -> type | None:
+    tp = unwrap(tp)
+    return tp if tp in (str, int, float, bool) else None
+
+
+def _json_union_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
+    nullable, classes, others = union_parts(tp)
+    wanted = expected(tp)
+    tagged_collect: Collector | None = None
+    if len(classes) == 1:
+        only = classes[0]
+        only_collect = collector_of(element_hook(converter, only, repr(tp)))
+
+        def tagged_single(value: Any, _: Any, found: list[Found]) -> Any:
+            return only_collect(value, only, found)
+
+        tagged_collect = tagged_single
+    elif classes:
+        tag, owners = tag_field(classes)
+        collectors = {
+            _value_key(value): (collector_of(element_hook(converter, cls, repr(tp))), cls)
+            for value, cls in owners.items()
+        }
+        tag_wanted = one_of(list(owners))
+        tag_pointer = "/" + escape_pointer(tag)
+
+        def tagged_many(value: Any, _: Any, found: list[Found]) -> Any:
+            if tag not in value:
+                found.append((tag_pointer, f"is required; expected {tag_wanted}"))
+                return FAILED
+            try:
+                collect, cls = collectors[_value_key(value[tag])]
+            except (KeyError, TypeError):
+                found.append((tag_pointer, f"expected {tag_wanted}, got {describe(value[tag])}"))
+                return FAILED
+            return collect(value, cls, found)
+
+        tagged_collect = tagged_many
+
+    other_hooks = [(element_hook(converter, o, repr(tp)), o) for o in others]
+    exact = {
+        scalar: (hook, other)
+        for hook, other in other_hooks
+        if (scalar := _exact_scalar(other)) is not None
+    }
+
+    other_collectors = [(collector_of(hook), other) for hook, other in other_hooks]
+    exact_collectors = {
+        scalar: (collector_of(hook), other) for scalar, (hook, other) in exact.items()
+    }
+
+    def collect_union(value: Any, _: Any, found: list[Found]) -> Any:
+        if value is None and nullable:
+            return None
+        if tagged_collect is not None and isinstance(value, Mapping):
+            return tagged_collect(value, tp, found)
+        match = exact_collectors.get(type(value))
+        if match is not None:
+            return match[0](value, match[1], found)
+        for collect, other in other_collectors:
+            attempt: list[Found] = []
+            result = collect(value, other, attempt)
+            if result is not FAILED:
+                return result
+        found.append(("", f"expected {wanted}, got {describe(value)}"))
+        return FAILED
+
+    return raising(collect_union, "structure_union")
+
+
+def install_json_rules(converter: cattrs.Converter) -> None:
+    """Register the JSON rules' hooks on ``converter`` (later ones take precedence)."""
+    converter.register_structure_hook_factory(
+        is_sequence, sequence_factory(_json_sequence, describe)
+    )
+    converter.register_structure_hook_factory(is_set, sequence_factory(_json_sequence, describe))
+    converter.register_structure_hook_factory(is_tuple, tuple_factory(_json_sequence, describe))
+    converter.register_structure_hook_factory(is_mapping, _json_mapping_factory)
+    converter.register_structure_hook_factory(is_enum, _json_enum_factory)
+    converter.register_structure_hook_factory(is_literal, _json_literal_factory)
+    converter.register_structure_hook_factory(is_union, _json_union_factory)
+    scalars: list[tuple[Any, StructureHook]] = [
+        (str, _json_str),
+        (int, _json_int),
+        (float, _json_float),
+        (bool, _json_bool),
+        (Decimal, _json_decimal),
+        (uuid.UUID, _json_text_parser(parse_uuid, uuid.UUID)),
+        (dt.date, _json_text_parser(parse_date, dt.date)),
+        (dt.datetime, _json_text_parser(parse_datetime, dt.datetime)),
+        (dt.time, _json_text_parser(parse_time, dt.time)),
+    ]
+    for scalar, hook in scalars:
+        converter.register_structure_hook_func(is_exactly(scalar), hook)

@@ -1,0 +1,192 @@
+"""The text rules: strings from the path, query string, headers and cookies.
+
+See :class:`~resourceful.convert.TextConverter` for the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+import typing
+import uuid
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import cattrs
+
+from .containers import EXACT_ITEMS, element_hook, sequence_factory, tuple_factory
+from .describe import NOUNS, TEXT_NOUNS, describe_text, expected, one_of
+from .hooks import StructureHook
+from .parsers import parse_date, parse_datetime, parse_decimal, parse_time, parse_uuid
+from .typeinfo import (
+    is_enum,
+    is_exactly,
+    is_literal,
+    is_sequence,
+    is_set,
+    is_tuple,
+    is_union,
+    union_parts,
+    unwrap,
+)
+from .violations import INPUT_ERRORS, InvalidData
+
+_INT_RE = re.compile(r"[+-]?\d+\Z")
+_TRUE = frozenset({"true", "1", "yes", "on"})
+_FALSE = frozenset({"false", "0", "no", "off"})
+
+
+def _text_value(value: Any) -> Any:
+    # A repeated key for a single-valued field: use the first value.
+    if isinstance(value, (list, tuple)) and value:
+        return value[0]
+    return value
+
+
+def _text_str(value: Any, _: Any) -> str:
+    value = _text_value(value)
+    if isinstance(value, str):
+        return value
+    raise InvalidData.at_root(f"expected a string, got {describe_text(value)}")
+
+
+EXACT_ITEMS.update({_text_str: str})
+
+
+def _text_int(value: Any, _: Any) -> int:
+    value = _text_value(value)
+    if isinstance(value, str) and _INT_RE.match(value.strip()):
+        return int(value)
+    raise InvalidData.at_root(f"expected an integer, got {describe_text(value)}")
+
+
+def _text_float(value: Any, _: Any) -> float:
+    value = _text_value(value)
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(number):
+                return number
+    raise InvalidData.at_root(f"expected a number, got {describe_text(value)}")
+
+
+def _text_bool(value: Any, _: Any) -> bool:
+    value = _text_value(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    raise InvalidData.at_root(f"expected {TEXT_NOUNS[bool]}, got {describe_text(value)}")
+
+
+def _text_parser(parse: Callable[[str], Any], tp: Any) -> StructureHook:
+    noun = NOUNS[tp]
+
+    def structure_text(value: Any, _: Any) -> Any:
+        value = _text_value(value)
+        if isinstance(value, str):
+            parsed = parse(value.strip())
+            if parsed is not None:
+                return parsed
+        raise InvalidData.at_root(f"expected {noun}, got {describe_text(value)}")
+
+    return structure_text
+
+
+def _text_key(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _text_choice_factory(values: Sequence[Any], results: Sequence[Any]) -> StructureHook:
+    choices = {_text_key(v): r for v, r in zip(values, results, strict=True)}
+    folded = {key.lower(): r for key, r in choices.items() if key in ("true", "false")}
+    wanted = one_of(list(values))
+
+    def structure_choice(value: Any, _: Any) -> Any:
+        value = _text_value(value)
+        if isinstance(value, str):
+            if value in choices:
+                return choices[value]
+            if value.lower() in folded:
+                return folded[value.lower()]
+        raise InvalidData.at_root(f"expected {wanted}, got {describe_text(value)}")
+
+    return structure_choice
+
+
+def _text_enum_factory(tp: Any, _: cattrs.Converter) -> StructureHook:
+    members = list(tp)
+    return _text_choice_factory([m.value for m in members], members)
+
+
+def _text_literal_factory(tp: Any, _: cattrs.Converter) -> StructureHook:
+    values = typing.get_args(tp)
+    plain = [v.value if isinstance(v, enum.Enum) else v for v in values]
+    return _text_choice_factory(plain, values)
+
+
+def _text_sequence(value: Any) -> Sequence[Any] | None:
+    if isinstance(value, str):
+        return [value]
+    return value if isinstance(value, (list, tuple)) else None
+
+
+def _text_union_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
+    nullable, classes, others = union_parts(tp)
+    members = [*classes, *others]
+    hooks = [(element_hook(converter, m, repr(tp)), m) for m in members]
+    takes_empty_string = any(unwrap(m) is str for m in members)
+    wanted = expected(tp, text=True)
+
+    def structure_union(value: Any, _: Any) -> Any:
+        if value is None and nullable:
+            return None
+        if nullable and not takes_empty_string and _text_value(value) == "":
+            return None
+        for hook, member in hooks:
+            try:
+                return hook(value, member)
+            except INPUT_ERRORS:  # noqa: PERF203 - trying each member in turn
+                continue
+        raise InvalidData.at_root(f"expected {wanted}, got {describe_text(value)}")
+
+    return structure_union
+
+
+def install_text_rules(converter: cattrs.Converter) -> None:
+    """Register the text rules' hooks on ``converter`` (later ones take precedence)."""
+    converter.register_structure_hook_factory(
+        is_sequence, sequence_factory(_text_sequence, describe_text)
+    )
+    converter.register_structure_hook_factory(
+        is_set, sequence_factory(_text_sequence, describe_text)
+    )
+    converter.register_structure_hook_factory(
+        is_tuple, tuple_factory(_text_sequence, describe_text)
+    )
+    converter.register_structure_hook_factory(is_enum, _text_enum_factory)
+    converter.register_structure_hook_factory(is_literal, _text_literal_factory)
+    converter.register_structure_hook_factory(is_union, _text_union_factory)
+    scalars: list[tuple[Any, StructureHook]] = [
+        (str, _text_str),
+        (int, _text_int),
+        (float, _text_float),
+        (bool, _text_bool),
+        (Decimal, _text_parser(parse_decimal, Decimal)),
+        (uuid.UUID, _text_parser(parse_uuid, uuid.UUID)),
+        (dt.date, _text_parser(parse_date, dt.date)),
+        (dt.datetime, _text_parser(parse_datetime, dt.datetime)),
+        (dt.time, _text_parser(parse_time, dt.time)),
+    ]
+    for scalar, hook in scalars:
+        converter.register_structure_hook_func(is_exactly(scalar), hook)

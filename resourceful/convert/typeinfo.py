@@ -1,0 +1,208 @@
+"""What a type is: wrappers removed, its kind, its attrs fields, its union's tag.
+
+Read when hooks are built (once per type), never per value.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import enum
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, TypeVar, Union
+
+import attrs
+
+from ..errors import DefinitionError, display_name
+from ..fields import wire_name
+
+# -- kinds of types -------------------------------------------------------------
+
+#: Sequence origins, with the type a structured list is built as.
+SEQUENCES: dict[Any, Callable[[list[Any]], Any]] = {
+    list: list,
+    cabc.Sequence: list,
+    cabc.MutableSequence: list,
+}
+#: Set origins, with the type a structured set is built as.
+SETS: dict[Any, Callable[[list[Any]], Any]] = {
+    set: set,
+    frozenset: frozenset,
+    cabc.Set: frozenset,
+    cabc.MutableSet: set,
+}
+#: Mapping origins (structured as a dict).
+MAPPINGS: set[Any] = {
+    dict,
+    cabc.Mapping,
+    cabc.MutableMapping,
+}
+#: Types that take any value unchanged.
+ANY_TYPES: set[Any] = {Any, object}
+
+
+def unwrap(tp: Any) -> Any:
+    """Remove ``Annotated``, ``NewType`` and ``Final`` wrappers."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated or origin is typing.Final:
+            tp = typing.get_args(tp)[0]
+        elif hasattr(tp, "__supertype__"):
+            tp = tp.__supertype__
+        else:
+            return tp
+
+
+def is_union(tp: Any) -> bool:
+    """Return whether ``tp`` is a ``Union`` or an ``X | Y``."""
+    origin = typing.get_origin(tp)
+    return origin is Union or origin is types.UnionType
+
+
+def is_literal(tp: Any) -> bool:
+    """Return whether ``tp`` is a ``Literal``."""
+    return typing.get_origin(tp) is Literal
+
+
+def is_wrapped(tp: Any) -> bool:
+    """Return whether ``tp`` has wrappers that :func:`unwrap` removes."""
+    return unwrap(tp) is not tp
+
+
+def is_enum(tp: Any) -> bool:
+    """Return whether ``tp`` is an ``Enum`` class."""
+    return isinstance(tp, type) and issubclass(tp, enum.Enum)
+
+
+def is_sequence(tp: Any) -> bool:
+    """Return whether ``tp`` is a list or a sequence ABC (bare or parametrised)."""
+    return (typing.get_origin(tp) or tp) in SEQUENCES
+
+
+def is_set(tp: Any) -> bool:
+    """Return whether ``tp`` is a set, frozenset or set ABC (bare or parametrised)."""
+    return (typing.get_origin(tp) or tp) in SETS
+
+
+def is_tuple(tp: Any) -> bool:
+    """Return whether ``tp`` is a tuple type (bare or parametrised)."""
+    return tp is tuple or typing.get_origin(tp) is tuple or tp is typing.Tuple  # noqa: UP006
+
+
+def is_mapping(tp: Any) -> bool:
+    """Return whether ``tp`` is a dict or a mapping ABC (bare or parametrised)."""
+    return (typing.get_origin(tp) or tp) in MAPPINGS
+
+
+def is_attrs(tp: Any) -> bool:
+    """Return whether ``tp`` is an attrs class or a generic alias of one."""
+    return attrs.has(typing.get_origin(tp) or tp)
+
+
+def is_multi_valued(tp: Any) -> bool:
+    """Return whether a query/header field of type ``tp`` takes repeated values."""
+    tp = unwrap(tp)
+    if is_union(tp):
+        return any(is_multi_valued(arg) for arg in typing.get_args(tp) if arg is not type(None))
+    return is_sequence(tp) or is_set(tp) or is_tuple(tp)
+
+
+# -- resolving attrs fields ---------------------------------------------------
+
+
+def _typevar_map(tp: Any) -> dict[Any, Any]:
+    origin = typing.get_origin(tp)
+    if origin is None:
+        return {}
+    params = getattr(origin, "__parameters__", ())
+    return dict(zip(params, typing.get_args(tp), strict=False))
+
+
+def _substitute(tp: Any, mapping: Mapping[Any, Any]) -> Any:
+    if not mapping:
+        return tp
+    if isinstance(tp, TypeVar):
+        return mapping.get(tp, tp)
+    params = getattr(tp, "__parameters__", ())
+    if params:
+        return tp[tuple(mapping.get(p, p) for p in params)]
+    return tp
+
+
+def attrs_fields(tp: Any) -> tuple[tuple[attrs.Attribute[Any], Any], ...]:
+    """Return ``(attribute, resolved type)`` pairs for an attrs class or alias.
+
+    String annotations are resolved and the type variables of a generic class
+    (``Page[Todo]``) are substituted.
+    """
+    cls = typing.get_origin(tp) or tp
+    try:
+        attrs.resolve_types(cls)
+    except NameError as exc:
+        raise DefinitionError(
+            f"Cannot resolve the annotations of {display_name(cls)}: {exc}. "
+            "Define the names it refers to at module level, before the class is used."
+        ) from exc
+    mapping = _typevar_map(tp)
+    result = []
+    for attribute in attrs.fields(cls):
+        ftype = attribute.type if attribute.type is not None else Any
+        result.append((attribute, _substitute(ftype, mapping)))
+    return tuple(result)
+
+
+# -- unions of attrs classes ---------------------------------------------------
+
+
+def union_parts(tp: Any) -> tuple[bool, list[Any], list[Any]]:
+    """Split a union into (allows None, attrs classes, other members)."""
+    args = typing.get_args(tp)
+    nullable = type(None) in args
+    classes = [a for a in args if a is not type(None) and is_attrs(a)]
+    others = [a for a in args if a is not type(None) and not is_attrs(a)]
+    return nullable, classes, others
+
+
+def tag_field(classes: Sequence[Any]) -> tuple[str, dict[Any, Any]]:
+    """Find the tag field that tells the attrs classes of a union apart.
+
+    The tag is a field present (by wire name) in every class whose type is a
+    ``Literal`` with values no other class uses.
+    """
+    per_class: list[dict[str, tuple[Any, ...]]] = []
+    for cls in classes:
+        literals: dict[str, tuple[Any, ...]] = {}
+        for attribute, ftype in attrs_fields(cls):
+            ftype = unwrap(ftype)
+            if is_literal(ftype):
+                literals[wire_name(attribute)] = typing.get_args(ftype)
+        per_class.append(literals)
+    for wire in per_class[0]:
+        if not all(wire in literals for literals in per_class):
+            continue
+        owners: dict[Any, Any] = {}
+        clash = False
+        for cls, literals in zip(classes, per_class, strict=True):
+            for value in literals[wire]:
+                if value in owners:
+                    clash = True
+                owners[value] = cls
+        if not clash:
+            return wire, owners
+    names = " | ".join(display_name(c) for c in classes)
+    first = getattr(classes[0], "__name__", "a").lower()
+    raise DefinitionError(
+        f"Cannot tell the classes of the union {names} apart: give every class a tag "
+        "field with a Literal type and its own value, for example "
+        f'`kind: Literal["{first}"] = "{first}"`.'
+    )
+
+
+def is_exactly(tp: Any) -> Callable[[Any], bool]:
+    """Return a predicate that is true for ``tp`` itself only (not its subclasses)."""
+
+    def predicate(candidate: Any) -> bool:
+        return candidate is tp
+
+    return predicate

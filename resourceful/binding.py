@@ -1,4 +1,4 @@
-"""Binding: from the request to the typed arguments of a handler.
+r"""Binding: from the request to the typed arguments of a handler.
 
 Where each parameter's value comes from follows one rule:
 
@@ -16,9 +16,12 @@ app's converter: the strict JSON rules for the body, the text rules for
 everything else (see :mod:`resourceful.convert`).
 
 Errors: a body that is not JSON (or not a form) when one is expected is a
-415; malformed JSON is a 400; everything that parses but does not validate is
-collected, every location at once, into one :class:`RequestValidationError`
-whose status is the ``VALIDATION_ERROR_STATUS`` setting (422 by default).
+415; malformed JSON is a 400, and so is JSON that I-JSON (RFC 7493) refuses:
+a key repeated in one object, ``NaN`` or ``Infinity``, a lone surrogate
+escape (a lone ``\uD800`` to ``\uDFFF``), or nesting too deep to parse.
+Everything that parses but does not validate is collected, every location
+at once, into one :class:`RequestValidationError` whose status is the
+``VALIDATION_ERROR_STATUS`` setting (422 by default).
 Unknown JSON body fields are rejected when ``REJECT_UNKNOWN_FIELDS`` is true.
 
 A :class:`Binder` is compiled once per operation and app; per request it
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import json
 import re
 import typing
 import uuid
@@ -53,8 +57,10 @@ from .convert import (
     is_multi_valued,
     pairs_from,
 )
+from .convert.typeinfo import resolve_nested
 from .errors import DefinitionError, FieldError, Problem, RequestValidationError, type_name
 from .fields import wire_name
+from .json.provider import DefaultJSONProvider
 from .operation import Location, Operation, Param
 
 if TYPE_CHECKING:
@@ -193,6 +199,10 @@ def params_from_signature(
     """
     try:
         hints = typing.get_type_hints(func, include_extras=True)
+        hints = {
+            name: resolve_nested(hint, getattr(func, "__globals__", {}), {})
+            for name, hint in hints.items()
+        }
     except NameError as exc:
         raise DefinitionError(
             f"{qualname}: cannot resolve its annotations ({exc}). Import or define the names"
@@ -367,6 +377,18 @@ def _error_location(location: str) -> str:
     return "body" if location in ("form", "files") else location
 
 
+#: Where a key sent twice for a one-value field is an error. Headers are
+#: joined by the server; cookies repeat legitimately (one per path), the
+#: first, most specific, is used.
+_SINGLE_VALUED = frozenset({"query", "form"})
+
+
+def _repeated(values: list[str]) -> str:
+    shown = ", ".join(json.dumps(value) for value in values[:5])
+    more = ", ..." if len(values) > 5 else ""
+    return f"was sent {len(values)} times ({shown}{more}); expected one value, send it once"
+
+
 def _getter(location: str) -> Callable[[WerkzeugRequest], Any]:
     if location == "query":
         return lambda request: request.args
@@ -436,6 +458,64 @@ def _read_exactly(stream: Any, length: int) -> bytes:
     except (OSError, ValueError) as exc:
         raise ClientDisconnected() from exc
     return data
+
+
+# -- reading a JSON body ---------------------------------------------------------------------
+
+
+class RefusedJSON(ValueError):
+    """A body that parses as JSON but that the strict reading refuses (I-JSON, RFC 7493)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise RefusedJSON(
+                    f"has the key {json.dumps(key)} twice in one object; send each key once"
+                )
+            seen.add(key)
+    return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise RefusedJSON(f"contains {name}, which is not a JSON number; send finite numbers only")
+
+
+_TOO_DEEP = "nests arrays or objects too deeply to be read; send a flatter document"
+_STRICT_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+#: A ``\\uD800``-``\\uDFFF`` escape: it may be half of a surrogate pair, or alone.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def strict_json_loads(data: bytes) -> Any:
+    """Parse ``data`` as JSON the way a request body is read.
+
+    The text is UTF-8 (UTF-16 and UTF-32 are detected, as :func:`json.loads`
+    does). Besides syntax errors (:class:`json.JSONDecodeError`) and bytes
+    that are not text (:class:`UnicodeDecodeError`), this raises
+    :class:`RefusedJSON` for what I-JSON forbids and Python would accept: a
+    repeated key (which copy wins differs between parsers), ``NaN`` and
+    ``Infinity``, and a lone surrogate escape (not a character, so it cannot
+    be stored or encoded). Nesting deeper than Python can parse is refused
+    too, instead of failing with :class:`RecursionError`.
+    """
+    text = data.decode(json.detect_encoding(data))
+    try:
+        value = _STRICT_DECODER.decode(text)
+    except RecursionError:
+        raise RefusedJSON(_TOO_DEEP) from None
+    if _SURROGATE_ESCAPE.search(text) is not None:
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise RefusedJSON(
+                "contains a lone surrogate escape (\\ud800 to \\udfff without its pair),"
+                " which is not a character; send valid Unicode text"
+            ) from None
+    return value
 
 
 class Binder:
@@ -550,7 +630,16 @@ class Binder:
         required = param.required
         operation = self.operation
         config = self._config
-        loads = self._app.json.loads
+        app = self._app
+        # The default provider reads bodies strictly; a replaced one parses its own way.
+        parser: list[Any] = [None, strict_json_loads]
+
+        def loads(data: bytes) -> Any:
+            provider = app.json
+            if provider is not parser[0]:
+                strict = type(provider).loads is DefaultJSONProvider.loads
+                parser[:] = [provider, strict_json_loads if strict else provider.loads]
+            return parser[1](data)
 
         def bind_json(
             request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
@@ -572,7 +661,13 @@ class Binder:
                 return
             try:
                 value = loads(data)
-            except (ValueError, UnicodeDecodeError) as exc:
+            except RefusedJSON as exc:
+                raise RequestValidationError(
+                    [FieldError("body", "", str(exc))],
+                    status=400,
+                    detail="The request body is JSON that cannot be accepted.",
+                ) from None
+            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
                 raise RequestValidationError(
                     [FieldError("body", "", f"is not valid JSON: {exc}")],
                     status=400,
@@ -580,7 +675,14 @@ class Binder:
                 ) from None
             collect = self._body_collector(param, reject=bool(config["REJECT_UNKNOWN_FIELDS"]))
             found: list[tuple[str, str]] = []
-            result = collect(value, tp, found)
+            try:
+                result = collect(value, tp, found)
+            except RecursionError:
+                raise RequestValidationError(
+                    [FieldError("body", "", _TOO_DEEP)],
+                    status=400,
+                    detail="The request body is JSON that cannot be accepted.",
+                ) from None
             if result is FAILED:
                 errors.extend(FieldError("body", pointer, detail) for pointer, detail in found)
             else:
@@ -637,6 +739,7 @@ class Binder:
         hook = _hook(self._text, tp, self.operation, param, location)
         source = _getter(location)
         is_form = location == "form"
+        single_only = location in _SINGLE_VALUED
         operation = self.operation
 
         def bind_single(
@@ -647,7 +750,12 @@ class Binder:
                     return
                 _require_form(request, operation)
             values = source(request)
-            raw: Any = values.getlist(wire) if multi else values.get(wire)
+            raw: Any = values.getlist(wire) if multi or single_only else values.get(wire)
+            if single_only and not multi:
+                if len(raw) > 1:
+                    errors.append(FieldError(error_location, pointer, _repeated(raw)))
+                    return
+                raw = raw[0] if raw else None
             if raw is None or (multi and not raw):
                 if required:
                     errors.append(FieldError(error_location, pointer, "is required but missing"))
@@ -675,6 +783,7 @@ class Binder:
         renamed = any(key != wire for key, wire, _ in plan)
         source = _getter(location)
         is_form = location == "form"
+        single_only = location in _SINGLE_VALUED
         operation = self.operation
 
         def bind_group(
@@ -684,17 +793,38 @@ class Binder:
                 _require_form(request, operation)
             values = source(request)
             data: dict[str, Any] = {}
+            repeated: list[FieldError] = []
             for key, wire, multi in plan:
                 if key in values:
-                    data[wire] = values.getlist(key) if multi else values.get(key)
+                    if multi:
+                        data[wire] = values.getlist(key)
+                    elif single_only:
+                        given = values.getlist(key)
+                        if len(given) > 1:
+                            repeated.append(
+                                FieldError(error_location, _pointer(key), _repeated(given))
+                            )
+                        data[wire] = given[0]
+                    else:
+                        data[wire] = values.get(key)
+            found: list[FieldError] = []
             try:
-                kwargs[name] = hook(data, tp)
+                value = hook(data, tp)
             except InvalidData as exc:
                 if renamed:
                     exc = _rename_pointers(exc, plan)
-                _report(errors, error_location, "", exc)
+                _report(found, error_location, "", exc)
             except INPUT_ERRORS as exc:
-                _report(errors, error_location, "", exc)
+                _report(found, error_location, "", exc)
+            if repeated:
+                # A repeated key is reported once, not also for the value that was tried.
+                errors.extend(repeated)
+                blamed = {error.pointer for error in repeated}
+                errors.extend(error for error in found if error.pointer not in blamed)
+            elif found:
+                errors.extend(found)
+            else:
+                kwargs[name] = value
 
         return bind_group
 

@@ -100,7 +100,8 @@ class Operation:
     #: The resource class that defines the handler.
     resource: type[Any]
     params: tuple[Param, ...]
-    #: The declared return type without ``Reply[...]``; ``None`` for no body.
+    #: The declared return type without ``Reply[...]``; ``None`` for no body,
+    #: ``typing.Any`` for a handler annotated ``-> Response`` (any body).
     response_type: Any
     #: The status of a successful response when the handler does not choose one.
     status: int
@@ -132,11 +133,23 @@ class Operation:
         return tuple(param for param in self.params if param.location in locations)
 
 
-def response_specs(status: int, response_type: Any) -> tuple[ResponseSpec, ...]:
-    """Return the success response an operation declares."""
+def response_specs(
+    status: int, response_type: Any, media_type: str | None = None
+) -> tuple[ResponseSpec, ...]:
+    """Return the success response an operation declares.
+
+    ``media_type`` is the body's media type; ``None`` means JSON.
+    """
     if response_type is None:
         return (ResponseSpec(status=status, type=None, description="No content.", media_type=None),)
-    return (ResponseSpec(status=status, type=response_type, description="Success."),)
+    return (
+        ResponseSpec(
+            status=status,
+            type=response_type,
+            description="Success.",
+            media_type=media_type or "application/json",
+        ),
+    )
 
 
 def frozen_security(

@@ -56,6 +56,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.response import Response as SansIOResponse
 
 from .binding import Binder, params_from_signature, rule_variables
+from .convert.typeinfo import resolve_nested
 from .errors import DefinitionError, as_problem, display_name
 from .globals import _cv_request
 from .operation import (
@@ -111,7 +112,10 @@ def operation(
 
     ``status`` is the success status; ``summary``, ``description``, ``tags``,
     ``deprecated``, ``operation_id`` and ``security`` go to OpenAPI (summary
-    and description default to the docstring's first line and the rest);
+    and description default to the docstring's first line and the rest), and
+    so does ``response_media_type``, the media type of the success response
+    (JSON by default; say ``"text/csv"`` for a handler ``-> Response`` that
+    builds its own body);
     ``decorators`` wrap this operation only, innermost first, around binding,
     the handler and rendering::
 
@@ -175,6 +179,10 @@ def _response_type(cls: type[Any], name: str, func: Callable[..., Any]) -> Any:
     qualname = f"{display_name(cls)}.{name}"
     try:
         hints = typing.get_type_hints(func, include_extras=True)
+        hints = {
+            name: resolve_nested(hint, getattr(func, "__globals__", {}), {})
+            for name, hint in hints.items()
+        }
     except NameError as exc:
         raise DefinitionError(
             f"{qualname}: cannot resolve its annotations ({exc}). Import or define the names"
@@ -194,7 +202,9 @@ def _response_type(cls: type[Any], name: str, func: Callable[..., Any]) -> Any:
     if declared is Reply:
         return typing.Any
     if isinstance(declared, type) and issubclass(declared, SansIOResponse):
-        return None
+        # The handler builds its own response: a body of any shape, documented
+        # with @operation(response_media_type=...), not an empty 204.
+        return typing.Any
     return declared
 
 
@@ -442,7 +452,7 @@ def _build_operation(
         params=params,
         response_type=handler.response_type,
         status=status,
-        responses=response_specs(status, handler.response_type),
+        responses=response_specs(status, handler.response_type, options.response_media_type),
         summary=options.summary if options.summary is not None else summary,
         description=options.description if options.description is not None else description,
         tags=options.tags if options.tags is not None else tuple(cls.tags),

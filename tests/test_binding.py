@@ -213,7 +213,7 @@ def test_request_annotation_receives_the_request(app: App) -> None:
         (Decimal, "1.10", "1.10"),
         (uuid.UUID, "00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000001"),
         (dt.date, "2024-05-06", "2024-05-06"),
-        (dt.datetime, "2024-05-06T07:08:09", "2024-05-06T07:08:09"),
+        (dt.datetime, "2024-05-06T07:08:09", "2024-05-06T07:08:09+00:00"),
         (dt.time, "07:08", "07:08:00"),
         (Color, "green", "green"),
         (Literal["asc", "desc"], "desc", "desc"),
@@ -776,3 +776,210 @@ def test_json_body_with_a_charset_parameter_is_json(orders: App) -> None:
     status, body = _call(orders, environ)
 
     assert status == 201, body
+
+
+# -- strict JSON: what parses in Python but is refused -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (
+            b'{"items": [], "items": [{"name": "x", "quantity": 1}]}',
+            'has the key "items" twice in one object; send each key once',
+        ),
+        (
+            b'{"items": [], "note": NaN}',
+            "contains NaN, which is not a JSON number; send finite numbers only",
+        ),
+        (
+            b'{"items": [], "note": -Infinity}',
+            "contains -Infinity, which is not a JSON number; send finite numbers only",
+        ),
+        (
+            b'{"items": [], "note": "\\ud800"}',
+            "contains a lone surrogate escape (\\ud800 to \\udfff without its pair), which is"
+            " not a character; send valid Unicode text",
+        ),
+        (
+            b'{"items": [], "note": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "nests arrays or objects too deeply to be read; send a flatter document",
+        ),
+    ],
+    ids=["duplicate-key", "nan", "infinity", "lone-surrogate", "deep-nesting"],
+)
+def test_json_that_i_json_refuses_is_a_400_problem(orders: App, body: bytes, detail: str) -> None:
+    response = orders.test_client().post("/orders/", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert problem(response)["detail"] == "The request body is JSON that cannot be accepted."
+    assert problem(response)["errors"] == [{"location": "body", "pointer": "", "detail": detail}]
+
+
+def test_surrogate_pair_escape_is_one_character(orders: App) -> None:
+    response = orders.test_client().post(
+        "/orders/", data=b'{"items": [], "note": "\\ud83d\\ude00"}', content_type="application/json"
+    )
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["note"] == "\U0001f600"
+
+
+def test_body_that_is_not_utf8_is_a_400_problem(orders: App) -> None:
+    response = orders.test_client().post(
+        "/orders/", data=b'{"items": [], "note": "\xff"}', content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert problem(response)["errors"][0]["detail"].startswith(
+        "is not valid JSON: 'utf-8' codec can't decode byte 0xff"
+    )
+
+
+def test_utf8_body_with_a_byte_order_mark_is_read(orders: App) -> None:
+    response = orders.test_client().post(
+        "/orders/", data=b'\xef\xbb\xbf{"items": []}', content_type="application/json"
+    )
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+
+
+@attrs.define
+class Node:
+    children: list["Node"] = attrs.field(factory=list)
+
+
+def test_body_nested_deeper_than_the_structuring_can_go_is_a_400_problem(app: App) -> None:
+    @app.resource("/trees/")
+    class Trees(Resource):
+        def create(self, tree: Node) -> None:
+            return None
+
+    depth = 600  # parses, but the recursive class structuring goes deeper than Python allows
+    body = '{"children": [' * depth + "]}" * depth
+    response = app.test_client().post("/trees/", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert problem(response)["errors"] == [
+        {
+            "location": "body",
+            "pointer": "",
+            "detail": "nests arrays or objects too deeply to be read; send a flatter document",
+        }
+    ]
+
+
+def test_replaced_json_provider_parses_the_body_its_own_way(orders: App) -> None:
+    from resourceful.json.provider import DefaultJSONProvider
+
+    class LastKeyWins(DefaultJSONProvider):
+        def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+            return super().loads(s, **kwargs)
+
+    orders.json = LastKeyWins(orders)
+    response = orders.test_client().post(
+        "/orders/", data=b'{"items": [1], "items": []}', content_type="application/json"
+    )
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+
+
+# -- repeated keys ---------------------------------------------------------------------------------
+
+
+def test_query_key_repeated_for_a_one_value_parameter_is_a_422_problem(app: App) -> None:
+    @app.resource("/search")
+    class Search(Resource):
+        def get(self, q: str = "") -> dict[str, str]:
+            return {"q": q}
+
+    response = app.test_client().get("/search?q=a&q=b")
+
+    assert response.status_code == 422
+    assert problem(response)["errors"] == [
+        {
+            "location": "query",
+            "pointer": "/q",
+            "detail": 'was sent 2 times ("a", "b"); expected one value, send it once',
+        }
+    ]
+
+
+def test_query_group_reports_a_repeated_key_and_every_other_error(app: App) -> None:
+    @app.resource("/todos/")
+    class Todos(Resource):
+        def list(self, filters: Query[Filters]) -> Filters:
+            return filters
+
+    response = app.test_client().get("/todos/?limit=1&limit=2&limit=3&done=maybe&tags=a&tags=b")
+
+    assert response.status_code == 422
+    assert pointers(response) == [("query", "/limit"), ("query", "/done")]
+    assert problem(response)["errors"][0]["detail"] == (
+        'was sent 3 times ("1", "2", "3"); expected one value, send it once'
+    )
+
+
+def test_form_field_repeated_for_a_one_value_field_is_a_422_problem(app: App) -> None:
+    @app.resource("/login")
+    class LoginForm(Resource):
+        def create(self, form: Form[Login]) -> Login:
+            return form
+
+    response = app.test_client().post(
+        "/login", data="user=a&user=b", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 422
+    assert pointers(response) == [("body", "/user")]
+
+
+# -- body: one test per supported type, through a request ------------------------------------------
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+    HIGH = 2
+
+
+@pytest.mark.parametrize(
+    ("tp", "raw", "expected"),
+    [
+        (str, "x", "x"),
+        (int, 4, 4),
+        (float, 2.5, 2.5),
+        (bool, False, False),
+        (Decimal, "1.10", "1.10"),
+        (uuid.UUID, "00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000001"),
+        (dt.date, "2024-05-06", "2024-05-06"),
+        (dt.datetime, "2024-05-06T07:08:09Z", "2024-05-06T07:08:09+00:00"),
+        (dt.time, "07:08", "07:08:00"),
+        (Color, "green", "green"),
+        (Level, 2, 2),
+        (Literal["asc", "desc"], "desc", "desc"),
+        (int | None, None, None),
+        (int | str, "x", "x"),
+        (Cat | Dog, {"kind": "dog", "good": True}, {"kind": "dog", "good": True}),
+        (list[int], [1, 2], [1, 2]),
+        (tuple[int, str], [1, "a"], [1, "a"]),
+        (set[str], ["a", "a"], ["a"]),
+        (frozenset[str], ["b"], ["b"]),
+        (dict[str, int], {"a": 1}, {"a": 1}),
+        (Item, {"name": "n", "quantity": 2}, {"name": "n", "quantity": 2}),
+        (Node, {"children": [{"children": []}]}, {"children": [{"children": []}]}),
+    ],
+    ids=lambda value: getattr(value, "__name__", None) or repr(value),
+)
+def test_json_body_field_of_each_supported_type(app: App, tp: Any, raw: Any, expected: Any) -> None:
+    holder = attrs.make_class("Holder", {"value": attrs.field(type=tp)})
+
+    def create(self: Any, body: Any) -> Any:
+        return body
+
+    create.__annotations__ = {"body": holder, "return": holder}
+    app.add_resource(type("Holders", (Resource,), {"create": create}), "/holders/")
+
+    response = app.test_client().post("/holders/", json={"value": raw})
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json() == {"value": expected}

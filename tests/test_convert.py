@@ -18,6 +18,7 @@ from resourceful.convert import (
     is_multi_valued,
     make_converter,
 )
+from resourceful.convert.typeinfo import tag_field
 from resourceful.errors import DefinitionError
 from resourceful.fields import field
 
@@ -212,6 +213,62 @@ def test_json_tagged_union_picks_class_by_tag(converter: Converter) -> None:
         [{"kind": "cat", "lives": 9}, {"kind": "dog", "good": True}], list[Cat | Dog]
     )
     assert pets == [Cat("cat", 9), Dog("dog", True)]
+
+
+class Shape(enum.Enum):
+    ROUND = "round"
+    BOXY = "boxy"
+
+
+@attrs.define
+class Ball:
+    shape: Literal[Shape.ROUND]
+    radius: int
+
+
+@attrs.define
+class Crate:
+    shape: Literal[Shape.BOXY]
+    side: int
+
+
+def test_json_union_tagged_by_enum_literals_picks_class_by_the_enum_value(
+    converter: Converter,
+) -> None:
+    things = converter.structure(
+        [{"shape": "round", "radius": 1}, {"shape": "boxy", "side": 2}], list[Ball | Crate]
+    )
+    assert things == [Ball(Shape.ROUND, 1), Crate(Shape.BOXY, 2)]
+
+
+def test_tag_values_true_and_1_are_different_tags() -> None:
+    @attrs.define
+    class On:
+        flag: Literal[True]
+
+    @attrs.define
+    class One:
+        flag: Literal[1]
+
+    assert tag_field([On, One]) == ("flag", ((True, On), (1, One)))
+
+
+def test_tag_values_shared_by_two_classes_are_a_definition_error() -> None:
+    @attrs.define
+    class Left:
+        kind: Literal["x"]
+
+    @attrs.define
+    class Right:
+        kind: Literal["x"]
+
+    with pytest.raises(DefinitionError) as info:
+        tag_field([Left, Right])
+    assert str(info.value) == (
+        "Cannot tell the classes of the union Left | Right apart: give every class a tag"
+        " field with a Literal type and its own value, for example"
+        ' `kind: Literal["left"] = "left"`.'
+    )
 
 
 def test_json_union_with_one_class_and_none(converter: Converter) -> None:
@@ -660,6 +717,25 @@ class Everything:
     maybe: Item | None = None
 
 
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (dt.datetime(2024, 1, 2, 3, 4, 5), "2024-01-02T03:04:05+00:00"),
+        (dt.datetime(2024, 1, 2, 3, 4, 5, 6), "2024-01-02T03:04:05.000006+00:00"),
+        (
+            dt.datetime(2024, 1, 2, 3, 4, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+            "2024-01-02T03:04:00-05:00",
+        ),
+    ],
+    ids=["naive", "naive-microseconds", "aware"],
+)
+def test_unstructured_datetime_always_has_an_offset_naive_taken_as_utc(
+    converter: Converter, value: dt.datetime, text: str
+) -> None:
+    assert converter.unstructure(value) == text
+    assert converter.unstructure([value], list[dt.datetime]) == [text]
+
+
 def test_unstructure_produces_json_ready_data_with_wire_names(converter: Converter) -> None:
     value = Everything(
         when=dt.datetime(2024, 1, 2, 3, 4, 5),
@@ -673,7 +749,7 @@ def test_unstructure_produces_json_ready_data_with_wire_names(converter: Convert
         item=Item("milk", 2),
     )
     assert converter.unstructure(value) == {
-        "when": "2024-01-02T03:04:05",
+        "when": "2024-01-02T03:04:05+00:00",
         "day": "2024-01-02",
         "at": "03:04:00",
         "ident": "00000000-0000-0000-0000-000000000001",

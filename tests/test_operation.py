@@ -57,6 +57,12 @@ def test_response_specs_describe_success_and_no_content() -> None:
     assert response_specs(204, None) == (ResponseSpec(204, None, "No content.", media_type=None),)
 
 
+def test_response_specs_carry_the_declared_media_type() -> None:
+    assert response_specs(200, int, "text/csv") == (
+        ResponseSpec(200, int, "Success.", media_type="text/csv"),
+    )
+
+
 def test_frozen_security_makes_requirements_immutable() -> None:
     assert frozen_security([{"oauth": ["read", "write"]}]) == ({"oauth": ("read", "write")},)
     assert frozen_security(None) is None

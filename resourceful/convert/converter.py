@@ -25,7 +25,7 @@ from .attrs_gen import attrs_structure_factory
 from .hooks import StructureHook
 from .json_rules import install_json_rules
 from .text_rules import install_text_rules
-from .typeinfo import ANY_TYPES, is_attrs, is_wrapped, unwrap
+from .typeinfo import ANY_TYPES, is_attrs, is_wrapped, resolve_types, unwrap
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -92,12 +92,21 @@ def _isoformat(value: dt.date | dt.time) -> str:
     return value.isoformat()
 
 
+def _datetime_isoformat(value: dt.datetime) -> str:
+    # A naive datetime is taken as UTC, as jsonify() takes it: JSON Schema's
+    # date-time format (RFC 3339) requires an offset.
+    if value.tzinfo is None:
+        return value.isoformat() + "+00:00"
+    return value.isoformat()
+
+
 class Converter(cattrs.Converter):
     """The app's converter between JSON-ready data and typed objects.
 
     ``structure`` applies the strict JSON rules, ``unstructure`` produces
     JSON-ready data (wire names as keys; dates, times, UUIDs and decimals as
-    strings; sets and tuples as lists) and :attr:`text` parses strings from
+    strings, a naive datetime with the offset ``+00:00``; sets and tuples as
+    lists) and :attr:`text` parses strings from
     the path, query string, headers and cookies.
 
     ``forbid_extra_keys`` rejects JSON object members that are not fields.
@@ -126,7 +135,7 @@ class Converter(cattrs.Converter):
 
         self.register_unstructure_hook(Decimal, str)
         self.register_unstructure_hook(uuid.UUID, str)
-        self.register_unstructure_hook(dt.datetime, _isoformat)
+        self.register_unstructure_hook(dt.datetime, _datetime_isoformat)
         self.register_unstructure_hook(dt.date, _isoformat)
         self.register_unstructure_hook(dt.time, _isoformat)
         self.register_unstructure_hook_factory(is_attrs, _attrs_unstructure_factory)
@@ -162,7 +171,7 @@ class Converter(cattrs.Converter):
 
 def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable[[Any], Any]:
     cls = typing.get_origin(tp) or tp
-    attrs.resolve_types(cls)
+    resolve_types(cls)
     renames = {
         attribute.name: override(rename=wire_name(attribute))
         for attribute in attrs.fields(cls)

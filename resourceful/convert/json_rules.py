@@ -233,9 +233,9 @@ def _json_union_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
         tag, owners = tag_field(classes)
         collectors = {
             _value_key(value): (collector_of(element_hook(converter, cls, repr(tp))), cls)
-            for value, cls in owners.items()
+            for value, cls in owners
         }
-        tag_wanted = one_of(list(owners))
+        tag_wanted = one_of([value for value, _ in owners])
         tag_pointer = "/" + escape_pointer(tag)
 
         def tagged_many(value: Any, _: Any, found: list[Found]) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import enum
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -130,6 +131,57 @@ def _substitute(tp: Any, mapping: Mapping[Any, Any]) -> Any:
     return tp
 
 
+def resolve_nested(tp: Any, globalns: dict[str, Any], localns: Mapping[str, Any]) -> Any:
+    """Evaluate string forward references left inside generic types.
+
+    Python 3.10's ``typing.get_type_hints`` resolves ``"list[Node]"`` but
+    not the ``'Node'`` inside ``list['Node']``; 3.11 and later resolve both.
+    ``Literal`` arguments are values, never names, and are left alone.
+    """
+    if isinstance(tp, str):
+        # An annotation is code by definition: typing evaluates it the same way.
+        return eval(tp, globalns, dict(localns))
+    if isinstance(tp, typing.ForwardRef):
+        return eval(tp.__forward_arg__, globalns, dict(localns))
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if not args or origin is Literal:
+        return tp
+    if origin is typing.Annotated:
+        inner = resolve_nested(args[0], globalns, localns)
+        if inner is args[0]:
+            return tp
+        params = (inner, *tp.__metadata__)
+        return typing.Annotated[params]
+    resolved = tuple(resolve_nested(arg, globalns, localns) for arg in args)
+    if all(new is old for new, old in zip(resolved, args, strict=True)):
+        return tp
+    if origin is Union or origin is types.UnionType:
+        return Union[resolved]  # noqa: UP007 - built from a tuple of members
+    if isinstance(tp, types.GenericAlias):
+        return types.GenericAlias(origin, resolved)
+    return tp.copy_with(resolved)
+
+
+def resolve_types(cls: type[Any]) -> None:
+    """Resolve the string annotations of the attrs class ``cls``, nested ones included.
+
+    Like ``attrs.resolve_types``, it stores the types on the class's fields,
+    so everything that reads ``attribute.type`` afterwards sees real types.
+    """
+    attrs.resolve_types(cls)
+    module = sys.modules.get(cls.__module__)
+    globalns = dict(vars(module)) if module is not None else {}
+    localns = {cls.__name__: cls}
+    for attribute in attrs.fields(cls):
+        if attribute.type is None:
+            continue
+        resolved = resolve_nested(attribute.type, globalns, localns)
+        if resolved is not attribute.type:
+            # NOTE: attrs stores resolved types the same way (fields are frozen).
+            object.__setattr__(attribute, "type", resolved)
+
+
 def attrs_fields(tp: Any) -> tuple[tuple[attrs.Attribute[Any], Any], ...]:
     """Return ``(attribute, resolved type)`` pairs for an attrs class or alias.
 
@@ -138,7 +190,7 @@ def attrs_fields(tp: Any) -> tuple[tuple[attrs.Attribute[Any], Any], ...]:
     """
     cls = typing.get_origin(tp) or tp
     try:
-        attrs.resolve_types(cls)
+        resolve_types(cls)
     except NameError as exc:
         raise DefinitionError(
             f"Cannot resolve the annotations of {display_name(cls)}: {exc}. "
@@ -164,11 +216,16 @@ def union_parts(tp: Any) -> tuple[bool, list[Any], list[Any]]:
     return nullable, classes, others
 
 
-def tag_field(classes: Sequence[Any]) -> tuple[str, dict[Any, Any]]:
+def tag_field(classes: Sequence[Any]) -> tuple[str, tuple[tuple[Any, Any], ...]]:
     """Find the tag field that tells the attrs classes of a union apart.
 
-    The tag is a field present (by wire name) in every class whose type is a
-    ``Literal`` with values no other class uses.
+    The one rule, for binding and for the OpenAPI ``discriminator``: the
+    first field (in the first class's field order) present by wire name in
+    every class whose type is a ``Literal``, with values no two classes
+    share. Values are compared as they appear in JSON: an enum member by its
+    value, and ``true`` is not ``1``. Return the field's wire name and its
+    ``(JSON value, class)`` pairs; raise :class:`DefinitionError` when no
+    field qualifies.
     """
     per_class: list[dict[str, tuple[Any, ...]]] = []
     for cls in classes:
@@ -181,15 +238,19 @@ def tag_field(classes: Sequence[Any]) -> tuple[str, dict[Any, Any]]:
     for wire in per_class[0]:
         if not all(wire in literals for literals in per_class):
             continue
-        owners: dict[Any, Any] = {}
+        owners: list[tuple[Any, Any]] = []
+        seen: set[tuple[type, Any]] = set()
         clash = False
         for cls, literals in zip(classes, per_class, strict=True):
             for value in literals[wire]:
-                if value in owners:
+                plain = value.value if isinstance(value, enum.Enum) else value
+                key = (type(plain), plain)
+                if key in seen:
                     clash = True
-                owners[value] = cls
+                seen.add(key)
+                owners.append((plain, cls))
         if not clash:
-            return wire, owners
+            return wire, tuple(owners)
     names = " | ".join(display_name(c) for c in classes)
     first = getattr(classes[0], "__name__", "a").lower()
     raise DefinitionError(

@@ -36,6 +36,7 @@ from typing import Any, Literal, Union
 import attrs
 import attrs.validators
 
+from resourceful.convert.typeinfo import resolve_types, tag_field
 from resourceful.errors import DefinitionError
 from resourceful.fields import field_info, wire_name
 
@@ -341,10 +342,12 @@ class SchemaGenerator:
     def _tagged(self, classes: list[Any], ctx: _Context) -> JSONSchema:
         """Return the schema of a union of attrs classes told apart by a tag field."""
         refs = [self._schema(cls, ctx) for cls in classes]
-        tag = _union_tag(classes)
-        if tag is None:
+        try:
+            field_name, owners = tag_field(classes)
+        except DefinitionError:
+            # Binding refuses such a union when an operation is registered; a
+            # schema asked for directly still describes it.
             return {"anyOf": refs}
-        field_name, owners = tag
         schema: JSONSchema = {"oneOf": refs}
         # OpenAPI's discriminator maps string values only.
         if all(isinstance(value, str) for value, _ in owners):
@@ -778,44 +781,6 @@ def _pairwise_disjoint(kinds: list[frozenset[str]]) -> bool:
     return True
 
 
-def _union_tag(classes: list[Any]) -> tuple[str, list[tuple[Any, Any]]] | None:
-    """Find the tag field that tells the attrs classes of a union apart.
-
-    The same rule as binding's: the first field (in the first class's field
-    order) present by wire name in every class, typed as a ``Literal``, whose
-    values no two classes share. Return its wire name and ``(JSON value,
-    class)`` pairs, or ``None`` when there is no such field.
-    """
-    per_class: list[dict[str, tuple[Any, ...]]] = []
-    for cls in classes:
-        origin, type_map = _resolve_class(_class_key(cls))
-        literals: dict[str, tuple[Any, ...]] = {}
-        for attribute in attrs.fields(origin):
-            tp = _strip(_substitute(attribute.type, type_map))
-            if typing.get_origin(tp) is Literal:
-                literals[wire_name(attribute)] = typing.get_args(tp)
-        per_class.append(literals)
-    for wire in per_class[0]:
-        if not all(wire in literals for literals in per_class):
-            continue
-        owners: list[tuple[Any, Any]] = []
-        seen: set[tuple[type[Any], Any]] = set()
-        for cls, literals in zip(classes, per_class, strict=True):
-            for value in literals[wire]:
-                plain = _to_json(value)
-                key = (type(plain), plain)
-                if key in seen:
-                    break
-                seen.add(key)
-                owners.append((plain, cls))
-            else:
-                continue
-            break
-        else:
-            return wire, owners
-    return None
-
-
 def _key_schema(key_type: Any) -> JSONSchema | None:
     """Return the ``propertyNames`` schema for dict keys of ``key_type``.
 
@@ -900,7 +865,7 @@ def _resolve_class(key: Any) -> tuple[type[Any], dict[Any, Any]]:
 def _resolve_types(cls: type[Any]) -> None:
     """Turn ``cls``'s string annotations into types, explaining a name that cannot be found."""
     try:
-        attrs.resolve_types(cls)
+        resolve_types(cls)
     except NameError as error:
         raise SchemaError(
             f"cannot resolve the annotations of {_qualified(cls)}: {error}. Every name used in"
@@ -944,6 +909,8 @@ def _to_json(value: Any) -> Any:
     """Turn a default or example into JSON without a converter."""
     if isinstance(value, enum.Enum):
         return _to_json(value.value)
+    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+        return value.isoformat() + "+00:00"  # naive is UTC, as the converter writes it
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, uuid.UUID | decimal.Decimal):

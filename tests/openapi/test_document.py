@@ -14,7 +14,7 @@ from openapi_spec_validator import validate
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing import BaseConverter, Rule
 
-from resourceful import App, Blueprint, field
+from resourceful import App, Blueprint, Response, field
 from resourceful.binding import Cookie, File, Form, Header, Query
 from resourceful.errors import DefinitionError
 from resourceful.openapi.document import (
@@ -324,6 +324,39 @@ def test_success_response_has_the_declared_status_and_schema(notes: App) -> None
 def test_handler_returning_none_is_a_204_without_content(notes: App) -> None:
     assert op(notes, "/notes/{note_id}", "delete")["responses"]["204"] == {
         "description": "No content."
+    }
+
+
+def test_handler_building_its_own_response_is_documented_with_its_media_type() -> None:
+    app = App(__name__)
+
+    @app.resource("/reports/<int:report_id>")
+    class Report(Resource):
+        @operation(response_media_type="text/csv")
+        def get(self, report_id: int) -> Response:
+            return Response("a,b\n1,2\n", mimetype="text/csv")
+
+    assert op(app, "/reports/{report_id}", "get")["responses"]["200"] == {
+        "description": "Success.",
+        "content": {"text/csv": {"schema": {}}},
+    }
+    response = app.test_client().get("/reports/1")
+    assert (response.status_code, response.mimetype) == (200, "text/csv")
+
+
+def test_handler_building_its_own_response_is_not_documented_as_204() -> None:
+    app = App(__name__)
+
+    @app.resource("/exports/")
+    class Exports(Resource):
+        def create(self) -> Response:
+            return Response("{}", status=201, mimetype="application/json")
+
+    responses = op(app, "/exports/", "post")["responses"]
+    assert "204" not in responses
+    assert responses["201"] == {
+        "description": "Success.",
+        "content": {"application/json": {"schema": {}}},
     }
 
 

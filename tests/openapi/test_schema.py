@@ -563,6 +563,18 @@ def test_default_is_unstructured_to_json() -> None:
     assert properties["price"]["default"] == "9.99"
 
 
+def test_naive_datetime_default_has_the_utc_offset_like_responses() -> None:
+    @attrs.define
+    class Window:
+        start: datetime.datetime = datetime.datetime(2024, 1, 31, 8, 30)
+
+    assert prop(Window, "start") == {
+        "type": "string",
+        "format": "date-time",
+        "default": "2024-01-31T08:30:00+00:00",
+    }
+
+
 def test_default_goes_through_the_given_unstructure_function() -> None:
     generator = SchemaGenerator(unstructure=lambda value: f"<{value}>")
     generator.schema(Point)
@@ -1047,3 +1059,40 @@ def test_fields_describe_each_field_with_its_wire_name_and_requiredness() -> Non
         ("traceId", True, {"type": "string", "description": "Trace."}),
         ("span", False, {"type": "integer", "default": 0}),
     ]
+
+
+class Shape(enum.Enum):
+    ROUND = "round"
+    BOXY = "boxy"
+
+
+def test_union_tagged_by_enum_literals_maps_the_enum_values() -> None:
+    @attrs.define
+    class Ball:
+        shape: Literal[Shape.ROUND]
+
+    @attrs.define
+    class Crate:
+        shape: Literal[Shape.BOXY]
+
+    schema = SchemaGenerator().schema(Ball | Crate)
+    assert schema["discriminator"] == {
+        "propertyName": "shape",
+        "mapping": {"round": "#/components/schemas/Ball", "boxy": "#/components/schemas/Crate"},
+    }
+
+
+def test_union_tag_is_the_first_literal_field_that_tells_the_classes_apart() -> None:
+    # ``version`` is a Literal in both but shared, so ``kind`` is the tag: the rule binding uses.
+    @attrs.define
+    class Apple:
+        version: Literal[1]
+        kind: Literal["apple"]
+
+    @attrs.define
+    class Pear:
+        version: Literal[1]
+        kind: Literal["pear"]
+
+    schema = SchemaGenerator().schema(Apple | Pear)
+    assert schema["discriminator"]["propertyName"] == "kind"

@@ -57,7 +57,7 @@ class BlueprintSetupState:
         #: The prefix of every rule of this registration.
         self.url_prefix: str | None = url_prefix
         #: The name of this registration (``name=`` or the blueprint's name).
-        self.name: str = options.get("name", blueprint.name)
+        self.name: str = options.get("name") or blueprint.name
         #: The dotted name of the parent registration, for nested blueprints.
         self.name_prefix: str = options.get("name_prefix", "")
         #: Defaults merged into every rule's ``defaults``.
@@ -190,7 +190,7 @@ class Blueprint(Scaffold):
     def register(self, app: App, options: dict[str, Any]) -> None:
         """Register this blueprint on ``app`` (called by :meth:`App.register_blueprint`)."""
         name_prefix = options.get("name_prefix", "")
-        self_name = options.get("name", self.name)
+        self_name = options.get("name") or self.name
         if "." in self_name:
             raise ValueError(f"Blueprint registration name {self_name!r} must not contain a dot.")
         name = f"{name_prefix}.{self_name}".lstrip(".")

@@ -592,3 +592,17 @@ def test_blueprint_commands_join_the_app_cli(
     result = app.test_cli_runner().invoke(args=args)
 
     assert result.output == "hello from bp\n"
+
+
+def test_registering_with_name_none_uses_the_blueprints_own_name() -> None:
+    from resourceful import App, Blueprint
+
+    app = App(__name__)
+    bp = Blueprint("shop", __name__)
+    bp.add_url_rule("/", "index", lambda: "shop")
+    app.register_blueprint(bp, url_prefix="/shop", name=None)
+    assert "shop" in app.blueprints
+    with app.test_request_context():
+        from resourceful import url_for
+
+        assert url_for("shop.index") == "/shop/"

@@ -54,6 +54,7 @@ from .ctx import AppContext, RequestContext, _AppCtxGlobals, _check_trusted_host
 from .globals import _cv_app, _cv_request
 from .helpers import get_root_path
 from .json.provider import DefaultJSONProvider, JSONProvider
+from .routing import FastMatcher
 from .scaffold import AppScope, ErrorHandler, Scaffold, find_package, register_under_name
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .wrappers import _BAD_ESCAPE, Request, Response
@@ -257,6 +258,7 @@ class App(Scaffold):
         self._error_handlers: dict[
             tuple[type[BaseException], tuple[str, ...]], ErrorHandler | None
         ] = {}
+        self._fast_matcher = FastMatcher(self.url_map)
         #: PERF: recent successful matches (see :meth:`match_url`).
         self._matches: dict[tuple[Any, ...], tuple[Rule, dict[str, Any]]] = {}
 
@@ -990,30 +992,40 @@ class App(Scaffold):
     def match_url(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]]:
         """Match the adapter's path and method; raise werkzeug's routing errors.
 
-        PERF: once the app has served its first request its rules can no
-        longer change, so a successful match is a pure function of the host,
-        path and method: the most recent ones are remembered (a bounded
-        table of short paths) and the rest go to werkzeug's matcher. Errors
-        (404, 405, redirects) are never remembered.
+        PERF: two shortcuts give werkzeug's answer without its full matcher.
+        Once the app has served its first request its rules can no longer
+        change, so a successful match is a pure function of the host, path
+        and method: the most recent ones are remembered (a bounded table of
+        short paths). Other matches walk werkzeug's state machine with
+        :class:`~resourceful.routing.FastMatcher`, which hands anything but a
+        plain match (errors, redirects) back to werkzeug.
         """
-        if not self._got_first_request or len(adapter.path_info) > _MATCH_CACHE_MAX_PATH:
+        remember = self._got_first_request and len(adapter.path_info) <= _MATCH_CACHE_MAX_PATH
+        if remember:
+            key = (
+                adapter.server_name,
+                adapter.subdomain,
+                adapter.script_name,
+                adapter.url_scheme,
+                adapter.path_info,
+                adapter.default_method,
+            )
+            hit = self._matches.get(key)
+            if hit is not None:
+                return hit[0], dict(hit[1])
+        fast = self._fast_matcher
+        if fast.url_map is not self.url_map:
+            fast = self._fast_matcher = FastMatcher(self.url_map)
+        found = fast.match(adapter)
+        if found is None:
             rule, view_args = adapter.match(return_rule=True)
-            return rule, dict(view_args)
-        key = (
-            adapter.server_name,
-            adapter.subdomain,
-            adapter.script_name,
-            adapter.url_scheme,
-            adapter.path_info,
-            adapter.default_method,
-        )
-        hit = self._matches.get(key)
-        if hit is None:
-            rule, view_args = adapter.match(return_rule=True)
+            found = (rule, dict(view_args))
+        if remember:
             if len(self._matches) >= _MATCH_CACHE_SIZE:
                 self._matches.clear()
-            hit = self._matches[key] = (rule, dict(view_args))
-        return hit[0], dict(hit[1])
+            self._matches[key] = found
+            return found[0], dict(found[1])
+        return found
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Return a URL adapter for ``request``, or for building URLs without one.

@@ -344,7 +344,11 @@ class ResourceView:
                 # NOTE: not ``raise exc from exc``: an exception that is its own
                 # cause is a reference cycle that holds every frame until the GC runs.
                 raise
-            raise problem from exc
+            try:
+                raise problem from exc
+            finally:
+                # The traceback keeps this frame: its locals must not keep the problem.
+                del problem
 
     def _dispatch(self, **view_args: Any) -> Any:
         method = _cv_request.get().request.method

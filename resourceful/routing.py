@@ -9,9 +9,10 @@ step, which makes a rule with a variable cost about four times a static one.
 :class:`FastMatcher` walks the same machine in the same order, with each
 regex compiled once and its groups named in advance. It answers only when
 the answer is plainly werkzeug's: a match found the way werkzeug finds it,
-for a rule that cannot redirect. Anything else (no match, a 405, a trailing
-slash redirect, converter validation, defaults, aliases, websockets) makes
-it step aside, and werkzeug's matcher decides, errors included.
+for a rule that cannot redirect, or a 404 for a path that no rule reaches the
+end of. Anything else (a 405, a trailing-slash redirect, converter
+validation, defaults, aliases, websockets) makes it step aside, and
+werkzeug's matcher decides.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import Map, MapAdapter, Rule
 from werkzeug.routing.converters import ValidationError
 
@@ -49,8 +51,10 @@ class FastMatcher:
     def match(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]] | None:
         """Return the rule and converted values werkzeug would return for ``adapter``.
 
-        ``adapter`` carries the path and method (as built per request).
-        ``None`` means this matcher cannot answer; call ``adapter.match()``.
+        ``adapter`` carries the path and method (as built per request). Raises
+        :class:`~werkzeug.exceptions.NotFound` when werkzeug would, for a path
+        no rule can match. ``None`` means this matcher cannot answer; call
+        ``adapter.match()``.
         """
         url_map = self.url_map
         matcher = getattr(url_map, "_matcher", None)
@@ -72,7 +76,13 @@ class FastMatcher:
         except _StepAside:
             return None
         if found is None:
-            return None
+            # No branch reached the end of the path (reaching it returns a rule
+            # or steps aside), so werkzeug's walk fails the same way and, with no
+            # method or slash to report, ends in a plain 404, unless merging
+            # double slashes could still find a rule.
+            if url_map.merge_slashes and "//" in path:
+                return None
+            raise NotFound()
         rule, raw = found
         if not self._cannot_redirect(rule):
             return None

@@ -248,3 +248,48 @@ def test_remembered_error_handlers_stay_per_blueprint() -> None:
         "app",
         "blueprint",
     ]
+
+
+def test_common_responses_leave_nothing_for_the_garbage_collector() -> None:
+    import gc
+
+    from werkzeug.test import EnvironBuilder
+
+    from resourceful import Resource
+    from resourceful.errors import FieldError, RequestValidationError
+
+    app = App(__name__)
+    app.add_url_rule("/text", "text", lambda: "hi")
+    app.add_url_rule("/users/<int:user_id>", "user", lambda user_id: {"id": user_id})
+
+    @app.route("/invalid")
+    def invalid() -> str:
+        raise RequestValidationError([FieldError("body", "/name", "is required")])
+
+    @app.route("/gone")
+    def gone() -> str:
+        abort(404)
+
+    @app.resource("/things/<int:thing_id>")
+    class Thing(Resource):
+        def get(self, thing_id: int) -> None:
+            if thing_id == 0:
+                abort(404)
+
+    def start_response(status: str, headers: object, exc_info: object = None) -> None:
+        pass
+
+    paths = ["/text", "/users/1", "/users/2", "/invalid", "/gone", "/missing", "/things/1",
+             "/things/0"]  # fmt: skip
+    environs = [EnvironBuilder(path).get_environ() for path in paths]
+    for environ in environs:  # warm up: first requests fill caches
+        b"".join(app(dict(environ), start_response))
+    gc.collect()
+    gc.disable()
+    try:
+        for environ in environs:
+            b"".join(app(dict(environ), start_response))
+        # Every object of these requests was freed by reference counting alone.
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -189,6 +189,24 @@ def _is_file_type(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, FileStorage)
 
 
+def handler_hints(func: Callable[..., Any], qualname: str) -> dict[str, Any]:
+    """Return the annotations of the handler ``func`` as types.
+
+    Forward references are resolved, nested ones included (Python 3.10 leaves
+    ``'Todo'`` inside ``list['Todo']`` as a string). A name that cannot be
+    found raises :class:`DefinitionError` naming ``qualname`` and the fix.
+    """
+    try:
+        hints = typing.get_type_hints(func, include_extras=True)
+        namespace = getattr(func, "__globals__", {})
+        return {key: resolve_nested(hint, namespace, {}) for key, hint in hints.items()}
+    except NameError as exc:
+        raise DefinitionError(
+            f"{qualname}: cannot resolve its annotations ({exc}). Import or define the names"
+            " it uses at module level."
+        ) from exc
+
+
 def params_from_signature(
     func: Callable[..., Any], qualname: str, path_variables: Mapping[str, str]
 ) -> tuple[Param, ...]:
@@ -197,17 +215,7 @@ def params_from_signature(
     ``path_variables`` maps the rule's variables to their converters. Every
     mistake raises :class:`DefinitionError` naming ``qualname`` and the fix.
     """
-    try:
-        hints = typing.get_type_hints(func, include_extras=True)
-        hints = {
-            name: resolve_nested(hint, getattr(func, "__globals__", {}), {})
-            for name, hint in hints.items()
-        }
-    except NameError as exc:
-        raise DefinitionError(
-            f"{qualname}: cannot resolve its annotations ({exc}). Import or define the names"
-            " it uses at module level."
-        ) from exc
+    hints = handler_hints(func, qualname)
     signature = inspect.signature(func)
     params: list[Param] = []
     seen_path: set[str] = set()

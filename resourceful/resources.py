@@ -55,8 +55,7 @@ from cattrs.errors import StructureHandlerNotFoundError
 from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.response import Response as SansIOResponse
 
-from .binding import Binder, params_from_signature, rule_variables
-from .convert.typeinfo import resolve_nested
+from .binding import Binder, handler_hints, params_from_signature, rule_variables
 from .errors import DefinitionError, as_problem, display_name
 from .globals import _cv_request
 from .operation import (
@@ -177,17 +176,7 @@ def _plural(word: str) -> str:
 
 def _response_type(cls: type[Any], name: str, func: Callable[..., Any]) -> Any:
     qualname = f"{display_name(cls)}.{name}"
-    try:
-        hints = typing.get_type_hints(func, include_extras=True)
-        hints = {
-            name: resolve_nested(hint, getattr(func, "__globals__", {}), {})
-            for name, hint in hints.items()
-        }
-    except NameError as exc:
-        raise DefinitionError(
-            f"{qualname}: cannot resolve its annotations ({exc}). Import or define the names"
-            " it uses at module level."
-        ) from exc
+    hints = handler_hints(func, qualname)
     if "return" not in hints:
         raise DefinitionError(
             f"{qualname} has no return annotation; it is the response schema. Annotate it,"

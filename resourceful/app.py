@@ -896,6 +896,18 @@ class App(Scaffold):
             return as_problem(e)
         return e
 
+    def renders_error_as_is(self, e: HTTPException) -> bool:
+        """Return whether raising the HTTP error ``e`` now would only render it.
+
+        True when it is not trapped and no error handler applies to it in the
+        current blueprint scope: returning ``e`` from a view then gives the
+        same response, hooks and signals as raising it.
+        """
+        return (
+            not self.trap_http_exception(e)
+            and self._find_error_handler(e, _current_blueprints()) is None
+        )
+
     def _is_resource_url(self, e: MethodNotAllowed) -> bool:
         """Return whether the 405 ``e`` is for a URL that a typed resource serves."""
         ctx = _cv_request.get(None)

@@ -555,12 +555,24 @@ class Binder:
 
     def bind(self, request: WerkzeugRequest, view_args: Mapping[str, Any]) -> dict[str, Any]:
         """Return the handler's keyword arguments, or raise for invalid input."""
+        bound = self.try_bind(request, view_args)
+        if isinstance(bound, RequestValidationError):
+            raise bound
+        return bound
+
+    def try_bind(
+        self, request: WerkzeugRequest, view_args: Mapping[str, Any]
+    ) -> dict[str, Any] | RequestValidationError:
+        """Like :meth:`bind`, but return the error for input that parses and is invalid.
+
+        Input that cannot be parsed (400, 413, 415) still raises.
+        """
         kwargs: dict[str, Any] = {}
         errors: list[FieldError] = []
         for step in self._steps:
             step(request, view_args, kwargs, errors)
         if errors:
-            raise RequestValidationError(errors, status=self._config["VALIDATION_ERROR_STATUS"])
+            return RequestValidationError(errors, status=self._config["VALIDATION_ERROR_STATUS"])
         return kwargs
 
     # -- compilation ---------------------------------------------------------------------------

@@ -29,6 +29,11 @@ This registers ``/todos/`` (endpoint ``todo_list``: GET, POST) and
 ``/todos/<int:todo_id>`` (endpoint ``todo``: GET, DELETE). A class with only
 member handlers, or only collection handlers, serves the rule as given.
 
+A class that defines ``post``, ``put`` or ``patch`` names its handlers after
+HTTP methods instead (``get``, ``post``, ``put``, ``patch``, ``delete``), all
+on the rule as given, with 200 (or 204) unless ``@operation(status=...)``
+says otherwise; the two styles do not mix.
+
 Why not a :class:`~resourceful.views.MethodView`: one class serves two
 rules, and a method view's ``get`` cannot be both "list" and "read one".
 
@@ -56,7 +61,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.response import Response as SansIOResponse
 
 from .binding import Binder, handler_hints, params_from_signature, rule_variables
-from .errors import DefinitionError, as_problem, display_name
+from .errors import DefinitionError, RequestValidationError, as_problem, display_name
 from .globals import _cv_request
 from .operation import (
     Operation,
@@ -89,8 +94,14 @@ MEMBER_HANDLERS: Mapping[str, str] = MappingProxyType(
     {"get": "GET", "replace": "PUT", "update": "PATCH", "delete": "DELETE"}
 )
 _HANDLERS = {**COLLECTION_HANDLERS, **MEMBER_HANDLERS}
-#: Method-view style names and the resource handler to use instead.
-_MISNAMED = {"post": "create", "put": "replace", "patch": "update", "head": "get", "options": None}
+#: Handlers named after HTTP methods, all on the rule as given.
+METHOD_HANDLERS: Mapping[str, str] = MappingProxyType(
+    {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
+)
+_ACTION_ONLY = frozenset(_HANDLERS) - frozenset(METHOD_HANDLERS)
+_METHOD_ONLY = frozenset(METHOD_HANDLERS) - frozenset(_HANDLERS)
+#: Names that are never handlers, and what to do instead.
+_MISNAMED = {"head": "remove it: HEAD is answered by get", "options": None}
 
 _OPTIONS_ATTRIBUTE = "__resourceful_operation__"
 
@@ -234,18 +245,26 @@ class Resource:
         super().__init_subclass__(**kwargs)
         for name, fix in _MISNAMED.items():
             if callable(cls.__dict__.get(name)):
-                instead = (
-                    f"rename it to {fix!r}"
-                    if fix
-                    else "remove it: OPTIONS is answered automatically"
-                )
                 raise DefinitionError(
-                    f"{display_name(cls)}.{name}: resource handlers are named after what they do"
-                    f" (list, create, get, replace, update, delete), not after HTTP methods;"
-                    f" {instead}. For method-named handlers use MethodView."
+                    f"{display_name(cls)}.{name}: {name} is not a resource handler;"
+                    f" {fix or 'remove it: OPTIONS is answered automatically'}."
                 )
+        defined = {
+            name for name in {*_HANDLERS, *METHOD_HANDLERS} if callable(getattr(cls, name, None))
+        }
+        by_method = defined & _METHOD_ONLY
+        by_action = defined & _ACTION_ONLY
+        if by_method and by_action:
+            raise DefinitionError(
+                f"{display_name(cls)} mixes handlers named after HTTP methods"
+                f" ({', '.join(sorted(by_method))}) with handlers named after actions"
+                f" ({', '.join(sorted(by_action))}). Use one style: get/post/put/patch/delete"
+                " for one rule, or list/create/get/replace/update/delete for a collection and"
+                " its members."
+            )
+        names = METHOD_HANDLERS if by_method else _HANDLERS
         handlers: dict[str, _Handler] = {}
-        for name, method in _HANDLERS.items():
+        for name, method in names.items():
             func = getattr(cls, name, None)
             if func is None or not callable(func):
                 continue
@@ -253,7 +272,8 @@ class Resource:
             handlers[name] = _Handler(
                 name=name,
                 method=method,
-                member=name in MEMBER_HANDLERS,
+                # Handlers named after HTTP methods all serve the rule as given.
+                member=bool(by_method) or name in MEMBER_HANDLERS,
                 function=func,
                 response_type=_response_type(cls, name, func),
                 options=options,
@@ -345,11 +365,20 @@ class ResourceView:
 
     def _operation_call(self, method: str) -> Callable[..., Any]:
         handler_name = self.operations[method].handler_name
+        # Nothing but the app sees this operation's errors when no decorator wraps it.
+        undecorated = not self.operations[method].decorators and not self._resource.decorators
 
         def call(**view_args: Any) -> Any:
             ctx = _cv_request.get()
             binder, renderer = self.compiled(ctx.app).steps[method]
-            kwargs = binder.bind(ctx.request, view_args)
+            kwargs = binder.try_bind(ctx.request, view_args)
+            if isinstance(kwargs, RequestValidationError):
+                # PERF: raising it would only have the app render it, when nothing
+                # else can see it; returning it gives the same response and hooks
+                # without unwinding every frame of the request.
+                if undecorated and ctx.app.renders_error_as_is(kwargs):
+                    return kwargs
+                raise kwargs
             instance = self._instance
             if instance is None:
                 instance = self._resource()

@@ -440,18 +440,81 @@ def test_view_function_looks_like_a_view(todos: App) -> None:
 # -- definition mistakes -----------------------------------------------------------------------
 
 
-def test_method_named_handler_is_a_definition_error() -> None:
+def test_mixing_method_named_and_action_named_handlers_is_a_definition_error() -> None:
     with pytest.raises(DefinitionError) as info:
 
-        class Wrong(Resource):
+        class Mixed(Resource):
             def post(self) -> None:
                 pass
 
+            def list(self) -> None:
+                pass
+
     assert str(info.value) == (
-        "Wrong.post: resource handlers are named after what they do (list, create, get,"
-        " replace, update, delete), not after HTTP methods; rename it to 'create'. For"
-        " method-named handlers use MethodView."
+        "Mixed mixes handlers named after HTTP methods (post) with handlers named after"
+        " actions (list). Use one style: get/post/put/patch/delete for one rule, or"
+        " list/create/get/replace/update/delete for a collection and its members."
     )
+
+
+def test_head_handler_is_a_definition_error() -> None:
+    with pytest.raises(DefinitionError) as info:
+
+        class Wrong(Resource):
+            def head(self) -> None:
+                pass
+
+    assert (
+        str(info.value)
+        == "Wrong.head: head is not a resource handler; remove it: HEAD is answered by get."
+    )
+
+
+@attrs.define
+class _Note:
+    text: str
+
+
+def test_handlers_named_after_http_methods_serve_the_rule_as_given() -> None:
+    app = App(__name__)
+    notes: dict[int, str] = {1: "milk"}
+
+    @app.resource("/notes/<int:note_id>")
+    class Note(Resource):
+        def get(self, note_id: int) -> _Note:
+            return _Note(notes[note_id])
+
+        def post(self, note_id: int, body: _Note) -> _Note:
+            notes[note_id] = body.text
+            return body
+
+        @operation(status=202)
+        def put(self, note_id: int, body: _Note) -> _Note:
+            notes[note_id] = body.text
+            return body
+
+        def patch(self, note_id: int, body: _Note) -> _Note:
+            notes[note_id] += body.text
+            return _Note(notes[note_id])
+
+        def delete(self, note_id: int) -> None:
+            del notes[note_id]
+
+    client = app.test_client()
+    assert client.get("/notes/1").json == {"text": "milk"}
+    assert client.post("/notes/2", json={"text": "tea"}).status_code == 200
+    assert client.put("/notes/2", json={"text": "coffee"}).status_code == 202
+    assert client.patch("/notes/2", json={"text": "!"}).json == {"text": "coffee!"}
+    assert client.delete("/notes/2").status_code == 204
+    assert notes == {1: "milk"}
+    # One rule, no collection rule, every handler on it.
+    assert [rule.rule for rule in app.url_map.iter_rules() if rule.endpoint == "note"] == [
+        "/notes/<int:note_id>"
+    ]
+    assert "note_list" not in app.view_functions
+    operations = app.view_functions["note"].operations  # type: ignore[attr-defined]
+    assert sorted(operations) == ["DELETE", "GET", "PATCH", "POST", "PUT"]
+    assert operations["POST"].operation_id == "postNote"
 
 
 def test_handler_without_return_annotation_is_a_definition_error() -> None:
@@ -574,3 +637,104 @@ def test_a_problem_raised_in_a_resource_propagates_as_itself(app: App) -> None:
     assert excinfo.value is raised
     # Not its own cause: that would be a reference cycle holding every frame.
     assert excinfo.value.__cause__ is None
+
+
+# -- invalid input: the app's error handling sees it as before ----------------------------------
+
+
+@attrs.define
+class _Named:
+    name: str = attrs.field(validator=attrs.validators.min_len(1))
+
+
+def _named_app() -> tuple[App, type[Resource]]:
+    app = App(__name__)
+    app.config["TESTING"] = True
+
+    class NamedThing(Resource):
+        def post(self, body: _Named) -> None:
+            return None
+
+    return app, NamedThing
+
+
+def test_invalid_body_goes_to_a_registered_422_handler() -> None:
+    app, resource = _named_app()
+    app.add_resource(resource, "/things")
+
+    @app.errorhandler(422)
+    def unprocessable(error: Exception) -> tuple[str, int]:
+        return "handled", 422
+
+    response = app.test_client().post("/things", json={"name": ""})
+    assert (response.status_code, response.text) == (422, "handled")
+
+
+def test_invalid_body_goes_to_a_blueprint_handler_for_the_class() -> None:
+    from resourceful import Blueprint
+    from resourceful.errors import RequestValidationError
+
+    app, resource = _named_app()
+    bp = Blueprint("api", __name__)
+    bp.add_resource(resource, "/things")
+
+    @bp.errorhandler(RequestValidationError)
+    def invalid(error: RequestValidationError) -> tuple[str, int]:
+        return f"{len(error.details.errors)} problem", 400
+
+    app.register_blueprint(bp, url_prefix="/api")
+    response = app.test_client().post("/api/things", json={"name": ""})
+    assert (response.status_code, response.text) == (400, "1 problem")
+
+
+def test_invalid_body_is_seen_by_a_resource_decorator() -> None:
+    from resourceful.errors import RequestValidationError
+
+    seen: list[int] = []
+
+    def record_errors(view: Any) -> Any:
+        def wrapper(**kwargs: Any) -> Any:
+            try:
+                return view(**kwargs)
+            except RequestValidationError as error:
+                seen.append(error.code or 0)
+                raise
+
+        return wrapper
+
+    app, resource = _named_app()
+    resource.decorators = [record_errors]
+    app.add_resource(resource, "/things")
+    response = app.test_client().post("/things", json={"name": ""})
+    assert response.status_code == 422
+    assert seen == [422]
+
+
+def test_invalid_body_propagates_when_http_errors_are_trapped() -> None:
+    from resourceful.errors import RequestValidationError
+
+    app, resource = _named_app()
+    app.config["TRAP_HTTP_EXCEPTIONS"] = True
+    app.add_resource(resource, "/things")
+    with pytest.raises(RequestValidationError):
+        app.test_client().post("/things", json={"name": ""})
+
+
+def test_invalid_body_runs_after_request_and_teardown_hooks_without_an_error() -> None:
+    app, resource = _named_app()
+    app.add_resource(resource, "/things")
+    events: list[object] = []
+
+    @app.after_request
+    def after(response: Any) -> Any:
+        events.append(response.status_code)
+        return response
+
+    @app.teardown_request
+    def teardown(error: BaseException | None) -> None:
+        events.append(error)
+
+    response = app.test_client().post("/things", json={"name": ""})
+    assert response.status_code == 422
+    assert response.json["errors"][0]["pointer"] == "/name"
+    assert events == [422, None]

@@ -22,10 +22,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from resourceful import App
 from resourceful.ctx import AppContext, RequestContext
 from resourceful.testing import TestClient
+
+# Property tests (ours and schemathesis's) run on a shared 2-core machine: a slow
+# example under load is not a failure, so no per-example deadline and no
+# too-slow health check. Counts of examples stay bounded by each test.
+settings.register_profile(
+    "resourceful", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("resourceful")
 
 
 @pytest.fixture(autouse=True)

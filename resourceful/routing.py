@@ -25,9 +25,9 @@ from werkzeug.routing import Map, MapAdapter, Rule
 from werkzeug.routing.converters import ValidationError
 
 try:  # pragma: no cover - werkzeug's matcher is not public API; without it, werkzeug matches
-    from werkzeug.routing.matcher import State, StateMachineMatcher
+    from werkzeug.routing.matcher import StateMachineMatcher
 except ImportError:  # pragma: no cover
-    State = StateMachineMatcher = None  # type: ignore[assignment,misc]
+    StateMachineMatcher = None  # type: ignore[assignment,misc]
 
 
 class _StepAside(Exception):

@@ -64,23 +64,12 @@ class EnvironBuilder(werkzeug.test.EnvironBuilder):
         super().__init__(path, base_url, *args, **kwargs)
 
     def json_dumps(self, obj: Any, **kwargs: Any) -> str:
-        """Serialize ``json=`` data with the app's provider (attrs instances included)."""
-        return self.app.json.dumps(_unstructure(self.app, obj), **kwargs)
+        """Serialize ``json=`` data with the app's provider.
 
-
-def _unstructure(app: App, obj: Any) -> Any:
-    if isinstance(obj, (dict, list, tuple, str, int, float, bool)) or obj is None:
-        if isinstance(obj, (list, tuple)) and not any(_has_attrs(item) for item in obj):
-            return obj
-        if isinstance(obj, dict) and not any(_has_attrs(v) for v in obj.values()):
-            return obj
-        if not isinstance(obj, (dict, list, tuple)):
-            return obj
-    return app.converter.unstructure(obj)
-
-
-def _has_attrs(value: Any) -> bool:
-    return hasattr(type(value), "__attrs_attrs__")
+        The provider unstructures attrs instances, at any depth, through the
+        app's converter, so wire names are what the app expects.
+        """
+        return self.app.json.dumps(obj, **kwargs)
 
 
 class TestResponse(_WerkzeugTestResponse):

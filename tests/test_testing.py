@@ -202,3 +202,26 @@ def test_custom_response_class_is_kept_by_client(app: App) -> None:
     response = app.test_client().get("/")
     assert isinstance(response, MyResponse)
     assert response.shout() == "QUIET"
+
+
+def test_json_argument_accepts_attrs_instances_at_any_depth(app: App) -> None:
+    import attrs
+
+    from resourceful import field
+
+    @attrs.define
+    class Line:
+        sku: str
+        qty: int = field(name="quantity")
+
+    @app.post("/orders")
+    def orders() -> dict[str, object]:
+        return {"received": request.get_json()}
+
+    body = {"lines": [Line("a", 2)], "first": Line("b", 1)}
+    assert app.test_client().post("/orders", json=body).json == {
+        "received": {
+            "lines": [{"sku": "a", "quantity": 2}],
+            "first": {"sku": "b", "quantity": 1},
+        }
+    }

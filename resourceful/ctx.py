@@ -95,9 +95,25 @@ class AppContext:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.url_adapter: MapAdapter | None = app.create_url_adapter(None)
+        self._url_adapter: MapAdapter | None = _sentinel
         self.g: _AppCtxGlobals = app.app_ctx_globals_class()
         self._tokens: list[Token[AppContext]] = []
+
+    @property
+    def url_adapter(self) -> MapAdapter | None:
+        """The adapter that builds URLs without a request (``None`` without ``SERVER_NAME``).
+
+        PERF: made on first use; every request pushes an application context,
+        and inside a request URLs are built with the request's adapter.
+        """
+        adapter = self._url_adapter
+        if adapter is _sentinel:
+            adapter = self._url_adapter = self.app.create_url_adapter(None)
+        return adapter
+
+    @url_adapter.setter
+    def url_adapter(self, value: MapAdapter | None) -> None:
+        self._url_adapter = value
 
     def push(self) -> None:
         """Make this context the active one."""

@@ -46,6 +46,13 @@ class FastMatcher:
     def __init__(self, url_map: Map) -> None:
         #: The map whose rules are matched.
         self.url_map = url_map
+        matcher = getattr(url_map, "_matcher", None)
+        # werkzeug's state machine, or None when this werkzeug has another matcher.
+        self._machine: Any = (
+            matcher
+            if StateMachineMatcher is not None and isinstance(matcher, StateMachineMatcher)
+            else None
+        )
         self._patterns: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {}
 
     def match(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]] | None:
@@ -56,12 +63,10 @@ class FastMatcher:
         no rule can match. ``None`` means this matcher cannot answer; call
         ``adapter.match()``.
         """
+        machine = self._machine
+        if machine is None or adapter.websocket:
+            return None
         url_map = self.url_map
-        matcher = getattr(url_map, "_matcher", None)
-        if StateMachineMatcher is None or not isinstance(matcher, StateMachineMatcher):
-            return None
-        if adapter.websocket:
-            return None
         url_map.update()
         if url_map.host_matching:
             domain = adapter.server_name
@@ -72,7 +77,7 @@ class FastMatcher:
         parts = [domain, *path.split("/")]
         method = adapter.default_method.upper()
         try:
-            found = self._walk(matcher._root, parts, 0, [], method)
+            found = self._walk(machine._root, parts, 0, [], method)
         except _StepAside:
             return None
         if found is None:

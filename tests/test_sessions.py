@@ -1,19 +1,18 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import logging
 import secrets
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 from uuid import UUID
 
 import itsdangerous
 import pytest
+from example_modules import EXAMPLES, import_example
 from markupsafe import Markup
 from werkzeug.http import parse_date
 
@@ -761,14 +760,7 @@ def test_pickle_based_is_false() -> None:
 
 
 def load_example() -> ModuleType:
-    path = Path(__file__).parent.parent / "examples" / "server_side_sessions.py"
-    spec = importlib.util.spec_from_file_location("server_side_sessions", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_example(EXAMPLES / "server_side_sessions.py", "server_side_sessions")
 
 
 @pytest.fixture

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from example_modules import import_example
 
 from resourceful import App
 from resourceful.testing import TestClient
@@ -15,11 +15,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "quickstart" / "app
 
 @pytest.fixture(scope="module")
 def app() -> App:
-    spec = importlib.util.spec_from_file_location("quickstart_app", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.app  # type: ignore[no-any-return]
+    return import_example(EXAMPLE, "quickstart_app").app  # type: ignore[no-any-return]
 
 
 @pytest.fixture

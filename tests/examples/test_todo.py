@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from example_modules import import_example
 
 from resourceful import App
 from resourceful.testing import TestClient
@@ -20,18 +20,10 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "todo"
 
 @pytest.fixture(scope="module")
 def example() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(EXAMPLE))
     try:
-        spec = importlib.util.spec_from_file_location("todo_example_app", EXAMPLE / "app.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        yield module
+        yield import_example(EXAMPLE / "app.py", "todo_example_app")
     finally:
-        sys.path.remove(str(EXAMPLE))
         sys.modules.pop("todo_example_app", None)
-        sys.modules.pop("todo_store", None)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ missing browser fails the test.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
+from example_modules import import_example
 
 ROOT = Path(__file__).resolve().parents[2]
 TODO_APP = ROOT / "examples" / "todo" / "app.py"
@@ -134,19 +134,8 @@ def find_chromium() -> str:
 
 def load_todo_app(database: Path) -> Any:
     """Create the todo example app in this process, to read its config."""
-    sys.path.insert(0, str(TODO_APP.parent))
-    had_store = "todo_store" in sys.modules
-    try:
-        spec = importlib.util.spec_from_file_location("todo_browser_app", TODO_APP)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        return module.create_app({"DATABASE": str(database)})
-    finally:
-        sys.path.remove(str(TODO_APP.parent))
-        if not had_store:
-            sys.modules.pop("todo_store", None)
+    module = import_example(TODO_APP, "todo_browser_app")
+    return module.create_app({"DATABASE": str(database)})
 
 
 def free_port() -> int:

@@ -23,16 +23,15 @@ shows users how to run the same checks, longer and randomised, on their own API.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from example_modules import import_example
 
 from resourceful import App
 
@@ -48,21 +47,7 @@ TODO = Path(__file__).resolve().parents[2] / "examples" / "todo"
 
 def load_todo_example() -> ModuleType:
     """Import examples/todo/app.py as module ``todo_schemathesis_app``."""
-    had_store = "todo_store" in sys.modules
-    sys.path.insert(0, str(TODO))
-    try:
-        spec = importlib.util.spec_from_file_location("todo_schemathesis_app", TODO / "app.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        # Registered, so its annotations (string ones included) resolve.
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        sys.path.remove(str(TODO))
-        # The module keeps its own reference to todo_store; other tests import theirs.
-        if not had_store:
-            sys.modules.pop("todo_store", None)
+    return import_example(TODO / "app.py", "todo_schemathesis_app")
 
 
 # One app for the module: the database (set by the fixture below) keeps the todos

@@ -854,3 +854,11 @@ def test_server_side_session_only_read_sets_no_cookie(example: App) -> None:
     assert response.json == {"visits": 1}
     assert set_cookies(response) == []
     assert "Cookie" in response.vary
+
+
+def test_other_cookies_alone_do_no_session_work(app: App) -> None:
+    spy = app.session_interface = _Spy()
+    client = app.test_client(use_cookies=False)
+    response = client.get("/noop", headers={"Cookie": "analytics=abc; theme=dark"})
+    assert response.status_code == 200
+    assert spy.calls == []

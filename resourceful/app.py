@@ -30,7 +30,6 @@ from itertools import chain
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote as _url_quote
-from urllib.parse import unquote_to_bytes as _unquote_to_bytes
 
 import attrs
 from werkzeug.datastructures import Headers, ImmutableDict
@@ -46,18 +45,18 @@ from werkzeug.exceptions import (
 from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Response as BaseResponse
-from werkzeug.wsgi import get_host
 
 from . import signals
 from .config import Config, ConfigAttribute
-from .ctx import AppContext, RequestContext, _AppCtxGlobals, _check_trusted_host
+from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .globals import _cv_app, _cv_request
 from .helpers import get_root_path
+from .hooks import HookChain, Hooks, blueprint_scopes, current_blueprints
 from .json.provider import DefaultJSONProvider, JSONProvider
-from .routing import FastMatcher
-from .scaffold import AppScope, ErrorHandler, Scaffold, find_package, register_under_name
+from .routing import Router
+from .scaffold import AppScope, Scaffold, find_package, register_under_name
 from .sessions import SecureCookieSessionInterface, SessionInterface
-from .wrappers import _BAD_ESCAPE, Request, Response
+from .wrappers import Request, Response
 
 if TYPE_CHECKING:  # pragma: no cover
     import logging
@@ -74,10 +73,7 @@ if TYPE_CHECKING:  # pragma: no cover
 F = TypeVar("F", bound=Callable[..., Any])
 
 _BUILTIN_AUTOESCAPE = (".html", ".htm", ".xml", ".xhtml", ".svg")
-_ADAPTER_CACHE_SIZE = 256
 _ERROR_BODY_CACHE_SIZE = 128
-_MATCH_CACHE_SIZE = 1024
-_MATCH_CACHE_MAX_PATH = 256
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
 
@@ -85,35 +81,6 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     if value is None or isinstance(value, timedelta):
         return value
     return timedelta(seconds=value)
-
-
-def _blueprint_scopes(name: str | None) -> tuple[str, ...]:
-    """Return ``"a.b.c"`` as ``("a.b.c", "a.b", "a")``: the scopes a request passes through."""
-    if not name:
-        return ()
-    parts = name.split(".")
-    return tuple(".".join(parts[:i]) for i in range(len(parts), 0, -1))
-
-
-@attrs.frozen
-class _HookChain:
-    """The hooks that apply to requests of one blueprint scope, in the order they run."""
-
-    url_value_preprocessors: tuple[Callable[[str | None, dict[str, Any] | None], None], ...]
-    before_request: tuple[Callable[[], Any], ...]
-    after_request: tuple[Callable[[Response], Response], ...]
-    teardown_request: tuple[Callable[[BaseException | None], Any], ...]
-    context_processors: tuple[Callable[[], dict[str, Any]], ...]
-
-
-@attrs.frozen
-class _AdapterParams:
-    """What ``Map.bind_to_environ`` computes for one host; reused for every request to it."""
-
-    server_name: str
-    script_name: str
-    subdomain: str | None
-    url_scheme: str
 
 
 class App(Scaffold):
@@ -252,15 +219,9 @@ class App(Scaffold):
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
-        self._hook_chains: dict[str | None, _HookChain] = {}
-        self._adapter_params: dict[tuple[Any, ...], _AdapterParams] = {}
+        self._hooks = Hooks(self)
         self._error_bodies: dict[tuple[type[HTTPException], str | None], str] = {}
-        self._error_handlers: dict[
-            tuple[type[BaseException], tuple[str, ...]], ErrorHandler | None
-        ] = {}
-        self._fast_matcher = FastMatcher(self.url_map)
-        #: PERF: recent successful matches (see :meth:`match_url`).
-        self._matches: dict[tuple[Any, ...], tuple[Rule, dict[str, Any]]] = {}
+        self._router = Router(self)
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -395,7 +356,7 @@ class App(Scaffold):
     def update_template_context(self, context: dict[str, Any]) -> None:
         """Add what context processors return to ``context`` (template values win)."""
         ctx = _cv_request.get(None)
-        processors = self._chain_for(ctx.request.blueprint if ctx is not None else None)
+        processors = self._hooks.chain(ctx.request.blueprint if ctx is not None else None)
         original = context.copy()
         for processor in processors.context_processors:
             context.update(processor())
@@ -873,7 +834,7 @@ class App(Scaffold):
             e.show_exception = True
         if isinstance(e, HTTPException) and not self.trap_http_exception(e):
             return self.handle_http_exception(e)
-        handler = self._find_error_handler(e, _current_blueprints())
+        handler = self._hooks.error_handler(e, current_blueprints())
         if handler is None:
             raise e
         return handler(e)
@@ -887,7 +848,7 @@ class App(Scaffold):
         """
         if e.code is None or isinstance(e, RoutingException):
             return e
-        handler = self._find_error_handler(e, _current_blueprints())
+        handler = self._hooks.error_handler(e, current_blueprints())
         if handler is not None:
             return handler(e)
         if isinstance(e, MethodNotAllowed) and self._is_resource_url(e):
@@ -907,7 +868,7 @@ class App(Scaffold):
         """
         return (
             not self.trap_http_exception(e)
-            and self._find_error_handler(e, _current_blueprints()) is None
+            and self._hooks.error_handler(e, current_blueprints()) is None
         )
 
     def _is_resource_url(self, e: MethodNotAllowed) -> bool:
@@ -957,7 +918,7 @@ class App(Scaffold):
             raise e
         self.log_exception(exc_info)
         server_error: Any = InternalServerError(original_exception=e)
-        handler = self._find_error_handler(server_error, _current_blueprints())
+        handler = self._hooks.error_handler(server_error, current_blueprints())
         if handler is not None:
             server_error = handler(server_error)
         return self.finalize_request(server_error, from_error_handler=True)
@@ -976,80 +937,15 @@ class App(Scaffold):
         """Return whether teardown functions should not see ``error`` (never, by default)."""
         return False
 
-    def _find_error_handler(
-        self, e: BaseException, blueprints: tuple[str, ...]
-    ) -> ErrorHandler | None:
-        """Return the handler for ``e``: by status code first, innermost scope first, along the MRO.
-
-        PERF: once setup is closed the answer depends only on the exception's
-        class and the blueprint scopes, so it is remembered per pair.
-        """
-        if not self._got_first_request:
-            return self._lookup_error_handler(type(e), blueprints)
-        key = (type(e), blueprints)
-        try:
-            return self._error_handlers[key]
-        except KeyError:
-            handler = self._error_handlers[key] = self._lookup_error_handler(type(e), blueprints)
-            return handler
-
-    def _lookup_error_handler(
-        self, exc_type: type[BaseException], blueprints: tuple[str, ...]
-    ) -> ErrorHandler | None:
-        exc_class, code = self._get_exc_class_and_code(exc_type)
-        codes: tuple[int | None, ...] = (code, None) if code is not None else (None,)
-        scopes: tuple[AppScope, ...] = (*blueprints, None)
-        for c in codes:
-            for scope in scopes:
-                by_code = self.error_handler_spec.get(scope)
-                handlers = by_code.get(c) if by_code is not None else None
-                if not handlers:
-                    continue
-                for cls in exc_class.__mro__:
-                    handler = handlers.get(cls)
-                    if handler is not None:
-                        return handler
-        return None
-
     # -- URLs ----------------------------------------------------------------------------------
 
     def match_url(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]]:
         """Match the adapter's path and method; raise werkzeug's routing errors.
 
-        PERF: two shortcuts give werkzeug's answer without its full matcher.
-        Once the app has served its first request its rules can no longer
-        change, so a successful match is a pure function of the host, path
-        and method: the most recent ones are remembered (a bounded table of
-        short paths). Other matches walk werkzeug's state machine with
-        :class:`~resourceful.routing.FastMatcher`, which hands anything but a
-        plain match (errors, redirects) back to werkzeug.
+        PERF: :class:`~resourceful.routing.Router` answers from its memo or
+        its fast matcher when it can, and gives werkzeug's answer either way.
         """
-        remember = self._got_first_request and len(adapter.path_info) <= _MATCH_CACHE_MAX_PATH
-        if remember:
-            key = (
-                adapter.server_name,
-                adapter.subdomain,
-                adapter.script_name,
-                adapter.url_scheme,
-                adapter.path_info,
-                adapter.default_method,
-            )
-            hit = self._matches.get(key)
-            if hit is not None:
-                return hit[0], dict(hit[1])
-        fast = self._fast_matcher
-        if fast.url_map is not self.url_map:
-            fast = self._fast_matcher = FastMatcher(self.url_map)
-        found = fast.match(adapter)
-        if found is None:
-            rule, view_args = adapter.match(return_rule=True)
-            found = (rule, dict(view_args))
-        if remember:
-            if len(self._matches) >= _MATCH_CACHE_SIZE:
-                self._matches.clear()
-            self._matches[key] = found
-            return found[0], dict(found[1])
-        return found
+        return self._router.match(adapter)
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Return a URL adapter for ``request``, or for building URLs without one.
@@ -1068,63 +964,7 @@ class App(Scaffold):
                 script_name=config["APPLICATION_ROOT"],
                 url_scheme=config["PREFERRED_URL_SCHEME"],
             )
-
-        environ = request.environ
-        key = (
-            environ.get("HTTP_HOST"),
-            environ.get("SERVER_NAME"),
-            environ.get("SERVER_PORT"),
-            environ.get("wsgi.url_scheme"),
-            environ.get("SCRIPT_NAME"),
-        )
-        params = self._adapter_params.get(key)
-        if params is None:
-            params = self._bind_params(request)
-            if len(self._adapter_params) >= _ADAPTER_CACHE_SIZE:
-                self._adapter_params.clear()
-            self._adapter_params[key] = params
-        raw_path = environ.get("PATH_INFO") or ""
-        try:
-            path_info = raw_path.encode("latin-1").decode("utf-8")
-        except UnicodeEncodeError:
-            path_info = raw_path
-        except UnicodeDecodeError:
-            raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
-        raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-        if raw_uri and "%" in raw_uri:
-            # Servers unquote the path leniently (a bad escape stays, invalid UTF-8 becomes
-            # U+FFFD), so only the URI as sent shows whether it was well formed.
-            _check_raw_path(raw_uri.partition("?")[0])
-        return MapAdapter(
-            self.url_map,
-            params.server_name,
-            params.script_name,
-            params.subdomain,
-            params.url_scheme,
-            path_info,
-            request.method,
-            environ.get("QUERY_STRING", ""),
-        )
-
-    def _bind_params(self, request: Request) -> _AdapterParams:
-        config = self.config
-        _check_trusted_host(request, config["TRUSTED_HOSTS"])
-        server_name = config["SERVER_NAME"]
-        subdomain: str | None = None
-        if self.url_map.host_matching:
-            # The request's own host must be matched, so SERVER_NAME must not replace it.
-            server_name = None
-        elif not self.subdomain_matching:
-            # Without subdomain matching every host is treated as the default subdomain.
-            subdomain = self.url_map.default_subdomain or ""
-        if server_name is None:
-            get_host(request.environ)  # raises for a malformed Host header
-        adapter = self.url_map.bind_to_environ(
-            request.environ, server_name=server_name, subdomain=subdomain
-        )
-        return _AdapterParams(
-            adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme
-        )
+        return self._router.adapter(request)
 
     def url_for(
         self,
@@ -1179,7 +1019,7 @@ class App(Scaffold):
         """Let the ``url_defaults`` functions fill in ``values`` for ``endpoint``."""
         scopes: Iterable[AppScope] = (None,)
         if "." in endpoint:
-            scopes = chain(scopes, reversed(_blueprint_scopes(endpoint.rpartition(".")[0])))
+            scopes = chain(scopes, reversed(blueprint_scopes(endpoint.rpartition(".")[0])))
         for scope in scopes:
             for fill in self.url_default_functions.get(scope, ()):
                 fill(endpoint, values)
@@ -1206,44 +1046,11 @@ class App(Scaffold):
 
         return _redirect(location, code=code, Response=self.response_class)
 
-    # -- hooks resolved once per blueprint scope -----------------------------------------------
-
-    def _request_hooks(self, ctx: RequestContext) -> _HookChain:
+    def _request_hooks(self, ctx: RequestContext) -> HookChain:
         hooks = ctx.hooks
         if hooks is None:
-            hooks = ctx.hooks = self._chain_for(ctx.request.blueprint)
+            hooks = ctx.hooks = self._hooks.chain(ctx.request.blueprint)
         return hooks
-
-    def _chain_for(self, blueprint: str | None) -> _HookChain:
-        chain_ = self._hook_chains.get(blueprint)
-        if chain_ is None:
-            chain_ = self._build_chain(blueprint)
-            if self._got_first_request:
-                # PERF: setup is closed now, so the chain can no longer change.
-                self._hook_chains[blueprint] = chain_
-        return chain_
-
-    def _build_chain(self, blueprint: str | None) -> _HookChain:
-        inner_first: tuple[AppScope, ...] = (*_blueprint_scopes(blueprint), None)
-        outer_first = tuple(reversed(inner_first))
-
-        def collect(
-            spec: dict[AppScope, list[Any]], scopes: tuple[AppScope, ...]
-        ) -> tuple[Any, ...]:
-            return tuple(f for scope in scopes for f in spec.get(scope, ()))
-
-        def collect_reversed(
-            spec: dict[AppScope, list[Any]], scopes: tuple[AppScope, ...]
-        ) -> tuple[Any, ...]:
-            return tuple(f for scope in scopes for f in reversed(spec.get(scope, ())))
-
-        return _HookChain(
-            url_value_preprocessors=collect(self.url_value_preprocessors, outer_first),
-            before_request=collect(self.before_request_funcs, outer_first),
-            after_request=collect_reversed(self.after_request_funcs, inner_first),
-            teardown_request=collect_reversed(self.teardown_request_funcs, inner_first),
-            context_processors=collect(self.template_context_processors, outer_first),
-        )
 
     # -- the development server ----------------------------------------------------------------
 
@@ -1305,20 +1112,6 @@ def _dev_request_handler() -> type[WSGIRequestHandler]:
     return RequestHandler
 
 
-def _check_raw_path(raw_path: str) -> None:
-    """Raise a 400 when the request path as sent has a bad percent-escape or is not UTF-8."""
-    bad = _BAD_ESCAPE.search(raw_path)
-    if bad is not None:
-        raise BadRequest(
-            f"The request path has a malformed percent-escape at position {bad.start()}:"
-            f" {raw_path[bad.start() : bad.start() + 3]!r} (expected '%' and two hex digits)."
-        )
-    try:
-        _unquote_to_bytes(raw_path.encode("latin-1")).decode("utf-8")
-    except UnicodeError:
-        raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
-
-
 _default_content_types: dict[type[Response], str | None] = {}
 
 
@@ -1349,11 +1142,6 @@ def _describe(view: Callable[..., Any]) -> str:
 def _endpoint() -> str | None:
     ctx = _cv_request.get(None)
     return ctx.request.endpoint if ctx is not None else None
-
-
-def _current_blueprints() -> tuple[str, ...]:
-    ctx = _cv_request.get(None)
-    return _blueprint_scopes(ctx.request.blueprint) if ctx is not None else ()
 
 
 __all__ = ["App", "get_root_path"]

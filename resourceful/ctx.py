@@ -17,7 +17,7 @@ from functools import update_wrapper
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
 from werkzeug.wrappers import Request as _BaseRequest
 
@@ -27,7 +27,8 @@ from .globals import _cv_app, _cv_request
 if TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import WSGIEnvironment
 
-    from .app import App, _HookChain
+    from .app import App
+    from .hooks import HookChain
     from .sessions import SessionMixin
     from .wrappers import Request, Response
 
@@ -183,7 +184,7 @@ class RequestContext:
         self._session = session
         self._after_request_functions: list[Callable[[Response], Response]] = []
         #: The hooks for this request's blueprint scope, resolved on first use.
-        self.hooks: _HookChain | None = None
+        self.hooks: HookChain | None = None
         self._tokens: list[tuple[Token[RequestContext], AppContext | None]] = []
 
     @property
@@ -329,17 +330,3 @@ def copy_current_request_context(f: F) -> F:
             return f(*args, **kwargs)
 
     return update_wrapper(wrapper, f)  # type: ignore[return-value]
-
-
-def _check_trusted_host(request: Request, trusted: list[str] | None) -> None:
-    """Raise a 400 when the request's host is not one of ``trusted``."""
-    if trusted is None:
-        return
-    request.trusted_hosts = trusted
-    try:
-        request.host  # noqa: B018 - reading it runs werkzeug's check
-    except BadRequest as exc:
-        raise BadRequest(
-            f"The Host header {request.environ.get('HTTP_HOST', '')!r} is not one this"
-            " application serves (see TRUSTED_HOSTS)."
-        ) from exc

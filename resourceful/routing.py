@@ -1,4 +1,18 @@
-"""URL matching: a faster walk over werkzeug's own state machine.
+"""URL matching: from a request to its rule and view arguments.
+
+:class:`Router` is the one entry point the app uses. For each request it
+builds a :class:`~werkzeug.routing.MapAdapter` (:meth:`Router.adapter`:
+trusted hosts, the raw path's escapes, and what ``Map.bind_to_environ``
+computes, cached per host) and matches it (:meth:`Router.match`) through
+three layers that give the same answer:
+
+1. the match memo: once the app has served its first request its rules can
+   no longer change, so recent successful matches are remembered (a bounded
+   table of short paths);
+2. :class:`FastMatcher`, a faster walk over werkzeug's own state machine;
+3. werkzeug's matcher, for everything the first two step aside from.
+
+tests/test_app_fast_paths.py and tests/test_routing.py hold the layers equal.
 
 werkzeug compiles an app's rules into a state machine (static transitions by
 path segment, dynamic ones by converter regex) and walks it for every
@@ -18,16 +32,182 @@ werkzeug's matcher decides.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_to_bytes
 
-from werkzeug.exceptions import NotFound
+import attrs
+from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.routing import Map, MapAdapter, Rule
 from werkzeug.routing.converters import ValidationError
+from werkzeug.wsgi import get_host
+
+from .wrappers import _BAD_ESCAPE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .app import App
+    from .wrappers import Request
 
 try:  # pragma: no cover - werkzeug's matcher is not public API; without it, werkzeug matches
     from werkzeug.routing.matcher import StateMachineMatcher
 except ImportError:  # pragma: no cover
     StateMachineMatcher = None  # type: ignore[assignment,misc]
+
+
+_ADAPTER_CACHE_SIZE = 256
+_MATCH_CACHE_SIZE = 1024
+_MATCH_CACHE_MAX_PATH = 256
+
+
+@attrs.frozen
+class _AdapterParams:
+    """What ``Map.bind_to_environ`` computes for one host; reused for every request to it."""
+
+    server_name: str
+    script_name: str
+    subdomain: str | None
+    url_scheme: str
+
+
+class Router:
+    """Match one app's requests against its URL map (see the module docs).
+
+    The app's ``url_map`` may be replaced before the first request; the
+    router reads it from the app each time, and rebuilds its fast matcher
+    when it changes.
+    """
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._adapter_params: dict[tuple[Any, ...], _AdapterParams] = {}
+        self._fast_matcher = FastMatcher(app.url_map)
+        #: PERF: recent successful matches (see :meth:`match`).
+        self._matches: dict[tuple[Any, ...], tuple[Rule, dict[str, Any]]] = {}
+
+    def adapter(self, request: Request) -> MapAdapter:
+        """Return the URL adapter of ``request``: its host's parameters, its path and method.
+
+        A request whose Host is not in ``TRUSTED_HOSTS``, or whose path is
+        not valid UTF-8 or has a malformed percent-escape, raises a 400.
+        """
+        environ = request.environ
+        key = (
+            environ.get("HTTP_HOST"),
+            environ.get("SERVER_NAME"),
+            environ.get("SERVER_PORT"),
+            environ.get("wsgi.url_scheme"),
+            environ.get("SCRIPT_NAME"),
+        )
+        params = self._adapter_params.get(key)
+        if params is None:
+            params = self._bind_params(request)
+            if len(self._adapter_params) >= _ADAPTER_CACHE_SIZE:
+                self._adapter_params.clear()
+            self._adapter_params[key] = params
+        raw_path = environ.get("PATH_INFO") or ""
+        try:
+            path_info = raw_path.encode("latin-1").decode("utf-8")
+        except UnicodeEncodeError:
+            path_info = raw_path
+        except UnicodeDecodeError:
+            raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
+        raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+        if raw_uri and "%" in raw_uri:
+            # Servers unquote the path leniently (a bad escape stays, invalid UTF-8 becomes
+            # U+FFFD), so only the URI as sent shows whether it was well formed.
+            check_raw_path(raw_uri.partition("?")[0])
+        return MapAdapter(
+            self._app.url_map,
+            params.server_name,
+            params.script_name,
+            params.subdomain,
+            params.url_scheme,
+            path_info,
+            request.method,
+            environ.get("QUERY_STRING", ""),
+        )
+
+    def _bind_params(self, request: Request) -> _AdapterParams:
+        app = self._app
+        config = app.config
+        check_trusted_host(request, config["TRUSTED_HOSTS"])
+        server_name = config["SERVER_NAME"]
+        subdomain: str | None = None
+        if app.url_map.host_matching:
+            # The request's own host must be matched, so SERVER_NAME must not replace it.
+            server_name = None
+        elif not app.subdomain_matching:
+            # Without subdomain matching every host is treated as the default subdomain.
+            subdomain = app.url_map.default_subdomain or ""
+        if server_name is None:
+            get_host(request.environ)  # raises for a malformed Host header
+        adapter = app.url_map.bind_to_environ(
+            request.environ, server_name=server_name, subdomain=subdomain
+        )
+        return _AdapterParams(
+            adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme
+        )
+
+    def match(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]]:
+        """Match the adapter's path and method; raise werkzeug's routing errors.
+
+        The memo first (only once setup is closed), then :class:`FastMatcher`,
+        then werkzeug; each gives werkzeug's answer.
+        """
+        app = self._app
+        remember = app._got_first_request and len(adapter.path_info) <= _MATCH_CACHE_MAX_PATH
+        if remember:
+            key = (
+                adapter.server_name,
+                adapter.subdomain,
+                adapter.script_name,
+                adapter.url_scheme,
+                adapter.path_info,
+                adapter.default_method,
+            )
+            hit = self._matches.get(key)
+            if hit is not None:
+                return hit[0], dict(hit[1])
+        fast = self._fast_matcher
+        if fast.url_map is not app.url_map:
+            fast = self._fast_matcher = FastMatcher(app.url_map)
+        found = fast.match(adapter)
+        if found is None:
+            rule, view_args = adapter.match(return_rule=True)
+            found = (rule, dict(view_args))
+        if remember:
+            if len(self._matches) >= _MATCH_CACHE_SIZE:
+                self._matches.clear()
+            self._matches[key] = found
+            return found[0], dict(found[1])
+        return found
+
+
+def check_trusted_host(request: Request, trusted: list[str] | None) -> None:
+    """Raise a 400 when the request's host is not one of ``trusted``."""
+    if trusted is None:
+        return
+    request.trusted_hosts = trusted
+    try:
+        request.host  # noqa: B018 - reading it runs werkzeug's check
+    except BadRequest as exc:
+        raise BadRequest(
+            f"The Host header {request.environ.get('HTTP_HOST', '')!r} is not one this"
+            " application serves (see TRUSTED_HOSTS)."
+        ) from exc
+
+
+def check_raw_path(raw_path: str) -> None:
+    """Raise a 400 when the request path as sent has a bad percent-escape or is not UTF-8."""
+    bad = _BAD_ESCAPE.search(raw_path)
+    if bad is not None:
+        raise BadRequest(
+            f"The request path has a malformed percent-escape at position {bad.start()}:"
+            f" {raw_path[bad.start() : bad.start() + 3]!r} (expected '%' and two hex digits)."
+        )
+    try:
+        unquote_to_bytes(raw_path.encode("latin-1")).decode("utf-8")
+    except UnicodeError:
+        raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
 
 
 class _StepAside(Exception):

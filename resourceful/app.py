@@ -23,7 +23,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import cached_property
 from itertools import chain
@@ -31,8 +31,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote as _url_quote
 
-import attrs
-from werkzeug.datastructures import Headers, ImmutableDict
+from werkzeug.datastructures import ImmutableDict
 from werkzeug.exceptions import (
     Aborter,
     BadRequest,
@@ -43,7 +42,6 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
-from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import signals
@@ -53,6 +51,7 @@ from .globals import _cv_app, _cv_request
 from .helpers import get_root_path
 from .hooks import HookChain, Hooks, blueprint_scopes, current_blueprints
 from .json.provider import DefaultJSONProvider, JSONProvider
+from .responses import make_response as _make_response
 from .routing import Router
 from .scaffold import AppScope, Scaffold, find_package, register_under_name
 from .sessions import SecureCookieSessionInterface, SessionInterface
@@ -73,7 +72,6 @@ if TYPE_CHECKING:  # pragma: no cover
 F = TypeVar("F", bound=Callable[..., Any])
 
 _BUILTIN_AUTOESCAPE = (".html", ".htm", ".xml", ".xhtml", ".svg")
-_ERROR_BODY_CACHE_SIZE = 128
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
 
@@ -694,88 +692,7 @@ class App(Scaffold):
         any WSGI callable; and a tuple ``(body, status)``, ``(body, headers)``
         or ``(body, status, headers)``.
         """
-        status: int | str | None = None
-        headers: Any = None
-        if isinstance(rv, tuple):
-            size = len(rv)
-            if size == 3:
-                rv, status, headers = rv
-            elif size == 2:
-                if isinstance(rv[1], (Headers, dict, tuple, list)):
-                    rv, headers = rv
-                else:
-                    rv, status = rv
-            else:
-                raise TypeError(
-                    f"The view for {_endpoint()!r} returned a tuple of {size} items; return"
-                    " (body, status), (body, headers) or (body, status, headers)."
-                )
-        if rv is None:
-            raise TypeError(
-                f"The view for {_endpoint()!r} returned None (did it forget a return"
-                " statement?). Return a string, dict, list, tuple or response object."
-            )
-
-        response: Response
-        if isinstance(rv, self.response_class):
-            response = rv
-        elif isinstance(rv, (str, bytes, bytearray, Iterator)):
-            # PERF: werkzeug derives the Content-Type from the mimetype for every
-            # response; pass the one computed once per response class instead.
-            content_type = None if headers else _default_content_type(self.response_class)
-            response = self.response_class(
-                cast(Any, rv), status=status, headers=headers, content_type=content_type
-            )
-            status = headers = None
-        elif isinstance(rv, (dict, list)) or attrs.has(type(rv)):
-            response = self.json.response(rv)
-        elif isinstance(rv, HTTPException):
-            response = self._http_error_response(rv)
-        elif isinstance(rv, BaseResponse) or callable(rv):
-            try:
-                response = cast(
-                    Response, self.response_class.force_type(rv, _cv_request.get().request.environ)
-                )
-            except TypeError as exc:
-                raise TypeError(
-                    f"The view for {_endpoint()!r} returned {type(rv).__name__}, a callable"
-                    f" that is not a WSGI application ({exc})."
-                ).with_traceback(sys.exc_info()[2]) from None
-        else:
-            raise TypeError(
-                f"The view for {_endpoint()!r} returned a {type(rv).__name__}; return a"
-                " string, dict, list, tuple, attrs instance or response object."
-            )
-
-        if status is not None:
-            if isinstance(status, (str, bytes, bytearray)):
-                response.status = status
-            else:
-                response.status_code = status
-        if headers:
-            response.headers.update(headers)
-        return response
-
-    def _http_error_response(self, e: HTTPException) -> Response:
-        environ = _cv_request.get().request.environ
-        cls = type(e)
-        if (
-            e.response is not None
-            or cls.get_response is not HTTPException.get_response
-            or cls.get_body is not HTTPException.get_body
-            or cls.get_description is not HTTPException.get_description
-        ):
-            return cast(Response, self.response_class.force_type(e.get_response(environ)))
-        # PERF: werkzeug renders and escapes the same HTML page for every 404 and 405;
-        # render each (error class, description) once. Headers (Allow...) stay per error.
-        key = (cls, e.description)
-        body = self._error_bodies.get(key)
-        if body is None:
-            body = e.get_body(environ)
-            if len(self._error_bodies) >= _ERROR_BODY_CACHE_SIZE:
-                self._error_bodies.clear()
-            self._error_bodies[key] = body
-        return self.response_class(body, status=e.code, headers=e.get_headers(environ))
+        return _make_response(self, rv)
 
     def process_response(self, response: Response) -> Response:
         """Run ``after_this_request`` functions, then after-request hooks; save the session.
@@ -1112,20 +1029,6 @@ def _dev_request_handler() -> type[WSGIRequestHandler]:
     return RequestHandler
 
 
-_default_content_types: dict[type[Response], str | None] = {}
-
-
-def _default_content_type(response_class: type[Response]) -> str | None:
-    """Return the Content-Type of plain bodies for ``response_class``, computed once."""
-    try:
-        return _default_content_types[response_class]
-    except KeyError:
-        mimetype = response_class.default_mimetype
-        value = get_content_type(mimetype, "utf-8") if mimetype else None
-        _default_content_types[response_class] = value
-        return value
-
-
 def _env_flag(name: str) -> bool | None:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -1137,11 +1040,6 @@ def _describe(view: Callable[..., Any]) -> str:
     module = getattr(view, "__module__", None) or "?"
     qualname = getattr(view, "__qualname__", None) or repr(view)
     return f"{module}.{qualname}"
-
-
-def _endpoint() -> str | None:
-    ctx = _cv_request.get(None)
-    return ctx.request.endpoint if ctx is not None else None
 
 
 __all__ = ["App", "get_root_path"]

@@ -17,7 +17,6 @@ Three kinds of failure live here:
 
 from __future__ import annotations
 
-import json
 import json.encoder
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
@@ -26,6 +25,8 @@ import attrs
 from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
+
+from .json.provider import compact_encoder
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -40,7 +41,8 @@ PROBLEM_MIMETYPE = "application/problem+json"
 LOCATIONS = ("body", "query", "path", "header", "cookie")
 
 # PERF: one encoder for every problem body, not one per json.dumps(..., options) call.
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = compact_encoder(ensure_ascii=False, sort_keys=False)
+# The encoder's own string quoting, for the members assembled directly (_assemble_json).
 _quote: Callable[[str], str] = json.encoder.encode_basestring
 
 

@@ -8,13 +8,16 @@ A handler returns one of:
   to ``@operation``);
 * ``None``: an empty 204 response;
 * a :class:`Reply` (typed: the return annotation is ``Reply[Todo]``) or a
-  plain ``(value, status)`` / ``(value, status, headers)`` tuple, to choose
-  the status or add headers for one response; :func:`created` builds the
-  usual 201 with a ``Location`` header;
+  ``(value, status)``, ``(value, headers)`` or ``(value, status, headers)``
+  tuple, read by the same rule as a function view's
+  (:func:`resourceful.responses.split_return`), to choose the status or add
+  headers for one response; :func:`created` builds the usual 201 with a
+  ``Location`` header;
 * a ``Response``, sent unchanged.
 
 Values are unstructured by the app's converter with a hook fetched once per
-operation and encoded by the app's JSON provider. When response validation is
+operation and encoded by the app's JSON provider
+(:meth:`~resourceful.json.provider.JSONProvider.response_with_status`). When response validation is
 on (``VALIDATE_RESPONSES``; ``None``, the default, means on in debug and
 testing) the value is checked against the declared type first, and a
 mismatch raises :class:`~resourceful.errors.ResponseValidationError` naming
@@ -23,19 +26,16 @@ the handler and every wrong field.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
-from werkzeug.datastructures import Headers
 from werkzeug.sansio.response import Response as SansIOResponse
-from werkzeug.utils import get_content_type
 
 from .convert import INPUT_ERRORS, InvalidData, violations_from
 from .errors import ResponseValidationError, display_name, type_name
-from .json.provider import DefaultJSONProvider
 from .operation import Operation
+from .responses import Status, apply_status_and_headers, split_return
 
 if TYPE_CHECKING:
     from .app import App
@@ -114,26 +114,6 @@ def validate_response(value: Any, declared: Any, converter: Any, qualname: str) 
 _type_name = type_name
 
 
-def _is_plain_provider(cls: type) -> bool:
-    """Return whether ``cls`` builds responses as the default provider does (compact JSON)."""
-    return (
-        issubclass(cls, DefaultJSONProvider)
-        and cls.response is DefaultJSONProvider.response
-        and cls.dumps is DefaultJSONProvider.dumps
-    )
-
-
-def _compact_encoder(provider: DefaultJSONProvider) -> tuple[Callable[[Any], str], str]:
-    """Return the compact ``encode`` of ``provider``'s settings and its content type."""
-    encoder = json.JSONEncoder(
-        separators=(",", ":"),
-        default=provider.default,
-        ensure_ascii=provider.ensure_ascii,
-        sort_keys=provider.sort_keys,
-    )
-    return encoder.encode, get_content_type(provider.mimetype, "utf-8")
-
-
 class Renderer:
     """Turns one operation's return values into responses (built once per operation and app)."""
 
@@ -150,8 +130,7 @@ class Renderer:
         )
         self._status = operation.status
         self._empty_status = operation.status if declared is None else 204
-        self._plain: tuple[Any, bool] | None = None
-        self._encoder: tuple[Any, tuple[Any, ...], Callable[[Any], str], str] | None = None
+        self._qualname = operation.qualname
 
     def _validating(self) -> bool:
         validate = self._config["VALIDATE_RESPONSES"]
@@ -163,15 +142,15 @@ class Renderer:
         """Return the response for the handler's return value ``rv``."""
         if isinstance(rv, SansIOResponse):
             return rv
-        status: int | None = None
+        status: Status | None = None
         headers: Any = None
         value = rv
         if isinstance(rv, Reply):
             value, status, headers = rv.value, rv.status, rv.headers
         elif isinstance(rv, tuple):
-            value, status, headers = self._unpack(rv)
+            value, status, headers = split_return(rv, self._name)
             if isinstance(value, SansIOResponse):
-                return self._amend(value, status, headers)
+                return apply_status_and_headers(value, status, headers)
 
         if self._validating():
             validate_response(value, self._declared, self._converter, self.operation.qualname)
@@ -184,27 +163,9 @@ class Renderer:
             response.headers.update(headers)
         return response
 
-    def _json_response(self, data: Any, status: int) -> Response:
+    def _json_response(self, data: Any, status: Status) -> Response:
         """Encode ``data`` with the app's JSON provider into a response with ``status``."""
-        provider = self._app.json
-        plain = self._plain
-        if plain is None or plain[0] is not provider:
-            plain = self._plain = (provider, _is_plain_provider(type(provider)))
-        if plain[1]:
-            provider = cast("DefaultJSONProvider", provider)
-            compact = provider.compact
-            if compact if compact is not None else not self._app.debug:
-                # PERF: the encoder and the content type are built once per
-                # provider and settings, not per call as json.dumps(obj, **options).
-                settings = (provider.ensure_ascii, provider.sort_keys, provider.mimetype)
-                cached = self._encoder
-                if cached is None or cached[0] is not provider or cached[1] != settings:
-                    cached = self._encoder = (provider, settings, *_compact_encoder(provider))
-                body = cached[2](data) + "\n"
-                return self._app.response_class(body, status=status, content_type=cached[3])
-        response = provider.response(data)
-        response.status_code = status
-        return response
+        return self._app.json.response_with_status(data, status)
 
     def _to_data(self, value: Any) -> Any:
         hook = self._unstructure
@@ -219,22 +180,5 @@ class Renderer:
                 pass
         return self._converter.unstructure(value)
 
-    def _unpack(self, rv: tuple[Any, ...]) -> tuple[Any, int | None, Any]:
-        if len(rv) == 3:
-            return rv[0], rv[1], rv[2]
-        if len(rv) == 2:
-            if isinstance(rv[1], (Mapping, Headers, list)):
-                return rv[0], None, rv[1]
-            return rv[0], rv[1], None
-        raise TypeError(
-            f"{self.operation.qualname} returned a tuple of {len(rv)} items; return (value,"
-            " status), (value, status, headers) or a Reply."
-        )
-
-    @staticmethod
-    def _amend(response: SansIOResponse, status: int | None, headers: Any) -> SansIOResponse:
-        if status is not None:
-            response.status_code = status
-        if headers:
-            response.headers.update(headers)
-        return response
+    def _name(self) -> str:
+        return self._qualname

@@ -13,13 +13,15 @@ import dataclasses
 import decimal
 import json
 import uuid
+from collections.abc import Callable
 from datetime import date
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import attrs
 import cattrs
 from werkzeug.http import http_date
-from werkzeug.utils import get_content_type
+
+from ..wrappers import content_type
 
 if TYPE_CHECKING:
     from ..app import App
@@ -66,6 +68,19 @@ class JSONProvider:
         obj = response_payload(args, kwargs)
         return self._app.response_class(self.dumps(obj), mimetype="application/json")
 
+    def response_with_status(self, obj: Any, status: int | str) -> Response:
+        """Return the JSON response of the single value ``obj`` with ``status``.
+
+        The typed renderer calls it for every handler value, so a provider
+        that changes :meth:`response` changes typed responses too.
+        """
+        response = self.response(obj)
+        if isinstance(status, str):
+            response.status = status
+        else:
+            response.status_code = status
+        return response
+
 
 def response_payload(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Choose what a ``jsonify``-style call serializes."""
@@ -89,14 +104,41 @@ def response_payload(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
 _fallback_converter = cattrs.Converter()
 
 
-def default_encoding(obj: Any, converter: cattrs.Converter | None = None) -> Any:
+#: How the JSON provider writes a date or datetime: ``"http"``, an HTTP date
+#: (RFC 9110, as Flask does), or ``"iso"``, ISO 8601 (``date.isoformat()``).
+DatetimeFormat = Literal["http", "iso"]
+
+
+def compact_encoder(
+    *, ensure_ascii: bool, sort_keys: bool, default: Callable[[Any], Any] | None = None
+) -> Callable[[Any], str]:
+    """Return the ``encode`` of a JSON encoder that writes no whitespace.
+
+    Every compact JSON text of the package (JSON responses, typed handler
+    values, problem details) is written by an encoder made here.
+
+    PERF: ``json.dumps(obj, **options)`` builds a new encoder per call; callers
+    build one per settings with this and reuse it.
+    """
+    encoder = json.JSONEncoder(
+        separators=(",", ":"), default=default, ensure_ascii=ensure_ascii, sort_keys=sort_keys
+    )
+    return encoder.encode
+
+
+def default_encoding(
+    obj: Any, converter: cattrs.Converter | None = None, datetime_format: DatetimeFormat = "http"
+) -> Any:
     """Return a JSON-serializable form of ``obj``, or raise :class:`TypeError`.
 
     This is the ``default`` hook of :class:`DefaultJSONProvider`: it is called
     by :mod:`json` for every value it cannot encode natively.
     """
     if isinstance(obj, date):
-        # NOTE: a datetime is a date; both use the HTTP date format (RFC 9110).
+        # NOTE: a datetime is a date; both follow the one setting,
+        # DefaultJSONProvider.datetime_format.
+        if datetime_format == "iso":
+            return obj.isoformat()
         return http_date(obj)
     if isinstance(obj, decimal.Decimal | uuid.UUID):
         return str(obj)
@@ -120,7 +162,8 @@ class DefaultJSONProvider(JSONProvider):
     Beyond what :mod:`json` handles, values are encoded as follows:
 
     - :class:`datetime.datetime` and :class:`datetime.date`: an HTTP date
-      string (``"Wed, 21 Oct 2015 07:28:00 GMT"``);
+      string (``"Wed, 21 Oct 2015 07:28:00 GMT"``), or ISO 8601 with
+      :attr:`datetime_format` ``"iso"``;
     - :class:`decimal.Decimal` and :class:`uuid.UUID`: their string form;
     - attrs instances: unstructured through the application's cattrs
       converter (``app.converter``), so field renames and hooks apply;
@@ -144,12 +187,18 @@ class DefaultJSONProvider(JSONProvider):
     #: The mimetype of :meth:`response`.
     mimetype: str = "application/json"
 
-    _compact_encoder: tuple[tuple[bool, bool], json.JSONEncoder] | None = None
-    _content_type: tuple[str, str] | None = None
+    #: How dates and datetimes are written: ``"http"`` (the default, as in
+    #: Flask) or ``"iso"``. It applies to the values this provider encodes
+    #: itself (plain views, :func:`~resourceful.json.jsonify`); attrs instances
+    #: and typed handler values are unstructured by the app's converter, which
+    #: writes ISO 8601 as their OpenAPI schema says.
+    datetime_format: DatetimeFormat = "http"
+
+    _compact_encoder: tuple[tuple[bool, bool], Callable[[Any], str]] | None = None
 
     def default(self, obj: Any) -> Any:
         """Encode a value :mod:`json` does not handle (see the class docs)."""
-        return default_encoding(obj, self._app.converter)
+        return default_encoding(obj, self._app.converter, self.datetime_format)
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """Serialize ``obj`` with this provider's settings; ``kwargs`` override them."""
@@ -167,30 +216,29 @@ class DefaultJSONProvider(JSONProvider):
 
         Arguments are interpreted as by :meth:`JSONProvider.response`.
         """
-        obj = response_payload(args, kwargs)
+        body = self._response_body(response_payload(args, kwargs))
+        # PERF: a content type given as such skips werkzeug's mimetype-to-content-type step.
+        return self._app.response_class(body, content_type=content_type(self.mimetype))
+
+    def response_with_status(self, obj: Any, status: int | str) -> Response:
+        """Return the JSON response of the single value ``obj`` with ``status``."""
+        if type(self).response is not DefaultJSONProvider.response:
+            return super().response_with_status(obj, status)
+        return self._app.response_class(
+            self._response_body(obj), status=status, content_type=content_type(self.mimetype)
+        )
+
+    def _response_body(self, obj: Any) -> str:
         pretty = not self.compact if self.compact is not None else self._app.debug
         if pretty:
-            body = self.dumps(obj, indent=2) + "\n"
-        elif type(self).dumps is not DefaultJSONProvider.dumps:
-            body = self.dumps(obj, separators=(",", ":")) + "\n"
-        else:
-            # PERF: json.dumps() with options builds a new encoder per call; build it once.
-            settings = (self.ensure_ascii, self.sort_keys)
-            cached = self._compact_encoder
-            if cached is None or cached[0] != settings:
-                encoder = json.JSONEncoder(
-                    separators=(",", ":"),
-                    default=self.default,
-                    ensure_ascii=self.ensure_ascii,
-                    sort_keys=self.sort_keys,
-                )
-                cached = self._compact_encoder = (settings, encoder)
-            body = cached[1].encode(obj) + "\n"
-        # PERF: a content type given as such skips werkzeug's mimetype-to-content-type step.
-        content_type = self._content_type
-        if content_type is None or content_type[0] != self.mimetype:
-            content_type = self._content_type = (
-                self.mimetype,
-                get_content_type(self.mimetype, "utf-8"),
+            return self.dumps(obj, indent=2) + "\n"
+        if type(self).dumps is not DefaultJSONProvider.dumps:
+            return self.dumps(obj, separators=(",", ":")) + "\n"
+        settings = (self.ensure_ascii, self.sort_keys)
+        cached = self._compact_encoder
+        if cached is None or cached[0] != settings:
+            encode = compact_encoder(
+                ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys, default=self.default
             )
-        return self._app.response_class(body, content_type=content_type[1])
+            cached = self._compact_encoder = (settings, encode)
+        return cached[1](obj) + "\n"

@@ -304,3 +304,43 @@ def test_invalid_json_body_is_a_400_that_says_what_was_wrong(app: App) -> None:
     assert response.status_code == 400
     assert "The request body is not valid JSON" in response.text
     assert "line 1 column 2" in response.text
+
+
+# -- the datetime setting and the one compact encoder ------------------------------------
+
+
+def test_datetime_format_iso_writes_plain_view_dates_as_iso_8601(app: App) -> None:
+    app.json.datetime_format = "iso"  # type: ignore[attr-defined]
+
+    @app.get("/when")
+    def when() -> dict[str, Any]:
+        return {"at": datetime(2015, 10, 21, 7, 28, tzinfo=timezone.utc), "on": date(2015, 10, 21)}
+
+    assert app.test_client().get("/when").get_json() == {
+        "at": "2015-10-21T07:28:00+00:00",
+        "on": "2015-10-21",
+    }
+
+
+def test_datetime_format_defaults_to_http_dates_as_flask_does(app: App) -> None:
+    assert DefaultJSONProvider.datetime_format == "http"
+    assert json.loads(app.json.dumps(date(2015, 10, 21))) == "Wed, 21 Oct 2015 00:00:00 GMT"
+
+
+def test_response_with_status_writes_what_response_writes(app: App) -> None:
+    with app.app_context():
+        plain = app.json.response({"b": [1, "é"], "a": None})
+        typed = app.json.response_with_status({"b": [1, "é"], "a": None}, 201)
+    assert typed.get_data() == plain.get_data() == b'{"a":null,"b":[1,"\\u00e9"]}\n'
+    assert (typed.status_code, typed.content_type) == (201, plain.content_type)
+
+
+def test_response_with_status_goes_through_an_overridden_response(app: App) -> None:
+    class Wrapping(DefaultJSONProvider):
+        def response(self, *args: Any, **kwargs: Any) -> Any:
+            return super().response({"data": args[0]})
+
+    app.json = Wrapping(app)
+    with app.app_context():
+        response = app.json.response_with_status([1], "202 Accepted")
+    assert (response.status, response.get_json()) == ("202 Accepted", {"data": [1]})

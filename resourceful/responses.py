@@ -1,0 +1,172 @@
+"""A view's return value -> a response: one rule for function views and typed handlers.
+
+A view (or a typed handler) may return a body alone, or a tuple that adds a
+status, headers or both. :func:`split_return` is the one rule for those
+tuples; :meth:`App.make_response <resourceful.App.make_response>` (function
+views) and the typed renderer (:mod:`resourceful.render`) both call it, and
+both finish with :func:`apply_status_and_headers`:
+
+================================  ==========================================
+return value                      meaning
+================================  ==========================================
+``body``                          the body, default status and headers
+``(body, status)``                ``status`` is an ``int`` (``201``) or a
+                                  ``str`` (``"201 Created"``)
+``(body, headers)``               ``headers`` is a ``dict`` or other mapping,
+                                  a ``Headers``, or a list or tuple of
+                                  ``(name, value)`` pairs
+``(body, status, headers)``       both
+================================  ==========================================
+
+The body may itself be a response object, to which the status and headers
+are applied. What a body may be otherwise differs by kind of view: a
+function view's body is turned into a response here (:func:`make_response`),
+a typed handler's value is checked and encoded by its operation's renderer.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import HTTPException
+from werkzeug.sansio.response import Response as SansIOResponse
+from werkzeug.wrappers import Response as BaseResponse
+
+from .globals import _cv_request
+from .wrappers import content_type
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
+    from .app import App
+    from .wrappers import Response
+
+_ERROR_BODY_CACHE_SIZE = 128
+
+#: A status as a view may give it: ``201`` or ``"201 Created"``.
+Status = int | str
+_HEADER_TYPES = (Headers, Mapping, tuple, list)
+
+
+def split_return(rv: tuple[Any, ...], who: Callable[[], str]) -> tuple[Any, Status | None, Any]:
+    """Return ``(body, status, headers)`` for a returned tuple (see the module docs).
+
+    ``who()`` names the view for the error message (called only on error):
+    a tuple of another size is a :class:`TypeError`.
+    """
+    size = len(rv)
+    if size == 3:
+        return rv[0], rv[1], rv[2]
+    if size == 2:
+        if isinstance(rv[1], _HEADER_TYPES):
+            return rv[0], None, rv[1]
+        return rv[0], rv[1], None
+    raise TypeError(
+        f"{who()} returned a tuple of {size} items; return (body, status), (body, headers)"
+        " or (body, status, headers)."
+    )
+
+
+def apply_status_and_headers(
+    response: SansIOResponse, status: Status | None, headers: Any
+) -> SansIOResponse:
+    """Set ``status`` (an ``int`` or a ``str``) and add ``headers`` to ``response``; return it."""
+    if status is not None:
+        if isinstance(status, (str, bytes, bytearray)):
+            response.status = status
+        else:
+            response.status_code = status
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def make_response(app: App, rv: Any) -> Response:
+    """Turn what a function view returned into an ``app.response_class`` instance.
+
+    Accepted: a response object; ``str``, ``bytes`` or an iterator of them
+    (streamed) as the body; a ``dict``, ``list`` or attrs instance as JSON
+    (through ``app.json``); an HTTP error (rendered); any WSGI callable; and
+    the tuples of :func:`split_return`.
+    """
+    status: Status | None = None
+    headers: Any = None
+    if isinstance(rv, tuple):
+        rv, status, headers = split_return(rv, _the_view)
+    if rv is None:
+        raise TypeError(
+            f"{_the_view()} returned None (did it forget a return statement?). Return a"
+            " string, dict, list, tuple or response object."
+        )
+
+    response_class = app.response_class
+    response: Response
+    if isinstance(rv, response_class):
+        response = rv
+    elif isinstance(rv, (str, bytes, bytearray, Iterator)):
+        # PERF: werkzeug derives the Content-Type from the mimetype for every
+        # response; pass the one computed once per mimetype instead.
+        mimetype = response_class.default_mimetype
+        response = response_class(
+            cast(Any, rv),
+            status=status,
+            headers=headers,
+            content_type=None if headers or not mimetype else content_type(mimetype),
+        )
+        return response
+    elif isinstance(rv, (dict, list)) or attrs.has(type(rv)):
+        response = app.json.response(rv)
+    elif isinstance(rv, HTTPException):
+        response = http_error_response(app, rv)
+    elif isinstance(rv, BaseResponse) or callable(rv):
+        try:
+            response = cast(
+                "Response", response_class.force_type(rv, _cv_request.get().request.environ)
+            )
+        except TypeError as exc:
+            raise TypeError(
+                f"{_the_view()} returned {type(rv).__name__}, a callable that is not a WSGI"
+                f" application ({exc})."
+            ).with_traceback(sys.exc_info()[2]) from None
+    else:
+        raise TypeError(
+            f"{_the_view()} returned a {type(rv).__name__}; return a string, dict, list,"
+            " tuple, attrs instance or response object."
+        )
+    if status is None and not headers:
+        return response
+    return cast("Response", apply_status_and_headers(response, status, headers))
+
+
+def http_error_response(app: App, e: HTTPException) -> Response:
+    """Render the HTTP error ``e`` as werkzeug does, into ``app.response_class``."""
+    environ = _cv_request.get().request.environ
+    cls = type(e)
+    if (
+        e.response is not None
+        or cls.get_response is not HTTPException.get_response
+        or cls.get_body is not HTTPException.get_body
+        or cls.get_description is not HTTPException.get_description
+    ):
+        return cast("Response", app.response_class.force_type(e.get_response(environ)))
+    # PERF: werkzeug renders and escapes the same HTML page for every 404 and 405;
+    # render each (error class, description) once. Headers (Allow...) stay per error.
+    bodies = app._error_bodies
+    key = (cls, e.description)
+    body = bodies.get(key)
+    if body is None:
+        body = e.get_body(environ)
+        if len(bodies) >= _ERROR_BODY_CACHE_SIZE:
+            bodies.clear()
+        bodies[key] = body
+    return app.response_class(body, status=e.code, headers=e.get_headers(environ))
+
+
+def _the_view() -> str:
+    ctx = _cv_request.get(None)
+    endpoint = ctx.request.endpoint if ctx is not None else None
+    return f"The view for {endpoint!r}"

@@ -10,6 +10,7 @@ from markupsafe import Markup as Markup
 from markupsafe import escape as escape
 
 from . import json as json
+from . import typed as typed  # importing it plugs the typed layer into the core
 from . import views as views
 from .app import App as App
 from .binding import Body as Body

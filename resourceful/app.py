@@ -38,7 +38,6 @@ from werkzeug.exceptions import (
     BadRequestKeyError,
     HTTPException,
     InternalServerError,
-    MethodNotAllowed,
     RequestEntityTooLarge,
 )
 from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
@@ -47,12 +46,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from . import signals
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
+from .extensions import installed
 from .globals import _cv_app, _cv_request
 from .helpers import get_root_path
 from .hooks import HookChain, Hooks, blueprint_scopes, current_blueprints
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .responses import make_response as _make_response
-from .routing import Router
+from .routing import Router, check_endpoint_free, describe_view
 from .scaffold import AppScope, Scaffold, find_package, register_under_name
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .wrappers import Request, Response
@@ -436,18 +436,12 @@ class App(Scaffold):
             # NOTE: async views are not supported (the app is WSGI, one thread per
             # request); refusing them here beats a confusing error on every request.
             raise TypeError(
-                f"The view {_describe(view_func)} for {rule!r} is an 'async def' function;"
+                f"The view {describe_view(view_func)} for {rule!r} is an 'async def' function;"
                 " resourceful runs views synchronously. Define it with 'def', or run the"
                 " coroutine yourself inside it with asyncio.run(...)."
             )
         if view_func is not None and endpoint is not None:
-            existing = self.view_functions.get(endpoint)
-            if existing is not None and existing != view_func:
-                raise ValueError(
-                    f"Endpoint {endpoint!r} is already mapped to {_describe(existing)};"
-                    f" {_describe(view_func)} cannot use it too. Give one of them another"
-                    f" name with endpoint=..."
-                )
+            check_endpoint_free(self.view_functions, endpoint, view_func)
         try:
             rule_obj = self.url_rule_class(rule, methods=method_set, endpoint=endpoint, **options)
             rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
@@ -456,6 +450,9 @@ class App(Scaffold):
             raise ValueError(f"Invalid URL rule {rule!r} for endpoint {endpoint!r}: {exc}") from exc
         if view_func is not None and endpoint is not None:
             self.view_functions[endpoint] = view_func
+
+    def _on_app(self, f: Callable[[App], None]) -> None:
+        f(self)
 
     def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
         """Register ``blueprint``: its rules, hooks and handlers join the application.
@@ -492,10 +489,19 @@ class App(Scaffold):
         return namespace
 
     def openapi(self) -> dict[str, Any]:
-        """Return the OpenAPI 3.1 document of this app's operations (built once, then cached)."""
-        from .openapi.document import build_document
+        """Return the OpenAPI 3.1 document of this app's operations (built once, then cached).
 
-        return build_document(self)
+        The document comes from the typed layer, through its extension record
+        (:mod:`resourceful.extensions`).
+        """
+        for extension in installed(self).records:
+            document = extension.openapi()
+            if document is not None:
+                return document
+        raise RuntimeError(
+            f"No extension plugged into {self.name!r} builds an OpenAPI document; the typed"
+            " layer does, and importing resourceful plugs it in."
+        )
 
     # -- contexts -------------------------------------------------------------------------
 
@@ -576,11 +582,12 @@ class App(Scaffold):
 
         Adds the OpenAPI document and docs page routes (``OPENAPI_URL``,
         ``DOCS_URL``). The first request calls it, as do the ``routes`` and
-        ``openapi`` commands; calling it again does nothing.
+        ``openapi`` commands; calling it again does nothing. The routes come
+        from the typed layer, through its extension record
+        (:meth:`AppExtension.prepare <resourceful.extensions.AppExtension.prepare>`).
         """
-        from .openapi.ui import register_docs
-
-        register_docs(self)
+        for extension in installed(self).records:
+            extension.prepare()
 
     def full_dispatch_request(self) -> Response:
         """Run the hooks and the view for the current request and return the response."""
@@ -760,44 +767,21 @@ class App(Scaffold):
         """Return the registered handler's response for an HTTP error, or the error itself.
 
         Redirects raised by routing and errors without a code are never
-        passed to handlers. A 405 on a URL served by a typed resource, with no
-        handler registered, is answered as problem+json.
+        passed to handlers. With no handler registered, the plugged-in
+        extensions may choose how the error is rendered (the typed layer
+        answers a 405 on a URL served by a resource as problem+json; see
+        :mod:`resourceful.extensions`).
         """
         if e.code is None or isinstance(e, RoutingException):
             return e
         handler = self._hooks.error_handler(e, current_blueprints())
         if handler is not None:
             return handler(e)
-        if isinstance(e, MethodNotAllowed) and self._is_resource_url(e):
-            # A typed API answers a wrong method on its URLs as it answers every
-            # other error: with problem details, keeping the Allow header.
-            from .errors import as_problem
-
-            return as_problem(e)
+        for render in installed(self).error_renderers:
+            rv = render(e)
+            if rv is not None:
+                return rv
         return e
-
-    def renders_error_as_is(self, e: HTTPException) -> bool:
-        """Return whether raising the HTTP error ``e`` now would only render it.
-
-        True when it is not trapped and no error handler applies to it in the
-        current blueprint scope: returning ``e`` from a view then gives the
-        same response, hooks and signals as raising it.
-        """
-        return (
-            not self.trap_http_exception(e)
-            and self._hooks.error_handler(e, current_blueprints()) is None
-        )
-
-    def _is_resource_url(self, e: MethodNotAllowed) -> bool:
-        """Return whether the 405 ``e`` is for a URL that a typed resource serves."""
-        ctx = _cv_request.get(None)
-        if ctx is None or ctx.url_adapter is None or not e.valid_methods:
-            return False
-        try:
-            endpoint, _ = ctx.url_adapter.match(method=next(iter(e.valid_methods)))
-        except HTTPException:
-            return False
-        return hasattr(self.view_functions.get(endpoint), "operations")
 
     def trap_http_exception(self, e: Exception) -> bool:
         """Return whether an HTTP error should propagate like any other exception.
@@ -1034,12 +1018,6 @@ def _env_flag(name: str) -> bool | None:
     if value is None or value == "":
         return None
     return value.lower() not in {"0", "false", "no", "off"}
-
-
-def _describe(view: Callable[..., Any]) -> str:
-    module = getattr(view, "__module__", None) or "?"
-    qualname = getattr(view, "__qualname__", None) or repr(view)
-    return f"{module}.{qualname}"
 
 
 __all__ = ["App", "get_root_path"]

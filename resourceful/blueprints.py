@@ -154,6 +154,9 @@ class Blueprint(Scaffold):
                 " blueprint before calling register_blueprint()."
             )
 
+    def _on_app(self, f: Callable[[App], None]) -> None:
+        self._record("add_resource", lambda state: f(state.app))
+
     def record(self, func: DeferredSetupFunction) -> None:
         """Call ``func(state)`` each time the blueprint is registered on an app."""
         self._record("record", func)

@@ -335,6 +335,14 @@ class DefinitionError(TypeError):
     """
 
 
+class RouteConflictError(DefinitionError, ValueError):
+    """A registration takes an endpoint, or a rule and method, that another view has.
+
+    One kind for both conflicts, raised by :mod:`resourceful.routing`. It is a
+    :class:`DefinitionError` and, as Flask's endpoint clash is, a :class:`ValueError`.
+    """
+
+
 class ResponseValidationError(TypeError):
     """A handler returned a value that does not match its declared response type.
 

@@ -6,17 +6,18 @@ rules), the binder (:mod:`resourceful.binding`), the renderer
 (:mod:`resourceful.render`) and the OpenAPI generator all read these records;
 nothing is inspected again while serving requests.
 
-The OpenAPI generator finds them from the URL map::
+The OpenAPI generator finds them from the URL map, with :func:`operations_of`::
 
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
-        for method, operation in getattr(view, "operations", {}).items():
+        for method, operation in operations_of(view).items():
             ...  # rule.rule is the final rule, blueprint prefixes included
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
@@ -159,3 +160,23 @@ def frozen_security(
     if security is None:
         return None
     return tuple({name: tuple(scopes) for name, scopes in item.items()} for item in security)
+
+
+class OperationsView:
+    """The base of a view function that serves operations (a resource's rule).
+
+    :func:`operations_of` recognises a view by this class, not by its attributes.
+    """
+
+    #: The view's operations by HTTP method.
+    operations: Mapping[str, Operation]
+
+
+_NO_OPERATIONS: Mapping[str, Operation] = MappingProxyType({})
+
+
+def operations_of(view: object) -> Mapping[str, Operation]:
+    """Return the operations ``view`` serves by HTTP method; empty for a plain view function."""
+    if isinstance(view, OperationsView):
+        return view.operations
+    return _NO_OPERATIONS

@@ -63,13 +63,16 @@ from werkzeug.sansio.response import Response as SansIOResponse
 from .binding import Binder, handler_hints, params_from_signature, rule_variables
 from .errors import DefinitionError, RequestValidationError, as_problem, display_name
 from .globals import _cv_request
+from .hooks import renders_as_is
 from .operation import (
     Operation,
     OperationOptions,
+    OperationsView,
     frozen_security,
     response_specs,
 )
 from .render import Renderer, Reply
+from .routing import check_methods_free
 
 if TYPE_CHECKING:
     from werkzeug.routing import Rule
@@ -294,7 +297,7 @@ class _Compiled:
         self.steps = steps
 
 
-class ResourceView:
+class ResourceView(OperationsView):
     """The view function of one resource rule; carries the rule's operations.
 
     ``operations`` maps each HTTP method to its :class:`Operation`. A call
@@ -376,7 +379,7 @@ class ResourceView:
                 # PERF: raising it would only have the app render it, when nothing
                 # else can see it; returning it gives the same response and hooks
                 # without unwinding every frame of the request.
-                if undecorated and ctx.app.renders_error_as_is(kwargs):
+                if undecorated and renders_as_is(ctx.app, kwargs):
                     return kwargs
                 raise kwargs
             instance = self._instance
@@ -518,8 +521,12 @@ def plan_rules(
 
 def register_resource(
     scaffold: Any, resource: type[Resource] | Resource, rule: str | None = None, **options: Any
-) -> None:
+) -> Callable[[App], None]:
     """Register ``resource`` on an app or blueprint: one URL rule per group of handlers.
+
+    Returns what to finish once the rules are on an app (compile the views'
+    binders and renderers, refuse a rule and method another endpoint serves);
+    the core runs it (:mod:`resourceful.extensions`).
 
     ``resource`` is a :class:`Resource` subclass (instantiated once, or per
     request with ``init_every_request = True``) or an instance, used as is.
@@ -590,10 +597,7 @@ def register_resource(
             **options,
         )
 
-    if hasattr(scaffold, "converter") and hasattr(scaffold, "url_map"):
-        _prepare(scaffold, views)
-    elif hasattr(scaffold, "record"):
-        scaffold.record(lambda state: _prepare(state.app, views))
+    return lambda app: _prepare(app, views)
 
 
 def _prepare(app: App, views: Sequence[ResourceView]) -> None:
@@ -604,23 +608,13 @@ def _prepare(app: App, views: Sequence[ResourceView]) -> None:
 
 def _check_duplicates(app: App, views: Sequence[ResourceView]) -> None:
     """Refuse a rule and method that another endpoint already serves."""
-    ours = {id(view) for view in views}
-    mine: list[Rule] = []
+    ours = {id(view): view for view in views}
+    mine: list[tuple[Rule, str]] = []
     others: list[Rule] = []
     for rule in app.url_map.iter_rules():
-        view = app.view_functions.get(rule.endpoint)
-        (mine if id(view) in ours else others).append(rule)
-    ignored = {"HEAD", "OPTIONS"}
-    for rule in mine:
-        for other in others:
-            if (other.rule, other.host, other.subdomain) != (rule.rule, rule.host, rule.subdomain):
-                continue
-            shared = ((rule.methods or set()) & (other.methods or set())) - ignored
-            if shared:
-                owner: Any = app.view_functions[rule.endpoint]
-                raise DefinitionError(
-                    f"{display_name(owner.view_class)} registers {', '.join(sorted(shared))}"
-                    f" {rule.rule} (endpoint {rule.endpoint!r}), which endpoint"
-                    f" {other.endpoint!r} already serves. Two operations cannot share a rule"
-                    " and method: change one of the rules."
-                )
+        view = ours.get(id(app.view_functions.get(rule.endpoint)))
+        if view is None:
+            others.append(rule)
+        else:
+            mine.append((rule, display_name(view.view_class)))
+    check_methods_free(mine, others)

@@ -32,6 +32,7 @@ werkzeug's matcher decides.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
@@ -41,6 +42,7 @@ from werkzeug.routing import Map, MapAdapter, Rule
 from werkzeug.routing.converters import ValidationError
 from werkzeug.wsgi import get_host
 
+from .errors import RouteConflictError
 from .wrappers import _BAD_ESCAPE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -208,6 +210,50 @@ def check_raw_path(raw_path: str) -> None:
         unquote_to_bytes(raw_path.encode("latin-1")).decode("utf-8")
     except UnicodeError:
         raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
+
+
+# -- conflicts, refused at registration -------------------------------------------------------
+
+
+def describe_view(view: Callable[..., Any]) -> str:
+    """Return ``module.qualname`` of a view function, for messages."""
+    module = getattr(view, "__module__", None) or "?"
+    qualname = getattr(view, "__qualname__", None) or repr(view)
+    return f"{module}.{qualname}"
+
+
+def check_endpoint_free(
+    view_functions: dict[str, Callable[..., Any]], endpoint: str, view_func: Callable[..., Any]
+) -> None:
+    """Raise :class:`RouteConflictError` when another view already has ``endpoint``."""
+    existing = view_functions.get(endpoint)
+    if existing is not None and existing != view_func:
+        raise RouteConflictError(
+            f"Endpoint {endpoint!r} is already mapped to {describe_view(existing)};"
+            f" {describe_view(view_func)} cannot use it too. Give one of them another"
+            f" name with endpoint=..."
+        )
+
+
+def check_methods_free(rules: Iterable[tuple[Rule, str]], others: Iterable[Rule]) -> None:
+    """Raise :class:`RouteConflictError` when ``others`` serve a rule and method of ``rules``.
+
+    ``rules`` pairs each new rule with the name of what registers it, for the
+    message. HEAD and OPTIONS are answered for every rule, so they never clash.
+    """
+    others = tuple(others)
+    ignored = {"HEAD", "OPTIONS"}
+    for rule, owner in rules:
+        for other in others:
+            if (other.rule, other.host, other.subdomain) != (rule.rule, rule.host, rule.subdomain):
+                continue
+            shared = ((rule.methods or set()) & (other.methods or set())) - ignored
+            if shared:
+                raise RouteConflictError(
+                    f"{owner} registers {', '.join(sorted(shared))} {rule.rule} (endpoint"
+                    f" {rule.endpoint!r}), which endpoint {other.endpoint!r} already serves."
+                    " Two operations cannot share a rule and method: change one of the rules."
+                )
 
 
 class _StepAside(Exception):

@@ -22,9 +22,11 @@ from jinja2 import FileSystemLoader
 from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.utils import cached_property
 
+from .extensions import resource_registrar
 from .helpers import get_root_path, send_from_directory
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .app import App
     from .wrappers import Response
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -253,12 +255,16 @@ class Scaffold:
     def add_resource(self, resource: C, rule: str | None = None, **options: Any) -> C:
         """Register a resource class: its handlers become operations on generated rules.
 
-        See :doc:`/resources` for the rules and options.
+        See :doc:`/resources` for the rules and options. The typed layer does
+        the work, through the registrar it plugs in (:mod:`resourceful.extensions`).
         """
-        from .resources import register_resource
-
-        register_resource(self, resource, rule, **options)
+        finish = resource_registrar()(self, resource, rule, options)
+        self._on_app(finish)
         return resource
+
+    def _on_app(self, f: Callable[[App], None]) -> None:
+        """Run ``f(app)`` with the app this object's rules are on (now, or at registration)."""
+        raise NotImplementedError
 
     def resource(self, rule: str | None = None, **options: Any) -> Callable[[C], C]:
         """Register the decorated resource class (see :meth:`add_resource`)."""

@@ -1,7 +1,17 @@
-"""The import direction: leaf modules import nothing heavier from the package.
+"""The import direction: the core never reaches the typed layer; leaves import nothing heavier.
 
-Steps of the request path may import leaves; a leaf that imported a step
-would create cycles and make the leaf expensive to import.
+The package has four kinds of module (docs/design.md, "The layout"):
+
+- the Flask-compatible *core* (app, ctx, scaffold, routing, hooks, responses...);
+- the *typed layer* (resources, binding, render, openapi, and typed.py, its
+  glue), which plugs into the core through resourceful.extensions;
+- shared *leaves* both may use (errors, operation, fields, convert);
+- *tools* (cli, testing), which the core may import only lazily, inside the
+  functions behind ``app.cli``, ``app.run()`` and ``app.test_client()``, as Flask does.
+
+The core never imports the typed layer, not even inside a function. Steps of
+the request path may import leaves; a leaf that imported a step would create
+cycles and make the leaf expensive to import.
 """
 
 from __future__ import annotations
@@ -82,14 +92,59 @@ CONVERT_ALLOWED = {
 }
 
 
-def _imports(path: Path) -> set[str]:
-    """Return the package modules ``path`` imports at run time, dotted under resourceful."""
-    tree = ast.parse(path.read_text())
+# The kinds of module, by their first dotted part under resourceful.
+CORE = {
+    "app",
+    "blueprints",
+    "config",
+    "ctx",
+    "extensions",
+    "flashing",
+    "globals",
+    "helpers",
+    "hooks",
+    "json",
+    "logging",
+    "responses",
+    "routing",
+    "scaffold",
+    "sessions",
+    "signals",
+    "templating",
+    "views",
+    "wrappers",
+}
+TYPED = {"binding", "openapi", "render", "resources", "typed"}
+LEAVES = {"convert", "errors", "fields", "operation"}
+TOOLS = {"cli", "testing", "__main__"}
+# The core modules that may import tools, inside functions only.
+LAZY_TOOLS = {"app": {"cli", "testing"}, "blueprints": {"cli"}}
+# Leaf -> the package modules it may import. errors writes problem bodies with
+# the one compact JSON encoder (json.provider), which leans only on wrappers.
+LEAF_ALLOWED = {
+    "errors": {"json"},
+    "operation": {"errors"},
+    "fields": set(),
+    "convert": {"convert", "errors", "fields"},
+}
+
+
+def _imports(path: Path, source: str | None = None, *, nested: bool = True) -> set[str]:
+    """Return the package modules ``path`` imports at run time, dotted under resourceful.
+
+    ``source`` replaces the file's text. With ``nested=False`` only the
+    module-level imports count, not those inside functions or classes.
+    """
+    tree = ast.parse(source if source is not None else path.read_text())
     here = list(path.relative_to(PACKAGE).parent.parts)
     found: set[str] = set()
 
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
+            if not nested and isinstance(
+                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            ):
+                continue
             if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
                 for other in child.orelse:
                     visit(other)
@@ -151,3 +206,73 @@ def test_convert_package_leans_only_on_errors_and_fields() -> None:
 def test_checker_resolves_imports_inside_subpackages() -> None:
     assert _imports(PACKAGE / "convert" / "hooks.py") == {"convert.violations"}
     assert {"errors", "fields"} <= _imports(PACKAGE / "convert" / "typeinfo.py")
+
+
+# -- the core and the typed layer ----------------------------------------------------------------
+
+
+def _modules_of(kind: set[str]) -> list[Path]:
+    return sorted(
+        path
+        for path in PACKAGE.rglob("*.py")
+        if path.relative_to(PACKAGE).with_suffix("").parts[0] in kind
+    )
+
+
+def _top(names: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in names} - {"__version__"}
+
+
+def _core_breaches(path: Path, source: str | None = None) -> set[str]:
+    """Return what ``path`` (a core module) imports that the core may not."""
+    module = path.relative_to(PACKAGE).with_suffix("").parts[0]
+    everywhere = _top(_imports(path, source))
+    at_module_level = _top(_imports(path, source, nested=False))
+    lazy_tools = LAZY_TOOLS.get(module, set())
+    return (everywhere - CORE - LEAVES - lazy_tools) | (at_module_level & TOOLS)
+
+
+def test_every_module_has_a_kind() -> None:
+    kinds = CORE | TYPED | LEAVES | TOOLS | {"__init__"}
+    unplaced = {
+        path.relative_to(PACKAGE).with_suffix("").parts[0] for path in PACKAGE.rglob("*.py")
+    } - kinds
+    assert unplaced == set()
+
+
+@pytest.mark.parametrize("path", _modules_of(CORE), ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_core_never_imports_the_typed_layer_not_even_in_functions(path: Path) -> None:
+    assert _core_breaches(path) == set()
+
+
+@pytest.mark.parametrize(
+    "path", _modules_of(LEAVES), ids=lambda path: str(path.relative_to(PACKAGE))
+)
+def test_leaves_import_only_their_allowed_modules(path: Path) -> None:
+    leaf = path.relative_to(PACKAGE).with_suffix("").parts[0]
+    assert _top(_imports(path)) - {leaf} <= LEAF_ALLOWED[leaf] - {leaf}
+
+
+def test_checker_catches_a_typed_import_inside_a_core_function() -> None:
+    source = (
+        "from .routing import Router\n"
+        "\n"
+        "def openapi(app):\n"
+        "    from .openapi import document\n"
+        "    return document.build_document(app)\n"
+    )
+    assert _core_breaches(PACKAGE / "app.py", source) == {"openapi"}
+
+
+def test_checker_catches_a_tool_imported_at_module_level_by_the_core() -> None:
+    assert _core_breaches(PACKAGE / "app.py", "from .testing import TestClient\n") == {"testing"}
+    assert _core_breaches(PACKAGE / "app.py", "def f():\n    from . import testing\n") == set()
+
+
+def test_the_typed_glue_is_the_typed_layer_s_one_import_of_the_extension_points() -> None:
+    importers = {
+        path.relative_to(PACKAGE).with_suffix("").parts[0]
+        for path in _modules_of(TYPED)
+        if "extensions" in _top(_imports(path))
+    }
+    assert importers == {"typed"}

@@ -8,7 +8,7 @@ import json
 import os
 import ssl
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import click
@@ -252,15 +252,13 @@ def shell_command() -> None:
 
 def _handlers(view: Any, methods: Sequence[str]) -> str:
     """Describe the resource handlers behind a view: ``DELETE Todo.delete, GET Todo.get``."""
-    from ..operation import Operation
+    from ..operation import operations_of
 
-    operations = getattr(view, "operations", None)
-    if not isinstance(operations, Mapping):
-        return ""
+    operations = operations_of(view)
     return ", ".join(
         f"{method} {op.resource.__name__}.{op.handler_name}"
         for method in methods
-        if isinstance(op := operations.get(method), Operation)
+        if (op := operations.get(method)) is not None
     )
 
 

@@ -27,6 +27,7 @@ from werkzeug.exceptions import NotFound
 from resourceful.globals import current_app, request
 from resourceful.helpers import send_from_directory
 from resourceful.openapi.document import document_json
+from resourceful.operation import operations_of
 from resourceful.wrappers import Response
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def register_docs(app: App) -> None:
 
 
 def _has_operations(app: App) -> bool:
-    return any(hasattr(view, "operations") for view in app.view_functions.values())
+    return any(operations_of(view) for view in app.view_functions.values())
 
 
 def _refuse_taken(app: App, url: str, setting: str) -> None:

@@ -1,26 +1,33 @@
-"""The application: configuration, the URL map, and the request cycle.
+"""The application: configuration, registration, and the request cycle in flow order.
 
-One request flows top to bottom through :class:`App`::
+One request flows top to bottom through :class:`App`; each step that is more
+than a few lines lives in the module named after its concept, and the
+Flask-named method here is a thin delegate a subclass may override::
 
     __call__ -> wsgi_app
-        push the request context (match the URL)
+        prepare_to_serve         (once: the plugged-in extensions, extensions.py)
+        RequestContext push      (ctx.py; create_url_adapter and match_url: routing.py)
         full_dispatch_request
-            preprocess_request   (URL value preprocessors, before-request hooks)
+            preprocess_request   (URL value preprocessors, before-request hooks: hooks.py)
             dispatch_request     (the view, or the automatic OPTIONS answer)
-            handle_user_exception on errors
-            finalize_request     (make_response, process_response)
+            handle_user_exception on errors (handler lookup: hooks.py)
+            finalize_request
+                make_response    (return value -> response: responses.py)
+                process_response (after-request hooks, the session)
         handle_exception on unhandled errors (500)
-        pop the request context (teardown)
+        RequestContext pop       (do_teardown_request, do_teardown_appcontext)
 
 PERF: everything a request needs that does not depend on the request is
 computed once: the hooks that apply to each blueprint scope
-(:class:`_HookChain`), the URL adapter's parameters per host, and whether a
-signal has receivers at all.
+(:class:`~resourceful.hooks.HookChain`), the URL adapter's parameters per
+host, and whether a signal has receivers at all.
+
+The app never imports the typed layer: resources, the OpenAPI routes and
+``openapi()`` reach it through :mod:`resourceful.extensions`.
 """
 
 from __future__ import annotations
 
-import inspect
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -29,7 +36,6 @@ from functools import cached_property
 from itertools import chain
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-from urllib.parse import quote as _url_quote
 
 from werkzeug.datastructures import ImmutableDict
 from werkzeug.exceptions import (
@@ -44,25 +50,25 @@ from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Routi
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import signals
-from .config import Config, ConfigAttribute
+from .config import DEFAULT_CONFIG, Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .extensions import installed
-from .globals import _cv_app, _cv_request
+from .globals import _cv_request
 from .helpers import get_root_path
 from .hooks import HookChain, Hooks, blueprint_scopes, current_blueprints
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .responses import make_response as _make_response
-from .routing import Router, check_endpoint_free, describe_view
-from .scaffold import AppScope, Scaffold, find_package, register_under_name
+from .routing import Router, add_rule, build_url
+from .scaffold import AppScope, Scaffold, find_package
+from .serving import env_flag, run_app
 from .sessions import SecureCookieSessionInterface, SessionInterface
+from .templating import TemplatesMixin
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:  # pragma: no cover
     import logging
 
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-    from jinja2 import BaseLoader, Environment
-    from werkzeug.serving import WSGIRequestHandler
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     from .blueprints import Blueprint
     from .cli import AppGroup
@@ -71,9 +77,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_BUILTIN_AUTOESCAPE = (".html", ".htm", ".xml", ".xhtml", ".svg")
-_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
-
 
 def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     if value is None or isinstance(value, timedelta):
@@ -81,7 +84,7 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     return timedelta(seconds=value)
 
 
-class App(Scaffold):
+class App(TemplatesMixin, Scaffold):
     """A WSGI application: create one per project, register views and resources on it.
 
     ``import_name`` is the name of the package or module the app lives in
@@ -121,52 +124,8 @@ class App(Scaffold):
         "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
     )
 
-    default_config = ImmutableDict(
-        {
-            "DEBUG": None,
-            "TESTING": False,
-            "PROPAGATE_EXCEPTIONS": None,
-            "SECRET_KEY": None,
-            "SECRET_KEY_FALLBACKS": None,
-            "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
-            "USE_X_SENDFILE": False,
-            "TRUSTED_HOSTS": None,
-            "SERVER_NAME": None,
-            "APPLICATION_ROOT": "/",
-            "SESSION_COOKIE_NAME": "session",
-            "SESSION_COOKIE_DOMAIN": None,
-            "SESSION_COOKIE_PATH": None,
-            "SESSION_COOKIE_HTTPONLY": True,
-            "SESSION_COOKIE_SECURE": False,
-            "SESSION_COOKIE_PARTITIONED": False,
-            "SESSION_COOKIE_SAMESITE": None,
-            "SESSION_REFRESH_EACH_REQUEST": True,
-            "MAX_CONTENT_LENGTH": None,
-            "MAX_FORM_MEMORY_SIZE": 500_000,
-            "MAX_FORM_PARTS": 1_000,
-            "SEND_FILE_MAX_AGE_DEFAULT": None,
-            "TRAP_BAD_REQUEST_ERRORS": None,
-            "TRAP_HTTP_EXCEPTIONS": False,
-            "EXPLAIN_TEMPLATE_LOADING": False,
-            "PREFERRED_URL_SCHEME": "http",
-            "TEMPLATES_AUTO_RELOAD": None,
-            "MAX_COOKIE_SIZE": 4093,
-            "PROVIDE_AUTOMATIC_OPTIONS": True,
-            # Typed resources.
-            "VALIDATION_ERROR_STATUS": 422,
-            "REJECT_UNKNOWN_FIELDS": True,
-            "VALIDATE_RESPONSES": None,
-            # OpenAPI and the docs page.
-            "OPENAPI_TITLE": None,
-            "OPENAPI_VERSION": "0.1.0",
-            "OPENAPI_DESCRIPTION": None,
-            "OPENAPI_SERVERS": None,
-            "OPENAPI_SECURITY_SCHEMES": None,
-            "OPENAPI_TYPE_SCHEMAS": None,
-            "OPENAPI_URL": "/openapi.json",
-            "DOCS_URL": "/docs",
-        }
-    )
+    #: The configuration every app starts from (:data:`resourceful.config.DEFAULT_CONFIG`).
+    default_config = ImmutableDict(DEFAULT_CONFIG)
 
     def __init__(
         self,
@@ -291,7 +250,7 @@ class App(Scaffold):
         """Create :attr:`config`, filled with :attr:`default_config`."""
         root_path = self.instance_path if instance_relative else self.root_path
         defaults = dict(self.default_config)
-        defaults["DEBUG"] = _env_flag("RESOURCEFUL_DEBUG")
+        defaults["DEBUG"] = env_flag("RESOURCEFUL_DEBUG")
         return self.config_class(root_path, defaults)
 
     def make_aborter(self) -> Aborter:
@@ -326,67 +285,6 @@ class App(Scaffold):
                 " factory."
             )
 
-    # -- templates -------------------------------------------------------------------------
-
-    @cached_property
-    def jinja_env(self) -> Environment:
-        """The Jinja environment that renders this app's templates."""
-        return self.create_jinja_environment()
-
-    def create_jinja_environment(self) -> Environment:
-        """Create :attr:`jinja_env` from :attr:`jinja_options` and the app's settings."""
-        from .templating import create_environment
-
-        return create_environment(self)
-
-    def create_global_jinja_loader(self) -> BaseLoader:
-        """Create the loader that searches the app's templates, then each blueprint's."""
-        from .templating import DispatchingJinjaLoader
-
-        return DispatchingJinjaLoader(self)
-
-    def select_jinja_autoescape(self, filename: str | None) -> bool:
-        """Return whether a template is autoescaped: HTML-like files and strings are."""
-        if filename is None:
-            return True
-        return filename.endswith(_BUILTIN_AUTOESCAPE)
-
-    def update_template_context(self, context: dict[str, Any]) -> None:
-        """Add what context processors return to ``context`` (template values win)."""
-        ctx = _cv_request.get(None)
-        processors = self._hooks.chain(ctx.request.blueprint if ctx is not None else None)
-        original = context.copy()
-        for processor in processors.context_processors:
-            context.update(processor())
-        context.update(original)
-
-    def template_filter(self, name: str | None = None) -> Callable[[F], F]:
-        """Register the decorated function as a Jinja filter (named ``name`` or after it)."""
-        return register_under_name(self.add_template_filter, name)
-
-    def add_template_filter(self, f: Callable[..., Any], name: str | None = None) -> None:
-        """Register ``f`` as a Jinja filter."""
-        self._check_setup_finished("add_template_filter")
-        self.jinja_env.filters[name or f.__name__] = f
-
-    def template_test(self, name: str | None = None) -> Callable[[F], F]:
-        """Register the decorated function as a Jinja test."""
-        return register_under_name(self.add_template_test, name)
-
-    def add_template_test(self, f: Callable[..., bool], name: str | None = None) -> None:
-        """Register ``f`` as a Jinja test."""
-        self._check_setup_finished("add_template_test")
-        self.jinja_env.tests[name or f.__name__] = f
-
-    def template_global(self, name: str | None = None) -> Callable[[F], F]:
-        """Register the decorated function as a Jinja global."""
-        return register_under_name(self.add_template_global, name)
-
-    def add_template_global(self, f: Callable[..., Any], name: str | None = None) -> None:
-        """Register ``f`` as a Jinja global."""
-        self._check_setup_finished("add_template_global")
-        self.jinja_env.globals[name or f.__name__] = f
-
     # -- registration ----------------------------------------------------------------------
 
     def add_url_rule(
@@ -405,51 +303,7 @@ class App(Scaffold):
         ``required_methods`` and ``provide_automatic_options`` attributes.
         """
         self._check_setup_finished("add_url_rule")
-        if endpoint is None:
-            if view_func is not None:
-                endpoint = view_func.__name__
-            elif "redirect_to" not in options:
-                raise TypeError(
-                    f"add_url_rule({rule!r}) needs an endpoint name when no view function is given."
-                )
-        methods = options.pop("methods", None)
-        if methods is None:
-            methods = getattr(view_func, "methods", None) or ("GET",)
-        if isinstance(methods, str):
-            raise TypeError(
-                f"methods for {rule!r} must be a list of method names, such as"
-                f" methods=[{methods!r}], not the string {methods!r}."
-            )
-        method_set = {method.upper() for method in methods}
-        required = {m.upper() for m in getattr(view_func, "required_methods", ())}
-        if provide_automatic_options is None:
-            provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
-        if provide_automatic_options is None:
-            provide_automatic_options = (
-                "OPTIONS" not in method_set and self.config["PROVIDE_AUTOMATIC_OPTIONS"]
-            )
-        if provide_automatic_options:
-            required.add("OPTIONS")
-        method_set |= required
-
-        if view_func is not None and inspect.iscoroutinefunction(view_func):
-            # NOTE: async views are not supported (the app is WSGI, one thread per
-            # request); refusing them here beats a confusing error on every request.
-            raise TypeError(
-                f"The view {describe_view(view_func)} for {rule!r} is an 'async def' function;"
-                " resourceful runs views synchronously. Define it with 'def', or run the"
-                " coroutine yourself inside it with asyncio.run(...)."
-            )
-        if view_func is not None and endpoint is not None:
-            check_endpoint_free(self.view_functions, endpoint, view_func)
-        try:
-            rule_obj = self.url_rule_class(rule, methods=method_set, endpoint=endpoint, **options)
-            rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
-            self.url_map.add(rule_obj)
-        except (ValueError, LookupError) as exc:
-            raise ValueError(f"Invalid URL rule {rule!r} for endpoint {endpoint!r}: {exc}") from exc
-        if view_func is not None and endpoint is not None:
-            self.view_functions[endpoint] = view_func
+        add_rule(self, rule, endpoint, view_func, provide_automatic_options, options)
 
     def _on_app(self, f: Callable[[App], None]) -> None:
         f(self)
@@ -503,46 +357,7 @@ class App(Scaffold):
             " layer does, and importing resourceful plugs it in."
         )
 
-    # -- contexts -------------------------------------------------------------------------
-
-    def app_context(self) -> AppContext:
-        """Create an application context (use it with ``with``)."""
-        return AppContext(self)
-
-    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
-        """Create a request context for a WSGI environ (use it with ``with``)."""
-        return RequestContext(self, environ)
-
-    def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
-        """Create a request context from werkzeug ``EnvironBuilder`` arguments, for tests.
-
-        ``app.test_request_context("/users/1", method="POST", json={...})``
-        """
-        from .testing import EnvironBuilder
-
-        builder = EnvironBuilder(self, *args, **kwargs)
-        try:
-            return self.request_context(builder.get_environ())
-        finally:
-            builder.close()
-
-    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
-        """Return a test client that calls this app directly (no server needed)."""
-        cls = self.test_client_class
-        if cls is None:
-            from .testing import TestClient as cls
-        assert cls is not None
-        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
-
-    def test_cli_runner(self, **kwargs: Any) -> ResourcefulCliRunner:
-        """Return a click test runner whose ``invoke`` finds this app."""
-        cls = self.test_cli_runner_class
-        if cls is None:
-            from .testing import ResourcefulCliRunner as cls
-        assert cls is not None
-        return cls(self, **kwargs)
-
-    # -- the request cycle --------------------------------------------------------------------
+    # -- the request cycle, in the order a request flows ----------------------------------------
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Handle one WSGI request (see :meth:`wsgi_app`)."""
@@ -588,6 +403,18 @@ class App(Scaffold):
         """
         for extension in installed(self).records:
             extension.prepare()
+
+    # -- contexts (creating a request context matches its URL: see the URLs section) ------------
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        """Create a request context for a WSGI environ (use it with ``with``)."""
+        return RequestContext(self, environ)
+
+    def app_context(self) -> AppContext:
+        """Create an application context (use it with ``with``)."""
+        return AppContext(self)
+
+    # -- hooks, view, response, teardown --------------------------------------------------------
 
     def full_dispatch_request(self) -> Response:
         """Run the hooks and the view for the current request and return the response."""
@@ -669,6 +496,15 @@ class App(Scaffold):
             " Send the request to the URL with the slash."
         ) from exc
 
+    def make_default_options_response(self) -> Response:
+        """Answer an OPTIONS request with an ``Allow`` header listing the rule's methods."""
+        ctx = _cv_request.get()
+        adapter = cast(MapAdapter, ctx.url_adapter)
+        methods = adapter.allowed_methods(ctx.request.path)
+        response = self.response_class()
+        response.allow.update(methods)
+        return response
+
     def finalize_request(self, rv: Any, from_error_handler: bool = False) -> Response:
         """Turn a view's return value into the final response (after-request hooks included)."""
         response = self.make_response(rv)
@@ -680,15 +516,6 @@ class App(Scaffold):
             if not from_error_handler:
                 raise
             self.logger.exception("Finalizing the response of an error handler failed too.")
-        return response
-
-    def make_default_options_response(self) -> Response:
-        """Answer an OPTIONS request with an ``Allow`` header listing the rule's methods."""
-        ctx = _cv_request.get()
-        adapter = cast(MapAdapter, ctx.url_adapter)
-        methods = adapter.allowed_methods(ctx.request.path)
-        response = self.response_class()
-        response.allow.update(methods)
         return response
 
     def make_response(self, rv: Any) -> Response:
@@ -728,6 +555,12 @@ class App(Scaffold):
             if not interface.is_null_session(session):
                 interface.save_session(self, session, response)
         return response
+
+    def _request_hooks(self, ctx: RequestContext) -> HookChain:
+        hooks = ctx.hooks
+        if hooks is None:
+            hooks = ctx.hooks = self._hooks.chain(ctx.request.blueprint)
+        return hooks
 
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
         """Run the teardown-request functions (innermost blueprint first) and the signal."""
@@ -840,14 +673,6 @@ class App(Scaffold):
 
     # -- URLs ----------------------------------------------------------------------------------
 
-    def match_url(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]]:
-        """Match the adapter's path and method; raise werkzeug's routing errors.
-
-        PERF: :class:`~resourceful.routing.Router` answers from its memo or
-        its fast matcher when it can, and gives werkzeug's answer either way.
-        """
-        return self._router.match(adapter)
-
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         """Return a URL adapter for ``request``, or for building URLs without one.
 
@@ -867,6 +692,14 @@ class App(Scaffold):
             )
         return self._router.adapter(request)
 
+    def match_url(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]]:
+        """Match the adapter's path and method; raise werkzeug's routing errors.
+
+        PERF: :class:`~resourceful.routing.Router` answers from its memo or
+        its fast matcher when it can, and gives werkzeug's answer either way.
+        """
+        return self._router.match(adapter)
+
     def url_for(
         self,
         endpoint: str,
@@ -878,43 +711,7 @@ class App(Scaffold):
         **values: Any,
     ) -> str:
         """Build a URL for ``endpoint`` (see :func:`resourceful.url_for`)."""
-        req_ctx = _cv_request.get(None)
-        adapter: MapAdapter | None
-        if req_ctx is not None:
-            adapter = req_ctx.url_adapter
-            if endpoint[:1] == ".":
-                blueprint = req_ctx.request.blueprint
-                endpoint = f"{blueprint}{endpoint}" if blueprint is not None else endpoint[1:]
-            if _external is None:
-                _external = _scheme is not None
-        else:
-            app_ctx = _cv_app.get(None)
-            adapter = app_ctx.url_adapter if app_ctx is not None else self.create_url_adapter(None)
-            if _external is None:
-                _external = True
-        if adapter is None:
-            raise RuntimeError(
-                f"Cannot build a URL for {endpoint!r} outside a request because SERVER_NAME is"
-                " not set. Set SERVER_NAME (and APPLICATION_ROOT and PREFERRED_URL_SCHEME as"
-                " needed), or build the URL inside a request."
-            )
-        if _scheme is not None and not _external:
-            raise ValueError("url_for(_scheme=...) needs _external=True: a scheme needs a host.")
-        self.inject_url_defaults(endpoint, values)
-        try:
-            rv = adapter.build(
-                endpoint,
-                values,
-                method=_method,
-                url_scheme=_scheme,
-                force_external=_external,
-            )
-        except BuildError as error:
-            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
-            return self.handle_url_build_error(error, endpoint, values)
-        if _anchor is not None:
-            rv = f"{rv}#{_url_quote(_anchor, safe=_ANCHOR_SAFE)}"
-        return rv
+        return build_url(self, endpoint, _anchor, _method, _scheme, _external, values)
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
         """Let the ``url_defaults`` functions fill in ``values`` for ``endpoint``."""
@@ -947,13 +744,36 @@ class App(Scaffold):
 
         return _redirect(location, code=code, Response=self.response_class)
 
-    def _request_hooks(self, ctx: RequestContext) -> HookChain:
-        hooks = ctx.hooks
-        if hooks is None:
-            hooks = ctx.hooks = self._hooks.chain(ctx.request.blueprint)
-        return hooks
+    # -- tests and the development server -------------------------------------------------------
 
-    # -- the development server ----------------------------------------------------------------
+    def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
+        """Create a request context from werkzeug ``EnvironBuilder`` arguments, for tests.
+
+        ``app.test_request_context("/users/1", method="POST", json={...})``
+        """
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
+
+    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
+        """Return a test client that calls this app directly (no server needed)."""
+        cls = self.test_client_class
+        if cls is None:
+            from .testing import TestClient as cls
+        assert cls is not None
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
+
+    def test_cli_runner(self, **kwargs: Any) -> ResourcefulCliRunner:
+        """Return a click test runner whose ``invoke`` finds this app."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from .testing import ResourcefulCliRunner as cls
+        assert cls is not None
+        return cls(self, **kwargs)
 
     def run(
         self,
@@ -971,53 +791,7 @@ class App(Scaffold):
         Inside the ``resourceful run`` command this does nothing, so a script
         can call it under ``if __name__ == "__main__"`` and still work with the CLI.
         """
-        if os.environ.get("RESOURCEFUL_RUN_FROM_CLI") == "true":
-            return
-        if load_dotenv:
-            from .cli import load_dotenv as _load_dotenv
-
-            _load_dotenv()
-            env_debug = _env_flag("RESOURCEFUL_DEBUG")
-            if env_debug is not None:
-                self.debug = env_debug
-        if debug is not None:
-            self.debug = bool(debug)
-        server_name = self.config.get("SERVER_NAME")
-        sn_host = sn_port = None
-        if server_name:
-            sn_host, _, sn_port = server_name.partition(":")
-        host = host or sn_host or "127.0.0.1"
-        port = int(port or sn_port or 5000)
-        options.setdefault("use_reloader", self.debug)
-        options.setdefault("use_debugger", self.debug)
-        options.setdefault("threaded", True)
-        from werkzeug.serving import run_simple
-
-        options.setdefault("request_handler", _dev_request_handler())
-
-        try:
-            run_simple(host, port, cast("WSGIApplication", self), **options)
-        finally:
-            self._got_first_request = False
-
-
-def _dev_request_handler() -> type[WSGIRequestHandler]:
-    """Return the development server's request handler class."""
-    from werkzeug.serving import WSGIRequestHandler
-
-    class RequestHandler(WSGIRequestHandler):
-        # The standard library answers a malformed request line in HTTP/0.9 style, a
-        # bare HTML page with no status line; answer "HTTP/1.0 400 ..." instead.
-        default_request_version = "HTTP/1.0"
-
-    return RequestHandler
-
-
-def _env_flag(name: str) -> bool | None:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return None
-    return value.lower() not in {"0", "false", "no", "off"}
+        run_app(self, host, port, debug, load_dotenv, options)
 
 
 __all__ = ["App", "get_root_path"]

@@ -7,9 +7,59 @@ import json
 import os
 import types
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import IO, Any
 
 from werkzeug.utils import import_string
+
+#: The keys every application's config starts with, and their defaults
+#: (``App.default_config``): Flask's first, then the typed layer's and OpenAPI's.
+DEFAULT_CONFIG: Mapping[str, Any] = types.MappingProxyType(
+    {
+        "DEBUG": None,
+        "TESTING": False,
+        "PROPAGATE_EXCEPTIONS": None,
+        "SECRET_KEY": None,
+        "SECRET_KEY_FALLBACKS": None,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+        "USE_X_SENDFILE": False,
+        "TRUSTED_HOSTS": None,
+        "SERVER_NAME": None,
+        "APPLICATION_ROOT": "/",
+        "SESSION_COOKIE_NAME": "session",
+        "SESSION_COOKIE_DOMAIN": None,
+        "SESSION_COOKIE_PATH": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_PARTITIONED": False,
+        "SESSION_COOKIE_SAMESITE": None,
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "MAX_CONTENT_LENGTH": None,
+        "MAX_FORM_MEMORY_SIZE": 500_000,
+        "MAX_FORM_PARTS": 1_000,
+        "SEND_FILE_MAX_AGE_DEFAULT": None,
+        "TRAP_BAD_REQUEST_ERRORS": None,
+        "TRAP_HTTP_EXCEPTIONS": False,
+        "EXPLAIN_TEMPLATE_LOADING": False,
+        "PREFERRED_URL_SCHEME": "http",
+        "TEMPLATES_AUTO_RELOAD": None,
+        "MAX_COOKIE_SIZE": 4093,
+        "PROVIDE_AUTOMATIC_OPTIONS": True,
+        # Typed resources.
+        "VALIDATION_ERROR_STATUS": 422,
+        "REJECT_UNKNOWN_FIELDS": True,
+        "VALIDATE_RESPONSES": None,
+        # OpenAPI and the docs page.
+        "OPENAPI_TITLE": None,
+        "OPENAPI_VERSION": "0.1.0",
+        "OPENAPI_DESCRIPTION": None,
+        "OPENAPI_SERVERS": None,
+        "OPENAPI_SECURITY_SCHEMES": None,
+        "OPENAPI_TYPE_SCHEMAS": None,
+        "OPENAPI_URL": "/openapi.json",
+        "DOCS_URL": "/docs",
+    }
+)
 
 
 class ConfigAttribute:

@@ -31,18 +31,20 @@ werkzeug's matcher decides.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import quote, unquote_to_bytes
 
 import attrs
 from werkzeug.exceptions import BadRequest, NotFound
-from werkzeug.routing import Map, MapAdapter, Rule
+from werkzeug.routing import BuildError, Map, MapAdapter, Rule
 from werkzeug.routing.converters import ValidationError
 from werkzeug.wsgi import get_host
 
 from .errors import RouteConflictError
+from .globals import _cv_app, _cv_request
 from .wrappers import _BAD_ESCAPE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -210,6 +212,128 @@ def check_raw_path(raw_path: str) -> None:
         unquote_to_bytes(raw_path.encode("latin-1")).decode("utf-8")
     except UnicodeError:
         raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
+
+
+# -- building URLs ------------------------------------------------------------------------------
+
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+
+def build_url(
+    app: App,
+    endpoint: str,
+    _anchor: str | None,
+    _method: str | None,
+    _scheme: str | None,
+    _external: bool | None,
+    values: dict[str, Any],
+) -> str:
+    """Build a URL for ``endpoint`` (``App.url_for``; see :func:`resourceful.url_for`).
+
+    In a request, with its adapter (relative by default, ``.name`` is in the
+    request's blueprint); outside one, with the app context's adapter or one
+    from ``SERVER_NAME`` (external by default).
+    """
+    req_ctx = _cv_request.get(None)
+    adapter: MapAdapter | None
+    if req_ctx is not None:
+        adapter = req_ctx.url_adapter
+        if endpoint[:1] == ".":
+            blueprint = req_ctx.request.blueprint
+            endpoint = f"{blueprint}{endpoint}" if blueprint is not None else endpoint[1:]
+        if _external is None:
+            _external = _scheme is not None
+    else:
+        app_ctx = _cv_app.get(None)
+        adapter = app_ctx.url_adapter if app_ctx is not None else app.create_url_adapter(None)
+        if _external is None:
+            _external = True
+    if adapter is None:
+        raise RuntimeError(
+            f"Cannot build a URL for {endpoint!r} outside a request because SERVER_NAME is"
+            " not set. Set SERVER_NAME (and APPLICATION_ROOT and PREFERRED_URL_SCHEME as"
+            " needed), or build the URL inside a request."
+        )
+    if _scheme is not None and not _external:
+        raise ValueError("url_for(_scheme=...) needs _external=True: a scheme needs a host.")
+    app.inject_url_defaults(endpoint, values)
+    try:
+        rv = adapter.build(
+            endpoint,
+            values,
+            method=_method,
+            url_scheme=_scheme,
+            force_external=_external,
+        )
+    except BuildError as error:
+        values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+        return app.handle_url_build_error(error, endpoint, values)
+    if _anchor is not None:
+        rv = f"{rv}#{quote(_anchor, safe=_ANCHOR_SAFE)}"
+    return rv
+
+
+# -- registration -------------------------------------------------------------------------------
+
+
+def add_rule(
+    app: App,
+    rule: str,
+    endpoint: str | None,
+    view_func: Callable[..., Any] | None,
+    provide_automatic_options: bool | None,
+    options: dict[str, Any],
+) -> None:
+    """Add ``rule`` to ``app.url_map`` and ``view_func`` under ``endpoint`` (``App.add_url_rule``).
+
+    The methods come from ``options``, the view's ``methods`` attribute or
+    ``GET``, plus its ``required_methods`` and, unless turned off, ``OPTIONS``.
+    """
+    if endpoint is None:
+        if view_func is not None:
+            endpoint = view_func.__name__
+        elif "redirect_to" not in options:
+            raise TypeError(
+                f"add_url_rule({rule!r}) needs an endpoint name when no view function is given."
+            )
+    methods = options.pop("methods", None)
+    if methods is None:
+        methods = getattr(view_func, "methods", None) or ("GET",)
+    if isinstance(methods, str):
+        raise TypeError(
+            f"methods for {rule!r} must be a list of method names, such as"
+            f" methods=[{methods!r}], not the string {methods!r}."
+        )
+    method_set = {method.upper() for method in methods}
+    required = {m.upper() for m in getattr(view_func, "required_methods", ())}
+    if provide_automatic_options is None:
+        provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
+    if provide_automatic_options is None:
+        provide_automatic_options = (
+            "OPTIONS" not in method_set and app.config["PROVIDE_AUTOMATIC_OPTIONS"]
+        )
+    if provide_automatic_options:
+        required.add("OPTIONS")
+    method_set |= required
+
+    if view_func is not None and inspect.iscoroutinefunction(view_func):
+        # NOTE: async views are not supported (the app is WSGI, one thread per
+        # request); refusing them here beats a confusing error on every request.
+        raise TypeError(
+            f"The view {describe_view(view_func)} for {rule!r} is an 'async def' function;"
+            " resourceful runs views synchronously. Define it with 'def', or run the"
+            " coroutine yourself inside it with asyncio.run(...)."
+        )
+    if view_func is not None and endpoint is not None:
+        check_endpoint_free(app.view_functions, endpoint, view_func)
+    try:
+        rule_obj = app.url_rule_class(rule, methods=method_set, endpoint=endpoint, **options)
+        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+        app.url_map.add(rule_obj)
+    except (ValueError, LookupError) as exc:
+        raise ValueError(f"Invalid URL rule {rule!r} for endpoint {endpoint!r}: {exc}") from exc
+    if view_func is not None and endpoint is not None:
+        app.view_functions[endpoint] = view_func
 
 
 # -- conflicts, refused at registration -------------------------------------------------------

@@ -14,7 +14,8 @@ to :func:`render_template` win over all of these.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import jinja2
 from jinja2 import BaseLoader, Template, TemplateNotFound, TemplatesNotFound
@@ -24,6 +25,7 @@ from .flashing import get_flashed_messages
 from .globals import _cv_app, _cv_request, current_app, g, request, session
 from .helpers import stream_with_context
 from .json import htmlsafe_dumps
+from .scaffold import register_under_name
 from .signals import before_render_template, template_rendered
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -296,3 +298,78 @@ def get_template_attribute(template_name: str, attribute: str) -> Any:
             f"Template {template_name!r} has no attribute {attribute!r}; it exports"
             f" {exported or 'nothing'}."
         ) from None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_BUILTIN_AUTOESCAPE = (".html", ".htm", ".xml", ".xhtml", ".svg")
+
+
+class TemplatesMixin:
+    """The template methods of :class:`~resourceful.App` (kept here, with the templates).
+
+    ``App`` inherits them, so they are Flask's ``App`` methods and a subclass
+    may override them.
+    """
+
+    if TYPE_CHECKING:  # pragma: no cover - what the methods read from App
+        from .hooks import Hooks
+
+        _hooks: Hooks
+
+        def _check_setup_finished(self, f_name: str) -> None: ...
+
+    @cached_property
+    def jinja_env(self) -> Environment:
+        """The Jinja environment that renders this app's templates."""
+        return self.create_jinja_environment()
+
+    def create_jinja_environment(self) -> Environment:
+        """Create :attr:`jinja_env` from :attr:`jinja_options` and the app's settings."""
+        return create_environment(cast("App", self))
+
+    def create_global_jinja_loader(self) -> BaseLoader:
+        """Create the loader that searches the app's templates, then each blueprint's."""
+        return DispatchingJinjaLoader(cast("App", self))
+
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Return whether a template is autoescaped: HTML-like files and strings are."""
+        if filename is None:
+            return True
+        return filename.endswith(_BUILTIN_AUTOESCAPE)
+
+    def update_template_context(self, context: dict[str, Any]) -> None:
+        """Add what context processors return to ``context`` (template values win)."""
+        ctx = _cv_request.get(None)
+        processors = self._hooks.chain(ctx.request.blueprint if ctx is not None else None)
+        original = context.copy()
+        for processor in processors.context_processors:
+            context.update(processor())
+        context.update(original)
+
+    def template_filter(self, name: str | None = None) -> Callable[[F], F]:
+        """Register the decorated function as a Jinja filter (named ``name`` or after it)."""
+        return register_under_name(self.add_template_filter, name)
+
+    def add_template_filter(self, f: Callable[..., Any], name: str | None = None) -> None:
+        """Register ``f`` as a Jinja filter."""
+        self._check_setup_finished("add_template_filter")
+        self.jinja_env.filters[name or f.__name__] = f
+
+    def template_test(self, name: str | None = None) -> Callable[[F], F]:
+        """Register the decorated function as a Jinja test."""
+        return register_under_name(self.add_template_test, name)
+
+    def add_template_test(self, f: Callable[..., bool], name: str | None = None) -> None:
+        """Register ``f`` as a Jinja test."""
+        self._check_setup_finished("add_template_test")
+        self.jinja_env.tests[name or f.__name__] = f
+
+    def template_global(self, name: str | None = None) -> Callable[[F], F]:
+        """Register the decorated function as a Jinja global."""
+        return register_under_name(self.add_template_global, name)
+
+    def add_template_global(self, f: Callable[..., Any], name: str | None = None) -> None:
+        """Register ``f`` as a Jinja global."""
+        self._check_setup_finished("add_template_global")
+        self.jinja_env.globals[name or f.__name__] = f

@@ -108,6 +108,7 @@ CORE = {
     "responses",
     "routing",
     "scaffold",
+    "serving",
     "sessions",
     "signals",
     "templating",
@@ -117,8 +118,9 @@ CORE = {
 TYPED = {"binding", "openapi", "render", "resources", "typed"}
 LEAVES = {"convert", "errors", "fields", "operation"}
 TOOLS = {"cli", "testing", "__main__"}
-# The core modules that may import tools, inside functions only.
-LAZY_TOOLS = {"app": {"cli", "testing"}, "blueprints": {"cli"}}
+# The core modules that may import tools, inside functions only (app.cli,
+# app.test_client(), the .env file app.run() loads).
+LAZY_TOOLS = {"app": {"cli", "testing"}, "blueprints": {"cli"}, "serving": {"cli"}}
 # Leaf -> the package modules it may import. errors writes problem bodies with
 # the one compact JSON encoder (json.provider), which leans only on wrappers.
 LEAF_ALLOWED = {

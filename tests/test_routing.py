@@ -593,3 +593,26 @@ def test_fast_matcher_handles_the_common_cases_itself() -> None:
         match("/nope")
     with pytest.raises(NotFound):
         match("/users/42/comments")
+
+
+def test_router_match_gives_the_same_answer_from_each_layer(app: App) -> None:
+    from resourceful.routing import Router
+
+    @app.route("/items/<int:item_id>")
+    def item(item_id: int) -> str:
+        return str(item_id)
+
+    router = app._router
+    assert isinstance(router, Router)
+    with app.test_request_context("/items/7"):
+        adapter = app.create_url_adapter(request._get_current_object())
+        assert adapter is not None
+        werkzeug_rule, werkzeug_args = adapter.match(return_rule=True)
+        first = router.match(adapter)  # setup still open: the fast matcher
+        app._got_first_request = True
+        second = router.match(adapter)  # remembered now
+        third = router.match(adapter)  # from the memo
+    assert first == second == third == (werkzeug_rule, werkzeug_args)
+    # Each answer is a fresh dict: a URL value preprocessor may pop from it.
+    third[1].pop("item_id")
+    assert router.match(adapter)[1] == {"item_id": 7}

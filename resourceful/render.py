@@ -17,11 +17,12 @@ A handler returns one of:
 
 Values are unstructured by the app's converter with a hook fetched once per
 operation and encoded by the app's JSON provider
-(:meth:`~resourceful.json.provider.JSONProvider.response_with_status`). When response validation is
-on (``VALIDATE_RESPONSES``; ``None``, the default, means on in debug and
-testing) the value is checked against the declared type first, and a
-mismatch raises :class:`~resourceful.errors.ResponseValidationError` naming
-the handler and every wrong field.
+(:meth:`~resourceful.json.provider.JSONProvider.response_with_status`).
+When response validation is on (``VALIDATE_RESPONSES``; ``None``, the
+default, means on in debug and testing) the value is checked against the
+declared type first, and a mismatch raises
+:class:`~resourceful.errors.ResponseValidationError` naming the handler and
+every wrong field.
 """
 
 from __future__ import annotations

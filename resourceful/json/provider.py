@@ -114,8 +114,9 @@ def compact_encoder(
 ) -> Callable[[Any], str]:
     """Return the ``encode`` of a JSON encoder that writes no whitespace.
 
-    Every compact JSON text of the package (JSON responses, typed handler
-    values, problem details) is written by an encoder made here.
+    JSON responses, typed handler values and problem details are all encoded
+    by encoders made here (a problem with only string members is assembled
+    around the same string quoting, see :mod:`resourceful.errors`).
 
     PERF: ``json.dumps(obj, **options)`` builds a new encoder per call; callers
     build one per settings with this and reuse it.

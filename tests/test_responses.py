@@ -17,17 +17,12 @@ from resourceful.responses import apply_status_and_headers, split_return
 BODY = {"a": 1}
 
 
-def _serve_view(returned: Any) -> Any:
-    app = App(__name__)
-    app.config["TESTING"] = True
+def _serve_view(app: App, returned: Any) -> Any:
     app.add_url_rule("/thing", "thing", lambda: returned)
     return app.test_client().get("/thing")
 
 
-def _serve_handler(returned: Any) -> Any:
-    app = App(__name__)
-    app.config["TESTING"] = True
-
+def _serve_handler(app: App, returned: Any) -> Any:
     def get(self: Any) -> dict[str, int]:
         return returned  # type: ignore[no-any-return]
 
@@ -53,30 +48,28 @@ SHAPES = {
 @SERVERS
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_every_return_shape_gives_the_same_response_from_views_and_handlers(
-    serve: Any, shape: str
+    app: App, serve: Any, shape: str
 ) -> None:
     returned, status, headers = SHAPES[shape]
-    response = serve(returned)
+    response = serve(app, returned)
     assert response.status_code == status
     assert response.get_json() == BODY
     for name, value in headers.items():
         assert response.headers[name] == value
 
 
-def test_a_string_status_keeps_its_reason_phrase() -> None:
-    assert _serve_view((BODY, "203 Partial")).status == "203 Partial"
-    assert _serve_handler((BODY, "203 Partial")).status == "203 Partial"
+@SERVERS
+def test_a_string_status_keeps_its_reason_phrase(app: App, serve: Any) -> None:
+    assert serve(app, (BODY, "203 Partial")).status == "203 Partial"
 
 
 @SERVERS
-def test_a_response_inside_a_tuple_gets_the_status_and_headers(serve: Any) -> None:
-    response = serve((Response("made", mimetype="text/plain"), 299, {"X-A": "1"}))
+def test_a_response_inside_a_tuple_gets_the_status_and_headers(app: App, serve: Any) -> None:
+    response = serve(app, (Response("made", mimetype="text/plain"), 299, {"X-A": "1"}))
     assert (response.status_code, response.text, response.headers["X-A"]) == (299, "made", "1")
 
 
-def test_a_view_tuple_of_wrong_arity_names_the_view() -> None:
-    app = App(__name__)
-    app.config["TESTING"] = True
+def test_a_view_tuple_of_wrong_arity_names_the_view(app: App) -> None:
     app.add_url_rule("/thing", "thing", lambda: (BODY,))
     with pytest.raises(TypeError) as info:
         app.test_client().get("/thing")
@@ -86,9 +79,9 @@ def test_a_view_tuple_of_wrong_arity_names_the_view() -> None:
     )
 
 
-def test_a_handler_tuple_of_wrong_arity_names_the_handler() -> None:
+def test_a_handler_tuple_of_wrong_arity_names_the_handler(app: App) -> None:
     with pytest.raises(TypeError) as info:
-        _serve_handler((BODY, 200, {}, "extra"))
+        _serve_handler(app, (BODY, 200, {}, "extra"))
     assert str(info.value) == (
         "Thing.get returned a tuple of 4 items; return (body, status),"
         " (body, headers) or (body, status, headers)."

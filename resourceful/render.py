@@ -159,14 +159,12 @@ class Renderer:
         if value is None:
             response = self._app.response_class(status=status or self._empty_status)
         else:
-            response = self._json_response(self._to_data(value), status or self._status)
+            response = self._app.json.response_with_status(
+                self._to_data(value), status or self._status
+            )
         if headers:
             response.headers.update(headers)
         return response
-
-    def _json_response(self, data: Any, status: Status) -> Response:
-        """Encode ``data`` with the app's JSON provider into a response with ``status``."""
-        return self._app.json.response_with_status(data, status)
 
     def _to_data(self, value: Any) -> Any:
         hook = self._unstructure

@@ -35,7 +35,6 @@ import io
 import json
 import re
 import typing
-import uuid
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -62,6 +61,8 @@ from .errors import DefinitionError, FieldError, Problem, RequestValidationError
 from .fields import wire_name
 from .json.provider import DefaultJSONProvider
 from .operation import Location, Operation, Param
+from .rules import CONVERTER_TYPES, parsed_from_text
+from .rules import rule_variables as rule_variables
 
 if TYPE_CHECKING:
     from .app import App
@@ -113,26 +114,6 @@ File = Annotated[T, Source("files")]
 
 
 # -- reading a handler's signature -----------------------------------------------------------
-
-_RULE_VARIABLE = re.compile(
-    r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<args>.*?)\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>"
-)
-
-#: What each werkzeug converter produces, for checking annotations.
-_CONVERTER_TYPES: dict[str, tuple[Any, ...]] = {
-    "int": (int,),
-    "float": (float,),
-    "uuid": (uuid.UUID,),
-    "path": (str,),
-}
-_TEXT_CONVERTERS = frozenset({"default", "string", "any"})
-
-
-def rule_variables(rule: str) -> dict[str, str]:
-    """Return the variables of a URL rule and their converter names, in order."""
-    return {
-        match["name"]: (match["converter"] or "default") for match in _RULE_VARIABLE.finditer(rule)
-    }
 
 
 def _source_of(annotation: Any) -> tuple[Any, Source | None]:
@@ -269,7 +250,7 @@ def params_from_signature(
 
 
 def _suggested_type(converter: str) -> str:
-    return {"int": "int", "float": "float", "uuid": "UUID"}.get(converter, "str")
+    return str(CONVERTER_TYPES.get(converter, (str,))[0].__name__)
 
 
 def _param(
@@ -325,7 +306,7 @@ def _param(
 
 
 def _check_converter(qualname: str, name: str, converter: str, tp: Any) -> None:
-    allowed = _CONVERTER_TYPES.get(converter)
+    allowed = CONVERTER_TYPES.get(converter)
     if allowed is not None:
         if tp not in allowed:
             wanted = allowed[0].__name__
@@ -335,7 +316,7 @@ def _check_converter(qualname: str, name: str, converter: str, tp: Any) -> None:
                 f" `{name}: {wanted}` or change the converter in the rule."
             )
         return
-    if converter in _TEXT_CONVERTERS and tp in (int, float):
+    if parsed_from_text(converter, tp) and tp in (int, float):
         raise DefinitionError(
             f"{qualname}: parameter {name!r} is annotated {tp.__name__} but the rule's <{name}>"
             f" variable is a string. Write <{tp.__name__}:{name}> in the rule so that"
@@ -619,11 +600,7 @@ class Binder:
     def _compile_path(self, param: Param) -> Step:
         name = param.name
         tp = param.type
-        if (
-            param.converter in _CONVERTER_TYPES
-            or tp is str
-            or param.converter not in (_TEXT_CONVERTERS)
-        ):
+        if not parsed_from_text(param.converter, tp):
 
             def bind_path(request: Any, view_args: Any, kwargs: Any, errors: Any) -> None:
                 if name in view_args:

@@ -60,7 +60,7 @@ from cattrs.errors import StructureHandlerNotFoundError
 from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.response import Response as SansIOResponse
 
-from .binding import Binder, handler_hints, params_from_signature, rule_variables
+from .binding import Binder, handler_hints, params_from_signature
 from .errors import DefinitionError, RequestValidationError, as_problem, display_name
 from .globals import _cv_request
 from .hooks import renders_as_is
@@ -73,6 +73,7 @@ from .operation import (
 )
 from .render import Renderer, Reply
 from .routing import check_methods_free
+from .rules import camel_case, parent_rule, rule_variables
 
 if TYPE_CHECKING:
     from werkzeug.routing import Rule
@@ -177,11 +178,6 @@ def _docstring_parts(func: Callable[..., Any]) -> tuple[str | None, str | None]:
 def _snake(name: str) -> str:
     name = re.sub(r"Resource$", "", name) or name
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-
-
-def _camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _plural(word: str) -> str:
@@ -435,19 +431,17 @@ def _check_response_type(op: Operation, app: App) -> None:
 
 # -- registration ---------------------------------------------------------------------------------
 
-_TRAILING_VARIABLE = re.compile(r"^(?P<parent>.*/)<[^<>]+>/?$")
-
 
 def _collection_rule(cls: type[Resource], rule: str) -> str:
-    match = _TRAILING_VARIABLE.match(rule)
-    if match is None:
+    parent = parent_rule(rule)
+    if parent is None:
         raise DefinitionError(
             f"{display_name(cls)} has collection handlers (list, create) and member handlers"
             f" (get, replace, update, delete), so its rule must end with the member variable,"
             f" such as '/todos/<int:todo_id>'; got {rule!r}. Or pass collection_rule=... to"
             " add_resource."
         )
-    return match["parent"]
+    return parent
 
 
 def _build_operation(
@@ -465,7 +459,7 @@ def _build_operation(
         status = 201
     else:
         status = 200
-    noun = _camel(base)
+    noun = camel_case(base)
     noun = noun[:1].upper() + noun[1:]
     default_id = f"{handler.name}{_plural(noun) if handler.name == 'list' else noun}"
     return Operation(

@@ -677,14 +677,6 @@ def test_body_of_unsupported_type_is_a_definition_error_at_registration(app: App
     assert "Cannot structure field" in message and "Holder.thing" in message
 
 
-def test_rule_variables_lists_names_and_converters() -> None:
-    assert rule_variables("/a/<int:x>/<y>/<path:rest>") == {
-        "x": "int",
-        "y": "default",
-        "rest": "path",
-    }
-
-
 # -- reading the body --------------------------------------------------------------------------
 
 ORDER_JSON = b'{"items": [{"name": "tea", "quantity": 2}]}'

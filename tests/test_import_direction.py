@@ -28,6 +28,7 @@ PACKAGE = Path(resourceful.__file__).parent
 # Module -> the package modules it may import (at run time, TYPE_CHECKING blocks aside).
 ALLOWED = {
     "fields": set(),
+    "rules": set(),
     "globals": set(),
     "signals": set(),
     "config": set(),

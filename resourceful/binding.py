@@ -56,8 +56,16 @@ from .convert import (
     is_multi_valued,
     pairs_from,
 )
-from .convert.typeinfo import resolve_nested
-from .errors import DefinitionError, FieldError, Problem, RequestValidationError, type_name
+from .convert.typeinfo import (
+    is_attrs,
+    is_collection,
+    is_union,
+    resolve_nested,
+    strip_optional,
+    type_name,
+    union_of,
+)
+from .errors import DefinitionError, FieldError, Problem, RequestValidationError
 from .fields import wire_name
 from .json.provider import DefaultJSONProvider
 from .operation import Location, Operation, Param
@@ -122,14 +130,13 @@ def _source_of(annotation: Any) -> tuple[Any, Source | None]:
         for extra in extras:
             if isinstance(extra, Source):
                 return inner, extra
-    elif typing.get_origin(annotation) in (typing.Union, _union_type()):
+    elif is_union(annotation):
         # ``File[list[FileStorage]] | None``: the marker sits inside the union.
         args = typing.get_args(annotation)
         for index, arg in enumerate(args):
             inner, source = _source_of(arg)
             if source is not None:
-                rest = (*args[:index], inner, *args[index + 1 :])
-                return typing.Union[rest], source  # noqa: UP007 - built from a tuple
+                return union_of((*args[:index], inner, *args[index + 1 :])), source
     return annotation, None
 
 
@@ -138,33 +145,18 @@ def _is_request_type(tp: Any) -> bool:
 
 
 def _is_body_type(tp: Any) -> bool:
-    """Return whether ``tp`` is an attrs class, or a list or union of them."""
-    tp = _strip_optional(tp)
-    origin = typing.get_origin(tp)
-    if attrs.has(origin or tp):
+    """Return whether ``tp`` is an attrs class, or a collection or union of them."""
+    tp = strip_optional(tp)
+    if is_attrs(tp):
         return True
-    if origin in (list, tuple, set, frozenset) or origin in (typing.Union, _union_type()):
+    if is_collection(tp) or is_union(tp):
         args = [a for a in typing.get_args(tp) if a is not type(None) and a is not Ellipsis]
         return bool(args) and all(_is_body_type(a) for a in args)
     return False
 
 
-def _union_type() -> Any:
-    import types
-
-    return types.UnionType
-
-
-def _strip_optional(tp: Any) -> Any:
-    if typing.get_origin(tp) in (typing.Union, _union_type()):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return tp
-
-
 def _is_file_type(tp: Any) -> bool:
-    tp = _strip_optional(tp)
+    tp = strip_optional(tp)
     if typing.get_origin(tp) is list:
         (tp,) = typing.get_args(tp) or (FileStorage,)
     return isinstance(tp, type) and issubclass(tp, FileStorage)
@@ -291,7 +283,7 @@ def _param(
     if location in ("request", "body"):
         return Param(name, location, tp, "", required, default)
 
-    is_group = attrs.has(typing.get_origin(tp) or tp) and location in (
+    is_group = is_attrs(tp) and location in (
         "query",
         "header",
         "cookie",
@@ -311,7 +303,7 @@ def _check_converter(qualname: str, name: str, converter: str, tp: Any) -> None:
         if tp not in allowed:
             wanted = allowed[0].__name__
             raise DefinitionError(
-                f"{qualname}: parameter {name!r} is annotated {_type_name(tp)} but the rule's"
+                f"{qualname}: parameter {name!r} is annotated {type_name(tp)} but the rule's"
                 f" <{converter}:{name}> converter produces {wanted}. Annotate it"
                 f" `{name}: {wanted}` or change the converter in the rule."
             )
@@ -322,9 +314,6 @@ def _check_converter(qualname: str, name: str, converter: str, tp: Any) -> None:
             f" variable is a string. Write <{tp.__name__}:{name}> in the rule so that"
             " non-numbers do not match."
         )
-
-
-_type_name = type_name
 
 
 # -- compiling the binder ---------------------------------------------------------------------
@@ -347,7 +336,7 @@ def _hook(converter: Any, tp: Any, operation: Operation, param: Param, where: st
         )
         raise DefinitionError(
             f"{operation.qualname}: parameter {param.name!r} ({where}) has the type"
-            f" {_type_name(tp)}, which cannot be structured: {exc}{hint}"
+            f" {type_name(tp)}, which cannot be structured: {exc}{hint}"
         ) from exc
 
 
@@ -691,7 +680,7 @@ class Binder:
         name = param.name
         wire = param.wire_name
         required = param.required
-        multi = typing.get_origin(_strip_optional(param.type)) is list
+        multi = typing.get_origin(strip_optional(param.type)) is list
         pointer = _pointer(wire)
         operation = self.operation
 

@@ -305,28 +305,6 @@ def display_name(cls: Any) -> str:
     return str(name).rsplit("<locals>.", 1)[-1]
 
 
-def type_name(tp: Any) -> str:
-    """Return a readable name for a type (``list[Todo]``, ``int | None``), for messages."""
-    import typing
-
-    if tp is None or tp is type(None):
-        return "None"
-    args = typing.get_args(tp)
-    origin = typing.get_origin(tp)
-    if origin is not None and args:
-        if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
-            return " | ".join(type_name(arg) for arg in args)
-        if origin is typing.Literal:
-            return f"Literal[{', '.join(repr(arg) for arg in args)}]"
-        if origin is typing.Annotated:
-            return type_name(args[0])
-        names = ", ".join("..." if arg is Ellipsis else type_name(arg) for arg in args)
-        return f"{type_name(origin)}[{names}]"
-    if isinstance(tp, type):
-        return display_name(tp)
-    return repr(tp).replace("typing.", "")
-
-
 class DefinitionError(TypeError):
     """A resource, handler or type is declared in a way resourceful cannot use.
 

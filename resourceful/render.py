@@ -34,7 +34,8 @@ import attrs
 from werkzeug.sansio.response import Response as SansIOResponse
 
 from .convert import INPUT_ERRORS, InvalidData, violations_from
-from .errors import ResponseValidationError, display_name, type_name
+from .convert.typeinfo import is_attrs, type_name
+from .errors import ResponseValidationError, display_name
 from .operation import Operation
 from .responses import Status, apply_status_and_headers, split_return
 
@@ -86,7 +87,7 @@ def validate_response(value: Any, declared: Any, converter: Any, qualname: str) 
             )
         return
     cls = declared if isinstance(declared, type) else None
-    if cls is not None and attrs.has(cls) and not isinstance(value, cls):
+    if cls is not None and is_attrs(cls) and not isinstance(value, cls):
         raise ResponseValidationError(
             f"{qualname} returned {type(value).__name__}, but its return annotation says"
             f" {display_name(cls)}. Return a {display_name(cls)} instance or change the annotation."
@@ -98,7 +99,7 @@ def validate_response(value: Any, declared: Any, converter: Any, qualname: str) 
         problems = "; ".join(f"{v.pointer or '/'}: {v.detail}" for v in exc.violations)
         raise ResponseValidationError(
             f"{qualname} returned a value that does not match its return annotation"
-            f" {_type_name(declared)}: {problems}"
+            f" {type_name(declared)}: {problems}"
         ) from None
     except (*INPUT_ERRORS, AttributeError) as exc:
         problems = (
@@ -108,11 +109,8 @@ def validate_response(value: Any, declared: Any, converter: Any, qualname: str) 
         )
         raise ResponseValidationError(
             f"{qualname} returned a value that does not match its return annotation"
-            f" {_type_name(declared)}: {problems}"
+            f" {type_name(declared)}: {problems}"
         ) from exc
-
-
-_type_name = type_name
 
 
 class Renderer:

@@ -2,6 +2,7 @@ import datetime as dt
 import enum
 import io
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -119,6 +120,14 @@ def test_list_of_attrs_classes_is_the_body(app: App) -> None:
 
     app.test_client().post("/items/", json=[{"name": "a", "quantity": 1}])
     assert received == [[Item("a", 1)]]
+
+
+def test_sequence_of_attrs_classes_is_the_body_like_a_list() -> None:
+    def create(self: Any, items: Sequence[Item], names: frozenset[str] = frozenset()) -> None:
+        pass
+
+    body, query = params_from_signature(create, "Items.create", {})
+    assert (body.location, query.location) == ("body", "query")
 
 
 def test_tagged_union_body_picks_the_class(app: App) -> None:

@@ -1,6 +1,8 @@
 """What a type is: wrappers removed, its kind, its attrs fields, its union's tag.
 
-Read when hooks are built (once per type), never per value.
+The one vocabulary the converter, binding, rendering, errors and the
+OpenAPI generator use to ask what a type is. Read when hooks, binders and
+schemas are built (once per type), never per value.
 """
 
 from __future__ import annotations
@@ -61,6 +63,25 @@ def is_union(tp: Any) -> bool:
     return origin is Union or origin is types.UnionType
 
 
+def union_of(members: Sequence[Any]) -> Any:
+    """Return the union of ``members`` (one member is returned as is)."""
+    return Union[tuple(members)]  # noqa: UP007 - built from a tuple of members
+
+
+def is_optional(tp: Any) -> bool:
+    """Return whether ``tp`` is a union that allows ``None``."""
+    return is_union(tp) and type(None) in typing.get_args(tp)
+
+
+def strip_optional(tp: Any) -> Any:
+    """Return ``X`` for ``X | None`` (``Optional[X]``); any other type unchanged."""
+    if is_union(tp):
+        members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        if len(members) == 1:
+            return members[0]
+    return tp
+
+
 def is_literal(tp: Any) -> bool:
     """Return whether ``tp`` is a ``Literal``."""
     return typing.get_origin(tp) is Literal
@@ -101,12 +122,37 @@ def is_attrs(tp: Any) -> bool:
     return attrs.has(typing.get_origin(tp) or tp)
 
 
+def is_collection(tp: Any) -> bool:
+    """Return whether ``tp`` is a sequence, set or tuple type (bare or parametrised)."""
+    return is_sequence(tp) or is_set(tp) or is_tuple(tp)
+
+
 def is_multi_valued(tp: Any) -> bool:
     """Return whether a query/header field of type ``tp`` takes repeated values."""
     tp = unwrap(tp)
     if is_union(tp):
         return any(is_multi_valued(arg) for arg in typing.get_args(tp) if arg is not type(None))
-    return is_sequence(tp) or is_set(tp) or is_tuple(tp)
+    return is_collection(tp)
+
+
+def type_name(tp: Any) -> str:
+    """Return a readable name for a type (``list[Todo]``, ``int | None``), for messages."""
+    if tp is None or tp is type(None):
+        return "None"
+    args = typing.get_args(tp)
+    origin = typing.get_origin(tp)
+    if origin is not None and args:
+        if is_union(tp):
+            return " | ".join(type_name(arg) for arg in args)
+        if origin is Literal:
+            return f"Literal[{', '.join(repr(arg) for arg in args)}]"
+        if origin is typing.Annotated:
+            return type_name(args[0])
+        names = ", ".join("..." if arg is Ellipsis else type_name(arg) for arg in args)
+        return f"{type_name(origin)}[{names}]"
+    if isinstance(tp, type):
+        return display_name(tp)
+    return repr(tp).replace("typing.", "")
 
 
 # -- resolving attrs fields ---------------------------------------------------
@@ -156,8 +202,8 @@ def resolve_nested(tp: Any, globalns: dict[str, Any], localns: Mapping[str, Any]
     resolved = tuple(resolve_nested(arg, globalns, localns) for arg in args)
     if all(new is old for new, old in zip(resolved, args, strict=True)):
         return tp
-    if origin is Union or origin is types.UnionType:
-        return Union[resolved]  # noqa: UP007 - built from a tuple of members
+    if is_union(tp):
+        return union_of(resolved)
     if isinstance(tp, types.GenericAlias):
         return types.GenericAlias(origin, resolved)
     return tp.copy_with(resolved)

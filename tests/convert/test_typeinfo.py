@@ -12,7 +12,15 @@ from typing import Annotated, Literal, Optional
 
 import attrs
 
-from resourceful.convert.typeinfo import resolve_nested, resolve_types
+from resourceful.convert.typeinfo import (
+    is_collection,
+    is_optional,
+    resolve_nested,
+    resolve_types,
+    strip_optional,
+    type_name,
+    union_of,
+)
 
 
 @attrs.define
@@ -57,3 +65,43 @@ def test_resolved_types_are_stored_on_the_class_fields() -> None:
     resolve_types(Tree)
     assert attrs.fields(Tree).forest.type == list[Tree]
     assert attrs.fields(Tree).root.type is Node
+
+
+# -- the vocabulary ------------------------------------------------------------------------
+
+
+def test_union_of_builds_a_union_and_keeps_one_member_as_is() -> None:
+    assert union_of((int, str)) == int | str
+    assert union_of((int,)) is int
+
+
+def test_optional_is_a_union_that_allows_none() -> None:
+    assert is_optional(int | None)
+    assert is_optional(Optional[int])  # noqa: UP045 - the typing spelling
+    assert is_optional(int | str | None)
+    assert not is_optional(int | str)
+    assert not is_optional(int)
+
+
+def test_strip_optional_removes_none_from_a_two_member_union_only() -> None:
+    assert strip_optional(int | None) is int
+    assert strip_optional(Optional[list[int]]) == list[int]  # noqa: UP045 - the typing spelling
+    assert strip_optional(int | str | None) == int | str | None
+    assert strip_optional(int) is int
+
+
+def test_collections_are_sequences_sets_and_tuples() -> None:
+    for tp in (list[int], typing.Sequence[int], set[str], frozenset[str], tuple[int, ...], tuple):
+        assert is_collection(tp), tp
+    for tp in (dict[str, int], str, bytes, int):
+        assert not is_collection(tp), tp
+
+
+def test_type_name_spells_types_as_written() -> None:
+    assert type_name(None) == "None"
+    assert type_name(int | None) == "int | None"
+    assert type_name(Optional[str]) == "str | None"  # noqa: UP045 - the typing spelling
+    assert type_name(list[Node]) == "list[Node]"
+    assert type_name(tuple[int, ...]) == "tuple[int, ...]"
+    assert type_name(Literal["a", 1]) == "Literal['a', 1]"
+    assert type_name(Annotated[int, "meta"]) == "int"

@@ -6,7 +6,9 @@ from resourceful.operation import (
     OperationOptions,
     Param,
     ResponseSpec,
+    OperationsView,
     frozen_security,
+    operations_of,
     response_specs,
 )
 
@@ -71,3 +73,34 @@ def test_frozen_security_makes_requirements_immutable() -> None:
 def test_operation_options_default_to_unset() -> None:
     assert OperationOptions().status is None
     assert OperationOptions().decorators == ()
+
+
+def test_operations_of_a_typed_view_are_its_operations() -> None:
+    class View(OperationsView):
+        def __init__(self) -> None:
+            self.operations = {"POST": make_operation()}
+
+    assert operations_of(View()) == {"POST": make_operation()}
+
+
+def test_operations_of_a_plain_view_are_empty_even_with_an_operations_attribute() -> None:
+    def view() -> str:
+        return ""
+
+    view.operations = {"POST": make_operation()}  # type: ignore[attr-defined]
+    assert operations_of(view) == {}
+    assert operations_of(None) == {}
+
+
+def test_resource_views_are_typed_views() -> None:
+    from resourceful import App, Resource
+
+    app = App(__name__)
+
+    @app.resource("/things/<int:thing_id>")
+    class Thing(Resource):
+        def get(self, thing_id: int) -> int:
+            return thing_id
+
+    (method, operation), *rest = operations_of(app.view_functions["thing"]).items()
+    assert (method, operation.handler_name, rest) == ("GET", "get", [])

@@ -1,0 +1,414 @@
+"""The compiled binder: from a request to a handler's keyword arguments (request time).
+
+A :class:`Binder` is compiled once per operation and app from the
+operation's parameter records; per request it only runs the steps it
+prepared.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+from cattrs.errors import StructureHandlerNotFoundError
+from werkzeug.wrappers import Request as WerkzeugRequest
+
+from ..convert import (
+    FAILED,
+    INPUT_ERRORS,
+    Collector,
+    Converter,
+    InvalidData,
+    TextConverter,
+    attrs_fields,
+    collector_of,
+    is_multi_valued,
+    pairs_from,
+)
+from ..convert.typeinfo import strip_optional, type_name
+from ..errors import DefinitionError, FieldError, Problem, RequestValidationError
+from ..fields import wire_name
+from ..operation import Operation, Param
+from ..rules import parsed_from_text
+from .body import BodyParser, read_body, too_deep
+
+if TYPE_CHECKING:
+    from ..app import App
+
+__all__ = ["Binder"]
+
+Step = Callable[
+    [WerkzeugRequest, Mapping[str, Any], MutableMapping[str, Any], list[FieldError]], None
+]
+
+_FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _hook(converter: Any, tp: Any, operation: Operation, param: Param, where: str) -> Any:
+    try:
+        return converter.get_structure_hook(tp)
+    except (StructureHandlerNotFoundError, DefinitionError) as exc:
+        hint = (
+            " If it is the JSON body, mark it Body[...]."
+            if param.location in ("query", "header", "cookie", "form")
+            else ""
+        )
+        raise DefinitionError(
+            f"{operation.qualname}: parameter {param.name!r} ({where}) has the type"
+            f" {type_name(tp)}, which cannot be structured: {exc}{hint}"
+        ) from exc
+
+
+def _report(errors: list[FieldError], location: str, prefix: str, exc: Exception) -> None:
+    errors.extend(
+        FieldError(location, pointer, detail) for pointer, detail in pairs_from(exc, prefix)
+    )
+
+
+def _pointer(name: str) -> str:
+    return "/" + name.replace("~", "~0").replace("/", "~1")
+
+
+def _error_location(location: str) -> str:
+    # Form fields and files are part of the body.
+    return "body" if location in ("form", "files") else location
+
+
+#: Where a key sent twice for a one-value field is an error. Headers are
+#: joined by the server; cookies repeat legitimately (one per path), the
+#: first, most specific, is used.
+_SINGLE_VALUED = frozenset({"query", "form"})
+
+
+def _repeated(values: list[str]) -> str:
+    shown = ", ".join(json.dumps(value) for value in values[:5])
+    more = ", ..." if len(values) > 5 else ""
+    return f"was sent {len(values)} times ({shown}{more}); expected one value, send it once"
+
+
+def _getter(location: str) -> Callable[[WerkzeugRequest], Any]:
+    if location == "query":
+        return lambda request: request.args
+    if location == "header":
+        return lambda request: request.headers
+    if location == "cookie":
+        return lambda request: request.cookies
+    if location == "form":
+        return lambda request: request.form
+    return lambda request: request.files
+
+
+def _require_form(request: WerkzeugRequest, operation: Operation) -> None:
+    if request.mimetype not in _FORM_MIMETYPES:
+        raise Problem(
+            415,
+            detail=(
+                f"{operation.method} {operation.rule} expects a form body: send it with"
+                " Content-Type: application/x-www-form-urlencoded or multipart/form-data"
+                f" (got {request.mimetype or 'no Content-Type'!s})."
+            ),
+        )
+
+
+class Binder:
+    """Turns a request into the keyword arguments of one operation's handler.
+
+    Built once per operation and app: every parameter becomes a prepared step
+    that reads its value and structures it with a hook fetched here, so a
+    request only runs the steps. Unsupported types raise
+    :class:`DefinitionError` when the binder is built.
+    """
+
+    def __init__(self, operation: Operation, app: App) -> None:
+        self.operation = operation
+        self._app = app
+        self._config = app.config
+        converter = app.converter
+        self._converter = converter
+        text = getattr(converter, "text", None)
+        self._text: Any = text if text is not None else TextConverter()
+        self._body_hooks: dict[bool, Any] = {}
+        self._body_collectors: dict[bool, Collector] = {}
+        self._steps: tuple[Step, ...] = tuple(self._compile(param) for param in operation.params)
+        body = operation.body
+        if body is not None and body.location == "body":
+            # Build the hook now so that definition errors surface here.
+            self._body_hook(body, reject=True)
+
+    # -- per request ----------------------------------------------------------------------
+
+    def try_bind(
+        self, request: WerkzeugRequest, view_args: Mapping[str, Any]
+    ) -> dict[str, Any] | RequestValidationError:
+        """Return the handler's keyword arguments, or the error for input that is invalid.
+
+        The error is returned, not raised, for input that parses but does not
+        validate; input that cannot be parsed (400, 413, 415) raises.
+        """
+        kwargs: dict[str, Any] = {}
+        errors: list[FieldError] = []
+        for step in self._steps:
+            step(request, view_args, kwargs, errors)
+        if errors:
+            return RequestValidationError(errors, status=self._config["VALIDATION_ERROR_STATUS"])
+        return kwargs
+
+    # -- compilation ---------------------------------------------------------------------------
+
+    def _compile(self, param: Param) -> Step:
+        if param.location == "request":
+            return self._compile_request(param)
+        if param.location == "path":
+            return self._compile_path(param)
+        if param.location == "body":
+            return self._compile_json(param)
+        if param.location == "files":
+            return self._compile_files(param)
+        if param.is_group:
+            return self._compile_group(param)
+        return self._compile_single(param)
+
+    def _body_hook(self, body: Param, *, reject: bool) -> Any:
+        hook = self._body_hooks.get(reject)
+        if hook is None:
+            converter = self._converter
+            if isinstance(converter, Converter):
+                converter = converter.with_unknown_fields(reject=reject)
+            hook = _hook(converter, body.type, self.operation, body, "JSON body")
+            self._body_hooks[reject] = hook
+        return hook
+
+    def _body_collector(self, body: Param, *, reject: bool) -> Collector:
+        collect = self._body_collectors.get(reject)
+        if collect is None:
+            collect = self._body_collectors[reject] = collector_of(
+                self._body_hook(body, reject=reject)
+            )
+        return collect
+
+    def _compile_request(self, param: Param) -> Step:
+        name = param.name
+
+        def bind_request(request: Any, view_args: Any, kwargs: Any, errors: Any) -> None:
+            kwargs[name] = request
+
+        return bind_request
+
+    def _compile_path(self, param: Param) -> Step:
+        name = param.name
+        tp = param.type
+        if not parsed_from_text(param.converter, tp):
+
+            def bind_path(request: Any, view_args: Any, kwargs: Any, errors: Any) -> None:
+                if name in view_args:
+                    kwargs[name] = view_args[name]
+
+            return bind_path
+
+        hook = _hook(self._text, tp, self.operation, param, "path")
+        pointer = _pointer(name)
+
+        def parse_path(request: Any, view_args: Any, kwargs: Any, errors: Any) -> None:
+            if name not in view_args:
+                return
+            try:
+                kwargs[name] = hook(view_args[name], tp)
+            except INPUT_ERRORS as exc:
+                _report(errors, "path", pointer, exc)
+
+        return parse_path
+
+    def _compile_json(self, param: Param) -> Step:
+        name = param.name
+        tp = param.type
+        required = param.required
+        operation = self.operation
+        config = self._config
+        app = self._app
+        parser = BodyParser()
+
+        def bind_json(
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+        ) -> None:
+            data = read_body(request)
+            # PERF: the usual Content-Type is recognised without parsing the header.
+            if request.environ.get("CONTENT_TYPE") != "application/json" and not request.is_json:
+                if not data and not required:
+                    return
+                raise Problem(
+                    415,
+                    detail=(
+                        f"{operation.method} {operation.rule} expects a JSON body: send it with"
+                        " Content-Type: application/json (got"
+                        f" {request.mimetype or 'no Content-Type'})."
+                    ),
+                )
+            if not data and not required:
+                return
+            value = parser.parse(app.json, data)
+            collect = self._body_collector(param, reject=bool(config["REJECT_UNKNOWN_FIELDS"]))
+            found: list[tuple[str, str]] = []
+            try:
+                result = collect(value, tp, found)
+            except RecursionError:
+                raise too_deep() from None
+            if result is FAILED:
+                errors.extend(FieldError("body", pointer, detail) for pointer, detail in found)
+            else:
+                kwargs[name] = result
+
+        return bind_json
+
+    def _compile_files(self, param: Param) -> Step:
+        name = param.name
+        wire = param.wire_name
+        required = param.required
+        multi = typing.get_origin(strip_optional(param.type)) is list
+        pointer = _pointer(wire)
+        operation = self.operation
+
+        def bind_files(
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+        ) -> None:
+            if request.mimetype != "multipart/form-data":
+                if not required:
+                    return
+                _require_form(request, operation)
+            files = request.files
+            if multi:
+                uploads = files.getlist(wire)
+                if uploads:
+                    kwargs[name] = uploads
+                    return
+            else:
+                upload = files.get(wire)
+                if upload is not None:
+                    kwargs[name] = upload
+                    return
+            if required:
+                errors.append(
+                    FieldError(
+                        "body",
+                        pointer,
+                        f"is required but missing; upload a file in the multipart field {wire!r}",
+                    )
+                )
+
+        return bind_files
+
+    def _compile_single(self, param: Param) -> Step:
+        name = param.name
+        wire = param.wire_name
+        tp = param.type
+        required = param.required
+        location = param.location
+        error_location = _error_location(location)
+        pointer = _pointer(wire)
+        multi = is_multi_valued(tp)
+        hook = _hook(self._text, tp, self.operation, param, location)
+        source = _getter(location)
+        is_form = location == "form"
+        single_only = location in _SINGLE_VALUED
+        operation = self.operation
+
+        def bind_single(
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+        ) -> None:
+            if is_form and request.mimetype not in _FORM_MIMETYPES:
+                if not required:
+                    return
+                _require_form(request, operation)
+            values = source(request)
+            raw: Any = values.getlist(wire) if multi or single_only else values.get(wire)
+            if single_only and not multi:
+                if len(raw) > 1:
+                    errors.append(FieldError(error_location, pointer, _repeated(raw)))
+                    return
+                raw = raw[0] if raw else None
+            if raw is None or (multi and not raw):
+                if required:
+                    errors.append(FieldError(error_location, pointer, "is required but missing"))
+                return
+            try:
+                kwargs[name] = hook(raw, tp)
+            except INPUT_ERRORS as exc:
+                _report(errors, error_location, pointer, exc)
+
+        return bind_single
+
+    def _compile_group(self, param: Param) -> Step:
+        name = param.name
+        tp = param.type
+        location = param.location
+        error_location = _error_location(location)
+        hook = _hook(self._text, tp, self.operation, param, f"{location} group")
+        # The group's fields: (key on the wire, key the structure hook reads, multi-valued).
+        fields: list[tuple[str, str, bool]] = []
+        for attribute, ftype in attrs_fields(tp):
+            wire = wire_name(attribute)
+            key = wire.replace("_", "-") if location == "header" else wire
+            fields.append((key, wire, is_multi_valued(ftype)))
+        plan = tuple(fields)
+        renamed = any(key != wire for key, wire, _ in plan)
+        source = _getter(location)
+        is_form = location == "form"
+        single_only = location in _SINGLE_VALUED
+        operation = self.operation
+
+        def bind_group(
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+        ) -> None:
+            if is_form and request.mimetype not in _FORM_MIMETYPES:
+                _require_form(request, operation)
+            values = source(request)
+            data: dict[str, Any] = {}
+            repeated: list[FieldError] = []
+            for key, wire, multi in plan:
+                if key in values:
+                    if multi:
+                        data[wire] = values.getlist(key)
+                    elif single_only:
+                        given = values.getlist(key)
+                        if len(given) > 1:
+                            repeated.append(
+                                FieldError(error_location, _pointer(key), _repeated(given))
+                            )
+                        data[wire] = given[0]
+                    else:
+                        data[wire] = values.get(key)
+            found: list[FieldError] = []
+            try:
+                value = hook(data, tp)
+            except InvalidData as exc:
+                if renamed:
+                    exc = _rename_pointers(exc, plan)
+                _report(found, error_location, "", exc)
+            except INPUT_ERRORS as exc:
+                _report(found, error_location, "", exc)
+            if repeated:
+                # A repeated key is reported once, not also for the value that was tried.
+                errors.extend(repeated)
+                blamed = {error.pointer for error in repeated}
+                errors.extend(error for error in found if error.pointer not in blamed)
+            elif found:
+                errors.extend(found)
+            else:
+                kwargs[name] = value
+
+        return bind_group
+
+
+def _rename_pointers(exc: InvalidData, plan: tuple[tuple[str, str, bool], ...]) -> InvalidData:
+    """Point header errors at the header names (``X-Trace-Id``), not the field names."""
+    names = {"/" + wire: "/" + key for key, wire, _ in plan}
+    renamed: list[tuple[str, str]] = []
+    for pointer, detail in exc.pairs:
+        if not pointer:
+            renamed.append((pointer, detail))
+            continue
+        head, sep, rest = pointer[1:].partition("/")
+        new = names.get("/" + head, "/" + head)
+        renamed.append((new + (sep + rest if sep else ""), detail))
+    return InvalidData.of(renamed)

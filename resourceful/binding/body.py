@@ -1,0 +1,173 @@
+r"""Reading the request body, and the strict reading of JSON.
+
+A body with a ``Content-Length`` is read once and cached on the request.
+JSON is read strictly: besides syntax errors, I-JSON (RFC 7493) refuses a
+key repeated in one object, ``NaN`` and ``Infinity``, a lone surrogate
+escape (a lone ``\uD800`` to ``\uDFFF``), and nesting too deep to parse.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import ClientDisconnected
+
+from ..errors import FieldError, RequestValidationError
+from ..json.provider import DefaultJSONProvider
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Request as WerkzeugRequest
+
+    from ..json.provider import JSONProvider
+
+__all__ = ["BodyParser", "RefusedJSON", "read_body", "strict_json_loads", "too_deep"]
+
+
+def read_body(request: WerkzeugRequest) -> bytes:
+    """Return the request body, cached on the request as ``request.get_data()`` does.
+
+    PERF: a body with a ``Content-Length`` within ``MAX_CONTENT_LENGTH`` is
+    read from ``wsgi.input`` directly, skipping werkzeug's stream wrappers.
+    Anything else (a chunked body, a body already read or being streamed, a
+    length over the limit, which gives the 413) takes ``get_data()``.
+    """
+    environ = request.environ
+    length_text = environ.get("CONTENT_LENGTH")
+    state = request.__dict__
+    if (
+        not length_text
+        or not length_text.isdigit()
+        or not length_text.isascii()
+        or "stream" in state
+        or state.get("_cached_data") is not None
+        or "wsgi.input_terminated" in environ
+        or environ.get("HTTP_TRANSFER_ENCODING") == "chunked"
+        or request.shallow
+    ):
+        return request.get_data(cache=True)
+    length = int(length_text)
+    limit = request.max_content_length
+    if limit is not None and length > limit:
+        return request.get_data(cache=True)
+    data = _read_exactly(environ["wsgi.input"], length) if length else b""
+    state["_cached_data"] = data
+    # As after get_data(): the body is cached and the stream is used up.
+    state["stream"] = io.BytesIO()
+    return data
+
+
+def _read_exactly(stream: Any, length: int) -> bytes:
+    """Read ``length`` bytes; a client that sends fewer has disconnected (400)."""
+    try:
+        data: bytes = stream.read(length)
+        while len(data) < length:
+            more = stream.read(length - len(data))
+            if not more:
+                raise ClientDisconnected()
+            data += more
+    except (OSError, ValueError) as exc:
+        raise ClientDisconnected() from exc
+    return data
+
+
+class RefusedJSON(ValueError):
+    """A body that parses as JSON but that the strict reading refuses (I-JSON, RFC 7493)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise RefusedJSON(
+                    f"has the key {json.dumps(key)} twice in one object; send each key once"
+                )
+            seen.add(key)
+    return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise RefusedJSON(f"contains {name}, which is not a JSON number; send finite numbers only")
+
+
+_TOO_DEEP = "nests arrays or objects too deeply to be read; send a flatter document"
+_STRICT_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+#: A ``\\uD800``-``\\uDFFF`` escape: it may be half of a surrogate pair, or alone.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def strict_json_loads(data: bytes) -> Any:
+    """Parse ``data`` as JSON the way a request body is read.
+
+    The text is UTF-8 (UTF-16 and UTF-32 are detected, as :func:`json.loads`
+    does). Besides syntax errors (:class:`json.JSONDecodeError`) and bytes
+    that are not text (:class:`UnicodeDecodeError`), this raises
+    :class:`RefusedJSON` for what I-JSON forbids and Python would accept: a
+    repeated key (which copy wins differs between parsers), ``NaN`` and
+    ``Infinity``, and a lone surrogate escape (not a character, so it cannot
+    be stored or encoded). Nesting deeper than Python can parse is refused
+    too, instead of failing with :class:`RecursionError`.
+    """
+    text = data.decode(json.detect_encoding(data))
+    try:
+        value = _STRICT_DECODER.decode(text)
+    except RecursionError:
+        raise RefusedJSON(_TOO_DEEP) from None
+    if _SURROGATE_ESCAPE.search(text) is not None:
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise RefusedJSON(
+                "contains a lone surrogate escape (\\ud800 to \\udfff without its pair),"
+                " which is not a character; send valid Unicode text"
+            ) from None
+    return value
+
+
+def too_deep() -> RequestValidationError:
+    """Return the 400 for a body nested too deeply to read."""
+    return RequestValidationError(
+        [FieldError("body", "", _TOO_DEEP)],
+        status=400,
+        detail="The request body is JSON that cannot be accepted.",
+    )
+
+
+class BodyParser:
+    """Parses JSON bodies with the app's provider: strictly when it is the default one.
+
+    A replaced provider that overrides ``loads`` parses its own way. The
+    choice is remembered for the provider last seen, since ``app.json`` may
+    be replaced after the binder is built.
+    """
+
+    __slots__ = ("_loads", "_provider")
+
+    def __init__(self) -> None:
+        self._provider: JSONProvider | None = None
+        self._loads: Any = strict_json_loads
+
+    def parse(self, provider: JSONProvider, data: bytes) -> Any:
+        """Return the JSON value of ``data``; raise the 400 for a body that cannot be read."""
+        if provider is not self._provider:
+            strict = type(provider).loads is DefaultJSONProvider.loads
+            self._loads = strict_json_loads if strict else provider.loads
+            self._provider = provider
+        try:
+            return self._loads(data)
+        except RefusedJSON as exc:
+            raise RequestValidationError(
+                [FieldError("body", "", str(exc))],
+                status=400,
+                detail="The request body is JSON that cannot be accepted.",
+            ) from None
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise RequestValidationError(
+                [FieldError("body", "", f"is not valid JSON: {exc}")],
+                status=400,
+                detail="The request body is not valid JSON.",
+            ) from None

@@ -1,0 +1,203 @@
+"""Declaring a resource: the :class:`Resource` base class and ``@operation``.
+
+When a subclass is created its handlers are found by name and read into a
+handler table (:attr:`Resource.handlers`); nothing about rules or apps is
+decided here (see :mod:`resourceful.resources.plan`).
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ClassVar, TypeVar
+
+import attrs
+from werkzeug.sansio.response import Response as SansIOResponse
+
+from ..binding import handler_hints
+from ..errors import DefinitionError, display_name
+from ..operation import OperationOptions, frozen_security
+from ..render import Reply
+
+__all__ = [
+    "COLLECTION_HANDLERS",
+    "MEMBER_HANDLERS",
+    "METHOD_HANDLERS",
+    "Handler",
+    "Resource",
+    "operation",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Collection handlers and their HTTP methods.
+COLLECTION_HANDLERS: Mapping[str, str] = MappingProxyType({"list": "GET", "create": "POST"})
+#: Member handlers and their HTTP methods.
+MEMBER_HANDLERS: Mapping[str, str] = MappingProxyType(
+    {"get": "GET", "replace": "PUT", "update": "PATCH", "delete": "DELETE"}
+)
+_HANDLERS = {**COLLECTION_HANDLERS, **MEMBER_HANDLERS}
+#: Handlers named after HTTP methods, all on the rule as given.
+METHOD_HANDLERS: Mapping[str, str] = MappingProxyType(
+    {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
+)
+_ACTION_ONLY = frozenset(_HANDLERS) - frozenset(METHOD_HANDLERS)
+_METHOD_ONLY = frozenset(METHOD_HANDLERS) - frozenset(_HANDLERS)
+#: Names that are never handlers, and what to do instead.
+_MISNAMED = {"head": "remove it: HEAD is answered by get", "options": None}
+
+_OPTIONS_ATTRIBUTE = "__resourceful_operation__"
+
+
+def operation(
+    *,
+    status: int | None = None,
+    summary: str | None = None,
+    description: str | None = None,
+    tags: Sequence[str] | None = None,
+    deprecated: bool | None = None,
+    operation_id: str | None = None,
+    security: Sequence[Mapping[str, Sequence[str]]] | None = None,
+    decorators: Sequence[Callable[..., Any]] = (),
+    response_media_type: str | None = None,
+) -> Callable[[F], F]:
+    """Declare what a handler's docstring and name do not say.
+
+    ``status`` is the success status; ``summary``, ``description``, ``tags``,
+    ``deprecated``, ``operation_id`` and ``security`` go to OpenAPI (summary
+    and description default to the docstring's first line and the rest), and
+    so does ``response_media_type``, the media type of the success response
+    (JSON by default; say ``"text/csv"`` for a handler ``-> Response`` that
+    builds its own body);
+    ``decorators`` wrap this operation only, innermost first, around binding,
+    the handler and rendering::
+
+        @operation(status=202, tags=["jobs"])
+        def create(self, body: NewJob) -> Job: ...
+    """
+    options = OperationOptions(
+        status=status,
+        summary=summary,
+        description=description,
+        tags=tuple(tags) if tags is not None else None,
+        deprecated=deprecated,
+        operation_id=operation_id,
+        security=frozen_security(security),
+        decorators=tuple(decorators),
+        response_media_type=response_media_type,
+    )
+
+    def decorator(func: F) -> F:
+        setattr(func, _OPTIONS_ATTRIBUTE, options)
+        return func
+
+    return decorator
+
+
+@attrs.frozen
+class Handler:
+    """A handler found on a resource class (read at class creation)."""
+
+    name: str
+    method: str
+    member: bool
+    function: Callable[..., Any]
+    response_type: Any
+    options: OperationOptions
+
+
+def _response_type(cls: type[Any], name: str, func: Callable[..., Any]) -> Any:
+    qualname = f"{display_name(cls)}.{name}"
+    hints = handler_hints(func, qualname)
+    if "return" not in hints:
+        raise DefinitionError(
+            f"{qualname} has no return annotation; it is the response schema. Annotate it,"
+            f" for example `-> Todo`, `-> list[Todo]`, `-> Reply[Todo]` or `-> None`."
+        )
+    declared = hints["return"]
+    if declared is None or declared is type(None):
+        return None
+    if typing.get_origin(declared) is Reply:
+        (declared,) = typing.get_args(declared)
+        return None if declared is type(None) else declared
+    if declared is Reply:
+        return typing.Any
+    if isinstance(declared, type) and issubclass(declared, SansIOResponse):
+        # The handler builds its own response: a body of any shape, documented
+        # with @operation(response_media_type=...), not an empty 204.
+        return typing.Any
+    return declared
+
+
+class Resource:
+    """A declarative resource; see the module documentation for handler names.
+
+    Class attributes (all optional) describe how it is registered:
+    :attr:`rule`, :attr:`endpoint`, :attr:`collection_endpoint`,
+    :attr:`decorators`, :attr:`provide_automatic_options`,
+    :attr:`init_every_request`, and for the documentation :attr:`tags`,
+    :attr:`deprecated` and :attr:`security`.
+    """
+
+    #: The member rule (or the only rule) used when none is given at registration.
+    rule: ClassVar[str | None] = None
+    #: The endpoint of the member rule (or the only rule); default: the class
+    #: name in snake case without a ``Resource`` suffix (``TodoResource`` -> ``todo``).
+    endpoint: ClassVar[str | None] = None
+    #: The endpoint of the collection rule; default: the endpoint plus ``_list``.
+    collection_endpoint: ClassVar[str | None] = None
+    #: Decorators applied, in order, to each generated view function.
+    decorators: ClassVar[Sequence[Callable[..., Any]]] = ()
+    #: Whether ``OPTIONS`` is answered automatically; ``None`` means the app's default.
+    provide_automatic_options: ClassVar[bool | None] = None
+    #: ``False`` (the default) creates one instance at registration and reuses it.
+    init_every_request: ClassVar[bool] = False
+    #: OpenAPI tags of every operation (``@operation(tags=...)`` overrides).
+    tags: ClassVar[Sequence[str]] = ()
+    #: Marks every operation deprecated in the documentation.
+    deprecated: ClassVar[bool] = False
+    #: OpenAPI security requirements of every operation; ``None`` means the default.
+    security: ClassVar[Sequence[Mapping[str, Sequence[str]]] | None] = None
+
+    #: The handlers found when the class was created, by name.
+    handlers: ClassVar[Mapping[str, Handler]] = MappingProxyType({})
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, fix in _MISNAMED.items():
+            if callable(cls.__dict__.get(name)):
+                raise DefinitionError(
+                    f"{display_name(cls)}.{name}: {name} is not a resource handler;"
+                    f" {fix or 'remove it: OPTIONS is answered automatically'}."
+                )
+        defined = {
+            name for name in {*_HANDLERS, *METHOD_HANDLERS} if callable(getattr(cls, name, None))
+        }
+        by_method = defined & _METHOD_ONLY
+        by_action = defined & _ACTION_ONLY
+        if by_method and by_action:
+            raise DefinitionError(
+                f"{display_name(cls)} mixes handlers named after HTTP methods"
+                f" ({', '.join(sorted(by_method))}) with handlers named after actions"
+                f" ({', '.join(sorted(by_action))}). Use one style: get/post/put/patch/delete"
+                " for one rule, or list/create/get/replace/update/delete for a collection and"
+                " its members."
+            )
+        names = METHOD_HANDLERS if by_method else _HANDLERS
+        handlers: dict[str, Handler] = {}
+        for name, method in names.items():
+            func = getattr(cls, name, None)
+            if func is None or not callable(func):
+                continue
+            options = getattr(func, _OPTIONS_ATTRIBUTE, OperationOptions())
+            handlers[name] = Handler(
+                name=name,
+                method=method,
+                # Handlers named after HTTP methods all serve the rule as given.
+                member=bool(by_method) or name in MEMBER_HANDLERS,
+                function=func,
+                response_type=_response_type(cls, name, func),
+                options=options,
+            )
+        cls.handlers = MappingProxyType(handlers)

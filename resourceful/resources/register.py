@@ -1,0 +1,125 @@
+"""Registering a resource on an app or a blueprint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..errors import DefinitionError, display_name
+from ..routing import check_methods_free
+from .declare import Resource
+from .plan import plan_rules
+from .view import ResourceView
+
+if TYPE_CHECKING:
+    from werkzeug.routing import Rule
+
+    from ..app import App
+
+__all__ = ["register_resource"]
+
+
+def register_resource(
+    scaffold: Any, resource: type[Resource] | Resource, rule: str | None = None, **options: Any
+) -> Callable[[App], None]:
+    """Register ``resource`` on an app or blueprint: one URL rule per group of handlers.
+
+    Returns what to finish once the rules are on an app (compile the views'
+    binders and renderers, refuse a rule and method another endpoint serves);
+    the core runs it (:mod:`resourceful.extensions`).
+
+    ``resource`` is a :class:`Resource` subclass (instantiated once, or per
+    request with ``init_every_request = True``) or an instance, used as is.
+    ``rule`` defaults to the class's :attr:`Resource.rule`. Options:
+    ``endpoint`` (the member endpoint; the collection's gets ``_list``),
+    ``collection_rule`` (when it is not the member rule minus its last
+    variable), ``provide_automatic_options``; anything else goes to werkzeug's
+    ``Rule`` (``defaults``, ``subdomain``, ``strict_slashes``...).
+
+    The steps:
+
+    1. find the class and the instance that serves it;
+    2. check the options and find the rule;
+    3. plan the rules, endpoints and operation records (see
+       :func:`~resourceful.resources.plan.plan_rules`);
+    4. make one :class:`ResourceView` per rule and add its URL rule;
+    5. return the finishing step: compile the binders and renderers and
+       refuse a rule and method another endpoint serves.
+    """
+    cls, instance = _class_and_instance(resource)
+    rule = _rule_of(cls, rule, options)
+    endpoint = options.pop("endpoint", None)
+    collection_rule = options.pop("collection_rule", None)
+    automatic = options.pop("provide_automatic_options", cls.provide_automatic_options)
+    if instance is None and not cls.init_every_request:
+        instance = cls()
+    planned = plan_rules(cls, rule, endpoint=endpoint, collection_rule=collection_rule)
+
+    views: list[ResourceView] = []
+    for group in planned:
+        view = ResourceView(cls, instance, group.endpoint, group.operations, automatic)
+        views.append(view)
+        scaffold.add_url_rule(
+            group.rule,
+            endpoint=group.endpoint,
+            view_func=view,
+            methods=list(view.methods),
+            provide_automatic_options=automatic,
+            **options,
+        )
+
+    return lambda app: _prepare(app, views)
+
+
+def _class_and_instance(
+    resource: type[Resource] | Resource,
+) -> tuple[type[Resource], Resource | None]:
+    """Return the resource class, and the instance given (``None`` for a class)."""
+    instance: Resource | None
+    if isinstance(resource, type):
+        cls, instance = resource, None
+    else:
+        cls, instance = type(resource), resource
+    if not (isinstance(cls, type) and issubclass(cls, Resource)):
+        raise DefinitionError(
+            f"add_resource() takes a Resource subclass or instance, got {resource!r}. Subclass"
+            " resourceful.Resource, or use add_url_rule() for a view function."
+        )
+    return cls, instance
+
+
+def _rule_of(cls: type[Resource], rule: str | None, options: dict[str, Any]) -> str:
+    """Return the rule to register (``cls.rule`` by default); refuse ``methods=``."""
+    if "methods" in options:
+        raise DefinitionError(
+            f"add_resource({display_name(cls)}): methods come from the handlers the class"
+            " defines; remove methods=... ."
+        )
+    rule = rule if rule is not None else cls.rule
+    if rule is None:
+        raise DefinitionError(
+            f"add_resource({display_name(cls)}) needs a rule: pass one, as in"
+            f" app.add_resource({cls.__name__}, '/todos/<int:todo_id>'), or set"
+            f" `rule = ...` on the class."
+        )
+    return rule
+
+
+def _prepare(app: App, views: Sequence[ResourceView]) -> None:
+    for view in views:
+        view.prepare(app)
+    _check_duplicates(app, views)
+
+
+def _check_duplicates(app: App, views: Sequence[ResourceView]) -> None:
+    """Refuse a rule and method that another endpoint already serves."""
+    ours = {id(view): view for view in views}
+    mine: list[tuple[Rule, str]] = []
+    others: list[Rule] = []
+    for rule in app.url_map.iter_rules():
+        view = ours.get(id(app.view_functions.get(rule.endpoint)))
+        if view is None:
+            others.append(rule)
+        else:
+            mine.append((rule, display_name(view.view_class)))
+    check_methods_free(mine, others)

@@ -1,0 +1,175 @@
+"""The view function of one resource rule (request time).
+
+A :class:`ResourceView` carries the rule's operation records and, per app,
+the binders and renderers compiled from them; a call binds the request,
+calls the handler and renders its result.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from cattrs.errors import StructureHandlerNotFoundError
+from werkzeug.exceptions import HTTPException
+
+from ..binding import Binder
+from ..errors import DefinitionError, RequestValidationError, as_problem
+from ..globals import _cv_request
+from ..hooks import renders_as_is
+from ..operation import Operation, OperationsView
+from ..render import Renderer
+from .declare import Resource
+
+if TYPE_CHECKING:
+    from ..app import App
+
+__all__ = ["ResourceView"]
+
+
+class _Compiled:
+    """The binder and renderer of each operation of a view, for one app."""
+
+    __slots__ = ("converter", "steps")
+
+    def __init__(self, converter: Any, steps: dict[str, tuple[Binder, Renderer]]) -> None:
+        self.converter = converter
+        self.steps = steps
+
+
+class ResourceView(OperationsView):
+    """The view function of one resource rule; carries the rule's operations.
+
+    ``operations`` maps each HTTP method to its :class:`Operation`. A call
+    runs the matched operation: bind the request (compiled
+    :class:`~resourceful.binding.Binder`), call the handler, render the
+    result (compiled :class:`~resourceful.render.Renderer`). HTTP errors
+    raised on the way become problem+json responses.
+    """
+
+    def __init__(
+        self,
+        resource: type[Resource],
+        instance: Resource | None,
+        name: str,
+        operations: Mapping[str, Operation],
+        provide_automatic_options: bool | None,
+    ) -> None:
+        self.view_class = resource
+        self.operations: Mapping[str, Operation] = MappingProxyType(dict(operations))
+        self.methods: tuple[str, ...] = tuple(sorted(operations))
+        self.provide_automatic_options = provide_automatic_options
+        self.__name__ = name
+        self.__qualname__ = name
+        self.__doc__ = resource.__doc__
+        self.__module__ = resource.__module__
+        self._resource = resource
+        self._instance = instance
+        self._compiled: weakref.WeakKeyDictionary[App, _Compiled] = weakref.WeakKeyDictionary()
+        self._last: tuple[App, _Compiled] | None = None
+        calls: dict[str, Callable[..., Any]] = {}
+        for method, op in operations.items():
+            call: Callable[..., Any] = self._operation_call(method)
+            for decorator in op.decorators:
+                call = decorator(call)
+            calls[method] = call
+        if "GET" in calls and "HEAD" not in calls:
+            calls["HEAD"] = calls["GET"]
+        self._calls = calls
+        dispatch: Callable[..., Any] = self._dispatch
+        for decorator in resource.decorators:
+            dispatch = decorator(dispatch)
+        self._dispatch_decorated = dispatch
+
+    def __repr__(self) -> str:
+        return f"<ResourceView {self.__name__!r} of {self._resource.__qualname__}>"
+
+    def __call__(self, **view_args: Any) -> Any:
+        """Run the operation for the request's method; HTTP errors become problems."""
+        try:
+            return self._dispatch_decorated(**view_args)
+        except HTTPException as exc:
+            if exc.response is not None or exc.code is None or exc.code < 400:
+                raise
+            problem = as_problem(exc)
+            if problem is exc:
+                # NOTE: not ``raise exc from exc``: an exception that is its own
+                # cause is a reference cycle that holds every frame until the GC runs.
+                raise
+            try:
+                raise problem from exc
+            finally:
+                # The traceback keeps this frame: its locals must not keep the problem.
+                del problem
+
+    def _dispatch(self, **view_args: Any) -> Any:
+        method = _cv_request.get().request.method
+        return self._calls[method](**view_args)
+
+    def _operation_call(self, method: str) -> Callable[..., Any]:
+        handler_name = self.operations[method].handler_name
+        # Nothing but the app sees this operation's errors when no decorator wraps it.
+        undecorated = not self.operations[method].decorators and not self._resource.decorators
+
+        def call(**view_args: Any) -> Any:
+            ctx = _cv_request.get()
+            binder, renderer = self.compiled(ctx.app).steps[method]
+            kwargs = binder.try_bind(ctx.request, view_args)
+            if isinstance(kwargs, RequestValidationError):
+                # PERF: raising it would only have the app render it, when nothing
+                # else can see it; returning it gives the same response and hooks
+                # without unwinding every frame of the request.
+                if undecorated and renders_as_is(ctx.app, kwargs):
+                    return kwargs
+                raise kwargs
+            instance = self._instance
+            if instance is None:
+                instance = self._resource()
+            return renderer.render(getattr(instance, handler_name)(**kwargs))
+
+        call.__name__ = handler_name
+        call.__qualname__ = f"{self._resource.__qualname__}.{handler_name}"
+        return call
+
+    def compiled(self, app: App) -> _Compiled:
+        """Return the binders and renderers for ``app``, building them on first use.
+
+        They are rebuilt if ``app.converter`` is replaced.
+        """
+        # PERF: one app serves almost every request; skip the weak-key lookup.
+        last = self._last
+        if last is not None and last[0] is app and last[1].converter is app.converter:
+            return last[1]
+        compiled = self._compiled.get(app)
+        if compiled is None or compiled.converter is not app.converter:
+            compiled = self.prepare(app)
+        self._last = (app, compiled)
+        return compiled
+
+    def prepare(self, app: App) -> _Compiled:
+        """Build (and cache) the binders and renderers for ``app``.
+
+        Called at registration so that types the app's converter cannot
+        handle raise :class:`DefinitionError` then, not on the first request.
+        """
+        steps = {}
+        for method, op in self.operations.items():
+            _check_response_type(op, app)
+            steps[method] = (Binder(op, app), Renderer(op, app))
+        compiled = _Compiled(app.converter, steps)
+        self._compiled[app] = compiled
+        return compiled
+
+
+def _check_response_type(op: Operation, app: App) -> None:
+    if op.response_type is None:
+        return
+    try:
+        app.converter.get_structure_hook(op.response_type)
+        app.converter.get_unstructure_hook(op.response_type)
+    except (StructureHandlerNotFoundError, DefinitionError) as exc:
+        raise DefinitionError(
+            f"{op.qualname}: its return type {op.response_type!r} cannot be converted: {exc}"
+        ) from exc

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json.encoder
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -149,14 +149,21 @@ class Problem(HTTPException):
     """
 
     def __new__(cls, status: int = 500, *args: Any, **kwargs: Any) -> Self:
-        """Return a problem that is also an instance of werkzeug's class for ``status``."""
-        # NOTE: a problem is also an instance of werkzeug's exception for its
-        # status (Problem(404) is a NotFound), so error handlers registered
-        # for the status code or that class apply to it.
+        """Return an instance of :meth:`class_for` ``status``."""
+        return super().__new__(cls.class_for(status))
+
+    @classmethod
+    def class_for(cls, status: int) -> type[Self]:
+        """Return the class of ``cls(status)``: ``cls``, and werkzeug's class for ``status``.
+
+        ``Problem(404)`` is a ``NotFound`` too, so error handlers registered
+        for ``NotFound`` (or 404) apply to it. The class is made once per
+        class and status; a status werkzeug has no class for gives ``cls``.
+        """
         base = default_exceptions.get(status)
-        if base is not None and not issubclass(cls, base):
-            return cast("Self", super().__new__(_problem_class_for(cls, base)))
-        return super().__new__(cls)
+        if base is None or issubclass(cls, base):
+            return cls
+        return _with_base(cls, base)
 
     def __init__(
         self,
@@ -223,6 +230,9 @@ class Problem(HTTPException):
         return f"{text}: {self.details.detail}" if self.details.detail else text
 
 
+_P = TypeVar("_P", bound=Problem)
+
+
 class RequestValidationError(Problem):
     """The request's input did not parse or did not validate.
 
@@ -232,9 +242,11 @@ class RequestValidationError(Problem):
     ``VALIDATION_ERROR_STATUS`` setting) for input that parses but is invalid.
     """
 
-    def __new__(cls, errors: Iterable[FieldError] = (), *args: Any, **kwargs: Any) -> Self:
-        """Return a validation error that is also werkzeug's class for its status."""
-        return super().__new__(cls, kwargs.get("status", 422))
+    def __new__(
+        cls, errors: Iterable[FieldError] = (), *, status: int = 422, **kwargs: Any
+    ) -> Self:
+        """Return an instance of :meth:`~Problem.class_for` ``status``."""
+        return super().__new__(cls, status)
 
     def __init__(
         self,
@@ -266,15 +278,17 @@ class RequestValidationError(Problem):
         return self.details.errors
 
 
-_problem_classes: dict[tuple[type[Problem], type[HTTPException]], type[Problem]] = {}
+_WITH_BASE: dict[tuple[type[Problem], type[HTTPException]], type[Problem]] = {}
 
 
-def _problem_class_for(cls: type[Problem], base: type[HTTPException]) -> type[Problem]:
-    problem_cls = _problem_classes.get((cls, base))
-    if problem_cls is None:
-        problem_cls = type(cls.__name__, (cls, base), {"__module__": cls.__module__})
-        _problem_classes[(cls, base)] = problem_cls
-    return problem_cls
+def _with_base(cls: type[_P], base: type[HTTPException]) -> type[_P]:
+    """Return the subclass of ``cls`` and ``base`` named like ``cls`` (made once per pair)."""
+    joined = _WITH_BASE.get((cls, base))
+    if joined is None:
+        joined = _WITH_BASE[(cls, base)] = type(
+            cls.__name__, (cls, base), {"__module__": cls.__module__}
+        )
+    return cast("type[_P]", joined)
 
 
 def as_problem(exc: HTTPException) -> Problem:
@@ -295,7 +309,7 @@ def as_problem(exc: HTTPException) -> Problem:
         for key, value in exc.get_headers()
         if key.lower() not in {"content-type", "content-length"}
     }
-    problem_cls = _problem_class_for(Problem, type(exc))
+    problem_cls = _with_base(Problem, type(exc))
     return problem_cls(status, title=_status_title(status), detail=exc.description, headers=headers)
 
 

@@ -127,6 +127,14 @@ def test_problem_is_an_instance_of_werkzeugs_class_for_its_status(
     assert response.get_data(as_text=True) == "handled Problem"
 
 
+def test_class_for_a_status_is_the_class_of_that_problem() -> None:
+    assert Problem.class_for(404) is type(Problem(404))
+    assert issubclass(Problem.class_for(404), NotFound)
+    assert Problem.class_for(499) is Problem
+    assert RequestValidationError.class_for(422) is type(RequestValidationError([]))
+    assert issubclass(RequestValidationError.class_for(400), RequestValidationError)
+
+
 def test_problem_with_unknown_status_is_still_an_http_exception() -> None:
     problem = Problem(499, detail="Client went away.")
 

@@ -23,13 +23,6 @@ class Other:
     id: int
 
 
-@pytest.fixture
-def app() -> App:
-    app = App(__name__)
-    app.config["TESTING"] = True
-    return app
-
-
 def serve(app: App, handler_name: str, handler: Any, rule: str = "/thing") -> Any:
     resource = type("Thing", (Resource,), {handler_name: handler})
     app.add_resource(resource, rule)

@@ -11,6 +11,7 @@ import typing
 from typing import Annotated, Literal, Optional
 
 import attrs
+from models import Node
 
 from resourceful.convert.typeinfo import (
     is_collection,
@@ -21,13 +22,6 @@ from resourceful.convert.typeinfo import (
     type_name,
     union_of,
 )
-
-
-@attrs.define
-class Node:
-    name: str
-    children: list[Node] = attrs.field(factory=list)
-
 
 NAMESPACE = {"Node": Node}
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import attrs
+import pytest
 from attrs import validators as v
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,9 @@ from hypothesis import strategies as st
 from resourceful import App
 from resourceful.fields import field
 from resourceful.resources import Resource
+
+# Hypothesis generates and sends hundreds of requests: not for the everyday run.
+pytestmark = pytest.mark.slow
 
 
 class Size(enum.Enum):

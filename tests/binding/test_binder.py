@@ -1,14 +1,17 @@
+"""The compiled binder: where each value comes from, every error at once."""
+
 import datetime as dt
 import enum
 import io
 import uuid
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import attrs
 import pytest
 from attrs import validators as v
+from models import Branch, Cat, Dog, Item, Order
+from problem_json import pointers, problem
 from werkzeug.datastructures import FileStorage
 
 from resourceful import App, Request
@@ -20,41 +23,13 @@ from resourceful.binding import (
     Header,
     Query,
     Source,
-    params_from_signature,
-    rule_variables,
 )
-from resourceful.errors import DefinitionError
-from resourceful.fields import field
 from resourceful.resources import Resource
 
 
 class Color(enum.Enum):
     RED = "red"
     GREEN = "green"
-
-
-@attrs.define
-class Item:
-    name: str = attrs.field(validator=v.min_len(1))
-    qty: int = field(name="quantity", validator=v.ge(1))
-
-
-@attrs.define
-class Order:
-    items: list[Item]
-    note: str | None = None
-
-
-@attrs.define
-class Cat:
-    kind: Literal["cat"]
-    lives: int
-
-
-@attrs.define
-class Dog:
-    kind: Literal["dog"]
-    good: bool
 
 
 @attrs.define
@@ -74,24 +49,6 @@ class Tracing:
 class Login:
     user: str
     remember: bool = False
-
-
-@pytest.fixture
-def app() -> App:
-    app = App(__name__)
-    app.config["TESTING"] = True
-    return app
-
-
-def problem(response: Any) -> dict[str, Any]:
-    assert response.mimetype == "application/problem+json", response.get_data(as_text=True)
-    data = response.get_json()
-    assert isinstance(data, dict)
-    return data
-
-
-def pointers(response: Any) -> list[tuple[str, str]]:
-    return [(e["location"], e["pointer"]) for e in problem(response)["errors"]]
 
 
 # -- the parameter source rule ------------------------------------------------------------------
@@ -120,14 +77,6 @@ def test_list_of_attrs_classes_is_the_body(app: App) -> None:
 
     app.test_client().post("/items/", json=[{"name": "a", "quantity": 1}])
     assert received == [[Item("a", 1)]]
-
-
-def test_sequence_of_attrs_classes_is_the_body_like_a_list() -> None:
-    def create(self: Any, items: Sequence[Item], names: frozenset[str] = frozenset()) -> None:
-        pass
-
-    body, query = params_from_signature(create, "Items.create", {})
-    assert (body.location, query.location) == ("body", "query")
 
 
 def test_tagged_union_body_picks_the_class(app: App) -> None:
@@ -428,16 +377,6 @@ def test_uploaded_files_are_bound(app: App) -> None:
 # -- body errors: 415, 400, 422 ---------------------------------------------------------
 
 
-@pytest.fixture
-def orders(app: App) -> App:
-    @app.resource("/orders/")
-    class Orders(Resource):
-        def create(self, order: Order) -> Order:
-            return order
-
-    return app
-
-
 def test_json_body_without_json_content_type_is_415(orders: App) -> None:
     response = orders.test_client().post("/orders/", data="{}", content_type="text/plain")
     assert response.status_code == 415
@@ -566,325 +505,6 @@ def test_replaced_converter_is_used_for_binding(app: App) -> None:
     assert client.post("/prices", json="1.25").get_json() == {"cents": 125}
 
 
-# -- definition mistakes -------------------------------------------------------------
-
-
-def signature_error(func: Any, rule: str = "/x") -> str:
-    with pytest.raises(DefinitionError) as info:
-        params_from_signature(func, "Res.get", rule_variables(rule))
-    return str(info.value)
-
-
-def test_parameter_without_annotation_is_a_definition_error() -> None:
-    def get(self: Any, limit) -> None:  # type: ignore[no-untyped-def]
-        pass
-
-    assert signature_error(get) == (
-        "Res.get: parameter 'limit' has no annotation, so resourceful cannot tell where it"
-        " comes from or what type it is. Annotate it, for example `limit: str` (query),"
-        " `limit: Header[str]` or a body attrs class."
-    )
-
-
-def test_rule_variable_without_parameter_is_a_definition_error() -> None:
-    def get(self: Any) -> None:
-        pass
-
-    assert signature_error(get, "/todos/<int:todo_id>") == (
-        "Res.get: the rule variable <todo_id> has no parameter. Add a parameter"
-        " `todo_id: int` to the handler, or remove the variable from the rule."
-    )
-
-
-def test_path_marker_without_rule_variable_is_a_definition_error() -> None:
-    from resourceful.binding import Path
-
-    def get(self: Any, todo_id: Path[int]) -> None:
-        pass
-
-    assert signature_error(get, "/todos/") == (
-        "Res.get: parameter 'todo_id' is marked Path[...] but the rule has no <todo_id>"
-        " variable. Add it to the rule or read the value from elsewhere."
-    )
-
-
-def test_converter_that_disagrees_with_annotation_is_a_definition_error() -> None:
-    def get(self: Any, todo_id: str) -> None:
-        pass
-
-    assert signature_error(get, "/todos/<int:todo_id>") == (
-        "Res.get: parameter 'todo_id' is annotated str but the rule's <int:todo_id> converter"
-        " produces int. Annotate it `todo_id: int` or change the converter in the rule."
-    )
-
-
-def test_numeric_annotation_on_string_variable_is_a_definition_error() -> None:
-    def get(self: Any, todo_id: int) -> None:
-        pass
-
-    assert signature_error(get, "/todos/<todo_id>") == (
-        "Res.get: parameter 'todo_id' is annotated int but the rule's <todo_id> variable is a"
-        " string. Write <int:todo_id> in the rule so that non-numbers do not match."
-    )
-
-
-def test_two_json_bodies_are_a_definition_error() -> None:
-    def create(self: Any, first: Item, second: Order) -> None:
-        pass
-
-    assert signature_error(create) == (
-        "Res.get: parameters 'first' and 'second' both read the JSON body; a request has one"
-        " body. Combine them into one attrs class."
-    )
-
-
-def test_json_body_and_form_together_are_a_definition_error() -> None:
-    def create(self: Any, first: Item, name: Form[str]) -> None:
-        pass
-
-    assert "reads both a JSON body and form data" in signature_error(create)
-
-
-def test_var_keyword_parameters_are_a_definition_error() -> None:
-    def get(self: Any, **extra: str) -> None:
-        pass
-
-    assert "**extra parameters cannot be bound" in signature_error(get)
-
-
-def test_query_parameter_of_unparsable_type_is_a_definition_error(app: App) -> None:
-    class Resourceless(Resource):
-        def get(self, payload: dict[str, int]) -> None:
-            pass
-
-    with pytest.raises(DefinitionError) as info:
-        app.add_resource(Resourceless, "/x")
-    message = str(info.value)
-    assert message.startswith(
-        "Resourceless.get: parameter 'payload' (query) has the type dict[str, int], which"
-        " cannot be structured:"
-    )
-    assert message.endswith("If it is the JSON body, mark it Body[...].")
-
-
-def test_body_of_unsupported_type_is_a_definition_error_at_registration(app: App) -> None:
-    class Opaque:
-        pass
-
-    @attrs.define
-    class Holder:
-        thing: Opaque
-
-    class Holders(Resource):
-        def create(self, holder: Holder) -> None:
-            pass
-
-    with pytest.raises(DefinitionError) as info:
-        app.add_resource(Holders, "/holders")
-    message = str(info.value)
-    assert message.startswith("Holders.create: parameter 'holder' (JSON body) has the type Holder")
-    assert "Cannot structure field" in message and "Holder.thing" in message
-
-
-# -- reading the body --------------------------------------------------------------------------
-
-ORDER_JSON = b'{"items": [{"name": "tea", "quantity": 2}]}'
-
-
-def _post_environ(body: bytes, **extra: Any) -> dict[str, Any]:
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/orders/",
-        "SERVER_NAME": "localhost",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body),
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-    }
-    environ.update(extra)
-    return environ
-
-
-def _call(app: App, environ: dict[str, Any]) -> tuple[int, bytes]:
-    status: list[str] = []
-
-    def start_response(line: str, headers: Any, exc_info: Any = None) -> Any:
-        status.append(line)
-        return lambda data: None
-
-    body = b"".join(app(environ, start_response))
-    return int(status[0].split()[0]), body
-
-
-def test_body_of_content_length_is_read_once_and_cached(app: App) -> None:
-    seen: list[Any] = []
-
-    @app.resource("/orders/")
-    class Orders(Resource):
-        def create(self, order: Order, request: Request) -> Order:
-            seen.extend([request.get_data(), request.get_json(), request.stream.read()])
-            return order
-
-    status, _ = _call(app, _post_environ(ORDER_JSON))
-
-    assert status == 201
-    assert seen == [ORDER_JSON, {"items": [{"name": "tea", "quantity": 2}]}, b""]
-
-
-def test_body_already_read_by_a_hook_is_bound(orders: App) -> None:
-    @orders.before_request
-    def peek() -> None:
-        from resourceful import request
-
-        assert request.get_data() == ORDER_JSON
-
-    status, body = _call(orders, _post_environ(ORDER_JSON))
-
-    assert status == 201, body
-
-
-def test_chunked_json_body_is_bound(orders: App) -> None:
-    environ = _post_environ(ORDER_JSON, HTTP_TRANSFER_ENCODING="chunked")
-    del environ["CONTENT_LENGTH"]
-    environ["wsgi.input_terminated"] = True
-
-    status, body = _call(orders, environ)
-
-    assert status == 201, body
-
-
-def test_json_body_over_max_content_length_is_413(orders: App) -> None:
-    orders.config["MAX_CONTENT_LENGTH"] = 10
-
-    status, _ = _call(orders, _post_environ(ORDER_JSON))
-
-    assert status == 413
-
-
-def test_json_body_shorter_than_its_content_length_is_400(orders: App) -> None:
-    environ = _post_environ(ORDER_JSON, CONTENT_LENGTH=str(len(ORDER_JSON) + 5))
-
-    status, _ = _call(orders, environ)
-
-    assert status == 400
-
-
-def test_json_body_with_a_charset_parameter_is_json(orders: App) -> None:
-    environ = _post_environ(ORDER_JSON, CONTENT_TYPE="application/json; charset=utf-8")
-
-    status, body = _call(orders, environ)
-
-    assert status == 201, body
-
-
-# -- strict JSON: what parses in Python but is refused -------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("body", "detail"),
-    [
-        (
-            b'{"items": [], "items": [{"name": "x", "quantity": 1}]}',
-            'has the key "items" twice in one object; send each key once',
-        ),
-        (
-            b'{"items": [], "note": NaN}',
-            "contains NaN, which is not a JSON number; send finite numbers only",
-        ),
-        (
-            b'{"items": [], "note": -Infinity}',
-            "contains -Infinity, which is not a JSON number; send finite numbers only",
-        ),
-        (
-            b'{"items": [], "note": "\\ud800"}',
-            "contains a lone surrogate escape (\\ud800 to \\udfff without its pair), which is"
-            " not a character; send valid Unicode text",
-        ),
-        (
-            b'{"items": [], "note": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
-            "nests arrays or objects too deeply to be read; send a flatter document",
-        ),
-    ],
-    ids=["duplicate-key", "nan", "infinity", "lone-surrogate", "deep-nesting"],
-)
-def test_json_that_i_json_refuses_is_a_400_problem(orders: App, body: bytes, detail: str) -> None:
-    response = orders.test_client().post("/orders/", data=body, content_type="application/json")
-
-    assert response.status_code == 400
-    assert problem(response)["detail"] == "The request body is JSON that cannot be accepted."
-    assert problem(response)["errors"] == [{"location": "body", "pointer": "", "detail": detail}]
-
-
-def test_surrogate_pair_escape_is_one_character(orders: App) -> None:
-    response = orders.test_client().post(
-        "/orders/", data=b'{"items": [], "note": "\\ud83d\\ude00"}', content_type="application/json"
-    )
-
-    assert response.status_code == 201, response.get_data(as_text=True)
-    assert response.get_json()["note"] == "\U0001f600"
-
-
-def test_body_that_is_not_utf8_is_a_400_problem(orders: App) -> None:
-    response = orders.test_client().post(
-        "/orders/", data=b'{"items": [], "note": "\xff"}', content_type="application/json"
-    )
-
-    assert response.status_code == 400
-    assert problem(response)["errors"][0]["detail"].startswith(
-        "is not valid JSON: 'utf-8' codec can't decode byte 0xff"
-    )
-
-
-def test_utf8_body_with_a_byte_order_mark_is_read(orders: App) -> None:
-    response = orders.test_client().post(
-        "/orders/", data=b'\xef\xbb\xbf{"items": []}', content_type="application/json"
-    )
-
-    assert response.status_code == 201, response.get_data(as_text=True)
-
-
-@attrs.define
-class Node:
-    children: list["Node"] = attrs.field(factory=list)
-
-
-def test_body_nested_deeper_than_the_structuring_can_go_is_a_400_problem(app: App) -> None:
-    @app.resource("/trees/")
-    class Trees(Resource):
-        def create(self, tree: Node) -> None:
-            return None
-
-    depth = 600  # parses, but the recursive class structuring goes deeper than Python allows
-    body = '{"children": [' * depth + "]}" * depth
-    response = app.test_client().post("/trees/", data=body, content_type="application/json")
-
-    assert response.status_code == 400
-    assert problem(response)["errors"] == [
-        {
-            "location": "body",
-            "pointer": "",
-            "detail": "nests arrays or objects too deeply to be read; send a flatter document",
-        }
-    ]
-
-
-def test_replaced_json_provider_parses_the_body_its_own_way(orders: App) -> None:
-    from resourceful.json.provider import DefaultJSONProvider
-
-    class LastKeyWins(DefaultJSONProvider):
-        def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-            return super().loads(s, **kwargs)
-
-    orders.json = LastKeyWins(orders)
-    response = orders.test_client().post(
-        "/orders/", data=b'{"items": [1], "items": []}', content_type="application/json"
-    )
-
-    assert response.status_code == 201, response.get_data(as_text=True)
-
-
 # -- repeated keys ---------------------------------------------------------------------------------
 
 
@@ -967,7 +587,7 @@ class Level(enum.IntEnum):
         (frozenset[str], ["b"], ["b"]),
         (dict[str, int], {"a": 1}, {"a": 1}),
         (Item, {"name": "n", "quantity": 2}, {"name": "n", "quantity": 2}),
-        (Node, {"children": [{"children": []}]}, {"children": [{"children": []}]}),
+        (Branch, {"children": [{"children": []}]}, {"children": [{"children": []}]}),
     ],
     ids=lambda value: getattr(value, "__name__", None) or repr(value),
 )

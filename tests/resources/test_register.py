@@ -1,0 +1,115 @@
+"""Registering resources on apps and blueprints, and what registration refuses."""
+
+import attrs
+import pytest
+from models import Todo, TodoResource
+
+from resourceful import App, Blueprint, url_for
+from resourceful.errors import DefinitionError
+from resourceful.resources import Resource
+
+
+def test_decorator_form_registers_and_returns_the_class(app: App) -> None:
+    @app.resource("/ping")
+    class Ping(Resource):
+        def get(self) -> dict[str, bool]:
+            return {"pong": True}
+
+    assert issubclass(Ping, Resource)
+    assert app.test_client().get("/ping").get_json() == {"pong": True}
+
+
+def test_instance_registration_uses_that_instance(app: App) -> None:
+    resource = TodoResource()
+    resource.items[5] = Todo(5, "five")
+    app.add_resource(resource, "/todos/<int:todo_id>")
+    assert app.test_client().get("/todos/5").get_json() == {"id": 5, "title": "five"}
+
+
+def test_one_instance_is_reused_by_default(todos: App) -> None:
+    client = todos.test_client()
+    client.post("/todos/", json={"title": "kept"})
+    assert client.get("/todos/2").status_code == 200
+
+
+def test_init_every_request_creates_an_instance_per_request(app: App) -> None:
+    class Fresh(TodoResource):
+        init_every_request = True
+        endpoint = "todo"
+
+    app.add_resource(Fresh, "/todos/<int:todo_id>")
+    client = app.test_client()
+    client.post("/todos/", json={"title": "lost"})
+    assert client.get("/todos/2").status_code == 404
+
+
+def test_resources_on_blueprints_get_prefix_and_dotted_endpoints(app: App) -> None:
+    bp = Blueprint("api", __name__, url_prefix="/api")
+    bp.add_resource(TodoResource, "/todos/<int:todo_id>")
+    app.register_blueprint(bp)
+    client = app.test_client()
+    assert client.get("/api/todos/1").get_json() == {"id": 1, "title": "milk"}
+    with app.test_request_context():
+        assert url_for("api.todo_list") == "/api/todos/"
+
+
+def test_blueprint_resource_types_are_checked_when_the_blueprint_is_registered(app: App) -> None:
+    class Opaque:
+        pass
+
+    @attrs.define
+    class Holder:
+        thing: Opaque
+
+    class Holders(Resource):
+        def get(self) -> Holder:
+            return Holder(Opaque())
+
+    bp = Blueprint("api", __name__)
+    bp.add_resource(Holders, "/holders")
+    with pytest.raises(DefinitionError, match=r"Holders.get: its return type"):
+        app.register_blueprint(bp)
+
+
+def test_missing_rule_is_a_definition_error(app: App) -> None:
+    with pytest.raises(DefinitionError) as info:
+        app.add_resource(TodoResource)
+    assert str(info.value) == (
+        "add_resource(TodoResource) needs a rule: pass one, as in"
+        " app.add_resource(TodoResource, '/todos/<int:todo_id>'), or set `rule = ...` on the class."
+    )
+
+
+def test_rule_and_method_served_by_another_endpoint_is_a_definition_error(todos: App) -> None:
+    class Again(Resource):
+        def get(self, todo_id: int) -> Todo:
+            return Todo(todo_id, "again")
+
+    with pytest.raises(DefinitionError) as info:
+        todos.add_resource(Again, "/todos/<int:todo_id>")
+    assert str(info.value) == (
+        "Again registers GET /todos/<int:todo_id> (endpoint 'again'), which endpoint 'todo'"
+        " already serves. Two operations cannot share a rule and method: change one of the rules."
+    )
+
+
+def test_methods_option_is_a_definition_error(app: App) -> None:
+    with pytest.raises(DefinitionError, match=r"methods come from the handlers"):
+        app.add_resource(TodoResource, "/todos/<int:todo_id>", methods=["GET"])
+
+
+def test_non_resource_is_a_definition_error(app: App) -> None:
+    with pytest.raises(DefinitionError, match=r"add_resource\(\) takes a Resource subclass"):
+        app.add_resource(Todo, "/todo")  # type: ignore[arg-type]
+
+
+def test_unsupported_return_type_is_a_definition_error(app: App) -> None:
+    class Opaque:
+        pass
+
+    class Weird(Resource):
+        def get(self) -> Opaque:
+            return Opaque()
+
+    with pytest.raises(DefinitionError, match=r"^Weird.get: its return type .*Opaque"):
+        app.add_resource(Weird, "/weird")

@@ -6,7 +6,7 @@ from models import NewTodo, Todo, TodoResource
 from resourceful import App, Blueprint, url_for
 from resourceful.errors import DefinitionError
 from resourceful.operation import Operation
-from resourceful.resources import Resource, ResourceView, operation
+from resourceful.resources import Resource, ResourceView, operation, plan_rules
 
 
 def test_endpoint_default_comes_from_the_class_name(app: App) -> None:
@@ -154,3 +154,29 @@ def test_two_operations_for_one_rule_and_method_is_a_definition_error(app: App) 
         " (such as '/todos/<int:todo_id>') or pass collection_rule=..., so each handler has its"
         " own rule."
     )
+
+
+def test_plan_rules_gives_each_rule_its_endpoint_and_operations_without_an_app() -> None:
+    collection, member = plan_rules(TodoResource, "/todos/<int:todo_id>")
+
+    assert (collection.rule, collection.endpoint, sorted(collection.operations)) == (
+        "/todos/",
+        "todo_list",
+        ["GET", "POST"],
+    )
+    assert (member.rule, member.endpoint, sorted(member.operations)) == (
+        "/todos/<int:todo_id>",
+        "todo",
+        ["DELETE", "GET", "PATCH"],
+    )
+    assert member.operations["GET"].operation_id == "getTodo"
+    assert collection.operations["GET"].operation_id == "listTodos"
+    assert [p.name for p in member.operations["GET"].params] == ["todo_id"]
+
+
+def test_endpoint_option_names_both_endpoints_and_operation_ids() -> None:
+    collection, member = plan_rules(TodoResource, "/todos/<int:todo_id>", endpoint="shopping_item")
+
+    assert (collection.endpoint, member.endpoint) == ("shopping_item_list", "shopping_item")
+    assert member.operations["GET"].operation_id == "getShoppingItem"
+    assert collection.operations["GET"].operation_id == "listShoppingItems"

@@ -113,3 +113,17 @@ def test_unsupported_return_type_is_a_definition_error(app: App) -> None:
 
     with pytest.raises(DefinitionError, match=r"^Weird.get: its return type .*Opaque"):
         app.add_resource(Weird, "/weird")
+
+
+def test_a_mistake_in_one_rule_registers_none_of_the_class_rules(app: App) -> None:
+    class Broken(Resource):
+        def list(self) -> list[Todo]:
+            return []
+
+        def get(self, todo_id: int, limit) -> Todo:  # type: ignore[no-untyped-def]
+            return Todo(todo_id, "a")
+
+    with pytest.raises(DefinitionError):
+        app.add_resource(Broken, "/broken/<int:todo_id>")
+
+    assert [rule.rule for rule in app.url_map.iter_rules() if "broken" in rule.rule] == []

@@ -5,7 +5,7 @@ The package has four kinds of module (docs/design.md, "The layout"):
 - the Flask-compatible *core* (app, ctx, scaffold, routing, hooks, responses...);
 - the *typed layer* (resources, binding, render, openapi, and typed.py, its
   glue), which plugs into the core through resourceful.extensions;
-- shared *leaves* both may use (errors, operation, fields, convert);
+- shared *leaves* both may use (errors, operation, fields, convert, rules);
 - *tools* (cli, testing), which the core may import only lazily, inside the
   functions behind ``app.cli``, ``app.run()`` and ``app.test_client()``, as Flask does.
 
@@ -28,7 +28,6 @@ PACKAGE = Path(resourceful.__file__).parent
 # Module -> the package modules it may import (at run time, TYPE_CHECKING blocks aside).
 ALLOWED = {
     "fields": set(),
-    "rules": set(),
     "globals": set(),
     "signals": set(),
     "config": set(),
@@ -117,7 +116,7 @@ CORE = {
     "wrappers",
 }
 TYPED = {"binding", "openapi", "render", "resources", "typed"}
-LEAVES = {"convert", "errors", "fields", "operation"}
+LEAVES = {"convert", "errors", "fields", "operation", "rules"}
 TOOLS = {"cli", "testing", "__main__"}
 # The core modules that may import tools, inside functions only (app.cli,
 # app.test_client(), the .env file app.run() loads).
@@ -129,6 +128,7 @@ LEAF_ALLOWED = {
     "operation": {"errors"},
     "fields": set(),
     "convert": {"convert", "errors", "fields"},
+    "rules": set(),
 }
 
 

@@ -4,9 +4,9 @@ import pytest
 from resourceful.operation import (
     Operation,
     OperationOptions,
+    OperationsView,
     Param,
     ResponseSpec,
-    OperationsView,
     frozen_security,
     operations_of,
     response_specs,

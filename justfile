@@ -16,8 +16,8 @@ default:
 serve:
     resourceful --app examples/todo/app.py run --host {{host}} --port {{port}}
 
-# Everything CI checks: lint, types, the test suite (with the browser test), the docs.
-test: lint typecheck browser pytest docs
+# Everything CI checks: lint, types, the test suite (with the browser and Node tools), the docs.
+test: lint typecheck browser node-tools pytest docs
 
 # Ruff: lint and formatting.
 lint:
@@ -36,6 +36,10 @@ pytest *args:
 # Make sure headless Chromium is there for the docs-page browser test.
 browser:
     bash .ci/install-chromium
+
+# Install the pinned Node tools that the OpenAPI tests run (.ci/node-tools), if Node.js is there.
+node-tools:
+    bash .ci/install-node-tools
 
 # Build the docs offline, warnings as errors.
 docs:

@@ -1,0 +1,427 @@
+"""Real tools read the OpenAPI documents of examples/todo and of the rich test app.
+
+Each tool is run as its users run it, on the 3.1 document (``app.openapi()``)
+and on its 3.0.3 downgrade (``to_openapi_30``):
+
+- openapi-python-client (a dev dependency) generates a Python client with no
+  warnings, every module of the client imports, and the client generated
+  for the todo example drives the example served on a real werkzeug server
+  on 127.0.0.1: created, listed, read, and a 404 and a 422 come back as
+  typed objects;
+- openapi-typescript writes TypeScript types that ``tsc --strict`` accepts,
+  together with real responses of the app typed with them;
+- redocly's ``recommended`` ruleset and spectral's ``spectral:oas`` ruleset
+  find no errors in the rich app's documents (their warnings are printed).
+
+The Node tools are pinned in .ci/node-tools (``bash .ci/install-node-tools``,
+part of ``just test``). Without Node.js or those packages the Node tests are
+skipped, except when ``CI`` is ``true``: there they fail.
+
+Where a tool fails because of a known bug of the document (issue 11), the
+test is marked ``xfail(strict=True)`` with the bug, so it turns into a
+failure (and the mark must go) once the bug is fixed. Generating code takes
+seconds, so those tests are marked ``slow``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal
+
+import attrs
+import pytest
+import rich_app
+from werkzeug.serving import make_server
+
+from resourceful import App
+from resourceful.binding import Form
+from resourceful.openapi.downgrade import to_openapi_30
+from resourceful.resources import Resource
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_TOOLS = ROOT / ".ci" / "node-tools"
+BIN = Path(sys.executable).parent
+
+Version = Literal["3.1", "3.0"]
+VERSIONS: tuple[Version, ...] = ("3.1", "3.0")
+
+#: Known bugs of today's document (issue 11), as the tools report them.
+TUPLE_BUG = (
+    "issue 11: tuple[float, float] is documented with `items: false` beside prefixItems;"
+    " openapi-python-client refuses the whole document ('Failed to parse OpenAPI document:"
+    " ...xy.other.items.other Input should be a valid dictionary or instance of Schema')"
+)
+TUPLE_BUG_SPECTRAL = (
+    "issue 11: tuple[float, float] is documented with `items: false` beside prefixItems;"
+    ' spectral\'s array-items rule: \'Schemas with "type: array", require a sibling "items"'
+    " field' at components.schemas.Point.properties.xy.items"
+)
+FORM_BUG = (
+    "issue 11: a Form[Login] body is listed under both application/x-www-form-urlencoded and"
+    " multipart/form-data; the module openapi-python-client writes for it fails to import"
+    " (NameError: name 'Unset' is not defined)"
+)
+
+
+def document(app: App, version: Version) -> dict[str, Any]:
+    """Return ``app``'s document in OpenAPI ``version``."""
+    return app.openapi() if version == "3.1" else to_openapi_30(app.openapi())
+
+
+def write_json(path: Path, value: Any) -> Path:
+    path.write_text(json.dumps(value, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def run(command: list[str | Path], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run a tool with the venv's tools (ruff for openapi-python-client) first on PATH."""
+    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", **env}
+    return subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+@pytest.fixture
+def rich() -> App:
+    return rich_app.create_app()
+
+
+# -- openapi-python-client ---------------------------------------------------------------
+
+
+def generate_python_client(spec: dict[str, Any], folder: Path, package: str) -> Path:
+    """Generate a client package ``package`` in ``folder``; fail on errors and warnings."""
+    path = write_json(folder / f"{package}.json", spec)
+    result = run(
+        [
+            BIN / "openapi-python-client",
+            "generate",
+            "--path",
+            path,
+            "--meta",
+            "none",
+            "--output-path",
+            folder / package,
+        ],
+        cwd=folder,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"openapi-python-client failed:\n{output}"
+    assert "Warning" not in output and "Error" not in output, output
+    return folder / package
+
+
+@contextmanager
+def imported(folder: Path, package: str) -> Iterator[Callable[[str], ModuleType]]:
+    """Make the generated ``package`` importable; forget its modules afterwards."""
+    sys.path.insert(0, str(folder))
+    try:
+        yield lambda name: importlib.import_module(f"{package}.{name}")
+    finally:
+        sys.path.remove(str(folder))
+        for name in [name for name in sys.modules if name.partition(".")[0] == package]:
+            del sys.modules[name]
+
+
+def import_every_module(folder: Path, package: str) -> list[str]:
+    """Import every module of the generated ``package``; return their names."""
+    with imported(folder, package):
+        root = importlib.import_module(package)
+        names = [info.name for info in pkgutil.walk_packages(root.__path__, package + ".")]
+        for name in names:
+            importlib.import_module(name)
+    return names
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "version",
+    [
+        pytest.param(
+            "3.1",
+            marks=pytest.mark.xfail(
+                strict=True, raises=AssertionError, reason=f"{TUPLE_BUG}; {FORM_BUG}"
+            ),
+        ),
+        pytest.param(
+            "3.0", marks=pytest.mark.xfail(strict=True, raises=NameError, reason=FORM_BUG)
+        ),
+    ],
+)
+def test_python_client_of_the_rich_app_generates_and_imports(
+    rich: App, tmp_path: Path, version: Version
+) -> None:
+    package = "rich_client"
+    generate_python_client(document(rich, version), tmp_path, package)
+    modules = import_every_module(tmp_path, package)
+    assert f"{package}.api.pets.list_pets" in modules
+
+
+@pytest.mark.slow
+def test_python_client_of_the_rich_30_document_generates_without_warnings(
+    rich: App, tmp_path: Path
+) -> None:
+    # The tuple bug is a 3.1 one: the downgrade writes a plain array.
+    client = generate_python_client(document(rich, "3.0"), tmp_path, "rich_client")
+    assert (client / "models" / "point.py").is_file()
+
+
+@attrs.define
+class Located:
+    xy: tuple[float, float]
+
+
+class LocatedResource(Resource):
+    def get(self, name: str) -> Located:
+        return Located((0.0, 0.0))
+
+
+@attrs.define
+class Credentials:
+    username: str
+    remember: bool = False
+
+
+class LoginResource(Resource):
+    def create(self, form: Form[Credentials]) -> Credentials:
+        return form
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=TUPLE_BUG)
+def test_python_client_accepts_a_fixed_tuple(app: App, tmp_path: Path) -> None:
+    app.add_resource(LocatedResource, "/places/<name>")
+    generate_python_client(app.openapi(), tmp_path, "tuple_client")
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=NameError, reason=FORM_BUG)
+def test_python_client_of_a_form_body_imports(app: App, tmp_path: Path) -> None:
+    app.add_resource(LoginResource, "/logins")
+    generate_python_client(app.openapi(), tmp_path, "form_client")
+    import_every_module(tmp_path, "form_client")
+
+
+@pytest.fixture
+def served_todo(todo_app: App) -> Iterator[str]:
+    """Serve the todo example on werkzeug's server on 127.0.0.1, in a thread; stop it after."""
+    server = make_server("127.0.0.1", 0, todo_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="todo-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.mark.slow
+@pytest.mark.live
+@pytest.mark.parametrize("version", VERSIONS)
+def test_python_client_drives_the_served_todo_example(
+    todo_app: App, served_todo: str, tmp_path: Path, version: Version
+) -> None:
+    package = "todo_client"
+    generate_python_client(document(todo_app, version), tmp_path, package)
+    assert f"{package}.api.todos.list_todos" in import_every_module(tmp_path, package)
+    with imported(tmp_path, package) as module:
+        models = module("models")
+        todos = "api.todos."
+        create_todo, list_todos = module(todos + "create_todo"), module(todos + "list_todos")
+        get_todo = module(todos + "get_todo")
+        with module("client").Client(base_url=served_todo) as client:
+            milk = create_todo.sync(client=client, body=models.NewTodo(title="milk", tags=["shop"]))
+            create_todo.sync(client=client, body=models.NewTodo(title="bread", done=True))
+            assert isinstance(milk, models.Todo)
+            assert (milk.title, milk.done, milk.tags) == ("milk", False, ["shop"])
+
+            page = list_todos.sync(client=client, done=False, limit=5)
+            assert isinstance(page, models.TodoPage)
+            assert [todo.title for todo in page.items] == ["milk"]
+            assert (page.total, page.limit) == (1, 5)
+
+            read = get_todo.sync(todo_id=milk.id, client=client)
+            assert isinstance(read, models.Todo)
+            assert read.to_dict() == milk.to_dict()
+
+            missing = get_todo.sync(todo_id=milk.id + 100, client=client)
+            assert isinstance(missing, models.Problem)
+            assert (missing.status, missing.title) == (404, "Todo not found")
+
+            invalid = list_todos.sync(client=client, limit=0)
+            assert isinstance(invalid, models.Problem)
+            assert invalid.status == 422
+            assert [(error.location.value, error.pointer) for error in invalid.errors] == [
+                ("query", "/limit")
+            ]
+
+
+# -- Node tools ------------------------------------------------------------------------------
+
+
+def find_node_tool(name: str) -> Path:
+    """Return the path of the pinned Node tool ``name``; skip without it, or fail in CI."""
+    path = NODE_TOOLS / "node_modules" / ".bin" / name
+    if shutil.which("node") is None or not path.exists():
+        message = (
+            f"The Node tool {name} is not installed (bash .ci/install-node-tools; it needs"
+            " Node.js and npm)."
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " CI must run the Node tools.")
+        pytest.skip(message)
+    return path
+
+
+def test_missing_node_tools_skip_locally_and_fail_in_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(globals(), "NODE_TOOLS", tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="The Node tool tsc is not installed"):
+        find_node_tool("tsc")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the Node tools"):
+        find_node_tool("tsc")
+
+
+def sample_responses(app: App) -> dict[str, Any]:
+    """Return real response bodies of ``app``, by the schema name that describes them."""
+    client = app.test_client()
+
+    def body(response: Any, status: int) -> Any:
+        assert response.status_code == status, response.get_data(as_text=True)
+        return response.get_json()
+
+    if "/todos/" in app.openapi()["paths"]:
+        todo = client.post("/todos/", json={"title": "milk", "due": "2030-01-31"})
+        return {
+            "Todo": body(todo, 201),
+            "TodoPage": body(client.get("/todos/"), 200),
+            "Problem": body(client.get("/todos/?limit=0"), 422),
+        }
+    pet = {
+        "name": "Rex",
+        "species": {"kind": "dog"},
+        "weight": "12.5",
+        "home": {"xy": [1.5, 2.0], "label": "yard"},
+        "tags": ["a"],
+        "scores": {"speed": 3},
+    }
+    headers = {"trace-id": "t1"}
+    return {
+        "Pet": body(client.post("/pets", json=pet), 201),
+        "Page_Pet": body(client.get("/pets", headers=headers), 200),
+        "Category": body(client.get("/categories/a/b"), 200),
+        "Problem": body(client.get("/pets?limit=0", headers=headers), 422),
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("name", ["todo", "rich"])
+def test_typescript_types_of_the_document_type_check(
+    name: str, version: Version, todo_app: App, rich: App, tmp_path: Path
+) -> None:
+    openapi_typescript, tsc = find_node_tool("openapi-typescript"), find_node_tool("tsc")
+    app = todo_app if name == "todo" else rich
+    spec = write_json(tmp_path / "openapi.json", document(app, version))
+    result = run([openapi_typescript, spec, "--output", tmp_path / "api.d.ts"], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Real responses, typed with the generated types: tsc checks that they fit.
+    lines = ['import type { components } from "./api";']
+    for index, (schema, body) in enumerate(sample_responses(app).items()):
+        lines.append(
+            f'const sample{index}: components["schemas"]["{schema}"] = {json.dumps(body)};'
+        )
+        lines.append(f"void sample{index};")
+    (tmp_path / "samples.ts").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(
+        [tsc, "--noEmit", "--strict", "--target", "es2020", "--module", "es2020",
+         "--moduleResolution", "bundler", "api.d.ts", "samples.ts"],
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, f"tsc found errors:\n{result.stdout}{result.stderr}"
+
+
+def print_warnings(tool: str, warnings: list[str]) -> None:
+    print(f"{tool}: {len(warnings)} warnings")  # shown with pytest -s, or -rP
+    for warning in warnings:
+        print("  " + warning)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("version", VERSIONS)
+def test_redocly_recommended_ruleset_finds_no_errors(
+    rich: App, tmp_path: Path, version: Version
+) -> None:
+    redocly = find_node_tool("redocly")
+    spec = write_json(tmp_path / "openapi.json", document(rich, version))
+    result = run(
+        [redocly, "lint", "--extends", "recommended", "--format", "json", spec],
+        cwd=tmp_path,
+        REDOCLY_TELEMETRY="off",
+        REDOCLY_SUPPRESS_UPDATE_NOTICE="true",
+    )
+    problems = json.loads(result.stdout)["problems"]
+    described = [
+        f"{problem['ruleId']} at {problem['location'][0]['pointer']}: {problem['message']}"
+        for problem in problems
+    ]
+    print_warnings(
+        "redocly",
+        [text for text, p in zip(described, problems, strict=True) if p["severity"] != "error"],
+    )
+    errors = [text for text, p in zip(described, problems, strict=True) if p["severity"] == "error"]
+    assert errors == []
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "version",
+    [
+        pytest.param(
+            "3.1",
+            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=TUPLE_BUG_SPECTRAL),
+        ),
+        "3.0",
+    ],
+)
+def test_spectral_oas_ruleset_finds_no_errors(rich: App, tmp_path: Path, version: Version) -> None:
+    spectral = find_node_tool("spectral")
+    spec = write_json(tmp_path / "openapi.json", document(rich, version))
+    (tmp_path / ".spectral.yaml").write_text('extends: ["spectral:oas"]\n', encoding="utf-8")
+    result = run(
+        [spectral, "lint", "--ruleset", ".spectral.yaml", "--format", "json", "--quiet", spec],
+        cwd=tmp_path,
+    )
+    problems = json.loads(result.stdout or "[]")
+    described = [
+        f"{problem['code']} at {'.'.join(map(str, problem['path']))}: {problem['message']}"
+        for problem in problems
+    ]
+    # Spectral's severities: 0 error, 1 warning, 2 information, 3 hint.
+    print_warnings(
+        "spectral", [text for text, p in zip(described, problems, strict=True) if p["severity"]]
+    )
+    errors = [text for text, p in zip(described, problems, strict=True) if p["severity"] == 0]
+    assert errors == []

@@ -551,3 +551,48 @@ def create_app(config: dict[str, Any] | None = None) -> App:
     admin.add_resource(UserResource, "/users/<int:user_id>", collection_rule="/users")
     app.register_blueprint(admin)
     return app
+
+
+#: A request body for ``POST /pets`` that binding accepts.
+NEW_PET = {
+    "name": "Rex",
+    "species": {"kind": "dog"},
+    "weight": "12.5",
+    "home": {"xy": [1.5, 2.0], "label": "yard"},
+    "tags": ["a"],
+    "scores": {"speed": 3},
+    "meals": {"8": "kibble"},
+}
+
+
+def response_samples(app: App) -> list[tuple[str, Any]]:
+    """Return real response bodies of this app or of the todo example, with their schema names.
+
+    The tools' tests check them against the documents: the document must
+    describe what the server really sends.
+    """
+    client = app.test_client()
+
+    def body(response: Any, status: int) -> Any:
+        assert response.status_code == status, response.get_data(as_text=True)
+        return response.get_json()
+
+    if "/todos/" in app.openapi()["paths"]:  # the todo example
+        todo = client.post("/todos/", json={"title": "milk", "due": "2030-01-31"})
+        return [
+            ("Todo", body(todo, 201)),
+            ("TodoPage", body(client.get("/todos/"), 200)),
+            ("Problem", body(client.get("/todos/?limit=0"), 422)),
+        ]
+    headers = {"trace-id": "t1"}
+    homeless = {key: value for key, value in NEW_PET.items() if key != "home"}
+    login = {"username": "ann", "password": "x" * 8}
+    return [
+        ("Pet", body(client.post("/pets", json=NEW_PET), 201)),
+        # A pet whose optional Point (a $ref or null) is null.
+        ("Pet", body(client.post("/pets", json=homeless), 201)),
+        ("Page_Pet", body(client.get("/pets", headers=headers), 200)),
+        ("Category", body(client.get("/categories/a/b"), 200)),
+        ("Session", body(client.post("/sessions", data=login), 201)),
+        ("Problem", body(client.get("/pets?limit=0", headers=headers), 422)),
+    ]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import rich_app
-from openapi_schema_validator import OAS30Validator
+from openapi_schema_validator import OAS30Validator, OAS31Validator
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from resourceful import App
@@ -471,3 +471,19 @@ def test_downgraded_documents_are_byte_identical_across_processes() -> None:
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
     assert outputs[0].count(b'"openapi":"3.0.3"') == 2
+
+
+@pytest.mark.parametrize("version", ["3.1", "3.0"])
+def test_real_bodies_validate_against_the_document_of_either_version(
+    version: str, todo_app: App, rich: App
+) -> None:
+    validator_class = OAS31Validator if version == "3.1" else OAS30Validator
+    for app in (todo_app, rich):
+        spec = app.openapi() if version == "3.1" else to_openapi_30(app.openapi())
+        bodies = rich_app.response_samples(app)
+        if app is rich:
+            bodies.append(("NewPet", rich_app.NEW_PET))
+        for name, body in bodies:
+            schema = {**spec["components"]["schemas"][name], "components": spec["components"]}
+            validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+            assert [error.message for error in validator.iter_errors(body)] == [], name

@@ -303,38 +303,6 @@ def test_missing_node_tools_skip_locally_and_fail_in_ci(
         find_node_tool("tsc")
 
 
-def sample_responses(app: App) -> dict[str, Any]:
-    """Return real response bodies of ``app``, by the schema name that describes them."""
-    client = app.test_client()
-
-    def body(response: Any, status: int) -> Any:
-        assert response.status_code == status, response.get_data(as_text=True)
-        return response.get_json()
-
-    if "/todos/" in app.openapi()["paths"]:
-        todo = client.post("/todos/", json={"title": "milk", "due": "2030-01-31"})
-        return {
-            "Todo": body(todo, 201),
-            "TodoPage": body(client.get("/todos/"), 200),
-            "Problem": body(client.get("/todos/?limit=0"), 422),
-        }
-    pet = {
-        "name": "Rex",
-        "species": {"kind": "dog"},
-        "weight": "12.5",
-        "home": {"xy": [1.5, 2.0], "label": "yard"},
-        "tags": ["a"],
-        "scores": {"speed": 3},
-    }
-    headers = {"trace-id": "t1"}
-    return {
-        "Pet": body(client.post("/pets", json=pet), 201),
-        "Page_Pet": body(client.get("/pets", headers=headers), 200),
-        "Category": body(client.get("/categories/a/b"), 200),
-        "Problem": body(client.get("/pets?limit=0", headers=headers), 422),
-    }
-
-
 @pytest.mark.slow
 def test_typescript_types_of_the_documents_type_check(
     todo_app: App, rich: App, tmp_path: Path
@@ -343,7 +311,7 @@ def test_typescript_types_of_the_documents_type_check(
     sources: list[Path] = []
     # One tsc run checks all four documents: starting tsc is most of its time.
     for name, app in (("todo", todo_app), ("rich", rich)):
-        samples = sample_responses(app)
+        samples = rich_app.response_samples(app)
         for version in VERSIONS:
             folder = tmp_path / f"{name}-{version}"
             folder.mkdir()
@@ -352,7 +320,7 @@ def test_typescript_types_of_the_documents_type_check(
             assert result.returncode == 0, result.stdout + result.stderr
             # Real responses, typed with the generated types: tsc checks that they fit.
             lines = ['import type { components } from "./api";']
-            for index, (schema, body) in enumerate(samples.items()):
+            for index, (schema, body) in enumerate(samples):
                 lines.append(
                     f'const sample{index}: components["schemas"]["{schema}"] = {json.dumps(body)};'
                 )

@@ -6,8 +6,10 @@ One module per concern:
   ``RESOURCEFUL_APP``, ``wsgi.py`` or ``app.py``) and holds :class:`ScriptInfo`,
   :func:`with_appcontext` and the debug flag;
 - :mod:`~resourceful.cli.dotenv` loads ``.env`` and ``.resourcefulenv`` files;
-- :mod:`~resourceful.cli.commands` holds the built-in ``run``, ``shell``,
-  ``routes`` and ``openapi`` commands;
+- :mod:`~resourceful.cli.commands` holds the built-in ``run``, ``shell`` and
+  ``routes`` commands;
+- :mod:`~resourceful.cli.openapi` holds the ``openapi`` group: write the
+  document, ``diff`` two documents, ``check`` the app against a stored one;
 - :mod:`~resourceful.cli.groups` holds :class:`AppGroup` (``app.cli``),
   :class:`ResourcefulGroup`, the ``resourceful`` command ``cli`` and :func:`main`.
 
@@ -16,7 +18,6 @@ Everything public is importable from here.
 
 from .commands import CertParamType as CertParamType
 from .commands import SeparatedPathType as SeparatedPathType
-from .commands import openapi_command as openapi_command
 from .commands import routes_command as routes_command
 from .commands import run_command as run_command
 from .commands import shell_command as shell_command
@@ -42,3 +43,6 @@ from .groups import AppGroup as AppGroup
 from .groups import ResourcefulGroup as ResourcefulGroup
 from .groups import cli as cli
 from .groups import main as main
+from .openapi import check_command as check_command
+from .openapi import diff_command as diff_command
+from .openapi import openapi_command as openapi_command

@@ -1,15 +1,14 @@
-"""The built-in commands: ``run``, ``shell``, ``routes`` and ``openapi``."""
+"""The built-in commands ``run``, ``shell`` and ``routes`` (``openapi`` is in :mod:`.openapi`)."""
 
 from __future__ import annotations
 
 import code
 import importlib
-import json
 import os
 import ssl
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -326,54 +325,3 @@ def routes_command(sort: str, all_methods: bool) -> None:
     click.echo(line.format(*("-" * width for width in widths)).rstrip())
     for row in rows:
         click.echo(line.format(*(row[key] for key, _ in columns)).rstrip())
-
-
-# -- openapi -----------------------------------------------------------------------------------
-
-
-@click.command("openapi", short_help="Write the app's OpenAPI document.")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-    default="-",
-    help="The file to write; '-' (the default) is standard output.",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(("json", "yaml")),
-    default=None,
-    help="The output format. Default: yaml for a .yaml or .yml file, json otherwise.",
-)
-@with_appcontext
-def openapi_command(output: str, output_format: str | None) -> None:
-    """Write the OpenAPI document of the app's operations as JSON or YAML."""
-    from ..globals import current_app
-
-    if output_format is None:
-        output_format = "yaml" if output.lower().endswith((".yaml", ".yml")) else "json"
-
-    dump: Callable[[dict[str, Any]], str]
-    if output_format == "yaml":
-        try:
-            yaml: Any = importlib.import_module("yaml")
-        except ImportError:
-            raise click.UsageError(
-                "YAML output needs PyYAML; install it with: pip install 'resourceful[yaml]'"
-                " or use '--format json'."
-            ) from None
-
-        def dump(document: dict[str, Any]) -> str:
-            return cast(str, yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
-
-    else:
-
-        def dump(document: dict[str, Any]) -> str:
-            return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-    text = dump(current_app.openapi())
-    with click.open_file(output, "w", encoding="utf-8") as f:
-        f.write(text)
-    if output != "-":
-        click.echo(f"Wrote the OpenAPI document to {output}.", err=True)

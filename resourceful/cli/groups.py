@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any, overload
 import click
 
 from ..globals import _cv_app
-from .commands import openapi_command, routes_command, run_command, shell_command
+from .commands import routes_command, run_command, shell_command
 from .discovery import NoAppException, ScriptInfo, _debug_option, with_appcontext
 from .dotenv import load_dotenv
+from .openapi import openapi_command
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..app import App

@@ -1,0 +1,831 @@
+"""Compare two JSON Schemas and say, for each difference, which values it lets in or out.
+
+The comparison is the schema half of :mod:`resourceful.openapi.diff`. It does
+not decide whether a difference breaks clients: it says what the difference
+does to the set of valid values (:class:`Effect`), and the caller, which knows
+whether the schema describes a request or a response, applies the one rule
+in :func:`resourceful.openapi.diff.is_breaking`.
+
+Before two schemas are compared, each is normalised, so that spellings of the
+same schema compare equal: ``$ref`` is followed (local references only, with
+cycle protection: the second visit of a pair of referenced schemas is
+skipped), ``allOf`` is merged, ``null`` alternatives of ``anyOf``/``oneOf``,
+``"null"`` in a type list and 3.0's ``nullable: true`` all become one nullable
+flag, a lone remaining alternative is merged into its parent, and ``enum``,
+``required`` and ``type`` lists are compared as sets.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeGuard
+
+import attrs
+
+__all__ = ["DocumentError", "Effect", "Resolver", "SchemaComparer", "escape", "pointer"]
+
+
+class DocumentError(Exception):
+    """A document cannot be compared: not OpenAPI, malformed, or with an unresolvable ``$ref``."""
+
+
+class Effect(enum.Enum):
+    """What a difference does to the values a schema (or an operation) allows."""
+
+    #: Some values valid before are not valid now (a tighter bound, a removed enum value).
+    NARROWS = "narrows"
+    #: Some values not valid before are valid now (a looser bound, an added type).
+    WIDENS = "widens"
+    #: Breaks clients on either side (a removed property or operation, a changed pattern).
+    BREAKS = "breaks"
+    #: Changes no valid value (documentation, an added response property).
+    NONE = "none"
+
+
+def escape(token: str) -> str:
+    """Escape one JSON pointer token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer(base: str, *tokens: str | int) -> str:
+    """Append tokens to a JSON pointer."""
+    return base + "".join("/" + escape(str(token)) for token in tokens)
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def canonical(value: Any) -> str:
+    """Return one spelling of a JSON value: sorted keys, ``1.0`` written as ``1``."""
+    return json.dumps(_canonical(value), sort_keys=True, default=str)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
+
+
+class Resolver:
+    """Follow local ``$ref`` pointers (``#/components/...``) inside one document."""
+
+    def __init__(self, document: Mapping[str, Any], name: str) -> None:
+        self.document = document
+        #: ``"old"`` or ``"new"``, for error messages.
+        self.name = name
+
+    def follow(self, value: Any, where: str) -> tuple[Any, str]:
+        """Return the object a ``$ref`` (chain) leads to and its pointer; others unchanged."""
+        seen: set[str] = set()
+        while isinstance(value, Mapping) and isinstance(value.get("$ref"), str):
+            ref = value["$ref"]
+            if ref in seen:
+                raise DocumentError(
+                    f"The {self.name} document's $ref {ref!r} at {where} refers to itself."
+                )
+            seen.add(ref)
+            value, where = self.lookup(ref, where), ref[1:]
+        return value, where
+
+    def lookup(self, ref: str, where: str) -> Any:
+        """Return the object a ``$ref`` names."""
+        if not ref.startswith("#"):
+            raise DocumentError(
+                f"The {self.name} document's $ref {ref!r} at {where} points outside the"
+                " document; only local references ('#/components/...') can be compared."
+                " Bundle the document first."
+            )
+        target: Any = self.document
+        for token in ref[1:].split("/")[1:]:
+            key = _unescape(token)
+            if isinstance(target, Mapping) and key in target:
+                target = target[key]
+            elif isinstance(target, list) and key.isdigit() and int(key) < len(target):
+                target = target[int(key)]
+            else:
+                raise DocumentError(
+                    f"The {self.name} document's $ref {ref!r} at {where} points to nothing."
+                )
+        return target
+
+
+# Keywords that describe values without constraining them; a change is documentation only.
+DOC_KEYWORDS = frozenset(
+    {
+        "title",
+        "description",
+        "example",
+        "examples",
+        "$comment",
+        "externalDocs",
+        "xml",
+        "deprecated",
+        "default",
+        "$schema",
+        "$id",
+        "$anchor",
+        "$defs",
+        "definitions",
+        "readOnly",
+        "writeOnly",
+        "contentMediaType",
+    }
+)
+# Bounds: (lower, its exclusive form, upper, its exclusive form).
+_BOUNDS = (
+    ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"),
+    ("minLength", None, "maxLength", None),
+    ("minItems", None, "maxItems", None),
+    ("minProperties", None, "maxProperties", None),
+)
+_INTEGER = frozenset({"integer"})
+_ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
+
+
+@attrs.define
+class Normal:
+    """A schema with its spellings resolved; each keyword remembers where it was written."""
+
+    where: str
+    #: The keywords outside the structural ones, with the pointer of the object holding each.
+    keywords: dict[str, tuple[Any, str]] = attrs.field(factory=dict)
+    #: ``None`` is "any type"; ``"null"`` is never in it (see ``nullable``).
+    types: frozenset[str] | None = None
+    types_where: str = ""
+    nullable: bool = False
+    nullable_where: str = ""
+    #: Property name -> its schemas (several when ``allOf`` parts each constrain it).
+    properties: dict[str, list[tuple[Any, str]]] = attrs.field(factory=dict)
+    required: dict[str, str] = attrs.field(factory=dict)
+    enum: dict[str, Any] | None = None
+    enum_where: str = ""
+    #: ``anyOf``/``oneOf`` alternatives once null is split off, when two or more remain.
+    alternatives: list[tuple[Any, str]] | None = None
+    #: JSON Schema's ``false``: no value is valid.
+    empty: bool = False
+    #: The ``$ref`` targets merged in, which identify a referenced schema.
+    refs: list[str] = attrs.field(factory=list)
+
+
+Emit = Callable[[str, Effect, str, str | None, str | None], None]
+
+
+class SchemaComparer:
+    """Compare schemas of two documents for one side (request or response) of an operation.
+
+    ``emit(kind, effect, message, old_pointer, new_pointer)`` receives every
+    difference. One comparer is used for one schema pair and its
+    sub-schemas; it remembers the ``$ref`` pairs it has compared, which stops
+    recursive schemas and reports a schema reached twice once.
+    """
+
+    def __init__(self, old: Resolver, new: Resolver, side: str, subject: str, emit: Emit) -> None:
+        self.old = old
+        self.new = new
+        #: ``"request"`` or ``"response"``.
+        self.side = side
+        #: What the schemas describe, for messages: "query parameter 'limit'".
+        self.subject = subject
+        self.emit = emit
+        self._seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+
+    # -- normalising -------------------------------------------------------------------------
+
+    def normalise(self, resolver: Resolver, schema: Any, where: str) -> Normal:
+        """Return the normal form of a schema (following ``$ref`` and merging ``allOf``)."""
+        target, target_where = schema, where
+        if isinstance(schema, Mapping) and schema.keys() == {"$ref"}:
+            # A bare reference is the schema it names; one with siblings is merged with it.
+            target, target_where = resolver.follow(schema, where)
+        normal = Normal(target_where)
+        if target_where != where:
+            normal.refs.append(target_where)
+        self._merge(resolver, normal, target, target_where, 0)
+        return normal
+
+    def _merge(self, resolver: Resolver, into: Normal, schema: Any, where: str, depth: int) -> None:
+        if depth > 32:
+            raise DocumentError(
+                f"The {resolver.name} document's schema at {where} nests allOf/$ref more"
+                " than 32 levels deep (an allOf that includes itself?)."
+            )
+        if schema is True:
+            return
+        if schema is False:
+            into.empty = True
+            return
+        if not isinstance(schema, Mapping):
+            raise DocumentError(
+                f"The {resolver.name} document has {type(schema).__name__} {schema!r} at"
+                f" {where} where a schema (an object or a boolean) must be."
+            )
+        if "$ref" in schema:
+            target, target_where = resolver.follow({"$ref": schema["$ref"]}, where)
+            into.refs.append(target_where)
+            self._merge(resolver, into, target, target_where, depth + 1)
+        for index, part in enumerate(_list(resolver, schema, "allOf", where)):
+            self._merge(resolver, into, part, pointer(where, "allOf", index), depth + 1)
+        for combinator in ("anyOf", "oneOf"):
+            parts = _list(resolver, schema, combinator, where)
+            if not parts:
+                continue
+            kept = []
+            for index, part in enumerate(parts):
+                part_where = pointer(where, combinator, index)
+                if self._is_null(resolver, part, part_where):
+                    into.nullable, into.nullable_where = True, part_where
+                else:
+                    kept.append((part, part_where))
+            if len(kept) == 1:
+                self._merge(resolver, into, kept[0][0], kept[0][1], depth + 1)
+            elif kept:
+                into.alternatives = (into.alternatives or []) + kept
+
+        types = schema.get("type")
+        if types is not None:
+            names = {types} if isinstance(types, str) else set(types)
+            if "null" in names:
+                into.nullable, into.nullable_where = True, pointer(where, "type")
+            names.discard("null")
+            merged = frozenset(names) if into.types is None else into.types & names
+            into.types, into.types_where = merged, pointer(where, "type")
+        if schema.get("nullable") is True:
+            into.nullable, into.nullable_where = True, pointer(where, "nullable")
+
+        values: list[Any] | None = None
+        if "const" in schema:
+            values, enum_where = [schema["const"]], pointer(where, "const")
+        elif isinstance(schema.get("enum"), list):
+            values, enum_where = schema["enum"], pointer(where, "enum")
+        if values is not None:
+            found = {canonical(v): v for v in values if v is not None}
+            if None in values:
+                into.nullable, into.nullable_where = True, enum_where
+            if into.enum is not None:
+                found = {k: v for k, v in found.items() if k in into.enum}
+            into.enum, into.enum_where = found, enum_where
+
+        properties = schema.get("properties", {})
+        if not isinstance(properties, Mapping):
+            raise DocumentError(
+                f"The {resolver.name} document's 'properties' at {where} is not an object."
+            )
+        for name, sub in properties.items():
+            into.properties.setdefault(name, []).append((sub, pointer(where, "properties", name)))
+        for index, name in enumerate(_list(resolver, schema, "required", where)):
+            into.required.setdefault(name, pointer(where, "required", index))
+
+        for key, value in schema.items():
+            if key in ("allOf", "anyOf", "oneOf", "type", "nullable", "enum", "const", "$ref"):
+                continue
+            if key in ("properties", "required"):
+                continue
+            if key in into.keywords:
+                into.keywords[key] = (_tighter(key, into.keywords[key][0], value), where)
+            else:
+                into.keywords[key] = (value, where)
+
+    def _is_null(self, resolver: Resolver, schema: Any, where: str) -> bool:
+        target, _ = resolver.follow(schema, where)
+        if not isinstance(target, Mapping):
+            return False
+        if target.get("type") == "null" or target.get("type") == ["null"]:
+            return True
+        return ("const" in target and target["const"] is None) or target.get("enum") == [None]
+
+    # -- comparing ---------------------------------------------------------------------------
+
+    def compare(self, old: Any, new: Any, old_where: str, new_where: str, path: str = "") -> None:
+        """Compare two schemas; ``path`` is where they are inside the top one ("tags[]")."""
+        a = self.normalise(self.old, old, old_where)
+        b = self.normalise(self.new, new, new_where)
+        if a.refs or b.refs:
+            pair = (tuple(a.refs), tuple(b.refs))
+            if pair in self._seen:
+                return  # Compared already: a recursive schema, or one reached twice.
+            self._seen.add(pair)
+        self._compare_normal(a, b, path)
+
+    def _at(self, path: str) -> str:
+        return f"{self.subject}, field '{path}'" if path else self.subject
+
+    def _compare_normal(self, a: Normal, b: Normal, path: str) -> None:
+        emit = self.emit
+        if a.empty != b.empty:
+            effect = Effect.WIDENS if a.empty else Effect.NARROWS
+            what = "now accepts values" if a.empty else "no longer accepts any value"
+            emit("schema-changed", effect, f"{self._at(path)}: {what}", a.where, b.where)
+            return
+
+        one_sided = bool(a.alternatives) != bool(b.alternatives)
+        if a.alternatives or b.alternatives:
+            self._compare_alternatives(a, b, path)
+        else:
+            self._compare_types(a, b, path)
+
+        if a.nullable != b.nullable:
+            if b.nullable:
+                emit(
+                    "nullable-changed",
+                    Effect.WIDENS,
+                    f"{self._at(path)}: became nullable",
+                    a.where,
+                    b.nullable_where,
+                )
+            else:
+                emit(
+                    "nullable-changed",
+                    Effect.NARROWS,
+                    f"{self._at(path)}: is no longer nullable",
+                    a.nullable_where,
+                    b.where,
+                )
+        if one_sided:
+            return  # The side without alternatives was compared as a whole against them.
+
+        self._compare_enum(a, b, path)
+        for lower, exclusive_lower, upper, exclusive_upper in _BOUNDS:
+            self._compare_bound(a, b, path, lower, exclusive_lower, lower_bound=True)
+            self._compare_bound(a, b, path, upper, exclusive_upper, lower_bound=False)
+        self._compare_keywords(a, b, path)
+        self._compare_properties(a, b, path)
+        self._compare_items(a, b, path)
+
+    def _compare_types(self, a: Normal, b: Normal, path: str) -> None:
+        old = _ALL_TYPES - {"null"} if a.types is None else a.types
+        new = _ALL_TYPES - {"null"} if b.types is None else b.types
+        lost = sorted(t for t in old if not _accepts(new, t))
+        gained = sorted(t for t in new if not _accepts(old, t))
+        if not lost and not gained:
+            return
+        effect = Effect.BREAKS if lost and gained else Effect.NARROWS if lost else Effect.WIDENS
+        message = f"{self._at(path)}: type changed from {_types(a.types)} to {_types(b.types)}"
+        self.emit(
+            "type-changed", effect, message, a.types_where or a.where, b.types_where or b.where
+        )
+
+    def _compare_enum(self, a: Normal, b: Normal, path: str) -> None:
+        if a.enum is None and b.enum is None:
+            return
+        if a.enum is None:
+            assert b.enum is not None
+            shown = ", ".join(sorted(b.enum))
+            self.emit(
+                "enum-changed",
+                Effect.NARROWS,
+                f"{self._at(path)}: now limited to {shown}",
+                a.where,
+                b.enum_where,
+            )
+            return
+        if b.enum is None:
+            self.emit(
+                "enum-changed",
+                Effect.WIDENS,
+                f"{self._at(path)}: no longer limited to a list of values",
+                a.enum_where,
+                b.where,
+            )
+            return
+        removed = sorted(k for k in a.enum if k not in b.enum)
+        added = sorted(k for k in b.enum if k not in a.enum)
+        if removed:
+            self.emit(
+                "enum-changed",
+                Effect.NARROWS,
+                f"{self._at(path)}: enum value {', '.join(removed)} removed",
+                a.enum_where,
+                b.enum_where,
+            )
+        if added:
+            self.emit(
+                "enum-changed",
+                Effect.WIDENS,
+                f"{self._at(path)}: enum value {', '.join(added)} added",
+                a.enum_where,
+                b.enum_where,
+            )
+
+    def _compare_bound(
+        self,
+        a: Normal,
+        b: Normal,
+        path: str,
+        keyword: str,
+        exclusive: str | None,
+        *,
+        lower_bound: bool,
+    ) -> None:
+        integers = a.types == _INTEGER and b.types == _INTEGER
+        old = _bound(a, keyword, exclusive, lower_bound, integers)
+        new = _bound(b, keyword, exclusive, lower_bound, integers)
+        if old == new:
+            return
+        old_where = _keyword_where(a, keyword, exclusive)
+        new_where = _keyword_where(b, keyword, exclusive)
+        if old is None or new is None:
+            effect = Effect.NARROWS if old is None else Effect.WIDENS
+            present = new if old is None else old
+            assert present is not None  # Both None returned above.
+            shown = _show_bound(present, keyword, lower_bound)
+            what = "added" if old is None else "removed"
+            self.emit(
+                "bound-changed", effect, f"{self._at(path)}: {shown} {what}", old_where, new_where
+            )
+            return
+        # An exclusive bound is tighter than an inclusive one at the same value.
+        tighter = new > old if lower_bound else (new[0], not new[1]) < (old[0], not old[1])
+        self.emit(
+            "bound-changed",
+            Effect.NARROWS if tighter else Effect.WIDENS,
+            f"{self._at(path)}: {_show_bound(old, keyword, lower_bound)} changed to"
+            f" {_show_bound(new, keyword, lower_bound)}",
+            old_where,
+            new_where,
+        )
+
+    def _compare_keywords(self, a: Normal, b: Normal, path: str) -> None:
+        bounds = {k for group in _BOUNDS for k in group if k}
+        for key in sorted(set(a.keywords) | set(b.keywords)):
+            if key in bounds or key in ("items", "prefixItems", "additionalProperties"):
+                continue
+            if key == "propertyNames":
+                continue
+            old, old_where = a.keywords.get(key, (None, a.where))
+            new, new_where = b.keywords.get(key, (None, b.where))
+            if canonical(old) == canonical(new):
+                continue
+            old_at = pointer(old_where, key) if key in a.keywords else a.where
+            new_at = pointer(new_where, key) if key in b.keywords else b.where
+            effect, what = self._keyword_effect(key, old, new, key in a.keywords, key in b.keywords)
+            kind = "doc-changed" if effect is Effect.NONE else "schema-changed"
+            self.emit(
+                _KEYWORD_KINDS.get(key, kind),
+                effect,
+                f"{self._at(path)}: {what}",
+                old_at,
+                new_at,
+            )
+
+    def _keyword_effect(
+        self, key: str, old: Any, new: Any, had: bool, has: bool
+    ) -> tuple[Effect, str]:
+        if key in DOC_KEYWORDS or key.startswith("x-"):
+            return Effect.NONE, f"{key} changed (documentation only)"
+        if key in ("pattern", "format"):
+            if not had:
+                return Effect.NARROWS, f"{key} {new!r} added"
+            if not has:
+                return Effect.WIDENS, f"{key} {old!r} removed"
+            return Effect.BREAKS, f"{key} changed from {old!r} to {new!r}"
+        if key == "uniqueItems":
+            return (
+                (Effect.NARROWS, "items must now be unique")
+                if new
+                else (
+                    Effect.WIDENS,
+                    "items no longer need to be unique",
+                )
+            )
+        if key == "multipleOf":
+            if not had:
+                return Effect.NARROWS, f"multipleOf {new!r} added"
+            if not has:
+                return Effect.WIDENS, f"multipleOf {old!r} removed"
+            divides = _is_number(old) and _is_number(new) and _divides(new, old)
+            effect = Effect.WIDENS if divides else Effect.NARROWS
+            return effect, f"multipleOf changed from {old!r} to {new!r}"
+        if key == "discriminator":
+            old_name = old.get("propertyName") if isinstance(old, Mapping) else None
+            new_name = new.get("propertyName") if isinstance(new, Mapping) else None
+            if old_name != new_name:
+                return Effect.BREAKS, f"discriminator changed from {old_name!r} to {new_name!r}"
+            return Effect.NONE, "discriminator mapping changed"
+        # NOTE: a keyword this comparison does not know (not, if/then/else,
+        # dependentRequired...) may narrow or widen: count it as breaking, so
+        # nothing slips through; --allow takes a deliberate change.
+        return Effect.BREAKS, f"{key} changed; whether it narrows cannot be told, so it counts"
+
+    def _compare_properties(self, a: Normal, b: Normal, path: str) -> None:
+        skip = "readOnly" if self.side == "request" else "writeOnly"
+        names = list(a.properties) + [n for n in b.properties if n not in a.properties]
+        for name in names:
+            inner = _join(path, name)
+            old = a.properties.get(name)
+            new = b.properties.get(name)
+            if old is not None and new is not None:
+                if self._flag(self.old, old, skip) and self._flag(self.new, new, skip):
+                    continue
+                self.compare(_all_of(old), _all_of(new), old[0][1], new[0][1], inner)
+            elif old is not None:
+                if self._flag(self.old, old, skip):
+                    continue
+                self.emit(
+                    "property-removed",
+                    Effect.BREAKS,
+                    f"{self._at(path)}: property '{name}' removed",
+                    old[0][1],
+                    None,
+                )
+            elif new is not None:
+                if self._flag(self.new, new, skip) or name in b.required:
+                    continue  # A new required property is reported with 'required' below.
+                # NOTE: a response may gain properties: clients ignore the ones they do
+                # not know. A request gaining an optional property accepts more.
+                effect = Effect.WIDENS if self.side == "request" else Effect.NONE
+                optional = "optional " if self.side == "request" else ""
+                self.emit(
+                    "property-added",
+                    effect,
+                    f"{self._at(path)}: {optional}property '{name}' added",
+                    None,
+                    new[0][1],
+                )
+
+        for name in sorted(set(b.required) - set(a.required)):
+            if name in b.properties and self._flag(self.new, b.properties[name], skip):
+                continue
+            what = "now required" if name in a.properties else "added as required"
+            self.emit(
+                "property-required",
+                Effect.NARROWS,
+                f"{self._at(path)}: property '{name}' {what}",
+                a.where,
+                b.required[name],
+            )
+        for name in sorted(set(a.required) - set(b.required)):
+            if name in a.properties and name not in b.properties:
+                continue  # Reported as removed.
+            if name in a.properties and self._flag(self.old, a.properties[name], skip):
+                continue
+            self.emit(
+                "property-optional",
+                Effect.WIDENS,
+                f"{self._at(path)}: property '{name}' no longer required",
+                a.required[name],
+                b.where,
+            )
+        self._compare_additional(a, b, path)
+
+    def _flag(self, resolver: Resolver, schemas: list[tuple[Any, str]], flag: str) -> bool:
+        normal = self.normalise(resolver, _all_of(schemas), schemas[0][1])
+        return normal.keywords.get(flag, (False, ""))[0] is True
+
+    def _compare_additional(self, a: Normal, b: Normal, path: str) -> None:
+        old, old_where = a.keywords.get("additionalProperties", (True, a.where))
+        new, new_where = b.keywords.get("additionalProperties", (True, b.where))
+        old_at = pointer(old_where, "additionalProperties")
+        new_at = pointer(new_where, "additionalProperties")
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            self.compare(old, new, old_at, new_at, _join(path, "*"))
+            return
+        if canonical(old) == canonical(new):
+            return
+        # True < a schema < False, in the values each lets in.
+        rank = {True: 0, False: 2}
+        old_rank = rank.get(old, 1) if isinstance(old, bool) else 1
+        new_rank = rank.get(new, 1) if isinstance(new, bool) else 1
+        if new_rank > old_rank:
+            effect, what = Effect.NARROWS, "accepts fewer additional properties"
+        else:
+            effect, what = Effect.WIDENS, "accepts more additional properties"
+            if self.side == "response":
+                effect = Effect.NONE  # Clients ignore properties they do not know.
+        self.emit(
+            "additional-properties-changed", effect, f"{self._at(path)}: {what}", old_at, new_at
+        )
+
+    def _compare_items(self, a: Normal, b: Normal, path: str) -> None:
+        for key, label in (("items", "[]"), ("propertyNames", "(names)")):
+            old, old_where = a.keywords.get(key, (True, a.where))
+            new, new_where = b.keywords.get(key, (True, b.where))
+            if key not in a.keywords and key not in b.keywords:
+                continue
+            self.compare(
+                old,
+                new,
+                pointer(old_where, key),
+                pointer(new_where, key),
+                path + label if key == "items" else _join(path, label),
+            )
+        old_prefix, old_where = a.keywords.get("prefixItems", ([], a.where))
+        new_prefix, new_where = b.keywords.get("prefixItems", ([], b.where))
+        if not isinstance(old_prefix, list) or not isinstance(new_prefix, list):
+            return
+        for index in range(min(len(old_prefix), len(new_prefix))):
+            self.compare(
+                old_prefix[index],
+                new_prefix[index],
+                pointer(old_where, "prefixItems", index),
+                pointer(new_where, "prefixItems", index),
+                f"{path}[{index}]",
+            )
+        if len(old_prefix) != len(new_prefix):
+            self.emit(
+                "schema-changed",
+                Effect.BREAKS,
+                f"{self._at(path)}: prefixItems has {len(new_prefix)} positions instead of"
+                f" {len(old_prefix)}",
+                pointer(old_where, "prefixItems"),
+                pointer(new_where, "prefixItems"),
+            )
+
+    def _compare_alternatives(self, a: Normal, b: Normal, path: str) -> None:
+        old = a.alternatives or [(_rest(a), a.where)]
+        new = b.alternatives or [(_rest(b), b.where)]
+        pairs, old_left, new_left = self._match(old, new)
+        for (o, o_where), (n, n_where) in pairs:
+            self.compare(o, n, o_where, n_where, path)
+        for _, where in old_left:
+            self.emit(
+                "alternative-removed",
+                Effect.NARROWS,
+                f"{self._at(path)}: alternative {self._describe(self.old, where)} removed",
+                where,
+                None,
+            )
+        for _, where in new_left:
+            self.emit(
+                "alternative-added",
+                Effect.WIDENS,
+                f"{self._at(path)}: alternative {self._describe(self.new, where)} added",
+                None,
+                where,
+            )
+
+    def _match(
+        self, old: list[tuple[Any, str]], new: list[tuple[Any, str]]
+    ) -> tuple[list[tuple[tuple[Any, str], tuple[Any, str]]], list[Any], list[Any]]:
+        """Pair alternatives: same content, then same ``$ref`` name, then same shape."""
+        old_left, new_left = list(old), list(new)
+        pairs = []
+        keys: tuple[Callable[[Resolver, Any, str], str], ...] = (
+            self._content_key,
+            _ref_key,
+            self._shape_key,
+        )
+        for key in keys:
+            for item in list(old_left):
+                wanted = key(self.old, *item)
+                for other in new_left:
+                    if key(self.new, *other) == wanted:
+                        pairs.append((item, other))
+                        old_left.remove(item)
+                        new_left.remove(other)
+                        break
+        if len(old_left) == 1 and len(new_left) == 1:
+            pairs.append((old_left.pop(), new_left.pop()))
+        return pairs, old_left, new_left
+
+    def _content_key(self, resolver: Resolver, schema: Any, where: str) -> str:
+        target, _ = resolver.follow(schema, where)
+        return canonical(target)
+
+    def _shape_key(self, resolver: Resolver, schema: Any, where: str) -> str:
+        normal = self.normalise(resolver, schema, where)
+        consts = sorted(
+            (name, canonical(sub))
+            for name, subs in normal.properties.items()
+            for sub, _ in subs
+            if isinstance(sub, Mapping) and "const" in sub
+        )
+        return canonical([sorted(normal.types or ()), consts, sorted(normal.enum or ())])
+
+    def _describe(self, resolver: Resolver, where: str) -> str:
+        schema = resolver.lookup("#" + where, where)
+        if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+            return repr(schema["$ref"].rsplit("/", 1)[-1])
+        normal = self.normalise(resolver, schema, where)
+        if normal.enum is not None:
+            return ", ".join(sorted(normal.enum))
+        return _types(normal.types)
+
+
+_KEYWORD_KINDS = {
+    "pattern": "pattern-changed",
+    "format": "format-changed",
+    "multipleOf": "multiple-of-changed",
+    "uniqueItems": "unique-items-changed",
+}
+
+
+def _list(resolver: Resolver, schema: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    value = schema.get(key, [])
+    if not isinstance(value, list):
+        raise DocumentError(f"The {resolver.name} document's {key!r} at {where} is not a list.")
+    return value
+
+
+def _all_of(schemas: list[tuple[Any, str]]) -> Any:
+    return schemas[0][0] if len(schemas) == 1 else {"allOf": [s for s, _ in schemas]}
+
+
+def _rest(normal: Normal) -> dict[str, Any]:
+    """Rebuild a schema from a normal form without alternatives (to pair it with one)."""
+    schema: dict[str, Any] = {k: v for k, (v, _) in normal.keywords.items()}
+    if normal.types is not None:
+        schema["type"] = sorted(normal.types)
+    if normal.enum is not None:
+        schema["enum"] = list(normal.enum.values())
+    if normal.properties:
+        schema["properties"] = {k: _all_of(v) for k, v in normal.properties.items()}
+    if normal.required:
+        schema["required"] = list(normal.required)
+    return schema
+
+
+def _ref_key(resolver: Resolver, schema: Any, where: str) -> str:
+    if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
+        return "$ref:" + str(schema["$ref"]).rsplit("/", 1)[-1]
+    return f"inline:{resolver.name}:{where}"  # Never equal across documents.
+
+
+def _accepts(types: Iterable[str], name: str) -> bool:
+    types = set(types)
+    return name in types or (name == "integer" and "number" in types)
+
+
+def _types(types: frozenset[str] | None) -> str:
+    if types is None:
+        return "any type"
+    if not types:
+        return "no type"
+    return " or ".join(repr(t) for t in sorted(types))
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _is_number(value: Any) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _divides(divisor: float, value: float) -> bool:
+    if divisor == 0:
+        return False
+    quotient = value / divisor
+    return math.isclose(quotient, round(quotient))
+
+
+def _tighter(key: str, first: Any, second: Any) -> Any:
+    """Merge a keyword two ``allOf`` parts both give: the tighter bound, else the first."""
+    if _is_number(first) and _is_number(second):
+        if key in ("minimum", "minLength", "minItems", "minProperties", "exclusiveMinimum"):
+            return max(first, second)
+        if key in ("maximum", "maxLength", "maxItems", "maxProperties", "exclusiveMaximum"):
+            return min(first, second)
+    return first
+
+
+def _bound(
+    normal: Normal, keyword: str, exclusive: str | None, lower: bool, integers: bool
+) -> tuple[float, bool] | None:
+    """Return a bound as (value, exclusive), tightest of its spellings; ``None`` if unbounded."""
+    candidates: list[tuple[float, bool]] = []
+    value = normal.keywords.get(keyword, (None, ""))[0]
+    flag = normal.keywords.get(exclusive, (None, ""))[0] if exclusive else None
+    if _is_number(value):
+        # OpenAPI 3.0 writes an exclusive bound as a boolean next to the value.
+        candidates.append((value, flag is True))
+    if _is_number(flag):
+        candidates.append((flag, True))
+    if not candidates:
+        return None
+    if integers:
+        # For integers, > 4 and >= 5 are the same bound.
+        step = 1 if lower else -1
+        candidates = [
+            (v + step, False) if excl and float(v).is_integer() else (v, excl)
+            for v, excl in candidates
+        ]
+    if lower:
+        return max(candidates, key=lambda c: (c[0], c[1]))
+    return min(candidates, key=lambda c: (c[0], not c[1]))
+
+
+def _keyword_where(normal: Normal, keyword: str, exclusive: str | None) -> str:
+    for key in (keyword, exclusive):
+        if key and key in normal.keywords:
+            return pointer(normal.keywords[key][1], key)
+    return normal.where
+
+
+def _show_bound(bound: tuple[float, bool], keyword: str, lower: bool) -> str:
+    value, exclusive = bound
+    if keyword in ("minimum", "maximum"):
+        sign = (">" if lower else "<") + ("" if exclusive else "=")
+        return f"bound {sign} {_number(value)}"
+    return f"{keyword} {_number(value)}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)

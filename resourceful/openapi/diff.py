@@ -108,6 +108,10 @@ def check_document(document: Any, name: str) -> None:
     for key in ("paths", "components"):
         if key in document and not isinstance(document[key], Mapping):
             raise DocumentError(f"The {name} document's '{key}' is not an object.")
+    # Every reference must lead somewhere, also in the parts the comparison skips.
+    resolver = Resolver(document, name)
+    for ref, where in _refs_with_pointers(document):
+        resolver.lookup(ref, where)
 
 
 def diff_documents(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
@@ -164,6 +168,8 @@ class _Differ:
         self.new = new
         self.changes: list[Change] = []
         self._seen: set[Change] = set()
+        #: Shared by the schema comparers: which referenced schemas are written alike.
+        self.same: dict[tuple[str, str], bool] = {}
         self._seen_doc: set[tuple[str | None, str | None, str]] = set()
 
     def add(
@@ -371,7 +377,12 @@ class _Operation:
 
     def schemas(self, side: Side, subject: str) -> SchemaComparer:
         return SchemaComparer(
-            self.old, self.new, side, subject, self.differ.emitter(side, self.label)
+            self.old,
+            self.new,
+            side,
+            subject,
+            self.differ.emitter(side, self.label),
+            self.differ.same,
         )
 
     def compare(
@@ -874,6 +885,21 @@ def _renamed(name: str, schema: Any, candidates: Mapping[str, Any]) -> str | Non
         if text.replace(ref, new_ref) == canonical(other):
             return candidate
     return None
+
+
+def _refs_with_pointers(document: Any) -> list[tuple[str, str]]:
+    found = []
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, Mapping):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                found.append((ref, where))
+            stack.extend((v, pointer(where, str(k))) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, pointer(where, i)) for i, v in enumerate(item))
+    return found
 
 
 def _media_type(name: str) -> str:

@@ -187,7 +187,15 @@ class SchemaComparer:
     recursive schemas and reports a schema reached twice once.
     """
 
-    def __init__(self, old: Resolver, new: Resolver, side: str, subject: str, emit: Emit) -> None:
+    def __init__(
+        self,
+        old: Resolver,
+        new: Resolver,
+        side: str,
+        subject: str,
+        emit: Emit,
+        same: dict[tuple[str, str], bool] | None = None,
+    ) -> None:
         self.old = old
         self.new = new
         #: ``"request"`` or ``"response"``.
@@ -196,6 +204,10 @@ class SchemaComparer:
         self.subject = subject
         self.emit = emit
         self._seen: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+        #: Which referenced schemas are written alike in both documents (shareable
+        #: between comparers of the same two documents).
+        self._same = {} if same is None else same
+        self._pending: set[tuple[str, str]] = set()
 
     # -- normalising -------------------------------------------------------------------------
 
@@ -238,8 +250,7 @@ class SchemaComparer:
             if not parts:
                 continue
             kept = []
-            for index, part in enumerate(parts):
-                part_where = pointer(where, combinator, index)
+            for part, part_where in _flatten(parts, pointer(where, combinator)):
                 if self._is_null(resolver, part, part_where):
                     into.nullable, into.nullable_where = True, part_where
                 else:
@@ -305,6 +316,8 @@ class SchemaComparer:
 
     def compare(self, old: Any, new: Any, old_where: str, new_where: str, path: str = "") -> None:
         """Compare two schemas; ``path`` is where they are inside the top one ("tags[]")."""
+        if self.identical(old, new):
+            return  # PERF: most of two versions of a document is the same text.
         a = self.normalise(self.old, old, old_where)
         b = self.normalise(self.new, new, new_where)
         if a.refs or b.refs:
@@ -313,6 +326,40 @@ class SchemaComparer:
                 return  # Compared already: a recursive schema, or one reached twice.
             self._seen.add(pair)
         self._compare_normal(a, b, path)
+
+    def identical(self, old: Any, new: Any) -> bool:
+        """Return whether two schemas are written the same, references included."""
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            if old.keys() != new.keys():
+                return False
+            for key, value in old.items():
+                if key == "$ref" and isinstance(value, str) and value == new[key]:
+                    if not self._identical_targets(value):
+                        return False
+                elif not self.identical(value, new[key]):
+                    return False
+            return True
+        if isinstance(old, list) and isinstance(new, list):
+            return len(old) == len(new) and all(map(self.identical, old, new))
+        return type(old) is type(new) and old == new
+
+    def _identical_targets(self, ref: str) -> bool:
+        key = (ref, ref)
+        if key in self._same:
+            return self._same[key]
+        if key in self._pending:
+            return True  # Assumed while it is checked: a recursive schema ends here.
+        self._pending.add(key)
+        try:
+            result = self.identical(self.old.lookup(ref, ref[1:]), self.new.lookup(ref, ref[1:]))
+        except DocumentError:
+            result = False
+        finally:
+            self._pending.discard(key)
+        # "Different" is certain; "identical" only once no assumption is pending.
+        if not result or not self._pending:
+            self._same[key] = result
+        return result
 
     def _at(self, path: str) -> str:
         return f"{self.subject}, field '{path}'" if path else self.subject
@@ -664,32 +711,41 @@ class SchemaComparer:
     def _match(
         self, old: list[tuple[Any, str]], new: list[tuple[Any, str]]
     ) -> tuple[list[tuple[tuple[Any, str], tuple[Any, str]]], list[Any], list[Any]]:
-        """Pair alternatives: same content, then same ``$ref`` name, then same shape."""
+        """Pair alternatives, surest first: same content, ``$ref`` name, shape, then kind.
+
+        Content, ``$ref`` names and shapes pair greedily; kinds (types and
+        discriminating constants) pair only where one of a kind is left on
+        each side, and two lone leftovers pair with each other.
+        """
         old_left, new_left = list(old), list(new)
         pairs = []
-        keys: tuple[Callable[[Resolver, Any, str], str], ...] = (
-            self._content_key,
-            _ref_key,
-            self._shape_key,
+        keys: tuple[tuple[Callable[[Resolver, Any, str], str], bool], ...] = (
+            (self._content_key, False),
+            (_ref_key, False),
+            (self._shape_key, False),
+            (self._kind_key, True),
         )
-        for key in keys:
-            for item in list(old_left):
-                wanted = key(self.old, *item)
-                for other in new_left:
-                    if key(self.new, *other) == wanted:
-                        pairs.append((item, other))
-                        old_left.remove(item)
-                        new_left.remove(other)
-                        break
+        for key, only_unique in keys:
+            old_keys = [key(self.old, *item) for item in old_left]
+            new_keys = [key(self.new, *item) for item in new_left]
+            for item, wanted in list(zip(old_left, old_keys, strict=True)):
+                if only_unique and (old_keys.count(wanted) != 1 or new_keys.count(wanted) != 1):
+                    continue
+                if wanted in new_keys:
+                    index = new_keys.index(wanted)
+                    pairs.append((item, new_left[index]))
+                    del new_left[index], new_keys[index]
+                    index = old_left.index(item)
+                    del old_left[index], old_keys[index]
         if len(old_left) == 1 and len(new_left) == 1:
             pairs.append((old_left.pop(), new_left.pop()))
         return pairs, old_left, new_left
 
     def _content_key(self, resolver: Resolver, schema: Any, where: str) -> str:
         target, _ = resolver.follow(schema, where)
-        return canonical(target)
+        return canonical(_unordered(target))
 
-    def _shape_key(self, resolver: Resolver, schema: Any, where: str) -> str:
+    def _kind_key(self, resolver: Resolver, schema: Any, where: str) -> str:
         normal = self.normalise(resolver, schema, where)
         consts = sorted(
             (name, canonical(sub))
@@ -697,7 +753,17 @@ class SchemaComparer:
             for sub, _ in subs
             if isinstance(sub, Mapping) and "const" in sub
         )
-        return canonical([sorted(normal.types or ()), consts, sorted(normal.enum or ())])
+        return canonical([sorted(normal.types or ()), consts, normal.enum is not None])
+
+    def _shape_key(self, resolver: Resolver, schema: Any, where: str) -> str:
+        normal = self.normalise(resolver, schema, where)
+        return canonical(
+            [
+                self._kind_key(resolver, schema, where),
+                sorted(normal.enum or ()),
+                sorted(normal.properties),
+            ]
+        )
 
     def _describe(self, resolver: Resolver, where: str) -> str:
         schema = resolver.lookup("#" + where, where)
@@ -722,6 +788,37 @@ def _list(resolver: Resolver, schema: Mapping[str, Any], key: str, where: str) -
     if not isinstance(value, list):
         raise DocumentError(f"The {resolver.name} document's {key!r} at {where} is not a list.")
     return value
+
+
+# Lists whose order means nothing: compared as sets.
+_UNORDERED = frozenset({"enum", "required", "type", "anyOf", "oneOf", "allOf"})
+
+
+def _unordered(value: Any, key: str | None = None) -> Any:
+    """Return a schema with its order-free lists sorted, to compare content."""
+    if isinstance(value, Mapping):
+        return {k: _unordered(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_unordered(v) for v in value]
+        return sorted(items, key=canonical) if key in _UNORDERED else items
+    return value
+
+
+def _flatten(parts: list[Any], where: str) -> list[tuple[Any, str]]:
+    """Return the alternatives of ``anyOf``/``oneOf`` parts, nested inline unions spliced in."""
+    found = []
+    for index, part in enumerate(parts):
+        part_where = pointer(where, index)
+        inner = [k for k in ("anyOf", "oneOf") if isinstance(part, Mapping) and k in part]
+        if (
+            len(inner) == 1
+            and isinstance(part[inner[0]], list)
+            and all(k in DOC_KEYWORDS or k == inner[0] for k in part)
+        ):
+            found += _flatten(part[inner[0]], pointer(part_where, inner[0]))
+        else:
+            found.append((part, part_where))
+    return found
 
 
 def _all_of(schemas: list[tuple[Any, str]]) -> Any:

@@ -74,7 +74,7 @@ def text(changes: Sequence[Change], unused_allows: Sequence[str] = ()) -> str:
     for operation, members in _groups(changes):
         lines.append(operation)
         lines.extend(
-            f"  {_label(change):<8}  {change.side:<8}  {change.message}"
+            f"  {_label(change):<8}  {change.side:<9}  {change.message}"
             f"  [old {change.old or '-'}, new {change.new or '-'}]"
             for change in members
         )

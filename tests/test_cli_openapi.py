@@ -391,3 +391,30 @@ def test_check_needs_a_document_to_check_against() -> None:
     result = invoke("openapi", "check")
     assert result.exit_code == 2
     assert "Missing option '--against'." in result.stderr
+
+
+# -- the guide's example -------------------------------------------------------------------------
+
+
+def _guide_report() -> list[str]:
+    text = (ROOT / "docs" / "contract-testing.md").read_text("utf-8")
+    section = text.split("## Did the contract change?")[1]
+    block = section.split("```text\n")[1].split("```")[0]
+    return block.splitlines()
+
+
+def test_the_guides_report_is_what_check_prints() -> None:
+    stored = json.loads(TODO_SNAPSHOT.read_text("utf-8"))
+    changed = copy.deepcopy(stored)
+    get = changed["paths"]["/todos/"]["get"]
+    get["parameters"] = [p for p in get["parameters"] if p["name"] != "tag"]
+    next(p for p in get["parameters"] if p["name"] == "limit")["schema"]["maximum"] = 50
+    changed["components"]["schemas"]["Todo"]["properties"]["priority"] = {"type": "integer"}
+    result = invoke(
+        "openapi", "diff", write_json("old.json", stored), write_json("new.json", changed)
+    )
+    assert result.exit_code == 1
+    printed = result.stdout.splitlines()
+    shown = [line for line in _guide_report() if line not in ("...", "")]
+    assert shown == [line for line in printed if line in shown]
+    assert shown[-1] == printed[-1]

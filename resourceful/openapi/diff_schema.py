@@ -482,7 +482,7 @@ class SchemaComparer:
             effect = Effect.NARROWS if old is None else Effect.WIDENS
             present = new if old is None else old
             assert present is not None  # Both None returned above.
-            shown = _show_bound(present, keyword, lower_bound)
+            shown = f"{keyword} {_show_bound(present)}"
             what = "added" if old is None else "removed"
             self.emit(
                 "bound-changed", effect, f"{self._at(path)}: {shown} {what}", old_where, new_where
@@ -493,8 +493,8 @@ class SchemaComparer:
         self.emit(
             "bound-changed",
             Effect.NARROWS if tighter else Effect.WIDENS,
-            f"{self._at(path)}: {_show_bound(old, keyword, lower_bound)} changed to"
-            f" {_show_bound(new, keyword, lower_bound)}",
+            f"{self._at(path)}: {keyword} changed from {_show_bound(old)} to"
+            f" {_show_bound(new)}",
             old_where,
             new_where,
         )
@@ -916,12 +916,9 @@ def _keyword_where(normal: Normal, keyword: str, exclusive: str | None) -> str:
     return normal.where
 
 
-def _show_bound(bound: tuple[float, bool], keyword: str, lower: bool) -> str:
+def _show_bound(bound: tuple[float, bool]) -> str:
     value, exclusive = bound
-    if keyword in ("minimum", "maximum"):
-        sign = (">" if lower else "<") + ("" if exclusive else "=")
-        return f"bound {sign} {_number(value)}"
-    return f"{keyword} {_number(value)}"
+    return _number(value) + (" (exclusive)" if exclusive else "")
 
 
 def _number(value: float) -> str:

@@ -654,7 +654,7 @@ def test_messages_say_what_changed_where() -> None:
     (change,) = diff_documents(old, new)
     assert change.operation == "POST /things"
     assert change.message == (
-        "request body (application/json), field 'tags[]': maxLength 20 changed to maxLength 10"
+        "request body (application/json), field 'tags[]': maxLength changed from 20 to 10"
     )
 
 

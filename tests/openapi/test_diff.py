@@ -5,15 +5,27 @@ from __future__ import annotations
 import ast
 import copy
 import json
-import random
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+from diff_builders import (
+    BASE,
+    INT,
+    OP,
+    PARAMS,
+    REQ,
+    RES,
+    STR,
+    api,
+    both,
+    obj,
+    query,
+    rows,
+    with_op,
+)
 from example_modules import EXAMPLES, import_example
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from resourceful.openapi.diff import (
     Change,
@@ -24,73 +36,6 @@ from resourceful.openapi.diff import (
     unused_allows,
 )
 from resourceful.openapi.diff_schema import Effect
-
-# -- building small documents --------------------------------------------------------------------
-
-OP = "/paths/~1things/post"
-REQ = OP + "/requestBody/content/application~1json/schema"
-RES = OP + "/responses/200/content/application~1json/schema"
-PARAMS = OP + "/parameters"
-
-
-def api(
-    *,
-    request: Any = None,
-    response: Any = None,
-    params: list[dict[str, Any]] | None = None,
-    schemas: dict[str, Any] | None = None,
-    version: str = "3.1.0",
-    **operation: Any,
-) -> dict[str, Any]:
-    """Return a document with one operation, POST /things, built from the parts given."""
-    op: dict[str, Any] = {"responses": {"200": {"description": "OK"}}}
-    if request is not None:
-        op["requestBody"] = {"content": {"application/json": {"schema": request}}}
-    if response is not None:
-        op["responses"]["200"]["content"] = {"application/json": {"schema": response}}
-    if params is not None:
-        op["parameters"] = params
-    op.update(operation)
-    document: dict[str, Any] = {
-        "openapi": version,
-        "info": {"title": "Things", "version": "1"},
-        "paths": {"/things": {"post": op}},
-    }
-    if schemas is not None:
-        document["components"] = {"schemas": schemas}
-    return document
-
-
-def query(name: str, schema: Any = None, **more: Any) -> dict[str, Any]:
-    return {"name": name, "in": "query", "schema": schema or {"type": "string"}, **more}
-
-
-def obj(required: list[str] | None = None, **properties: Any) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": properties}
-    if required is not None:
-        schema["required"] = required
-    return schema
-
-
-STR = {"type": "string"}
-INT = {"type": "integer"}
-
-
-def both(schema_old: Any, schema_new: Any, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The same schema change in the request body and the 200 response."""
-    return (
-        api(request=schema_old, response=schema_old, **kwargs),
-        api(request=schema_new, response=schema_new, **kwargs),
-    )
-
-
-def with_op(document: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    document = copy.deepcopy(document)
-    document["paths"]["/things"]["post"].update(changes)
-    return document
-
-
-BASE = api()
 
 # (id, old, new, expected [(kind, breaking, side, old pointer, new pointer)])
 CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[tuple[Any, ...]]]] = [
@@ -623,10 +568,6 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[tuple[Any, ...]]]] =
 ]
 
 
-def _rows(changes: list[Change]) -> list[tuple[Any, ...]]:
-    return [(c.kind, c.breaking, c.side, c.old, c.new) for c in changes]
-
-
 def test_the_table_has_at_least_forty_pairs() -> None:
     assert len(CASES) >= 40
 
@@ -637,12 +578,12 @@ def test_the_table_has_at_least_forty_pairs() -> None:
 def test_change_is_classified(
     old: dict[str, Any], new: dict[str, Any], expected: list[Any]
 ) -> None:
-    assert _rows(diff_documents(old, new)) == expected
+    assert rows(diff_documents(old, new)) == expected
 
 
 def test_a_shared_schema_change_is_breaking_on_one_side_only() -> None:
     old, new = both({"type": "string", "maxLength": 20}, {"type": "string", "maxLength": 10})
-    assert _rows(diff_documents(old, new)) == [
+    assert rows(diff_documents(old, new)) == [
         ("bound-changed", True, "request", REQ + "/maxLength", REQ + "/maxLength"),
         ("bound-changed", False, "response", RES + "/maxLength", RES + "/maxLength"),
     ]
@@ -656,48 +597,6 @@ def test_messages_say_what_changed_where() -> None:
     assert change.message == (
         "request body (application/json), field 'tags[]': maxLength changed from 20 to 10"
     )
-
-
-# -- recursive schemas -----------------------------------------------------------------------------
-
-
-def _tree(name: str, **extra: Any) -> dict[str, Any]:
-    node = {"$ref": f"#/components/schemas/{name}"}
-    return obj(
-        value={"type": "integer", **extra},
-        children={"type": "array", "items": {"anyOf": [node, {"type": "null"}]}},
-        parent={"anyOf": [node, {"type": "null"}]},
-    )
-
-
-def test_a_recursive_schema_compares_equal_to_itself() -> None:
-    document = api(response={"$ref": "#/components/schemas/Node"}, schemas={"Node": _tree("Node")})
-    assert diff_documents(document, copy.deepcopy(document)) == []
-
-
-def test_a_change_inside_a_recursive_schema_is_reported_once() -> None:
-    old = api(response={"$ref": "#/components/schemas/Node"}, schemas={"Node": _tree("Node")})
-    new = api(
-        response={"$ref": "#/components/schemas/Node"},
-        schemas={"Node": _tree("Node", maximum=9)},
-    )
-    assert _rows(diff_documents(old, new)) == [
-        (
-            "bound-changed",
-            False,
-            "response",
-            "/components/schemas/Node/properties/value",
-            "/components/schemas/Node/properties/value/maximum",
-        )
-    ]
-
-
-def test_a_renamed_recursive_schema_is_a_rename() -> None:
-    old = api(response={"$ref": "#/components/schemas/Node"}, schemas={"Node": _tree("Node")})
-    new = api(response={"$ref": "#/components/schemas/Tree"}, schemas={"Tree": _tree("Tree")})
-    (change,) = diff_documents(old, new)
-    assert change.kind == "schema-renamed"
-    assert change.message.startswith("schema 'Node' renamed to 'Tree'")
 
 
 # -- documents that cannot be compared -------------------------------------------------------------
@@ -802,162 +701,31 @@ def test_removing_one_todo_parameter_is_exactly_one_breaking_change(
     ]
 
 
-# -- the property: a document against a reshuffled copy of itself --------------------------------
-
-_names = st.text(alphabet="abcdefgh", min_size=1, max_size=4)
-_scalars = st.one_of(
-    st.fixed_dictionaries({"type": st.sampled_from(["string", "integer", "number", "boolean"])}),
-    st.fixed_dictionaries(
-        {"type": st.just("string")},
-        optional={
-            "minLength": st.integers(0, 5),
-            "maxLength": st.integers(5, 50),
-            "pattern": st.sampled_from(["^a", "b$"]),
-            "format": st.sampled_from(["date", "uuid"]),
-        },
-    ),
-    st.fixed_dictionaries(
-        {"type": st.sampled_from(["integer", "number"])},
-        optional={"minimum": st.integers(-5, 0), "maximum": st.integers(1, 9)},
-    ),
-    st.builds(
-        lambda values: {"enum": values}, st.lists(_names, min_size=1, max_size=4, unique=True)
-    ),
-    st.builds(lambda t: {"type": [t, "null"]}, st.sampled_from(["string", "integer", "boolean"])),
-    st.just({"$ref": "#/components/schemas/Leaf"}),
-    st.just({"$ref": "#/components/schemas/Node"}),
-)
-
-
-def _extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    objects = st.builds(
-        lambda props, data: {
-            "type": "object",
-            "properties": props,
-            "required": data.draw(st.lists(st.sampled_from(sorted(props)), unique=True))
-            if props
-            else [],
-        },
-        st.dictionaries(_names, children, max_size=4),
-        st.data(),
-    )
-    return st.one_of(
-        objects,
-        st.builds(lambda items: {"type": "array", "items": items}, children),
-        st.builds(lambda alts: {"anyOf": alts}, st.lists(children, min_size=1, max_size=3)),
-        st.builds(
-            lambda alts: {"oneOf": [*alts, {"type": "null"}]},
-            st.lists(children, min_size=1, max_size=2),
-        ),
-        st.builds(lambda parts: {"allOf": parts}, st.lists(objects, min_size=1, max_size=2)),
-    )
-
-
-_schemas = st.recursive(_scalars, _extend, max_leaves=5)
-
-
-@st.composite
-def documents(draw: st.DrawFn) -> dict[str, Any]:
-    paths: dict[str, Any] = {}
-    for path in draw(st.lists(_names, min_size=1, max_size=3, unique=True)):
-        item = {}
-        for method in draw(
-            st.lists(st.sampled_from(["get", "post", "put"]), min_size=1, unique=True)
-        ):
-            params = [
-                {
-                    "name": name,
-                    "in": where,
-                    "required": draw(st.booleans()),
-                    "schema": draw(_schemas),
-                }
-                for name, where in draw(
-                    st.lists(
-                        st.tuples(_names, st.sampled_from(["query", "header", "cookie"])),
-                        max_size=3,
-                        unique_by=lambda p: (p[1], p[0].lower()),
-                    )
-                )
-            ]
-            op: dict[str, Any] = {
-                "parameters": params,
-                "responses": {
-                    status: {
-                        "description": "x",
-                        "content": {"application/json": {"schema": draw(_schemas)}},
-                    }
-                    for status in draw(
-                        st.lists(st.sampled_from(["200", "201", "4XX"]), min_size=1, unique=True)
-                    )
-                },
-            }
-            if draw(st.booleans()):
-                op["requestBody"] = {"content": {"application/json": {"schema": draw(_schemas)}}}
-            if draw(st.booleans()):
-                op["security"] = [{"key": []}, {"oauth": draw(st.lists(_names, unique=True))}]
-            item[method] = op
-        paths["/" + path] = item
-    node = {
-        "type": "object",
-        "properties": {
-            "next": {"anyOf": [{"$ref": "#/components/schemas/Node"}, {"type": "null"}]},
-            "v": draw(_schemas),
-        },
-    }
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "Generated", "version": "1"},
-        "paths": paths,
-        "components": {
-            "schemas": {"Leaf": draw(_scalars.filter(lambda s: "$ref" not in s)), "Node": node}
-        },
-    }
-
-
-_SHUFFLED_LISTS = {"enum", "required", "type", "anyOf", "oneOf", "parameters"}
-
-
-def _reshuffle(value: Any, rng: random.Random, key: str | None = None) -> Any:
-    """Return ``value`` with every object's keys and the order-free lists permuted."""
-    if isinstance(value, dict):
-        keys = list(value)
-        rng.shuffle(keys)
-        return {k: _reshuffle(value[k], rng, k) for k in keys}
-    if isinstance(value, list):
-        items = [_reshuffle(v, rng) for v in value]
-        if key in _SHUFFLED_LISTS:
-            rng.shuffle(items)
-        return items
-    return value
-
-
-# NOTE: few but rich examples (each document has several operations and nested
-# schemas), and one test for both properties: generating documents is what costs.
-@settings(max_examples=30)
-@given(documents(), st.randoms(use_true_random=False))
-def test_a_document_has_no_change_against_itself_reordered_or_not(
-    document: dict[str, Any], rng: random.Random
-) -> None:
-    assert diff_documents(document, copy.deepcopy(document)) == []
-    assert diff_documents(document, _reshuffle(document, rng)) == []
-
-
 # -- what the comparison imports -------------------------------------------------------------------
 
 PACKAGE = Path(__file__).resolve().parents[2] / "resourceful"
 
 
-@pytest.mark.parametrize("module", ["diff", "diff_schema", "diff_report"])
+DIFF_MODULES = ["diff", "diff_normal", "diff_operation", "diff_report", "diff_schema"]
+
+
+@pytest.mark.parametrize("module", DIFF_MODULES)
 def test_the_comparison_imports_no_app_internals(module: str) -> None:
     tree = ast.parse((PACKAGE / "openapi" / f"{module}.py").read_text("utf-8"))
     imported = {
-        node.module
+        ("." * node.level) + (node.module or "")
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom)
-        and node.module
-        and node.module.startswith("resourceful")
+        and (node.level or (node.module or "").startswith("resourceful"))
     }
-    assert imported <= {"resourceful.openapi.diff", "resourceful.openapi.diff_schema"}
+    imported |= {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name.startswith("resourceful")
+    }
+    assert imported <= {f"resourceful.openapi.{name}" for name in DIFF_MODULES}
 
 
 def test_changes_are_plain_records() -> None:

@@ -117,7 +117,7 @@ CORE = {
 }
 TYPED = {"binding", "openapi", "render", "resources", "typed"}
 LEAVES = {"convert", "errors", "fields", "operation", "rules"}
-TOOLS = {"cli", "testing", "__main__"}
+TOOLS = {"cli", "contract", "testing", "__main__"}
 # The core modules that may import tools, inside functions only (app.cli,
 # app.test_client(), the .env file app.run() loads).
 LAZY_TOOLS = {"app": {"cli", "testing"}, "blueprints": {"cli"}, "serving": {"cli"}}

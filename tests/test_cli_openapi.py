@@ -381,6 +381,15 @@ def test_check_finds_the_app_through_the_app_option() -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_check_finds_the_app_through_resourceful_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RESOURCEFUL_APP", str(TODO_APP))
+    stored = json.loads(TODO_SNAPSHOT.read_text("utf-8"))
+    del stored["paths"]["/todos/{todo_id}"]["delete"]
+    result = invoke("openapi", "check", "--against", write_json("openapi.json", stored))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("DELETE /todos/{todo_id}\n  ok        operation  added")
+
+
 def test_check_without_an_app_exits_2() -> None:
     result = invoke("openapi", "check", "--against", write_json("openapi.json", OLD))
     assert result.exit_code == 2

@@ -493,8 +493,8 @@ class OperationComparer:
     ) -> None:
         old, old_at = _security(self.old, old_op, old_where)
         new, new_at = _security(self.new, new_op, new_where)
-        if old == new:
-            return
+        if set(old) == set(new):
+            return  # The same alternatives, maybe in another order.
         # A client satisfies one alternative of the old requirement; each must still
         # be enough, that is: contain some alternative of the new one.
         uncovered = [a for a in old if not any(_covers(a, b) for b in new)]
@@ -554,7 +554,7 @@ def _security(
             frozenset((name, frozenset(scopes or ())) for name, scopes in requirement.items())
         )
     # No requirement at all lets anyone in, as an empty alternative does.
-    return sorted(found or [frozenset()], key=sorted), at
+    return sorted(found or [frozenset()], key=lambda r: sorted((n, sorted(s)) for n, s in r)), at
 
 
 def _covers(held: _Requirement, required: _Requirement) -> bool:

@@ -532,6 +532,12 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[tuple[Any, ...]]]] =
         with_op(BASE, security=[{"oauth": ["read", "write"]}]),
         [("security-added", True, "request", OP + "/security", OP + "/security")],
     ),
+    (
+        "reordered security alternatives and scopes are no change",
+        with_op(BASE, security=[{"oauth": ["read"]}, {"oauth": ["write", "admin"]}]),
+        with_op(BASE, security=[{"oauth": ["admin", "write"]}, {"oauth": ["read"]}]),
+        [],
+    ),
     # -- schema names and references --
     (
         "referenced schema renamed",

@@ -166,7 +166,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-_SHUFFLED_LISTS = {"enum", "required", "type", "anyOf", "oneOf", "parameters"}
+_SHUFFLED_LISTS = {"enum", "required", "type", "anyOf", "oneOf", "parameters", "security"}
 
 
 def _reshuffle(value: Any, rng: random.Random, key: str | None = None) -> Any:

@@ -465,24 +465,24 @@ class SchemaComparer:
             )
 
     def _compare_alternatives(self, a: Normal, b: Normal, path: str) -> None:
-        old = a.alternatives or [(_rest(a), a.where)]
-        new = b.alternatives or [(_rest(b), b.where)]
+        old = a.alternatives or _by_type(a)
+        new = b.alternatives or _by_type(b)
         pairs, old_left, new_left = self._match(old, new)
         for (o, o_where), (n, n_where) in pairs:
             self.compare(o, n, o_where, n_where, path)
-        for _, where in old_left:
+        for schema, where in old_left:
             self.emit(
                 "alternative-removed",
                 Effect.NARROWS,
-                f"{self._at(path)}: alternative {self._describe(self.old, where)} removed",
+                f"{self._at(path)}: alternative {self._describe(self.old, schema, where)} removed",
                 where,
                 None,
             )
-        for _, where in new_left:
+        for schema, where in new_left:
             self.emit(
                 "alternative-added",
                 Effect.WIDENS,
-                f"{self._at(path)}: alternative {self._describe(self.new, where)} added",
+                f"{self._at(path)}: alternative {self._describe(self.new, schema, where)} added",
                 None,
                 where,
             )
@@ -544,8 +544,7 @@ class SchemaComparer:
             ]
         )
 
-    def _describe(self, resolver: Resolver, where: str) -> str:
-        schema = resolver.lookup("#" + where, where)
+    def _describe(self, resolver: Resolver, schema: Any, where: str) -> str:
         if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
             return repr(schema["$ref"].rsplit("/", 1)[-1])
         normal = normalise(resolver, schema, where)
@@ -560,6 +559,49 @@ _KEYWORD_KINDS = {
     "multipleOf": "multiple-of-changed",
     "uniqueItems": "unique-items-changed",
 }
+
+
+# The keywords that constrain values of one type only.
+_TYPE_KEYWORDS = {
+    "string": {"minLength", "maxLength", "pattern", "format", "contentEncoding"},
+    "number": {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"},
+    "array": {"items", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains"},
+    "object": {
+        "properties",
+        "required",
+        "additionalProperties",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+    },
+}
+_TYPE_KEYWORDS["integer"] = _TYPE_KEYWORDS["number"]
+_TYPED_KEYWORDS = frozenset().union(*_TYPE_KEYWORDS.values())
+
+
+def _by_type(normal: Normal) -> list[tuple[Any, str]]:
+    """Return a schema without alternatives as alternatives to pair with a union's.
+
+    ``"type": ["string", "integer"]`` is the union of a string and an integer
+    schema, each with the keywords that apply to it.
+    """
+    rest = _rest(normal)
+    if normal.types is None or len(normal.types) < 2:
+        return [(rest, normal.where)]
+    return [
+        (
+            {
+                **{
+                    k: v
+                    for k, v in rest.items()
+                    if k not in _TYPED_KEYWORDS or k in _TYPE_KEYWORDS.get(t, ())
+                },
+                "type": t,
+            },
+            normal.where,
+        )
+        for t in sorted(normal.types)
+    ]
 
 
 def _rest(normal: Normal) -> dict[str, Any]:

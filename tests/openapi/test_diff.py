@@ -405,6 +405,20 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[tuple[Any, ...]]]] =
         [],
     ),
     (
+        "a type list and a union of one schema per type are one schema",
+        *both(
+            {"type": ["string", "integer"], "maxLength": 5, "minimum": 0},
+            {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "maxLength": 5}]},
+        ),
+        [],
+    ),
+    (
+        "a type dropped from a type list is an alternative removed",
+        api(request={"type": ["string", "integer"]}),
+        api(request={"anyOf": [STR]}),
+        [("type-changed", True, "request", REQ + "/type", REQ + "/anyOf/0/type")],
+    ),
+    (
         "an inline schema moved into components is no change",
         api(request=obj(a=STR), response=obj(a=STR)),
         api(

@@ -410,6 +410,10 @@ def _renamed(name: str, schema: Any, candidates: Mapping[str, Any]) -> str | Non
     return None
 
 
+# Keywords whose values are data, not document: a "$ref" key in them is not a reference.
+_DATA_KEYWORDS = frozenset({"example", "default", "enum", "const"})
+
+
 def _refs_with_pointers(document: Any) -> list[tuple[str, str]]:
     found = []
     stack: list[tuple[Any, str]] = [(document, "")]
@@ -419,7 +423,18 @@ def _refs_with_pointers(document: Any) -> list[tuple[str, str]]:
             ref = item.get("$ref")
             if isinstance(ref, str):
                 found.append((ref, where))
-            stack.extend((v, pointer(where, str(k))) for k, v in item.items())
+            stack.extend(
+                (v, pointer(where, str(k))) for k, v in item.items() if not _is_data(str(k), v)
+            )
         elif isinstance(item, list):
             stack.extend((v, pointer(where, i)) for i, v in enumerate(item))
     return found
+
+
+def _is_data(key: str, value: Any) -> bool:
+    # A schema's "examples" is a list of values; a media type's is a map of Example Objects.
+    return (
+        key in _DATA_KEYWORDS
+        or key.startswith("x-")
+        or (key == "examples" and isinstance(value, list))
+    )

@@ -649,6 +649,15 @@ def test_an_unreadable_document_raises_document_error(old: Any, message: str) ->
     assert message in str(caught.value)
 
 
+def test_a_ref_key_inside_example_data_is_not_a_reference() -> None:
+    data = {"$ref": "#/nowhere"}
+    document = api(
+        request={"type": "object", "example": data, "examples": [data], "default": data},
+        **{"x-sample": data},
+    )
+    assert diff_documents(document, copy.deepcopy(document)) == []
+
+
 def test_a_malformed_schema_that_changed_raises_document_error() -> None:
     with pytest.raises(DocumentError) as caught:
         diff_documents(api(request=STR), api(request={"properties": []}))

@@ -29,6 +29,10 @@ class FieldInfo:
     description: str | None = None
     examples: tuple[Any, ...] = ()
     deprecated: bool = False
+    #: Documented ``readOnly``: clients should not send it (an id the server assigns).
+    read_only: bool = False
+    #: Documented ``writeOnly``: clients should not expect it back (a password).
+    write_only: bool = False
 
 
 _EMPTY = FieldInfo()
@@ -43,6 +47,8 @@ def field(
     description: str | None = None,
     examples: Sequence[Any] = (),
     deprecated: bool = False,
+    read_only: bool = False,
+    write_only: bool = False,
     metadata: Mapping[Any, Any] | None = None,
     **kwargs: Any,
 ) -> Any:
@@ -50,7 +56,9 @@ def field(
 
     It accepts every keyword ``attrs.field`` does, plus ``name`` (the key on
     the wire when it differs from the attribute), ``description``,
-    ``examples`` and ``deprecated`` (all three shown in the OpenAPI schema)::
+    ``examples`` and ``deprecated`` (all three shown in the OpenAPI schema),
+    ``read_only`` and ``write_only`` (``readOnly``/``writeOnly`` in the
+    schema: what clients should not send, and not expect back)::
 
         @attrs.define
         class Item:
@@ -61,7 +69,15 @@ def field(
         description=description,
         examples=tuple(examples),
         deprecated=deprecated,
+        read_only=read_only,
+        write_only=write_only,
     )
+    if read_only and write_only:
+        # NOTE: a ValueError, not a DefinitionError: this leaf imports nothing of the package.
+        raise ValueError(
+            "field(read_only=True, write_only=True) describes a value that is neither read"
+            " nor written; keep one of the two."
+        )
     merged = dict(metadata or {})
     merged[METADATA_KEY] = info
     return attrs.field(

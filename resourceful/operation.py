@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
+from werkzeug.http import HTTP_STATUS_CODES
 
 from .errors import display_name
 
@@ -66,6 +67,10 @@ class ResponseSpec:
     type: Any
     description: str
     media_type: str | None = "application/json"
+    #: Headers the response carries, by name, with the type of their value.
+    headers: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Example bodies, by name (values of ``type``).
+    examples: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -83,6 +88,14 @@ class OperationOptions:
     #: Media type of the response when the handler returns a ``Response``
     #: itself (for OpenAPI); ``None`` keeps JSON.
     response_media_type: str | None = None
+    #: Further responses the handler can give, by status: a type (its body),
+    #: ``None`` (no body), or a ``Problem`` class (problem details).
+    responses: Mapping[int, Any] = attrs.field(factory=dict)
+    #: Headers the success response carries, by name, with the type of their value.
+    response_headers: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Example request bodies and success bodies, by name (for OpenAPI).
+    request_examples: Mapping[str, Any] = attrs.field(factory=dict)
+    response_examples: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -115,6 +128,8 @@ class Operation:
     #: OpenAPI security requirements; ``None`` means the document's default.
     security: tuple[Mapping[str, tuple[str, ...]], ...] | None = None
     decorators: tuple[Callable[..., Any], ...] = ()
+    #: Example request bodies, by name (values of the body's type).
+    request_examples: Mapping[str, Any] = attrs.field(factory=dict)
 
     @property
     def qualname(self) -> str:
@@ -135,22 +150,57 @@ class Operation:
 
 
 def response_specs(
-    status: int, response_type: Any, media_type: str | None = None
+    status: int,
+    response_type: Any,
+    media_type: str | None = None,
+    headers: Mapping[str, Any] | None = None,
+    examples: Mapping[str, Any] | None = None,
 ) -> tuple[ResponseSpec, ...]:
     """Return the success response an operation declares.
 
     ``media_type`` is the body's media type; ``None`` means JSON.
+    ``headers`` maps the names of the headers it carries to their types.
     """
     if response_type is None:
-        return (ResponseSpec(status=status, type=None, description="No content.", media_type=None),)
+        return (
+            ResponseSpec(
+                status=status,
+                type=None,
+                description="No content.",
+                media_type=None,
+                headers=dict(headers or {}),
+            ),
+        )
     return (
         ResponseSpec(
             status=status,
             type=response_type,
             description="Success.",
             media_type=media_type or "application/json",
+            headers=dict(headers or {}),
+            examples=dict(examples or {}),
         ),
     )
+
+
+def declared_responses(declared: Mapping[int, Any]) -> tuple[ResponseSpec, ...]:
+    """Return the responses an operation declares besides its success, by status."""
+    specs = []
+    for status, tp in sorted(declared.items()):
+        # A user class's own docstring (not one it inherits) says when it is sent.
+        own = isinstance(tp, type) and not tp.__module__.startswith("resourceful.")
+        doc = tp.__dict__.get("__doc__") if own else None
+        summary = doc.strip().partition("\n")[0] if isinstance(doc, str) else ""
+        description = summary or HTTP_STATUS_CODES.get(status, "Response") + "."
+        specs.append(
+            ResponseSpec(
+                status=status,
+                type=tp,
+                description=description,
+                media_type=None if tp is None else "application/json",
+            )
+        )
+    return tuple(specs)
 
 
 def frozen_security(

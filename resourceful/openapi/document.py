@@ -1,13 +1,14 @@
 """Build the OpenAPI 3.1 document of an app from its operation records.
 
-:func:`build_document` walks the app's URL map: each rule whose view carries
-typed operation records (every resource's view does) becomes a path item,
-each record an operation. The records are the ones the router, the binder
-and the renderer use, so the document describes exactly what the server
-does. Plain function views carry no records and are left out.
+:func:`build_document` walks the app's URL map: each rule whose view serves
+typed operations (every resource's view does) becomes a path item, each
+record an operation. The records are the ones the router, the binder and
+the renderer use, so the document describes exactly what the server does.
+Plain function views carry no records and are left out.
 
 The document is built once and cached on the app; it is rebuilt only if
-rules are added or the ``OPENAPI_*`` settings change afterwards.
+rules are added or the ``OPENAPI_*`` settings change afterwards. Everything
+here runs at definition time, never per request.
 """
 
 from __future__ import annotations
@@ -16,28 +17,28 @@ import copy
 import inspect
 import json
 import re
-import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.routing import Rule, parse_converter_args
-from werkzeug.routing.converters import (
-    AnyConverter,
-    BaseConverter,
-    FloatConverter,
-    IntegerConverter,
-    PathConverter,
-    UUIDConverter,
-)
-
-from resourceful.errors import LOCATIONS, PROBLEM_MIMETYPE, DefinitionError
-from resourceful.openapi.schema import JSONSchema, SchemaGenerator
-from resourceful.operation import PARAMETER_LOCATIONS, Operation, Param
+from resourceful.errors import DefinitionError
+from resourceful.openapi.parameters import parameters, request_body, takes_input
+from resourceful.openapi.responses import Responses
+from resourceful.openapi.schema import SchemaGenerator, SchemaHook
+from resourceful.operation import Operation, operations_of
+from resourceful.rules import camel_case, templated_path
 
 if TYPE_CHECKING:
+    from werkzeug.routing import Rule
+
     from resourceful.app import App
 
-__all__ = ["OPENAPI_VERSION", "build_document", "document_json"]
+__all__ = [
+    "OPENAPI_VERSION",
+    "build_document",
+    "document_json",
+    "register_schema_hook",
+    "templated_path",
+]
 
 #: The OpenAPI version of every generated document.
 OPENAPI_VERSION = "3.1.0"
@@ -49,18 +50,19 @@ CONFIG_KEYS = (
     "OPENAPI_DESCRIPTION",
     "OPENAPI_SERVERS",
     "OPENAPI_SECURITY_SCHEMES",
+    "OPENAPI_SECURITY",
     "OPENAPI_TYPE_SCHEMAS",
+    "OPENAPI_TAGS",
+    "OPENAPI_CONTACT",
+    "OPENAPI_LICENSE",
+    "OPENAPI_TERMS_OF_SERVICE",
+    "OPENAPI_EXTERNAL_DOCS",
     "REJECT_UNKNOWN_FIELDS",
     "VALIDATION_ERROR_STATUS",
 )
 
 _CACHE_KEY = "resourceful.openapi.document"
-
-# The same grammar werkzeug uses for a rule's variable parts.
-_VARIABLE = re.compile(
-    r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*)(?:\((?P<arguments>.*?)\))?:)?"
-    r"(?P<variable>[a-zA-Z_][a-zA-Z0-9_]*)>"
-)
+_HOOKS_KEY = "resourceful.openapi.schema_hooks"
 
 
 def build_document(app: App) -> dict[str, Any]:
@@ -71,6 +73,19 @@ def build_document(app: App) -> dict[str, Any]:
 def document_json(app: App) -> bytes:
     """Return the OpenAPI document of ``app`` as compact UTF-8 JSON (cached)."""
     return _cached(app)[1]
+
+
+def register_schema_hook(app: App, match: Any, hook: SchemaHook) -> None:
+    """Describe the types ``match`` selects with ``hook(tp, generator)`` in ``app``'s document.
+
+    ``match`` is a type (that type exactly) or a predicate on types, as for
+    the converter's ``register_structure_hook`` and
+    ``register_structure_hook_func``; register the schema next to the
+    converter hooks of the same type. Hooks registered later win, over
+    earlier ones and over the built-in ones.
+    """
+    hooks: list[tuple[Any, SchemaHook]] = app.extensions.setdefault(_HOOKS_KEY, [])
+    hooks.append((match, hook))
 
 
 def _cached(app: App) -> tuple[dict[str, Any], bytes]:
@@ -88,7 +103,8 @@ def _fingerprint(app: App) -> tuple[Any, ...]:
     """Return what the document depends on besides the (immutable) records."""
     rules = tuple((rule.rule, rule.endpoint) for rule in app.url_map.iter_rules())
     settings = repr([app.config.get(key) for key in CONFIG_KEYS])
-    return rules, settings
+    hooks = tuple(app.extensions.get(_HOOKS_KEY, ()))
+    return rules, settings, hooks, app.converter
 
 
 class _Builder:
@@ -100,40 +116,67 @@ class _Builder:
         self.schemas = SchemaGenerator(
             forbid_unknown_fields=bool(self.config["REJECT_UNKNOWN_FIELDS"]),
             unstructure=_stable_unstructure(app),
+            structure=app.converter.structure,
             type_schemas=self.config.get("OPENAPI_TYPE_SCHEMAS"),
+            hooks=app.extensions.get(_HOOKS_KEY, ()),
         )
-        #: Tags named after a resource class, with the class docstring's first line.
+        self.responses = Responses(self.schemas, int(self.config["VALIDATION_ERROR_STATUS"]))
+        #: Every tag used, with the description of the first class that uses it.
         self.tags: dict[str, str | None] = {}
         self.operation_ids: dict[str, str] = {}
-        self.used_responses: set[str] = set()
 
     def build(self) -> dict[str, Any]:
         paths = self.paths()
+        # The shared error responses add the Problem schema: before the schemas are read.
+        responses = self.responses.components()
         document: dict[str, Any] = {"openapi": OPENAPI_VERSION, "info": self.info()}
         servers = self.servers()
         if servers:
             document["servers"] = servers
-        document["paths"] = paths
-        tags = [
-            {"name": name, "description": description} if description else {"name": name}
-            for name, description in self.tags.items()
-        ]
+        document["paths"] = self.schemas.resolve(paths)
+        tags = self.tag_objects()
         if tags:
             document["tags"] = tags
-        components = self.components()
+        components: dict[str, Any] = {}
+        schemas = self.schemas.components
+        if schemas:
+            components["schemas"] = schemas
+        if responses:
+            components["responses"] = responses
+        schemes = self.config["OPENAPI_SECURITY_SCHEMES"]
+        if schemes:
+            components["securitySchemes"] = {name: dict(schemes[name]) for name in schemes}
         if components:
             document["components"] = components
+        security = self.config.get("OPENAPI_SECURITY")
+        if security is not None:
+            document["security"] = _security(security)
+        external = self.config.get("OPENAPI_EXTERNAL_DOCS")
+        if external:
+            document["externalDocs"] = _link(external)
         return document
 
     # -- top level -------------------------------------------------------------
 
     def info(self) -> dict[str, Any]:
-        info: dict[str, Any] = {
-            "title": self.config["OPENAPI_TITLE"] or self.app.name,
-            "version": str(self.config["OPENAPI_VERSION"]),
-        }
+        info: dict[str, Any] = {"title": self.config["OPENAPI_TITLE"] or self.app.name}
         if self.config["OPENAPI_DESCRIPTION"]:
             info["description"] = self.config["OPENAPI_DESCRIPTION"]
+        terms = self.config.get("OPENAPI_TERMS_OF_SERVICE")
+        if terms:
+            info["termsOfService"] = str(terms)
+        contact = self.config.get("OPENAPI_CONTACT")
+        if contact:
+            info["contact"] = dict(contact)
+        license_ = self.config.get("OPENAPI_LICENSE")
+        if license_:
+            # A string is an SPDX identifier ("MIT", "Apache-2.0").
+            info["license"] = (
+                {"name": license_, "identifier": license_}
+                if isinstance(license_, str)
+                else dict(license_)
+            )
+        info["version"] = str(self.config["OPENAPI_VERSION"])
         return info
 
     def servers(self) -> list[dict[str, Any]]:
@@ -142,92 +185,60 @@ class _Builder:
             servers = [servers]
         return [{"url": server} if isinstance(server, str) else dict(server) for server in servers]
 
-    def components(self) -> dict[str, Any]:
-        components: dict[str, Any] = {}
-        if self.used_responses:
-            problem = self.schemas.add_component(
-                "Problem", problem_schema(), "resourceful's problem details (RFC 9457)"
-            )
-            status = self.config["VALIDATION_ERROR_STATUS"]
-            descriptions = {
-                "BadRequest": "The request body could not be parsed.",
-                "NotFound": "No resource at this URL: problem details from the resource, or"
-                " the app's HTML page when the URL matches no rule.",
-                "UnsupportedMediaType": "The request body has the wrong Content-Type.",
-                "ValidationFailed": f"The input did not validate ({status}); errors lists"
-                " every invalid value with its location and pointer.",
-            }
-            components["responses"] = {
-                name: {
-                    "description": descriptions[name],
-                    "content": {PROBLEM_MIMETYPE: {"schema": problem}},
-                }
-                for name in sorted(self.used_responses)
-            }
-            if "NotFound" in components["responses"]:
-                # A URL that matches no rule never reaches a resource: the app
-                # answers with its plain (HTML) 404 page, as for any route.
-                components["responses"]["NotFound"]["content"]["text/html"] = {
-                    "schema": {"type": "string"}
-                }
-        schemas = self.schemas.components
-        if schemas:
-            components["schemas"] = schemas
-        schemes = self.config["OPENAPI_SECURITY_SCHEMES"]
-        if schemes:
-            components["securitySchemes"] = {name: dict(schemes[name]) for name in schemes}
-        order = ("schemas", "responses", "securitySchemes")
-        return {key: components[key] for key in order if key in components}
+    def tag_objects(self) -> list[dict[str, Any]]:
+        """Return the top-level tags: the configured ones first, then every other tag used."""
+        listed: list[dict[str, Any]] = [dict(tag) for tag in self.config.get("OPENAPI_TAGS") or ()]
+        known = {tag["name"] for tag in listed}
+        for name, description in self.tags.items():
+            if name not in known:
+                tag = {"name": name, "description": description} if description else {"name": name}
+                listed.append(tag)
+        return listed
 
     # -- paths -------------------------------------------------------------------
 
     def paths(self) -> dict[str, Any]:
         paths: dict[str, Any] = {}
         for rule in self.app.url_map.iter_rules():
-            view = self.app.view_functions.get(rule.endpoint)
-            operations = getattr(view, "operations", None)
+            operations = operations_of(self.app.view_functions.get(rule.endpoint))
             if not operations:
                 continue
-            path = templated_path(rule.rule)
-            item = paths.setdefault(path, {})
+            item = paths.setdefault(templated_path(rule.rule), {})
             for method, op in sorted(operations.items(), key=_method_order):
                 item[method.lower()] = self.operation(rule, op)
         return paths
 
     def operation(self, rule: Rule, op: Operation) -> dict[str, Any]:
         """Return the OpenAPI operation object of one record on one rule."""
-        document: dict[str, Any] = {"tags": list(op.tags) or [self.default_tag(rule, op)]}
+        document: dict[str, Any] = {"tags": self.operation_tags(op)}
         if op.summary:
             document["summary"] = op.summary
         if op.description:
             document["description"] = op.description
         document["operationId"] = self.operation_id(rule, op)
-        parameters = self.parameters(rule, op)
-        if parameters:
-            document["parameters"] = parameters
-        body = self.request_body(op)
+        found = parameters(self.schemas, self.app.url_map, rule, op)
+        if found:
+            document["parameters"] = found
+        body = request_body(self.schemas, op)
         if body is not None:
             document["requestBody"] = body
-        document["responses"] = self.responses(rule, op)
+        document["responses"] = self.responses.of(op, bool(rule.arguments), takes_input(op))
         if op.deprecated:
             document["deprecated"] = True
         if op.security is not None:
-            document["security"] = [
-                {name: list(scopes) for name, scopes in requirement.items()}
-                for requirement in op.security
-            ]
+            document["security"] = _security(op.security)
         return document
 
-    def default_tag(self, rule: Rule, op: Operation) -> str:
-        """Return the tag of an operation that declares none: its blueprint, or its class."""
-        blueprint, dot, _ = str(rule.endpoint).rpartition(".")
-        if dot:
-            return blueprint
+    def operation_tags(self, op: Operation) -> list[str]:
+        """Return the tags of ``op``: its own, else its class's name; each one is listed."""
         name = re.sub(r"Resource$", "", op.resource.__name__) or op.resource.__name__
-        if name not in self.tags:
-            doc = inspect.getdoc(op.resource)
-            self.tags[name] = doc.partition("\n")[0] if doc else None
-        return name
+        tags = list(op.tags) or [name]
+        doc = inspect.getdoc(op.resource)
+        description = doc.partition("\n")[0] if doc else None
+        for tag in tags:
+            if self.tags.get(tag) is None:
+                self.tags[tag] = description
+        return tags
 
     def operation_id(self, rule: Rule, op: Operation) -> str:
         """Return the operation's id, made unique in the document.
@@ -239,7 +250,7 @@ class _Builder:
         if operation_id in self.operation_ids:
             blueprint = str(rule.endpoint).rpartition(".")[0]
             if blueprint:
-                operation_id = _camel(blueprint) + operation_id[:1].upper() + operation_id[1:]
+                operation_id = camel_case(blueprint) + operation_id[:1].upper() + operation_id[1:]
         owner = self.operation_ids.get(operation_id)
         if owner is not None:
             raise DefinitionError(
@@ -250,229 +261,16 @@ class _Builder:
         self.operation_ids[operation_id] = f"{op.qualname} on {rule.rule!r}"
         return operation_id
 
-    # -- parameters ----------------------------------------------------------------
 
-    def parameters(self, rule: Rule, op: Operation) -> list[dict[str, Any]]:
-        parameters: list[dict[str, Any]] = []
-        for param in op.params_in(*PARAMETER_LOCATIONS):
-            if param.location == "path":
-                parameters.append(
-                    {
-                        "name": param.wire_name,
-                        "in": "path",
-                        "required": True,
-                        "schema": self.path_schema(rule, param),
-                    }
-                )
-            elif param.is_group:
-                for field in self.schemas.fields(param.type, text=True):
-                    name = field.wire_name
-                    if param.location == "header":
-                        name = name.replace("_", "-")
-                    parameters.append(
-                        _parameter(name, param.location, field.required, dict(field.schema))
-                    )
-            else:
-                schema = self.schemas.text_schema(param.type)
-                if not param.required and param.default is not None:
-                    schema["default"] = self.schemas.unstructure(param.default)
-                parameters.append(
-                    _parameter(param.wire_name, param.location, param.required, schema)
-                )
-        return parameters
-
-    def path_schema(self, rule: Rule, param: Param) -> JSONSchema:
-        """Return a path parameter's schema: the annotation's if binding parses the text."""
-        if _parses_path(param):
-            return self.schemas.text_schema(param.type)
-        return converter_schema(self.app, rule, param.wire_name)
-
-    # -- request bodies ----------------------------------------------------------------
-
-    def request_body(self, op: Operation) -> dict[str, Any] | None:
-        body = op.params_in("body")
-        if body:
-            (param,) = body
-            content = {"application/json": {"schema": self.schemas.schema(param.type)}}
-            return {"required": param.required, "content": content}
-        form = op.params_in("form", "files")
-        if not form:
-            return None
-        properties: dict[str, Any] = {}
-        required: list[str] = []
-        for param in form:
-            if param.is_group:
-                for field in self.schemas.fields(param.type, text=True):
-                    properties[field.wire_name] = field.schema
-                    if field.required:
-                        required.append(field.wire_name)
-                continue
-            if param.location == "files":
-                schema = _file_schema(param.type)
-            else:
-                schema = self.schemas.text_schema(param.type)
-            properties[param.wire_name] = schema
-            if param.required:
-                required.append(param.wire_name)
-        schema = {"type": "object", "properties": properties}
-        if required:
-            schema["required"] = required
-        media_types = (
-            ["multipart/form-data"]
-            if any(param.location == "files" for param in form)
-            else ["application/x-www-form-urlencoded", "multipart/form-data"]
-        )
-        return {
-            "required": bool(required),
-            "content": {media_type: {"schema": schema} for media_type in media_types},
-        }
-
-    # -- responses ------------------------------------------------------------------------
-
-    def responses(self, rule: Rule, op: Operation) -> dict[str, Any]:
-        responses: dict[str, Any] = {}
-        for spec in op.responses:
-            response: dict[str, Any] = {"description": spec.description}
-            if spec.type is not None and spec.media_type is not None:
-                schema = {} if spec.type is Any else self.schemas.schema(spec.type)
-                response["content"] = {spec.media_type: {"schema": schema}}
-            responses[str(spec.status)] = response
-        has_body = bool(op.params_in("body", "form", "files"))
-        has_input = bool(op.params_in("query", "header", "cookie", "body", "form", "files")) or any(
-            _parses_path(param) for param in op.params_in("path")
-        )
-        errors: list[tuple[int, str]] = []
-        if has_body:
-            errors.append((400, "BadRequest"))
-        if rule.arguments:
-            errors.append((404, "NotFound"))
-        if has_body:
-            errors.append((415, "UnsupportedMediaType"))
-        if has_input:
-            errors.append((int(self.config["VALIDATION_ERROR_STATUS"]), "ValidationFailed"))
-        # With VALIDATION_ERROR_STATUS = 400 one 400 covers both; ValidationFailed says more.
-        for status, name in sorted(
-            errors, key=lambda item: (item[0], item[1] != "ValidationFailed")
-        ):
-            key = str(status)
-            if key not in responses:
-                responses[key] = {"$ref": f"#/components/responses/{name}"}
-                self.used_responses.add(name)
-        return responses
+def _security(requirements: Sequence[Mapping[str, Sequence[str]]]) -> list[dict[str, list[str]]]:
+    return [
+        {name: list(scopes) for name, scopes in requirement.items()} for requirement in requirements
+    ]
 
 
-def templated_path(rule: str) -> str:
-    """Turn a werkzeug rule into an OpenAPI path: ``/todos/<int:id>`` -> ``/todos/{id}``."""
-    return _VARIABLE.sub(lambda match: "{" + match["variable"] + "}", rule)
-
-
-def rule_variables(rule: str) -> Iterator[tuple[str, str, str]]:
-    """Yield ``(variable, converter name, converter arguments)`` for each rule variable."""
-    for match in _VARIABLE.finditer(rule):
-        yield match["variable"], match["converter"] or "default", match["arguments"] or ""
-
-
-def converter_schema(app: App, rule: Rule, variable: str) -> JSONSchema:
-    """Return the schema of the values the converter of ``variable`` matches."""
-    for name, converter_name, arguments in rule_variables(rule.rule):
-        if name == variable:
-            args, kwargs = parse_converter_args(arguments)
-            converter = app.url_map.converters[converter_name](app.url_map, *args, **kwargs)
-            return _schema_of_converter(converter)
-    raise KeyError(variable)
-
-
-def _schema_of_converter(converter: BaseConverter) -> JSONSchema:
-    if isinstance(converter, IntegerConverter | FloatConverter):
-        schema: JSONSchema = {
-            "type": "integer" if isinstance(converter, IntegerConverter) else "number"
-        }
-        minimum = converter.min
-        if minimum is None and not converter.signed:
-            minimum = 0
-        if minimum is not None:
-            schema["minimum"] = minimum
-        if converter.max is not None:
-            schema["maximum"] = converter.max
-        return schema
-    if isinstance(converter, UUIDConverter):
-        return {"type": "string", "format": "uuid"}
-    if isinstance(converter, AnyConverter):
-        return {"type": "string", "enum": sorted(converter.items)}
-    if isinstance(converter, PathConverter):
-        return {"type": "string", "pattern": "^[^/].*$"}
-    # The default (string) converter and custom ones: describe what the regex matches.
-    return {"type": "string", "pattern": f"^(?:{converter.regex})$"}
-
-
-# The converters whose string binding parses with the text rules (others give
-# the handler the converter's value as is).
-_TEXT_CONVERTERS = frozenset({"default", "string", "any"})
-
-
-def _parses_path(param: Param) -> bool:
-    """Return whether binding parses this path value (and can report it invalid)."""
-    return param.converter in _TEXT_CONVERTERS and param.type is not str
-
-
-def _parameter(name: str, location: str, required: bool, schema: JSONSchema) -> dict[str, Any]:
-    """Return a parameter object; the field's description and deprecation move onto it."""
-    parameter: dict[str, Any] = {"name": name, "in": location}
-    description = schema.pop("description", None)
-    if description is not None:
-        parameter["description"] = description
-    parameter["required"] = required
-    if schema.pop("deprecated", False):
-        parameter["deprecated"] = True
-    parameter["schema"] = schema
-    return parameter
-
-
-def _file_schema(tp: Any) -> JSONSchema:
-    """Return the schema of an uploaded file, or of a list of them."""
-    binary: JSONSchema = {"type": "string", "format": "binary"}
-    args = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-    if typing.get_origin(tp) is list or any(typing.get_origin(arg) is list for arg in args):
-        return {"type": "array", "items": binary}
-    return binary
-
-
-def _camel(name: str) -> str:
-    """Return ``api.v2_admin`` as ``apiV2Admin``."""
-    head, *rest = re.split(r"[^A-Za-z0-9]+", name)
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def problem_schema() -> JSONSchema:
-    """Return the schema of an RFC 9457 problem-details body, as binding writes it."""
-    return {
-        "type": "object",
-        "description": "An error, as RFC 9457 problem details.",
-        "properties": {
-            "type": {"type": "string", "format": "uri-reference", "default": "about:blank"},
-            "title": {"type": "string"},
-            "status": {"type": "integer", "minimum": 400, "maximum": 599},
-            "detail": {"type": "string"},
-            "instance": {"type": "string", "format": "uri-reference"},
-            "errors": {
-                "type": "array",
-                "description": "Every invalid input, when the request did not validate.",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "location": {"type": "string", "enum": list(LOCATIONS)},
-                        "pointer": {
-                            "type": "string",
-                            "description": "An RFC 6901 JSON pointer into the input.",
-                        },
-                        "detail": {"type": "string"},
-                    },
-                    "required": ["location", "pointer", "detail"],
-                },
-            },
-        },
-        "required": ["type", "title", "status"],
-    }
+def _link(value: str | Mapping[str, Any]) -> dict[str, Any]:
+    """Return an external documentation object from a URL or a mapping."""
+    return {"url": value} if isinstance(value, str) else dict(value)
 
 
 _METHOD_ORDER = {
@@ -487,7 +285,7 @@ def _method_order(item: tuple[str, Any]) -> tuple[int, str]:
     return _METHOD_ORDER.get(item[0].upper(), len(_METHOD_ORDER)), item[0]
 
 
-def _stable_unstructure(app: App) -> Any:
+def _stable_unstructure(app: App) -> Callable[[Any], Any]:
     """Return the app converter's ``unstructure`` with set values sorted."""
     unstructure = app.converter.unstructure
 

@@ -61,6 +61,10 @@ def operation(
     security: Sequence[Mapping[str, Sequence[str]]] | None = None,
     decorators: Sequence[Callable[..., Any]] = (),
     response_media_type: str | None = None,
+    responses: Mapping[int, Any] | None = None,
+    response_headers: Mapping[str, Any] | None = None,
+    request_examples: Mapping[str, Any] | None = None,
+    response_examples: Mapping[str, Any] | None = None,
 ) -> Callable[[F], F]:
     """Declare what a handler's docstring and name do not say.
 
@@ -69,7 +73,14 @@ def operation(
     and description default to the docstring's first line and the rest), and
     so does ``response_media_type``, the media type of the success response
     (JSON by default; say ``"text/csv"`` for a handler ``-> Response`` that
-    builds its own body);
+    builds its own body), and ``responses``, the further responses it can
+    give by status (a body type, ``None`` for no body, or a ``Problem``
+    class: ``{409: Problem, 304: None}``; the class's ``responses`` adds to them),
+    and ``response_headers``, the headers the success response carries, with
+    the types of their values (``{"X-Total-Count": int}``);
+    ``request_examples`` and ``response_examples`` name example bodies
+    (``{"milk": NewTodo("milk")}``), checked against the types when the
+    document is built;
     ``decorators`` wrap this operation only, innermost first, around binding,
     the handler and rendering::
 
@@ -86,6 +97,10 @@ def operation(
         security=frozen_security(security),
         decorators=tuple(decorators),
         response_media_type=response_media_type,
+        responses=dict(responses or {}),
+        response_headers=dict(response_headers or {}),
+        request_examples=dict(request_examples or {}),
+        response_examples=dict(response_examples or {}),
     )
 
     def decorator(func: F) -> F:
@@ -159,6 +174,8 @@ class Resource:
     deprecated: ClassVar[bool] = False
     #: OpenAPI security requirements of every operation; ``None`` means the default.
     security: ClassVar[Sequence[Mapping[str, Sequence[str]]] | None] = None
+    #: Further responses of every operation, by status (``@operation(responses=...)`` adds).
+    responses: ClassVar[Mapping[int, Any]] = MappingProxyType({})
 
     #: The handlers found when the class was created, by name.
     handlers: ClassVar[Mapping[str, Handler]] = MappingProxyType({})

@@ -18,7 +18,7 @@ import attrs
 
 from ..binding import params_from_signature
 from ..errors import DefinitionError, display_name
-from ..operation import Operation, frozen_security, response_specs
+from ..operation import Operation, declared_responses, frozen_security, response_specs
 from ..rules import camel_case, parent_rule, rule_variables
 from .declare import Handler, Resource
 
@@ -152,7 +152,14 @@ def _build_operation(
         params=params,
         response_type=handler.response_type,
         status=status,
-        responses=response_specs(status, handler.response_type, options.response_media_type),
+        responses=response_specs(
+            status,
+            handler.response_type,
+            options.response_media_type,
+            options.response_headers,
+            options.response_examples,
+        )
+        + declared_responses({**cls.responses, **options.responses}),
         summary=options.summary if options.summary is not None else summary,
         description=options.description if options.description is not None else description,
         tags=options.tags if options.tags is not None else tuple(cls.tags),
@@ -162,6 +169,7 @@ def _build_operation(
         if options.security is not None
         else frozen_security(cls.security),
         decorators=options.decorators,
+        request_examples=options.request_examples,
     )
 
 

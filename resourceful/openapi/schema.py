@@ -14,9 +14,9 @@ Each attrs class and each enum becomes one named schema in
 nested and recursive classes work and each class is described once.
 
 A class can have two shapes. What binding accepts (the *input*: fields with
-a default are optional, read-only fields are not taken) and what the
-renderer writes (the *output*: every field is always written, write-only
-fields never are, a ``Decimal`` is a string) can differ. A class used in
+a default are optional, a ``Decimal`` is a string or a number) and what the
+renderer writes (the *output*: every field is always written, a ``Decimal``
+is a string) can differ. A class used in
 both directions whose two shapes differ gets two components, ``TodoInput``
 and ``TodoOutput``; otherwise it has one, named after the class. The names
 are settled when the document is complete (:meth:`SchemaGenerator.resolve`).

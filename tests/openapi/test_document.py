@@ -1,20 +1,18 @@
 from __future__ import annotations
 
-import enum
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 import pytest
 from attrs import validators as v
 from openapi_spec_validator import validate
-from werkzeug.datastructures import FileStorage
 
 from resourceful import App, Blueprint, Response, field
-from resourceful.binding import Cookie, File, Form, Header, Query
+from resourceful.binding import Query
 from resourceful.errors import DefinitionError
 from resourceful.openapi.document import (
     OPENAPI_VERSION,
@@ -136,19 +134,8 @@ class NoteFilter:
     old_param: bool = field(default=False, deprecated=True)
 
 
-@attrs.define
-class Tracing:
-    trace_id: str
-    span: int | None = None
-
-
 ShopProblem = attrs.make_class("Problem", {"why": attrs.field(type=str)})
 ShopProblem.__module__ = "shop.errors"
-
-
-class Shade(enum.Enum):
-    LIGHT = "light"
-    DARK = "dark"
 
 
 class NoteResource(Resource):
@@ -354,153 +341,6 @@ def test_validation_status_comes_from_config(notes: App) -> None:
 def test_unknown_fields_allowed_when_binding_ignores_them(notes: App) -> None:
     notes.config["REJECT_UNKNOWN_FIELDS"] = False
     assert "additionalProperties" not in notes.openapi()["components"]["schemas"]["NewNote"]
-
-
-def test_headers_and_cookies_are_parameters(app: App) -> None:
-    class Traced(Resource):
-        def list(
-            self,
-            tracing: Header[Tracing],
-            user_agent: Header[str],
-            session_id: Cookie[str | None] = None,
-        ) -> list[Note]:
-            return []
-
-    app.add_resource(Traced, "/traced/")
-    parameters = op(app, "/traced/", "get")["parameters"]
-    assert [(p["name"], p["in"], p["required"]) for p in parameters] == [
-        ("trace-id", "header", True),
-        ("span", "header", False),
-        ("user-agent", "header", True),
-        ("session_id", "cookie", False),
-    ]
-
-
-def test_query_parameter_with_a_default_shows_it(app: App) -> None:
-    class Search(Resource):
-        def list(self, shade: Shade = Shade.DARK, tags: list[str] | None = None) -> list[Note]:
-            return []
-
-    app.add_resource(Search, "/search/")
-    parameters = op(app, "/search/", "get")["parameters"]
-    assert parameters == [
-        {
-            "name": "shade",
-            "in": "query",
-            "required": False,
-            "schema": {"$ref": "#/components/schemas/Shade", "default": "dark"},
-        },
-        {
-            "name": "tags",
-            "in": "query",
-            "required": False,
-            "allowEmptyValue": True,
-            "schema": {"type": "array", "items": {"type": "string"}},
-        },
-    ]
-
-
-def test_optional_text_parameter_is_not_required_with_the_plain_schema(app: App) -> None:
-    class Filtered(Resource):
-        def list(
-            self,
-            done: bool | None = None,
-            name: str | None = None,
-            limit: Header[int | None] = None,
-            size: Query[Literal["s", "m"] | None] = None,
-        ) -> list[Note]:
-            return []
-
-    app.add_resource(Filtered, "/filtered/")
-    parameters = op(app, "/filtered/", "get")["parameters"]
-    schemas = {p["name"]: p["schema"] for p in parameters}
-    assert schemas == {
-        "done": {"type": "boolean"},
-        "name": {"type": "string"},
-        "limit": {"type": "integer"},
-        "size": {"type": "string", "enum": ["s", "m"]},
-    }
-    assert all(p["required"] is False for p in parameters)
-    # Binding still reads an empty value as None; a query parameter says so in OpenAPI's words.
-    empty = {p["name"] for p in parameters if p.get("allowEmptyValue")}
-    assert empty == {"done", "size"}
-    client = app.test_client()
-    assert client.get("/filtered/?done=&size=", headers={"limit": ""}).status_code == 200
-    assert client.get("/filtered/?done=null").status_code == 422
-
-
-def test_path_variable_parsed_by_binding_has_the_annotation_schema(app: App) -> None:
-    class Palette(Resource):
-        def get(self, shade: Shade) -> Note:
-            return Note(1, shade.value)
-
-    app.add_resource(Palette, "/palettes/<shade>")
-    operation = op(app, "/palettes/{shade}", "get")
-    assert operation["parameters"][0]["schema"] == {"$ref": "#/components/schemas/Shade"}
-    assert "422" in operation["responses"]
-
-
-def test_form_fields_without_files_are_an_urlencoded_body_only(app: App) -> None:
-    class Login(Resource):
-        def create(self, username: Form[str], remember: Form[bool] = False) -> Note:
-            return Note(1, username)
-
-    app.add_resource(Login, "/login/")
-    schema = {
-        "type": "object",
-        "properties": {
-            "username": {"type": "string"},
-            "remember": {"type": "boolean"},
-        },
-        "required": ["username"],
-    }
-    assert op(app, "/login/", "post")["requestBody"] == {
-        "required": True,
-        "content": {"application/x-www-form-urlencoded": {"schema": schema}},
-    }
-    # Binding still reads either encoding.
-    client = app.test_client()
-    assert client.post("/login/", data={"username": "ann"}).status_code == 201
-    multipart = client.post("/login/", data={"username": "ann"}, content_type="multipart/form-data")
-    assert multipart.status_code == 201
-
-
-def test_uploaded_files_are_binary_in_a_multipart_body(app: App) -> None:
-    class Upload(Resource):
-        def create(
-            self, title: Form[str], document: File[FileStorage], extra: File[list[FileStorage]]
-        ) -> Note:
-            return Note(1, title)
-
-    app.add_resource(Upload, "/uploads/")
-    assert op(app, "/uploads/", "post")["requestBody"] == {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "title": {"type": "string"},
-                        "document": {"type": "string", "format": "binary"},
-                        "extra": {
-                            "type": "array",
-                            "items": {"type": "string", "format": "binary"},
-                        },
-                    },
-                    "required": ["title", "document", "extra"],
-                }
-            }
-        },
-    }
-
-
-def test_optional_json_body_is_not_required(app: App) -> None:
-    class Ping(Resource):
-        def create(self, body: NewNote | None = None) -> Note:
-            return Note(1, "x")
-
-    app.add_resource(Ping, "/ping/")
-    assert op(app, "/ping/", "post")["requestBody"]["required"] is False
 
 
 def test_operation_decorator_overrides_the_documentation(app: App) -> None:

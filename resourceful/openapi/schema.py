@@ -17,8 +17,9 @@ A class can have two shapes. What binding accepts (the *input*: fields with
 a default are optional, a ``Decimal`` is a string or a number) and what the
 renderer writes (the *output*: every field is always written, a ``Decimal``
 is a string) can differ. A class used in
-both directions whose two shapes differ gets two components, ``TodoInput``
-and ``TodoOutput``; otherwise it has one, named after the class. The names
+both directions whose two shapes differ gets two components: ``Todo``, what
+the renderer writes, and ``TodoInput``, what binding accepts; otherwise it
+has one, named after the class. The names
 are settled when the document is complete (:meth:`SchemaGenerator.resolve`).
 
 The schemas describe exactly what binding accepts and what the renderer
@@ -86,8 +87,9 @@ OUTPUT: Mode = "output"
 #: for the types ``tp`` is made of, so their components are collected too.
 SchemaHook = Callable[[Any, "SchemaGenerator"], JSONSchema]
 
-# The suffixes of a class's two components when its shapes differ.
-_SUFFIXES: Mapping[str, str] = {INPUT: "Input", OUTPUT: "Output"}
+# The suffixes of a class's two components when its shapes differ: what
+# clients read keeps the class's name, what they send is TodoInput.
+_SUFFIXES: Mapping[str, str] = {INPUT: "Input", OUTPUT: ""}
 # A reference made while describing an output: settled by resolve().
 _OUTPUT_MARK = "\x00output"
 
@@ -433,7 +435,7 @@ class SchemaGenerator:
         for name, mode in self._components:
             final[(name, mode)] = name + _SUFFIXES[mode] if name in split else name
             taken = self._owners.get(final[(name, mode)])
-            if name in split and taken is not None:
+            if taken is not None and taken != self._owners[name]:
                 raise clash(final[(name, mode)], taken, self._owners[name])
         return final
 

@@ -86,15 +86,15 @@ def test_class_in_both_directions_gets_two_components_when_its_shapes_differ(app
 
     app.add_resource(Items, "/items/")
     found = schemas(app)
-    assert set(found) >= {"ItemInput", "ItemOutput"}
-    assert "Item" not in found
+    assert set(found) >= {"ItemInput", "Item"}
+    assert "ItemOutput" not in found
     assert found["ItemInput"]["required"] == ["name"]
-    assert found["ItemOutput"]["required"] == ["name", "done"]
+    assert found["Item"]["required"] == ["name", "done"]
     operation = document(app)["paths"]["/items/"]["post"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/ItemInput"}
     success = operation["responses"]["201"]["content"]["application/json"]["schema"]
-    assert success == {"$ref": "#/components/schemas/ItemOutput"}
+    assert success == {"$ref": "#/components/schemas/Item"}
 
 
 def test_class_with_one_shape_keeps_one_component_in_both_directions(app: App) -> None:
@@ -115,7 +115,7 @@ def test_decimal_in_a_response_is_the_string_the_renderer_writes(app: App) -> No
 
     app.add_resource(Prices, "/prices/")
     found = schemas(app)
-    assert found["PriceOutput"]["properties"]["amount"] == {"type": "string", "format": "decimal"}
+    assert found["Price"]["properties"]["amount"] == {"type": "string", "format": "decimal"}
     assert found["PriceInput"]["properties"]["amount"]["type"] == ["string", "number"]
     response = app.test_client().post("/prices/", json={"amount": 1.5})
     assert response.get_json() == {"amount": "1.5"}
@@ -136,13 +136,13 @@ def test_read_only_and_write_only_fields_are_marked_in_each_shape(app: App) -> N
 
     app.add_resource(Accounts, "/accounts/")
     found = schemas(app)
-    for shape in ("AccountInput", "AccountOutput"):
+    for shape in ("AccountInput", "Account"):
         properties = found[shape]["properties"]
         assert list(properties) == ["id", "password", "name"]
         assert properties["id"]["readOnly"] is True
         assert properties["password"]["writeOnly"] is True
     assert "required" not in found["AccountInput"]
-    assert found["AccountOutput"]["required"] == ["id", "password", "name"]
+    assert found["Account"]["required"] == ["id", "password", "name"]
 
 
 def test_field_cannot_be_read_only_and_write_only() -> None:
@@ -305,3 +305,25 @@ def test_document_metadata_comes_from_config(app: App) -> None:
     }
     assert result["security"] == [{"bearer": []}]
     assert result["externalDocs"] == {"url": "https://example.com/guide"}
+
+
+@attrs.define
+class ItemInput:
+    title: str
+
+
+def test_input_name_taken_by_another_class_is_an_error_naming_both(app: App) -> None:
+    class Items(Resource):
+        def create(self, body: Item) -> Item:
+            return body
+
+        def list(self, body: ItemInput) -> list[Item]:
+            return []
+
+    app.add_resource(Items, "/items/")
+    with pytest.raises(SchemaError) as info:
+        app.openapi()
+    assert str(info.value).startswith(
+        "two different classes have the schema name 'ItemInput': test_shapes.ItemInput and"
+        " test_shapes.Item."
+    )

@@ -144,5 +144,5 @@ def test_operation_example_of_the_wrong_type_is_an_error_naming_the_operation(ap
         app.openapi()
     assert str(info.value).startswith(
         "the example 'bad' of the 200 response of WrongExample.list is 'not a title', which its"
-        " type or validators refuse (list[test_responses.Title]): "
+        " type or validators refuse (list[test_openapi_responses.Title]): "
     )

@@ -17,10 +17,7 @@ The Node tools are pinned in .ci/node-tools (``bash .ci/install-node-tools``,
 part of ``just test``). Without Node.js or those packages the Node tests are
 skipped, except when ``CI`` is ``true``: there they fail.
 
-Where a tool fails because of a known bug of the document (issue 11), the
-test is marked ``xfail(strict=True)`` with the bug, so it turns into a
-failure (and the mark must go) once the bug is fixed. Generating code takes
-seconds, so those tests are marked ``slow``.
+Generating code takes seconds, so those tests are marked ``slow``.
 """
 
 from __future__ import annotations
@@ -55,23 +52,6 @@ BIN = Path(sys.executable).parent
 
 Version = Literal["3.1", "3.0"]
 VERSIONS: tuple[Version, ...] = ("3.1", "3.0")
-
-#: Known bugs of today's document (issue 11), as the tools report them.
-TUPLE_BUG = (
-    "issue 11: tuple[float, float] is documented with `items: false` beside prefixItems;"
-    " openapi-python-client refuses the whole document ('Failed to parse OpenAPI document:"
-    " ...xy.other.items.other Input should be a valid dictionary or instance of Schema')"
-)
-TUPLE_BUG_SPECTRAL = (
-    "issue 11: tuple[float, float] is documented with `items: false` beside prefixItems;"
-    ' spectral\'s array-items rule: \'Schemas with "type: array", require a sibling "items"'
-    " field' at components.schemas.Point.properties.xy.items"
-)
-FORM_BUG = (
-    "issue 11: a Form[Login] body is listed under both application/x-www-form-urlencoded and"
-    " multipart/form-data; the module openapi-python-client writes for it fails to import"
-    " (NameError: name 'Unset' is not defined)"
-)
 
 
 def document(app: App, version: Version) -> dict[str, Any]:
@@ -154,15 +134,8 @@ def import_every_module(folder: Path, package: str) -> list[str]:
 @pytest.mark.parametrize(
     "version",
     [
-        pytest.param(
-            "3.1",
-            marks=pytest.mark.xfail(
-                strict=True, raises=AssertionError, reason=f"{TUPLE_BUG}; {FORM_BUG}"
-            ),
-        ),
-        pytest.param(
-            "3.0", marks=pytest.mark.xfail(strict=True, raises=NameError, reason=FORM_BUG)
-        ),
+        "3.1",
+        "3.0",
     ],
 )
 def test_python_client_of_the_rich_app_generates_and_imports(
@@ -205,14 +178,12 @@ class LoginResource(Resource):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=TUPLE_BUG)
 def test_python_client_accepts_a_fixed_tuple(app: App, tmp_path: Path) -> None:
     app.add_resource(LocatedResource, "/places/<name>")
     generate_python_client(app.openapi(), tmp_path, "tuple_client")
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=NameError, reason=FORM_BUG)
 def test_python_client_of_a_form_body_imports(app: App, tmp_path: Path) -> None:
     app.add_resource(LoginResource, "/logins")
     generate_python_client(app.openapi(), tmp_path, "form_client")
@@ -370,10 +341,7 @@ def test_redocly_recommended_ruleset_finds_no_errors(
 @pytest.mark.parametrize(
     "version",
     [
-        pytest.param(
-            "3.1",
-            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=TUPLE_BUG_SPECTRAL),
-        ),
+        "3.1",
         "3.0",
     ],
 )

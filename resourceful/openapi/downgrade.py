@@ -512,6 +512,10 @@ def _tuple_as_array(schema: dict[str, Any]) -> tuple[dict[str, Any], str]:
     if not isinstance(positions, list):
         return schema, _dropped("prefixItems", positions)
     extra = schema.get("items", True)
+    limit = schema.get("maxItems")
+    if isinstance(limit, int) and not isinstance(limit, bool) and limit <= len(positions):
+        # NOTE: maxItems already rules out items past the tuple's positions.
+        extra = False
     candidates = [*positions, *([] if extra is False else [extra])]
     unique: list[Any] = []
     for candidate in candidates:

@@ -208,6 +208,24 @@ def test_tuple_of_one_type_has_that_item_schema() -> None:
     }
 
 
+def test_tuple_closed_by_max_items_has_no_items_after_its_positions() -> None:
+    # What the generator writes for tuple[float, float]: prefixItems bounded by maxItems.
+    schema = {
+        "type": "array",
+        "prefixItems": [{"type": "number"}, {"type": "number"}],
+        "minItems": 2,
+        "maxItems": 2,
+    }
+    assert downgraded(schema) == {
+        "type": "array",
+        "items": {"type": "number"},
+        "minItems": 2,
+        "maxItems": 2,
+        "description": "OpenAPI 3.0 cannot give each position of an array its own schema;"
+        " in order, the items are: number, number.",
+    }
+
+
 def test_tuple_open_at_the_end_says_what_may_follow() -> None:
     schema = {"type": "array", "prefixItems": [{"type": "string"}], "items": {"type": "integer"}}
     assert downgraded(schema) == {

@@ -24,10 +24,13 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from .globals import _cv_request
 
-__all__ = ["HTTP_METHOD_FUNCS", "MethodView", "View"]
+__all__ = ["HTTP_METHOD_FUNCS", "MethodView", "View", "http_method_funcs"]
 
 #: The method names a :class:`MethodView` dispatches to.
 HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "options", "delete", "put", "trace", "patch"})
+
+#: The same set under Flask's name, for code that imports it from ``flask.views``.
+http_method_funcs = HTTP_METHOD_FUNCS
 
 
 class View:

@@ -34,6 +34,7 @@ DEFAULT_CONFIG: Mapping[str, Any] = types.MappingProxyType(
         "SESSION_COOKIE_PARTITIONED": False,
         "SESSION_COOKIE_SAMESITE": None,
         "SESSION_REFRESH_EACH_REQUEST": True,
+        "SESSION_COOKIE_ACCEPT_SHA1": False,
         "MAX_CONTENT_LENGTH": None,
         "MAX_FORM_MEMORY_SIZE": 500_000,
         "MAX_FORM_PARTS": 1_000,

@@ -286,7 +286,9 @@ class SecureCookieSessionInterface(SessionInterface):
     ``SECRET_KEY_FALLBACKS`` still verify old cookies; new cookies are always
     signed with ``SECRET_KEY``. A cookie that fails verification for any
     reason (other key, tampered, truncated, expired, garbage) gives a new
-    empty session.
+    empty session. With ``SESSION_COOKIE_ACCEPT_SHA1`` on, cookies signed the
+    way Flask signs them (SHA-1) are read too, and re-signed with SHA-256 in
+    the same response.
     """
 
     #: Salt mixed into the signing key, so a value signed elsewhere with the
@@ -308,12 +310,30 @@ class SecureCookieSessionInterface(SessionInterface):
     #: The class of loaded sessions.
     session_class: ClassVar[type[SecureCookieSession]] = SecureCookieSession
 
+    #: The hash that ``SESSION_COOKIE_ACCEPT_SHA1`` accepts for reading: the
+    #: one Flask signs with, so that sessions survive a port from Flask.
+    legacy_digest_method: ClassVar[Callable[..., Any]] = staticmethod(hashlib.sha1)
+
     # PERF: building a signing serializer per request is avoidable; each
-    # instance keeps its last one, keyed by everything it depends on.
-    _signer_cache: tuple[tuple[Any, ...], URLSafeTimedSerializer] | None = None
+    # instance keeps its last one per digest, keyed by everything it depends on.
+    _signer_cache: dict[Any, tuple[tuple[Any, ...], URLSafeTimedSerializer]] | None = None
 
     def get_signing_serializer(self, app: App) -> URLSafeTimedSerializer | None:
         """Return the serializer that signs cookies for ``app``; ``None`` without a secret key."""
+        return self._serializer(app, self.digest_method)
+
+    def get_legacy_serializer(self, app: App) -> URLSafeTimedSerializer | None:
+        """Return the serializer that reads Flask's SHA-1 cookies, if the app accepts them.
+
+        ``None`` unless ``SESSION_COOKIE_ACCEPT_SHA1`` is true and a secret key is set.
+        """
+        if not app.config.get("SESSION_COOKIE_ACCEPT_SHA1"):
+            return None
+        return self._serializer(app, self.legacy_digest_method)
+
+    def _serializer(
+        self, app: App, digest_method: Callable[..., Any]
+    ) -> URLSafeTimedSerializer | None:
         secret_key = app.secret_key
         if not secret_key:
             return None
@@ -326,14 +346,10 @@ class SecureCookieSessionInterface(SessionInterface):
                 " Write SECRET_KEY_FALLBACKS = ['the old key']."
             )
         keys: list[str | bytes] = [*fallbacks, secret_key]
-        cache_key = (
-            tuple(keys),
-            self.salt,
-            self.serializer,
-            self.key_derivation,
-            self.digest_method,
-        )
-        cached = self._signer_cache
+        cache_key = (tuple(keys), self.salt, self.serializer, self.key_derivation)
+        if self._signer_cache is None:
+            self._signer_cache = {}
+        cached = self._signer_cache.get(digest_method)
         if cached is not None and cached[0] == cache_key:
             return cached[1]
         # NOTE: itsdangerous signs with the last key and verifies with all of them.
@@ -341,12 +357,9 @@ class SecureCookieSessionInterface(SessionInterface):
             keys,  # type: ignore[arg-type]
             salt=self.salt,
             serializer=self.serializer,
-            signer_kwargs={
-                "key_derivation": self.key_derivation,
-                "digest_method": self.digest_method,
-            },
+            signer_kwargs={"key_derivation": self.key_derivation, "digest_method": digest_method},
         )
-        self._signer_cache = (cache_key, signer)
+        self._signer_cache[digest_method] = (cache_key, signer)
         return signer
 
     def open_session(self, app: App, request: Request) -> SecureCookieSession | None:
@@ -359,15 +372,28 @@ class SecureCookieSessionInterface(SessionInterface):
             return self._new_session()
         lifetime: timedelta = app.permanent_session_lifetime
         max_age = int(lifetime.total_seconds())
+        migrated = False
         try:
             data = signer.loads(cookie, max_age=max_age)
         except BadData:
             # Bad signatures, expired timestamps and undecodable payloads
             # alike: the client gets a fresh session, never an error.
-            return self._new_session()
+            legacy = self.get_legacy_serializer(app)
+            if legacy is None:
+                return self._new_session()
+            try:
+                data = legacy.loads(cookie, max_age=max_age)
+            except BadData:
+                return self._new_session()
+            migrated = True
         if not isinstance(data, dict):
             return self._new_session()
-        return self.session_class(data)
+        session = self.session_class(data)
+        if migrated:
+            # Saved at the end of the request, so the client's cookie is
+            # re-signed with the current digest and SHA-1 is needed no more.
+            session.modified = True
+        return session
 
     def _new_session(self) -> SecureCookieSession:
         session = self.session_class()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -862,3 +863,219 @@ def test_other_cookies_alone_do_no_session_work(app: App) -> None:
     response = client.get("/noop", headers={"Cookie": "analytics=abc; theme=dark"})
     assert response.status_code == 200
     assert spy.calls == []
+
+
+# Sessions signed by Flask (SHA-1)
+
+
+FLASK_SETS = (
+    "session['user'] = 'ada'\n"
+    "session['cart'] = (1, 2)\n"
+    "session['note'] = markupsafe.Markup('<b>hi</b>')\n"
+    "session['id'] = uuid.UUID(int=7)\n"
+)
+
+
+def flask_session_cookie(tmp_path: Any, secret_key: str, sets: str = FLASK_SETS) -> str:
+    """Return a session cookie that the real Flask set, in a separate interpreter."""
+    script = tmp_path / "flask_app.py"
+    body = "".join(f"    {line}\n" for line in sets.splitlines())
+    script.write_text(
+        "import datetime, uuid, markupsafe\n"
+        "from flask import Flask, session\n"
+        "app = Flask(__name__)\n"
+        f"app.secret_key = {secret_key!r}\n"
+        "@app.route('/login')\n"
+        "def login():\n"
+        f"{body}"
+        "    return 'ok'\n"
+        "client = app.test_client()\n"
+        "client.get('/login')\n"
+        "print(client.get_cookie('session').value)\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+# As the /get route returns them through JSON.
+FLASK_DATA = {
+    "user": "ada",
+    "cart": [1, 2],
+    "note": "<b>hi</b>",
+    "id": "00000000-0000-0000-0000-000000000007",
+}
+
+
+def test_cookie_signed_by_flask_is_refused_by_default(app: App, tmp_path: Any) -> None:
+    client = app.test_client()
+    client.set_cookie("session", flask_session_cookie(tmp_path, SECRET))
+    assert client.get("/get").json == {}
+
+
+def test_cookie_signed_by_flask_is_read_with_the_sha1_migration_setting(
+    app: App, tmp_path: Any
+) -> None:
+    app.config["SESSION_COOKIE_ACCEPT_SHA1"] = True
+    client = app.test_client()
+    client.set_cookie("session", flask_session_cookie(tmp_path, SECRET))
+    assert client.get("/get").json == FLASK_DATA
+
+
+def test_cookie_signed_by_flask_is_rewritten_with_sha256_on_first_use(
+    app: App, tmp_path: Any
+) -> None:
+    app.config["SESSION_COOKIE_ACCEPT_SHA1"] = True
+    client = app.test_client()
+    client.set_cookie("session", flask_session_cookie(tmp_path, SECRET))
+    response = client.get("/read/user")
+    assert response.text == "'ada'"
+    assert len(set_cookies(response)) == 1
+    rewritten = client.get_cookie("session")
+    assert rewritten is not None
+    sha256 = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert sha256 is not None
+    assert sha256.loads(rewritten.value)["user"] == "ada"
+    # Once rewritten, the setting is no longer needed for this user.
+    app.config["SESSION_COOKIE_ACCEPT_SHA1"] = False
+    assert client.get("/get").json == FLASK_DATA
+    # And a SHA-256 cookie is not rewritten again.
+    app.config["SESSION_COOKIE_ACCEPT_SHA1"] = True
+    assert set_cookies(client.get("/read/user")) == []
+
+
+def test_sha1_setting_accepts_flask_cookies_signed_with_a_fallback_key(
+    app: App, tmp_path: Any
+) -> None:
+    old = flask_session_cookie(tmp_path, "the-old-flask-key")
+    app.config.update(SESSION_COOKIE_ACCEPT_SHA1=True, SECRET_KEY_FALLBACKS=["the-old-flask-key"])
+    client = app.test_client()
+    client.set_cookie("session", old)
+    assert client.get("/get").json == FLASK_DATA
+
+
+def test_sha1_setting_still_refuses_a_tampered_flask_cookie(app: App, tmp_path: Any) -> None:
+    app.config["SESSION_COOKIE_ACCEPT_SHA1"] = True
+    cookie = flask_session_cookie(tmp_path, SECRET)
+    client = app.test_client()
+    client.set_cookie("session", cookie[:-3] + ("AAA" if cookie[-3:] != "AAA" else "BBB"))
+    assert client.get("/get").json == {}
+
+
+def test_flask_cookie_values_keep_their_types(app: App, tmp_path: Any) -> None:
+    app.config["SESSION_COOKIE_ACCEPT_SHA1"] = True
+    seen: dict[str, Any] = {}
+
+    @app.route("/types")
+    def types() -> str:
+        seen.update(session)
+        return "ok"
+
+    client = app.test_client()
+    sets = FLASK_SETS + "session['token'] = b'raw'\n"
+    client.set_cookie("session", flask_session_cookie(tmp_path, SECRET, sets))
+    client.get("/types")
+    assert seen == {
+        "user": "ada",
+        "cart": (1, 2),
+        "token": b"raw",
+        "note": Markup("<b>hi</b>"),
+        "id": UUID(int=7),
+    }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15: resourceful.json.tag writes and reads datetimes as ISO 8601 and"
+    " tagged-key dicts without Flask's '__' suffix, so Flask's tagged JSON is unreadable;"
+    " waits for the core rework",
+)
+def test_flask_cookie_with_a_datetime_and_a_tag_like_key_is_read(app: App, tmp_path: Any) -> None:
+    app.config["SESSION_COOKIE_ACCEPT_SHA1"] = True
+    seen: dict[str, Any] = {}
+
+    @app.route("/types")
+    def types() -> str:
+        seen.update(session)
+        return "ok"
+
+    sets = (
+        "session['since'] = datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)\n"
+        "session['raw'] = {' t': 1}\n"
+    )
+    client = app.test_client()
+    client.set_cookie("session", flask_session_cookie(tmp_path, SECRET, sets))
+    client.get("/types")
+    assert seen == {"since": datetime(2024, 5, 1, tzinfo=timezone.utc), "raw": {" t": 1}}
+
+
+def test_sha1_cookie_made_with_flasks_parameters_is_accepted(app: App) -> None:
+    # The same parameters as Flask's SecureCookieSessionInterface, by itsdangerous.
+    signer = itsdangerous.URLSafeTimedSerializer(
+        SECRET,
+        salt="cookie-session",
+        serializer=SecureCookieSessionInterface.serializer,
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+    app.config["SESSION_COOKIE_ACCEPT_SHA1"] = True
+    client = app.test_client()
+    client.set_cookie("session", signer.dumps({"user": "ada"}))
+    assert client.get("/get").json == {"user": "ada"}
+
+
+# The accessed flag through requests
+
+
+def test_membership_test_alone_marks_the_response_as_varying_on_cookie(app: App) -> None:
+    @app.route("/has/<key>")
+    def has(key: str) -> str:
+        return str(key in session)
+
+    client = app.test_client()
+    client.get("/set/a/1")
+    response = client.get("/has/a")
+    assert response.text == "True"
+    assert "Cookie" in response.vary
+    assert set_cookies(response) == []
+
+
+def test_len_alone_marks_the_response_as_varying_on_cookie(app: App) -> None:
+    @app.route("/count")
+    def count() -> str:
+        return str(len(session))
+
+    client = app.test_client()
+    client.get("/set/a/1")
+    response = client.get("/count")
+    assert response.text == "1"
+    assert "Cookie" in response.vary
+
+
+def test_session_proxy_reports_accessed_after_in_and_len(app: App) -> None:
+    with app.test_request_context("/"):
+        assert session.accessed is False
+        assert "a" not in session
+        assert session.accessed is True
+    with app.test_request_context("/"):
+        len(session)
+        assert session.accessed is True
+
+
+def test_session_transaction_yields_a_session_that_tracks_access(app: App) -> None:
+    client = app.test_client()
+    client.get("/set/a/1")
+    with client.session_transaction() as sess:
+        assert isinstance(sess, SecureCookieSession)
+        assert sess.accessed is False
+        assert "a" in sess
+        assert sess.accessed is True
+        assert sess.modified is False
+    with client.session_transaction() as sess:
+        assert len(sess) == 1
+        assert sess.accessed is True

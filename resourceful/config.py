@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import types
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import IO, Any
@@ -61,6 +62,36 @@ DEFAULT_CONFIG: Mapping[str, Any] = types.MappingProxyType(
         "DOCS_URL": "/docs",
     }
 )
+
+#: Variables resourceful sets itself, which say nothing about the user's setup.
+_OWN_VARIABLES = frozenset({"RESOURCEFUL_RUN_FROM_CLI"})
+
+
+class FlaskEnvironmentWarning(UserWarning):
+    """Flask's ``FLASK_*`` environment variables are set, and resourceful ignores them."""
+
+
+def warn_about_flask_variables(environ: Mapping[str, str] | None = None) -> None:
+    """Warn when ``FLASK_*`` variables are set and no ``RESOURCEFUL_*`` ones.
+
+    A deployment ported from Flask keeps its ``FLASK_APP`` or
+    ``FLASK_SECRET_KEY``; ignoring them silently loads the wrong app or
+    falls back to defaults. The warning names each variable and its new name.
+    Once any ``RESOURCEFUL_*`` variable is set, the port is taken as done.
+    """
+    environ = os.environ if environ is None else environ
+    flask = sorted(name for name in environ if name.startswith("FLASK_"))
+    if not flask or any(
+        name.startswith("RESOURCEFUL_") and name not in _OWN_VARIABLES for name in environ
+    ):
+        return
+    renames = ", ".join(f"{name} -> RESOURCEFUL_{name[len('FLASK_') :]}" for name in flask)
+    warnings.warn(
+        f"Flask's environment variables are set but resourceful reads RESOURCEFUL_* ones"
+        f" and ignores them: rename {renames}.",
+        FlaskEnvironmentWarning,
+        stacklevel=2,
+    )
 
 
 class ConfigAttribute:
@@ -123,7 +154,11 @@ class Config(dict[str, Any]):
         (JSON by default) so ``RESOURCEFUL_PORT=8000`` becomes an int; a value
         that does not parse stays a string. A double underscore in the key walks
         into nested dicts: ``RESOURCEFUL_DB__HOST`` sets ``config["DB"]["HOST"]``.
+        With the default prefix, ``FLASK_*`` variables and no ``RESOURCEFUL_*``
+        ones give a :class:`FlaskEnvironmentWarning`.
         """
+        if prefix == "RESOURCEFUL":
+            warn_about_flask_variables()
         start = f"{prefix}_"
         for key in sorted(os.environ):
             if not key.startswith(start):

@@ -7,12 +7,19 @@ import importlib
 import os
 import ssl
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .discovery import ScriptInfo, _debug_option, pass_script_info, with_appcontext
+from .discovery import (
+    ScriptInfo,
+    _debug_option,
+    get_debug_flag,
+    pass_script_info,
+    with_appcontext,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from werkzeug.routing import Rule
@@ -178,19 +185,35 @@ def run_command(
     debugger. Every option can also be set with a RESOURCEFUL_RUN_<OPTION>
     variable, for example RESOURCEFUL_RUN_PORT=8000.
     """
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import is_running_from_reloader, run_simple
 
-    app = info.load_app()
-    if reload is None:
-        reload = app.debug
-    if debugger is None:
-        debugger = app.debug
+    served: Any
+    try:
+        app = info.load_app()
+    except Exception as exc:
+        if not is_running_from_reloader():
+            # At start-up the command fails: there is nothing to serve yet.
+            raise
+        # A code change broke the app while the reloader watches: keep the
+        # server up, show the error (on the console now, and to every request
+        # through the debugger), and let the next change reload a fixed app.
+        traceback.print_exc()
+        served = _failed_app(exc)
+        debug = bool(get_debug_flag())
+        reload = True if reload is None else reload
+        debugger = debug if debugger is None else debugger
+    else:
+        served = app
+        if reload is None:
+            reload = app.debug
+        if debugger is None:
+            debugger = app.debug
+        show_server_banner(app, info.app_import_path)
 
-    show_server_banner(app, info.app_import_path)
     run_simple(
         host,
         port,
-        app,
+        served,
         use_reloader=reload,
         use_debugger=debugger,
         threaded=with_threads,
@@ -198,6 +221,15 @@ def run_command(
         extra_files=extra_files,
         exclude_patterns=exclude_patterns,
     )
+
+
+def _failed_app(error: Exception) -> Callable[[dict[str, Any], Any], Any]:
+    """Return a WSGI app that raises ``error`` for every request."""
+
+    def failed(environ: dict[str, Any], start_response: Any) -> Any:
+        raise error from None
+
+    return failed
 
 
 # 'resourceful run --debug' works as well as 'resourceful --debug run'.

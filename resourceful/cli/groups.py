@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import click
 
+from ..config import warn_about_flask_variables
 from ..globals import _cv_app
 from .commands import routes_command, run_command, shell_command
 from .discovery import NoAppException, ScriptInfo, _debug_option, with_appcontext
@@ -85,8 +86,15 @@ class AppGroup(click.Group):
 
 def _env_file_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     info = ctx.ensure_object(ScriptInfo)
-    if not info.load_dotenv_defaults and value is None:
-        return
+    if info.load_dotenv_defaults or value is not None:
+        _load_env_files(ctx, param, value, info)
+    # NOTE: after the dotenv files, which may set FLASK_* or RESOURCEFUL_* names.
+    warn_about_flask_variables()
+
+
+def _load_env_files(
+    ctx: click.Context, param: click.Parameter, value: str | None, info: ScriptInfo
+) -> None:
     try:
         import dotenv  # noqa: F401
     except ImportError:
@@ -115,6 +123,19 @@ def _version_callback(ctx: click.Context, param: click.Parameter, value: bool) -
         color=ctx.color,
     )
     ctx.exit()
+
+
+def _add_late_blueprint_commands(app: App) -> None:
+    """Add the commands of blueprints that got them after their registration.
+
+    A blueprint's group joins ``app.cli`` when the blueprint is registered,
+    if it has commands then; commands declared on it later (a module that
+    registers its blueprint before defining the commands) would be missing.
+    Registering the group again is harmless: the same group, under the same
+    name, replaces itself.
+    """
+    for name, blueprint in app.blueprints.items():
+        blueprint._register_cli(app, name)
 
 
 class ResourcefulGroup(AppGroup):
@@ -206,6 +227,7 @@ class ResourcefulGroup(AppGroup):
         except NoAppException as exc:
             click.secho(f"Error: {exc.format_message()}\n", err=True, fg="red")
             return None
+        _add_late_blueprint_commands(app)
         return app.cli.get_command(ctx, cmd_name)
 
     def resolve_command(
@@ -227,7 +249,9 @@ class ResourcefulGroup(AppGroup):
         self._load_plugin_commands()
         names = set(super().list_commands(ctx))
         try:
-            names.update(ctx.ensure_object(ScriptInfo).load_app().cli.list_commands(ctx))
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            _add_late_blueprint_commands(app)
+            names.update(app.cli.list_commands(ctx))
         except NoAppException as exc:
             click.secho(f"Error: {exc.format_message()}\n", err=True, fg="red")
         except Exception:

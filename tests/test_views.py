@@ -196,3 +196,12 @@ def test_method_view_without_handler_for_routed_method_gives_405(app: App) -> No
     response = app.test_client().put("/counter")
     assert response.status_code == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_http_method_funcs_is_flasks_name_for_the_dispatched_methods() -> None:
+    from resourceful.views import HTTP_METHOD_FUNCS, http_method_funcs
+
+    assert http_method_funcs is HTTP_METHOD_FUNCS
+    assert http_method_funcs == frozenset(
+        {"get", "post", "head", "options", "delete", "put", "trace", "patch"}
+    )

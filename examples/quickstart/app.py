@@ -1,4 +1,4 @@
-"""The quickstart application: every snippet of docs/quickstart.md comes from here."""
+"""The quickstart application: docs/quickstart.md's snippets put together in one file."""
 
 from __future__ import annotations
 
@@ -9,16 +9,11 @@ from resourceful import App, abort, redirect, request, url_for
 app = App(__name__)
 
 
-# -- hello --
 @app.route("/")
 def index() -> str:
     return "Hello, World!"
 
 
-# -- end hello --
-
-
-# -- variables --
 @app.route("/user/<username>")
 def show_user_profile(username: str) -> str:
     return f"User {escape(username)}"
@@ -34,10 +29,6 @@ def show_subpath(subpath: str) -> str:
     return f"Subpath {escape(subpath)}"
 
 
-# -- end variables --
-
-
-# -- slashes --
 @app.route("/projects/")
 def projects() -> str:
     return "The project page"
@@ -48,10 +39,6 @@ def about() -> str:
     return "The about page"
 
 
-# -- end slashes --
-
-
-# -- methods --
 @app.route("/login", methods=["GET", "POST"])
 def login() -> str:
     if request.method == "POST":
@@ -59,10 +46,6 @@ def login() -> str:
     return '<form method="post"><input name="username"></form>'
 
 
-# -- end methods --
-
-
-# -- json --
 @app.route("/me")
 def me() -> dict[str, object]:
     links = [url_for("show_user_profile", username="ada")]
@@ -79,13 +62,6 @@ def old_about() -> object:
     return redirect(url_for("about"))
 
 
-# -- end json --
-
-
-# -- errors --
 @app.errorhandler(404)
 def page_not_found(error: Exception) -> tuple[str, int]:
     return "This page does not exist.", 404
-
-
-# -- end errors --

@@ -87,14 +87,21 @@ class TodoStore:
             where.append("EXISTS (SELECT 1 FROM json_each(todo.tags) WHERE value = ?)")
             args.append(tag)
         if search:
-            where.append("title LIKE ?")
-            args.append(f"%{search}%")
+            # The text is searched for as typed: % and _ are LIKE's wildcards,
+            # so they (and the escape character itself) are escaped.
+            where.append("title LIKE ? ESCAPE '\\'")
+            args.append(f"%{_like_literal(search)}%")
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         total = self.connection.execute(f"SELECT COUNT(*) FROM todo{clause}", args).fetchone()[0]
         rows = self.connection.execute(
             f"SELECT * FROM todo{clause} ORDER BY id LIMIT ? OFFSET ?", [*args, limit, offset]
         ).fetchall()
         return [_row(row) for row in rows], int(total)
+
+
+def _like_literal(text: str) -> str:
+    """Return ``text`` as a LIKE pattern that matches it literally (escape character ``\\``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _storable(todo_id: int) -> bool:

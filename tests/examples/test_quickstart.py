@@ -1,4 +1,9 @@
-"""The quickstart example behaves as docs/quickstart.md says."""
+"""The quickstart behaves as docs/quickstart.md says, as the page's snippets and as the example.
+
+The page shows its code inline (so it reads on GitHub too) and
+``examples/quickstart/app.py`` is the same application in one file; every
+test here runs against both.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from example_modules import import_example
+from test_docs import BLOCKS
 
 from resourceful import App
 from resourceful.testing import TestClient
@@ -13,9 +19,32 @@ from resourceful.testing import TestClient
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "quickstart" / "app.py"
 
 
-@pytest.fixture(scope="module")
-def app() -> App:
+def _app_from_the_page() -> App:
+    """Run the page's Python blocks in order, as a reader builds ``hello.py``."""
+    blocks = [b for b in BLOCKS if b.page == "quickstart.md"]
+    assert blocks[0].mode == "run"
+    assert all(b.mode == "continue" for b in blocks[1:])
+    namespace: dict[str, object] = {"__name__": "hello"}
+    for block in blocks:
+        exec(compile(block.code, block.where, "exec"), namespace)
+    return namespace["app"]  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="module", params=["page", "example"])
+def app(request: pytest.FixtureRequest) -> App:
+    if request.param == "page":
+        return _app_from_the_page()
     return import_example(EXAMPLE, "quickstart_app").app  # type: ignore[no-any-return]
+
+
+def test_the_page_and_the_example_define_the_same_routes() -> None:
+    example = import_example(EXAMPLE, "quickstart_app").app
+
+    def routes(app: App) -> set[tuple[str, str]]:
+        return {(rule.rule, rule.endpoint) for rule in app.url_map.iter_rules()}
+
+    assert routes(_app_from_the_page()) == routes(example)
+    assert _app_from_the_page().error_handler_spec.keys() == example.error_handler_spec.keys()
 
 
 @pytest.fixture

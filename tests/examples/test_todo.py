@@ -115,6 +115,24 @@ def test_list_filters_by_done_tag_and_text(client: TestClient) -> None:
     assert titles("q=buy&done=1") == ["buy bread"]
 
 
+def test_text_search_matches_percent_underscore_and_backslash_literally(
+    client: TestClient,
+) -> None:
+    for title in ["100% done", "1000 done", "snake_case", "snakeXcase", "back\\slash", "backslash"]:
+        add(client, title)
+
+    def titles(search: str) -> list[str]:
+        response = client.get("/todos/", query_string={"q": search})
+        return [item["title"] for item in response.get_json()["items"]]
+
+    assert titles("0%") == ["100% done"]
+    assert titles("%") == ["100% done"]
+    assert titles("e_c") == ["snake_case"]
+    assert titles("_") == ["snake_case"]
+    assert titles("k\\s") == ["back\\slash"]
+    assert len(titles("done")) == 2
+
+
 def test_list_pages_with_limit_and_offset(client: TestClient) -> None:
     for number in range(5):
         add(client, f"todo {number}")

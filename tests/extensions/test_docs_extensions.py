@@ -25,7 +25,7 @@ def test_the_page_has_examples_that_use_the_alias() -> None:
 @pytest.mark.parametrize("block", ALIAS_BLOCKS, ids=[b.where for b in ALIAS_BLOCKS])
 def test_alias_example_runs(block: object, tmp_path: Path) -> None:
     code = block.code  # type: ignore[attr-defined]
-    assert run_script(tmp_path, code + '\nprint(\'"ran"\')\n') == "ran"
+    assert run_script(tmp_path, code + "\nprint('\"ran\"')\n") == "ran"
 
 
 def test_the_page_lists_every_aliased_module() -> None:

@@ -112,6 +112,8 @@ _IMPORT_EVERYTHING = textwrap.dedent(
     for info in pkgutil.walk_packages(resourceful.__path__, "resourceful."):
         if info.name == "resourceful.__main__":
             continue  # running it starts the CLI
+        if info.name == "resourceful.flask_patch":
+            continue  # importing it makes `flask` an alias (tests/test_flask_patch.py)
         try:
             importlib.import_module(info.name)
         except ImportError as exc:

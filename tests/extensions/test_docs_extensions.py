@@ -1,4 +1,4 @@
-"""The examples of docs/extensions.md that switch the alias on run, each in a fresh interpreter.
+"""The examples of docs/flask-extensions.md that switch the alias on run, each in a fresh interpreter.
 
 tests/test_docs.py only compiles them (``% test: fragment``): run in the test
 process, they would turn the alias on for the whole suite.
@@ -13,7 +13,9 @@ from alias_scripts import run_script
 from test_docs import BLOCKS
 
 ALIAS_BLOCKS = [
-    b for b in BLOCKS if b.page == "extensions.md" and "import resourceful.flask_patch" in b.code
+    b
+    for b in BLOCKS
+    if b.page == "flask-extensions.md" and "import resourceful.flask_patch" in b.code
 ]
 
 
@@ -31,5 +33,5 @@ def test_alias_example_runs(block: object, tmp_path: Path) -> None:
 def test_the_page_lists_every_aliased_module() -> None:
     from resourceful.flask_alias import ALIASES
 
-    page = (Path(__file__).resolve().parents[2] / "docs" / "extensions.md").read_text()
+    page = (Path(__file__).resolve().parents[2] / "docs" / "flask-extensions.md").read_text()
     assert [name for name in ALIASES if f"`{name}`" not in page] == []

@@ -1,4 +1,4 @@
-"""The examples of docs/flask-extensions.md that switch the alias on run, each in a fresh interpreter.
+"""The examples of docs/flask-extensions.md that use the alias run, each in a new interpreter.
 
 tests/test_docs.py only compiles them (``% test: fragment``): run in the test
 process, they would turn the alias on for the whole suite.

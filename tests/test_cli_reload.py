@@ -6,6 +6,7 @@ file and watches what the server answers. Every wait is bounded.
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -49,12 +50,16 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> tuple[int, str] | None:
+    """GET ``url``; ``None`` while nothing answers (or a restart cuts the answer short)."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-    except (urllib.error.URLError, ConnectionError):
+        try:
+            return error.code, error.read().decode()
+        except http.client.HTTPException:
+            return None
+    except (urllib.error.URLError, ConnectionError, http.client.HTTPException):
         return None
 
 
@@ -71,11 +76,16 @@ def _wait_for(url: str, accept: Callable[[tuple[int, str]], bool], seconds: floa
 
 
 def _edit(path: Path, source: str) -> None:
-    # NOTE: the stat reloader compares modification times; a later one than
-    # the last version's guarantees the change is seen on coarse clocks.
+    """Replace the file in one step, with a modification time later than the last one."""
+    # NOTE: the stat reloader restarts when the modification time grows. Writing
+    # in place is two changes (content, then time) that could restart it twice,
+    # the second time in the middle of an answer; a rename is one change.
     previous = path.stat().st_mtime if path.exists() else 0.0
-    path.write_text(source, encoding="utf-8")
-    os.utime(path, (previous + 2, previous + 2))
+    draft = path.with_suffix(".draft")
+    draft.write_text(source, encoding="utf-8")
+    stamp = max(time.time(), previous + 1)
+    os.utime(draft, (stamp, stamp))
+    os.replace(draft, path)
 
 
 class Server:

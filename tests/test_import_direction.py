@@ -112,12 +112,14 @@ CORE = {
     "sessions",
     "signals",
     "templating",
+    "typing",
     "views",
     "wrappers",
 }
 TYPED = {"binding", "openapi", "render", "resources", "typed"}
 LEAVES = {"convert", "errors", "fields", "operation", "rules"}
-TOOLS = {"cli", "contract", "testing", "__main__"}
+# flask_patch / flask_alias: the `flask` alias over the whole package.
+TOOLS = {"cli", "contract", "testing", "__main__", "flask_alias", "flask_patch"}
 # The core modules that may import tools, inside functions only (app.cli,
 # app.test_client(), the .env file app.run() loads).
 LAZY_TOOLS = {"app": {"cli", "testing"}, "blueprints": {"cli"}, "serving": {"cli"}}

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.live, pytest.mark.slow]
+
 VERSION = """\
 from resourceful import App
 

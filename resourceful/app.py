@@ -62,7 +62,7 @@ from .routing import Router, add_rule, build_url
 from .scaffold import AppScope, Scaffold, find_package
 from .serving import env_flag, run_app
 from .sessions import SecureCookieSessionInterface, SessionInterface
-from .templating import TemplatesMixin
+from .templating import TemplatesMixin, default_template_context
 from .wrappers import Request, Response
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -179,6 +179,9 @@ class App(TemplatesMixin, Scaffold):
         self._hooks = Hooks(self)
         self._error_bodies: dict[tuple[type[HTTPException], str | None], str] = {}
         self._router = Router(self)
+        # As in Flask, the first context processor of the app scope supplies request,
+        # session and g (extensions such as Flask-Moment look for it there).
+        self.template_context_processors[None].append(default_template_context)
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -703,6 +706,7 @@ class App(TemplatesMixin, Scaffold):
     def url_for(
         self,
         endpoint: str,
+        /,
         *,
         _anchor: str | None = None,
         _method: str | None = None,

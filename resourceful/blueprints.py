@@ -90,7 +90,7 @@ class BlueprintSetupState:
             rule,
             f"{self.name_prefix}.{self.name}.{endpoint}".lstrip("."),
             view_func,
-            defaults=defaults or None,
+            defaults=dict(defaults),
             **options,
         )
 

@@ -47,6 +47,7 @@ def get_root_path(import_name: str) -> str:
 
 def url_for(
     endpoint: str,
+    /,
     *,
     _anchor: str | None = None,
     _method: str | None = None,

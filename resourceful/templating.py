@@ -85,7 +85,7 @@ def create_environment(app: App) -> Environment:
     if "auto_reload" not in options:
         auto_reload = app.config["TEMPLATES_AUTO_RELOAD"]
         options["auto_reload"] = app.debug if auto_reload is None else bool(auto_reload)
-    env = Environment(app, **options)
+    env = app.jinja_environment(app, **options)
     # NOTE: request, session and g are proxies here so that macros imported
     # without context can still use them; _render puts the real objects in
     # each template's context.
@@ -197,16 +197,26 @@ def _describe_place(owner: Scaffold, loader: BaseLoader) -> str:
     return f"{kind} {owner.name!r} ({where})"
 
 
-def _template_context(app: App, context: dict[str, Any]) -> dict[str, Any]:
-    """Complete ``context``: context processors, then request, session, g and config."""
-    app.update_template_context(context)
+def default_template_context() -> dict[str, Any]:
+    """Return ``g``, ``request`` and ``session`` for templates (the app's first context processor).
+
+    Outside a request only ``g`` (in an app context) or nothing is returned;
+    the Jinja globals then keep the proxies.
+    """
+    values: dict[str, Any] = {}
     app_ctx = _cv_app.get(None)
     if app_ctx is not None:
-        context.setdefault("g", app_ctx.g)
+        values["g"] = app_ctx.g
     req_ctx = _cv_request.get(None)
     if req_ctx is not None:
-        context.setdefault("request", req_ctx.request)
-        context.setdefault("session", req_ctx.session)
+        values["request"] = req_ctx.request
+        values["session"] = req_ctx.session
+    return values
+
+
+def _template_context(app: App, context: dict[str, Any]) -> dict[str, Any]:
+    """Complete ``context`` with the context processors' values and the config."""
+    app.update_template_context(context)
     context.setdefault("config", app.config)
     return context
 
@@ -318,6 +328,9 @@ class TemplatesMixin:
         _hooks: Hooks
 
         def _check_setup_finished(self, f_name: str) -> None: ...
+
+    #: The class :attr:`jinja_env` is made from; a subclass may set its own.
+    jinja_environment: type[Environment] = Environment
 
     @cached_property
     def jinja_env(self) -> Environment:

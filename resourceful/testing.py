@@ -210,12 +210,18 @@ class TestClient(werkzeug.test.Client):
         self._context_stack.close()
         while self._new_contexts:
             self._new_contexts.pop().pop(None)
-        response: Any = super().open(request, buffered=buffered, follow_redirects=follow_redirects)
+        try:
+            response: Any = super().open(
+                request, buffered=buffered, follow_redirects=follow_redirects
+            )
+        finally:
+            # NOTE: also when the view raised (PROPAGATE_EXCEPTIONS): the context the
+            # app handed over must still be popped, by the block's end or the next request.
+            while self._new_contexts:
+                ctx = self._new_contexts.pop()
+                self._context_stack.callback(ctx.pop, None)
         response.app = self.application
         response.json_module = self.application.json
-        while self._new_contexts:
-            ctx = self._new_contexts.pop()
-            self._context_stack.callback(ctx.pop, None)
         return response  # type: ignore[no-any-return]
 
     def __enter__(self) -> TestClient:

@@ -45,11 +45,6 @@ def test_ensure_sync_passes_a_plain_function_through() -> None:
     assert app.ensure_sync(view) is view  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"issue 15: blueprint rules get Rule.defaults None instead of {{}}"
-    f" (flask-smorest tests `name not in rule.defaults`); {CORE}",
-)
 def test_blueprint_rules_have_an_empty_defaults_dict() -> None:
     app = make_app()
     bp = Blueprint("pets", __name__)
@@ -103,22 +98,12 @@ def test_before_request_function_added_after_the_first_request_runs() -> None:
     assert client.get("/").text == "hook"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"issue 15: DefaultJSONProvider.default is an instance method; Flask's is a"
-    f" static method that custom encoders call as a fallback; {CORE}",
-)
 def test_default_json_provider_default_is_callable_on_the_class() -> None:
     value = uuid.UUID(int=1)
-    assert DefaultJSONProvider.default(value) == str(value)  # type: ignore[call-arg]
-    assert DefaultJSONProvider.default(date(2024, 5, 1)) == "Wed, 01 May 2024 00:00:00 GMT"  # type: ignore[call-arg]
+    assert DefaultJSONProvider.default(value) == str(value)
+    assert DefaultJSONProvider.default(date(2024, 5, 1)) == "Wed, 01 May 2024 00:00:00 GMT"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"issue 15: template_context_processors[None] lacks the default processor"
-    f" at index 0 (Flask-Moment checks it); {CORE}",
-)
 def test_default_context_processor_is_first_in_the_app_scope() -> None:
     app = make_app()
     processors = app.template_context_processors[None]
@@ -128,12 +113,6 @@ def test_default_context_processor_is_first_in_the_app_scope() -> None:
     assert {"request", "session", "g"} <= set(names)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"issue 15: the test client leaks the request context when a view raises"
-    f" inside `with client:` on a TESTING app (wsgi_app hands it over only after"
-    f" open() returns); {CORE}",
-)
 def test_view_raising_inside_with_client_leaves_no_request_context() -> None:
     app = make_app()
 
@@ -184,11 +163,6 @@ def test_dropped_app_is_freed(use: Any) -> None:
     assert _app_is_freed(use)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"issue 15: url_for(endpoint, self=...) is a TypeError (multiple values for"
-    f" 'self'); a rule variable named self must build; {CORE}",
-)
 def test_url_for_builds_a_rule_variable_named_self() -> None:
     app = make_app()
 
@@ -200,11 +174,6 @@ def test_url_for_builds_a_rule_variable_named_self() -> None:
         assert url_for("user", self="ada") == "/users/ada"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"issue 15: App.jinja_environment (the class jinja_env is built from) is"
-    f" missing, so a subclass's custom Environment is ignored; {CORE}",
-)
 def test_jinja_environment_class_attribute_builds_jinja_env() -> None:
     from resourceful.templating import Environment
 

@@ -990,12 +990,6 @@ def test_flask_cookie_values_keep_their_types(app: App, tmp_path: Any) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: resourceful.json.tag writes and reads datetimes as ISO 8601 and"
-    " tagged-key dicts without Flask's '__' suffix, so Flask's tagged JSON is unreadable;"
-    " waits for the core rework",
-)
 def test_flask_cookie_with_a_datetime_and_a_tag_like_key_is_read(app: App, tmp_path: Any) -> None:
     app.config["SESSION_COOKIE_ACCEPT_SHA1"] = True
     seen: dict[str, Any] = {}

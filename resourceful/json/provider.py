@@ -21,6 +21,7 @@ import attrs
 import cattrs
 from werkzeug.http import http_date
 
+from ..globals import _cv_app
 from ..wrappers import content_type
 
 if TYPE_CHECKING:
@@ -195,15 +196,35 @@ class DefaultJSONProvider(JSONProvider):
     #: writes ISO 8601 as their OpenAPI schema says.
     datetime_format: DatetimeFormat = "http"
 
-    _compact_encoder: tuple[tuple[bool, bool], Callable[[Any], str]] | None = None
+    _compact_encoder: tuple[tuple[bool, bool, str], Callable[[Any], str]] | None = None
 
-    def default(self, obj: Any) -> Any:
-        """Encode a value :mod:`json` does not handle (see the class docs)."""
+    @staticmethod
+    def default(obj: Any) -> Any:
+        """Encode a value :mod:`json` does not handle (see the class docs).
+
+        A static method, as in Flask, so a custom encoder can fall back on
+        ``DefaultJSONProvider.default(obj)``. Called that way it uses the
+        current app's converter and date format, if an app context is pushed.
+        """
+        app = _cv_app.get(None)
+        if app is None:
+            return default_encoding(obj)
+        provider = app.app.json
+        datetime_format: DatetimeFormat = getattr(provider, "datetime_format", "http")
+        return default_encoding(obj, app.app.converter, datetime_format)
+
+    def _encode_default(self, obj: Any) -> Any:
         return default_encoding(obj, self._app.converter, self.datetime_format)
+
+    def _default_hook(self) -> Callable[[Any], Any]:
+        """Return the ``default`` hook :mod:`json` calls: an override of ``default`` wins."""
+        if type(self).default is DefaultJSONProvider.default:
+            return self._encode_default
+        return self.default
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """Serialize ``obj`` with this provider's settings; ``kwargs`` override them."""
-        kwargs.setdefault("default", self.default)
+        kwargs.setdefault("default", self._default_hook())
         kwargs.setdefault("ensure_ascii", self.ensure_ascii)
         kwargs.setdefault("sort_keys", self.sort_keys)
         return json.dumps(obj, **kwargs)
@@ -235,11 +256,13 @@ class DefaultJSONProvider(JSONProvider):
             return self.dumps(obj, indent=2) + "\n"
         if type(self).dumps is not DefaultJSONProvider.dumps:
             return self.dumps(obj, separators=(",", ":")) + "\n"
-        settings = (self.ensure_ascii, self.sort_keys)
+        settings = (self.ensure_ascii, self.sort_keys, self.datetime_format)
         cached = self._compact_encoder
         if cached is None or cached[0] != settings:
             encode = compact_encoder(
-                ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys, default=self.default
+                ensure_ascii=self.ensure_ascii,
+                sort_keys=self.sort_keys,
+                default=self._default_hook(),
             )
             cached = self._compact_encoder = (settings, encode)
         return cached[1](obj) + "\n"

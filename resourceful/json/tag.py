@@ -42,6 +42,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from markupsafe import Markup
+from werkzeug.http import parse_date
 
 __all__ = ["JSONTag", "TaggedJSONSerializer"]
 
@@ -98,7 +99,14 @@ class TagDict(JSONTag):
 
     def to_python(self, value: Any) -> Any:
         # NOTE: the keys are taken literally: this is what makes the escape work.
-        return {k: self.serializer.untag(v) for k, v in value.items()}
+        # Flask writes the key with "__" appended (" t" as " t__"); read that too,
+        # so session cookies written by Flask survive a port. Our own escaped keys
+        # are always exactly a tag, so the two forms cannot be confused.
+        tags = self.serializer.tags
+        return {
+            (k[:-2] if k.endswith("__") and k[:-2] in tags else k): self.serializer.untag(v)
+            for k, v in value.items()
+        }
 
 
 class PassDict(JSONTag):
@@ -193,7 +201,14 @@ class TagDateTime(JSONTag):
         return value.isoformat()
 
     def to_python(self, value: Any) -> Any:
-        return datetime.fromisoformat(value)
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            # Flask writes HTTP dates ("Wed, 21 Oct 2015 07:28:00 GMT"): read those too.
+            parsed = parse_date(value)
+            if parsed is None:
+                raise
+            return parsed
 
 
 class TagDate(JSONTag):

@@ -345,14 +345,16 @@ class App(TemplatesMixin, Scaffold):
             namespace.update(processor())
         return namespace
 
-    def openapi(self) -> dict[str, Any]:
-        """Return the OpenAPI 3.1 document of this app's operations (built once, then cached).
+    def openapi(self, version: str = "3.1") -> dict[str, Any]:
+        """Return the OpenAPI document of this app's operations (built once, then cached).
 
-        The document comes from the typed layer, through its extension record
+        ``version`` is ``"3.1"`` (the model) or ``"3.0"`` (OpenAPI 3.0.3,
+        downgraded from it). Each call returns a fresh copy. The document comes
+        from the typed layer, through its extension record
         (:mod:`resourceful.extensions`).
         """
         for extension in installed(self).records:
-            document = extension.openapi()
+            document = extension.openapi(version)
             if document is not None:
                 return document
         raise RuntimeError(

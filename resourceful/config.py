@@ -59,6 +59,7 @@ DEFAULT_CONFIG: Mapping[str, Any] = types.MappingProxyType(
         "OPENAPI_SECURITY_SCHEMES": None,
         "OPENAPI_TYPE_SCHEMAS": None,
         "OPENAPI_URL": "/openapi.json",
+        "OPENAPI_30_URL": "/openapi-3.0.json",
         "DOCS_URL": "/docs",
     }
 )

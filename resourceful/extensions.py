@@ -62,8 +62,8 @@ class AppExtension:
         """
         return None
 
-    def openapi(self) -> dict[str, Any] | None:
-        """Return the app's OpenAPI document, or ``None`` when this extension has none."""
+    def openapi(self, version: str = "3.1") -> dict[str, Any] | None:
+        """Return the app's OpenAPI document in ``version``, or ``None`` when it has none."""
         return None
 
 

@@ -53,11 +53,11 @@ class TypedExtension(AppExtension):
             return as_problem(error)
         return None
 
-    def openapi(self) -> dict[str, Any]:
+    def openapi(self, version: str = "3.1") -> dict[str, Any]:
         """Return the OpenAPI document of the app's operations (built once, then cached)."""
         from .openapi.document import build_document
 
-        return build_document(self.app)
+        return build_document(self.app, version)
 
     def _is_resource_url(self, error: MethodNotAllowed) -> bool:
         """Return whether the 405 ``error`` is for a URL that a typed resource serves."""

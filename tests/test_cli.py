@@ -785,7 +785,7 @@ def test_routes_show_the_class_and_handler_of_resource_operations() -> None:
     def plain() -> str:
         return ""
 
-    app.config.update(OPENAPI_URL=None, DOCS_URL=None)
+    app.config.update(OPENAPI_URL=None, OPENAPI_30_URL=None, DOCS_URL=None)
     result = app.test_cli_runner().invoke(cli, ["routes"])
     assert result.stdout == (
         "Endpoint   Methods      Rule                  Handler\n"
@@ -1187,6 +1187,33 @@ def test_openapi_writes_the_apps_document() -> None:
     document = json.loads(result.stdout)
     assert document == app.openapi()
     assert "/todos/{todo_id}" in document["paths"]
+
+
+def test_openapi_version_30_writes_the_downgraded_document() -> None:
+    import json
+
+    from resourceful.resources import Resource
+
+    app = App("documented", static_folder=None)
+
+    @app.resource("/todos/<int:todo_id>")
+    class Todo(Resource):
+        def get(self, todo_id: int) -> int | None:
+            return todo_id
+
+    result = app.test_cli_runner().invoke(cli, ["openapi", "--openapi-version", "3.0"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["openapi"] == "3.0.3"
+    assert document == app.openapi("3.0")
+
+
+def test_openapi_version_does_not_go_with_a_subcommand(documented: App) -> None:
+    result = documented.test_cli_runner().invoke(
+        cli, ["openapi", "--openapi-version", "3.0", "diff", "a.json", "b.json"]
+    )
+    assert result.exit_code == 2
+    assert "'resourceful openapi --openapi-version' writes the document" in result.stderr
 
 
 def test_openapi_writes_json_to_stdout(documented: App) -> None:

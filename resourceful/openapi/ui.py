@@ -1,12 +1,14 @@
 """Serve the OpenAPI document and an interactive docs page.
 
-:func:`register_docs` adds up to three routes to an app, from its config:
+:func:`register_docs` adds up to four routes to an app, from its config:
 
 * ``OPENAPI_URL`` (default ``/openapi.json``): the document as JSON;
+* ``OPENAPI_30_URL`` (default ``/openapi-3.0.json``): the same document in
+  OpenAPI 3.0.3, for tools that read only 3.0;
 * ``DOCS_URL`` (default ``/docs``): a Swagger UI page that loads the document;
 * ``DOCS_URL/<filename>``: the page's scripts and styles.
 
-Setting either key to ``None`` turns that route off. The page's assets come
+Setting any of these keys to ``None`` turns that route off. The page's assets come
 from the installed ``swagger-ui-py`` package, never from a CDN, so the page
 works with no network. Swagger UI's online validator badge is turned off for
 the same reason.
@@ -37,6 +39,7 @@ __all__ = ["ASSET_PACKAGE", "DOCS_ASSET_ENDPOINT", "DOCS_ENDPOINT", "OPENAPI_END
 
 #: The endpoints of the routes :func:`register_docs` adds.
 OPENAPI_ENDPOINT = "_openapi"
+OPENAPI_30_ENDPOINT = "_openapi_30"
 DOCS_ENDPOINT = "_docs"
 DOCS_ASSET_ENDPOINT = "_docs_asset"
 
@@ -147,6 +150,15 @@ def _add_routes(app: App) -> None:
             view_func=serve_document,
             methods=["GET"],
         )
+    openapi_30_url: str | None = app.config.get("OPENAPI_30_URL")
+    if openapi_30_url:
+        _refuse_taken(app, openapi_30_url, "OPENAPI_30_URL")
+        app.add_url_rule(
+            openapi_30_url,
+            endpoint=OPENAPI_30_ENDPOINT,
+            view_func=serve_document_30,
+            methods=["GET"],
+        )
     if docs_url:
         _refuse_taken(app, docs_url, "DOCS_URL")
         app.add_url_rule(docs_url, endpoint=DOCS_ENDPOINT, view_func=serve_docs, methods=["GET"])
@@ -161,6 +173,11 @@ def _add_routes(app: App) -> None:
 def serve_document() -> Response:
     """Return the app's OpenAPI document as JSON."""
     return Response(document_json(current_app), mimetype="application/json")
+
+
+def serve_document_30() -> Response:
+    """Return the app's OpenAPI document as OpenAPI 3.0.3 JSON."""
+    return Response(document_json(current_app, "3.0"), mimetype="application/json")
 
 
 def serve_docs() -> Response:

@@ -102,6 +102,48 @@ def test_changing_the_returned_document_does_not_change_the_cache(app: App) -> N
     assert app.openapi()["info"]["title"] == "test_app"
 
 
+def test_the_30_document_comes_from_the_same_model(notes: App) -> None:
+    document_30 = notes.openapi("3.0")
+    assert document_30["openapi"] == "3.0.3"
+    assert document_30["paths"].keys() == notes.openapi()["paths"].keys()
+    validate(document_30)
+
+
+def test_an_unknown_openapi_version_is_refused(app: App) -> None:
+    with pytest.raises(ValueError, match="OpenAPI version '2.0' is not one resourceful writes"):
+        app.openapi("2.0")
+
+
+def test_the_document_is_built_once_for_both_versions(
+    notes: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resourceful.openapi import document as module
+
+    builds = []
+    real = module._Builder.build
+
+    def counting(self: Any) -> dict[str, Any]:
+        builds.append(1)
+        return real(self)
+
+    monkeypatch.setattr(module._Builder, "build", counting)
+    notes.openapi()
+    notes.openapi("3.0")
+    assert document_json(notes, "3.0") is document_json(notes, "3.0")
+    assert len(builds) == 1
+
+
+def test_the_docs_routes_added_on_the_first_request_do_not_rebuild_the_document(
+    notes: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    first = document_json(notes)
+    notes.prepare_to_serve()  # adds /openapi.json, /openapi-3.0.json and /docs
+    assert "_openapi" in notes.view_functions
+    assert document_json(notes) is first
+    assert notes.test_client().get("/openapi.json").data == first
+
+
 def test_plain_function_views_are_not_in_the_document(app: App) -> None:
     app.add_url_rule("/hello", endpoint="hello", view_func=lambda: "hi")
     assert app.openapi()["paths"] == {}

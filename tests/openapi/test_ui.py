@@ -121,8 +121,8 @@ def test_docs_page_can_be_turned_off(app: App) -> None:
     assert client.get("/openapi.json").status_code == 200
 
 
-def test_both_can_be_turned_off(app: App) -> None:
-    app.config.update(OPENAPI_URL=None, DOCS_URL=None)
+def test_every_document_route_can_be_turned_off(app: App) -> None:
+    app.config.update(OPENAPI_URL=None, OPENAPI_30_URL=None, DOCS_URL=None)
     register_docs(app)
     assert [rule.endpoint for rule in app.url_map.iter_rules()] == ["static", "ping"]
 
@@ -144,6 +144,7 @@ def test_registering_twice_adds_the_routes_once(app: App) -> None:
     assert sorted(rule.rule for rule in app.url_map.iter_rules()) == [
         "/docs",
         "/docs/<filename>",
+        "/openapi-3.0.json",
         "/openapi.json",
         "/ping",
         "/static/<path:filename>",
@@ -194,3 +195,22 @@ def test_docs_url_taken_by_a_user_rule_is_an_error_naming_the_setting(app: App) 
     app.add_url_rule("/docs/", "my_docs", lambda: "mine")
     with pytest.raises(ValueError, match=r"DOCS_URL is '/docs', but the app already has the rule"):
         register_docs(app)
+
+
+def test_the_30_document_is_served_beside_the_31_one(app: App) -> None:
+    register_docs(app)
+    client = app.test_client()
+    response = client.get("/openapi-3.0.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    document = response.get_json()
+    assert document["openapi"] == "3.0.3"
+    assert document == app.openapi("3.0")
+    assert client.get("/openapi.json").get_json()["openapi"].startswith("3.1")
+
+
+def test_the_30_route_follows_its_setting(app: App) -> None:
+    app.config.update(OPENAPI_30_URL="/v3/openapi.json")
+    register_docs(app)
+    assert app.test_client().get("/v3/openapi.json").get_json()["openapi"] == "3.0.3"
+    assert app.test_client().get("/openapi-3.0.json").status_code == 404

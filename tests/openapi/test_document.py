@@ -110,7 +110,7 @@ def test_the_30_document_comes_from_the_same_model(notes: App) -> None:
 
 
 def test_an_unknown_openapi_version_is_refused(app: App) -> None:
-    with pytest.raises(ValueError, match="OpenAPI version '2.0' is not one resourceful writes"):
+    with pytest.raises(ValueError, match=r"OpenAPI version '2\.0' is not one resourceful writes"):
         app.openapi("2.0")
 
 

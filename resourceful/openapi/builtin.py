@@ -126,12 +126,20 @@ def _tuple(tp: Any, generator: SchemaGenerator) -> JSONSchema:
     if not args or (len(args) == 2 and args[1] is Ellipsis):
         return {"type": "array", "items": _items(tp, generator)}
     if args == ((),):  # tuple[()]
-        return {"type": "array", "maxItems": 0}
-    # NOTE: no ``items: false``: the length bounds already refuse extra items,
-    # and some client generators (openapi-python-client) cannot read it.
+        return {"type": "array", "items": {}, "maxItems": 0}
+    positions = [generator.schema(arg) for arg in args]
+    kinds: list[JSONSchema] = []
+    for position in positions:
+        if position not in kinds:
+            kinds.append(position)
+    # NOTE: ``items`` never applies (the length bounds refuse items past the
+    # positions), but tools read it: spectral wants it beside every array, and
+    # client generators type the list from it. ``items: false`` would say the
+    # same, yet openapi-python-client cannot read a boolean schema.
     return {
         "type": "array",
-        "prefixItems": [generator.schema(arg) for arg in args],
+        "prefixItems": positions,
+        "items": kinds[0] if len(kinds) == 1 else {"anyOf": kinds},
         "minItems": len(args),
         "maxItems": len(args),
     }

@@ -389,6 +389,7 @@ def test_fixed_tuple_uses_prefix_items() -> None:
     assert schema_of(tuple[int, str]) == {
         "type": "array",
         "prefixItems": [{"type": "integer"}, {"type": "string"}],
+        "items": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
         "minItems": 2,
         "maxItems": 2,
     }

@@ -50,6 +50,7 @@ DEFAULT_CONFIG: Mapping[str, Any] = types.MappingProxyType(
         # Typed resources.
         "VALIDATION_ERROR_STATUS": 422,
         "REJECT_UNKNOWN_FIELDS": True,
+        "MAX_VALIDATION_ERRORS": 100,
         "VALIDATE_RESPONSES": None,
         # OpenAPI and the docs page.
         "OPENAPI_TITLE": None,

@@ -240,6 +240,9 @@ class RequestValidationError(Problem):
     client sees all its mistakes in one response. The binder raises it with
     status 400 for input that cannot be parsed and 422 (the
     ``VALIDATION_ERROR_STATUS`` setting) for input that parses but is invalid.
+    ``omitted`` counts the invalid inputs left out of :attr:`errors` (the
+    ``MAX_VALIDATION_ERRORS`` setting bounds the list); the detail says how
+    many, and so does the member ``omitted_errors``.
     """
 
     def __new__(
@@ -255,21 +258,28 @@ class RequestValidationError(Problem):
         status: int = 422,
         detail: str | None = None,
         title: str | None = None,
+        omitted: int = 0,
     ) -> None:
         errors = tuple(errors)
         if detail is None:
-            count = len(errors)
+            count = len(errors) + omitted
             detail = (
                 "The request has 1 invalid input."
                 if count == 1
                 else f"The request has {count} invalid inputs."
             )
+            if omitted:
+                detail += f" The first {len(errors)} are listed; {omitted} more are not."
+        # ``omitted_errors``: how many invalid inputs the list leaves out
+        # (MAX_VALIDATION_ERRORS bounds the list).
+        extensions: dict[str, Any] = {"omitted_errors": omitted} if omitted else {}
         super().__init__(
             status,
             title=title if title is not None else _status_title(status),
             type="about:blank",
             detail=detail,
             errors=errors,
+            **extensions,
         )
 
     @property

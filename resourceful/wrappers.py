@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json as _stdlib_json
 import re
 from typing import IO, TYPE_CHECKING, Any, cast
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus, unquote_to_bytes
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser as _WerkzeugFormDataParser
 from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
@@ -92,6 +94,40 @@ class _CappedStream(LimitedStream):
         return size
 
 
+class FormDataParser(_WerkzeugFormDataParser):
+    """werkzeug's form parser, with ``MAX_FORM_MEMORY_SIZE`` applied to urlencoded fields too.
+
+    werkzeug limits the fields of a multipart form only, since it reads an
+    urlencoded body whole; this parser refuses an urlencoded field larger
+    than the limit with the same 413.
+    """
+
+    def parse(
+        self,
+        stream: IO[bytes],
+        mimetype: str,
+        content_length: int | None,
+        options: dict[str, str] | None = None,
+    ) -> Any:
+        """Parse the form, refusing an urlencoded field over ``max_form_memory_size``."""
+        limit = self.max_form_memory_size
+        if mimetype != "application/x-www-form-urlencoded" or limit is None:
+            return super().parse(stream, mimetype, content_length, options)
+        data = stream.read()
+        # PERF: a body within the limit cannot hold a field over it.
+        if len(data) > limit:
+            for piece in data.split(b"&"):
+                name, _, value = piece.partition(b"=")
+                # A field decodes to at most its encoded length.
+                if len(value) > limit and (size := len(unquote_to_bytes(value))) > limit:
+                    shown = unquote_plus(name[:40].decode("utf-8", "replace"))
+                    raise RequestEntityTooLarge(
+                        f"The form field {shown!r} is {size} bytes; this server accepts at"
+                        f" most {limit} bytes in one field (MAX_FORM_MEMORY_SIZE)."
+                    )
+        return super().parse(io.BytesIO(data), mimetype, len(data), options)
+
+
 class Request(_WerkzeugRequest):
     """The incoming request, as :data:`resourceful.request` returns it.
 
@@ -101,6 +137,7 @@ class Request(_WerkzeugRequest):
     """
 
     json_module: Any = _AppJSON
+    form_data_parser_class = FormDataParser
 
     #: The rule that matched, or ``None`` before matching or when nothing did.
     url_rule: Rule | None = None

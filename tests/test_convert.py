@@ -289,7 +289,6 @@ DATETIME = "expected an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS, optional offset
         (bool, "false", 'expected a boolean (true or false), got the string "false"'),
         (bool, 1, "expected a boolean (true or false), got the number 1"),
         (int, 3.9, "expected an integer, got the number 3.9"),
-        (int, 3.0, "expected an integer, got the number 3.0"),
         (int, "3", 'expected an integer, got the string "3"'),
         (int, True, "expected an integer, got true"),
         (str, 1, "expected a string, got the number 1"),
@@ -444,10 +443,8 @@ class Constrained:
         ({"count": 1, "size": "xl"}, [("/size", 'must be one of "s", "m", got the string "xl"')]),
         (
             {"count": 1, "tags": ["a", "long", "b"]},
-            [
-                ("/tags", "must have at most 2 items, got 3"),
-                ("/tags/1", "must have at most 3 characters, got 4"),
-            ],
+            # Once the list's own bound fails its items are not checked (issue 13).
+            [("/tags", "must have at most 2 items, got 3")],
         ),
         (
             {"count": 1, "scores": {"": 1, "b": -1}},

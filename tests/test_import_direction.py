@@ -45,7 +45,7 @@ CONVERT_ALLOWED = {
     "typeinfo": {"errors", "fields"},
     "describe": {"convert.typeinfo"},
     "hooks": {"convert.violations"},
-    "validators": {"convert.describe", "convert.violations"},
+    "validators": {"errors", "convert.describe", "convert.violations"},
     "containers": {"errors", "convert.hooks", "convert.typeinfo", "convert.violations"},
     "attrs_gen": {
         "errors",
@@ -85,6 +85,7 @@ CONVERT_ALLOWED = {
         "convert.converter",
         "convert.describe",
         "convert.hooks",
+        "convert.parsers",
         "convert.typeinfo",
         "convert.validators",
         "convert.violations",

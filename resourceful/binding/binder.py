@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request as WerkzeugRequest
 from ..convert import (
     FAILED,
     INPUT_ERRORS,
+    CappedList,
     Collector,
     Converter,
     InvalidData,
@@ -27,6 +28,7 @@ from ..convert import (
     is_multi_valued,
     pairs_from,
 )
+from ..convert.text_rules import unreadable_cookie
 from ..convert.typeinfo import strip_optional, type_name
 from ..errors import DefinitionError, FieldError, Problem, RequestValidationError
 from ..fields import wire_name
@@ -148,11 +150,13 @@ class Binder:
         validate; input that cannot be parsed (400, 413, 415) raises.
         """
         kwargs: dict[str, Any] = {}
-        errors: list[FieldError] = []
+        errors: CappedList[FieldError] = CappedList(self._config["MAX_VALIDATION_ERRORS"])
         for step in self._steps:
             step(request, view_args, kwargs, errors)
-        if errors:
-            return RequestValidationError(errors, status=self._config["VALIDATION_ERROR_STATUS"])
+        if errors or errors.omitted:
+            return RequestValidationError(
+                errors, status=self._config["VALIDATION_ERROR_STATUS"], omitted=errors.omitted
+            )
         return kwargs
 
     # -- compilation ---------------------------------------------------------------------------
@@ -249,13 +253,15 @@ class Binder:
                 return
             value = parser.parse(app.json, data)
             collect = self._body_collector(param, reject=bool(config["REJECT_UNKNOWN_FIELDS"]))
-            found: list[tuple[str, str]] = []
+            found: CappedList[tuple[str, str]] = CappedList(config["MAX_VALIDATION_ERRORS"])
             try:
                 result = collect(value, tp, found)
             except RecursionError:
                 raise too_deep() from None
             if result is FAILED:
                 errors.extend(FieldError("body", pointer, detail) for pointer, detail in found)
+                if isinstance(errors, CappedList):
+                    errors.omit(found.omitted)
             else:
                 kwargs[name] = result
 
@@ -310,6 +316,7 @@ class Binder:
         hook = _hook(self._text, tp, self.operation, param, location)
         source = _getter(location)
         is_form = location == "form"
+        is_cookie = location == "cookie"
         single_only = location in _SINGLE_VALUED
         operation = self.operation
 
@@ -328,7 +335,10 @@ class Binder:
                     return
                 raw = raw[0] if raw else None
             if raw is None or (multi and not raw):
-                if required:
+                unreadable = is_cookie and unreadable_cookie(request.headers.get("Cookie"), wire)
+                if unreadable:
+                    errors.append(FieldError("cookie", pointer, unreadable))
+                elif required:
                     errors.append(FieldError(error_location, pointer, "is required but missing"))
                 return
             try:
@@ -354,6 +364,7 @@ class Binder:
         renamed = any(key != wire for key, wire, _ in plan)
         source = _getter(location)
         is_form = location == "form"
+        is_cookie = location == "cookie"
         single_only = location in _SINGLE_VALUED
         operation = self.operation
 
@@ -378,6 +389,8 @@ class Binder:
                         data[wire] = given[0]
                     else:
                         data[wire] = values.get(key)
+                elif is_cookie and (why := unreadable_cookie(request.headers.get("Cookie"), key)):
+                    repeated.append(FieldError("cookie", _pointer(key), why))
             found: list[FieldError] = []
             try:
                 value = hook(data, tp)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import ClientDisconnected
 
+from ..convert.text_rules import number_too_long
 from ..errors import FieldError, RequestValidationError
 from ..json.provider import DefaultJSONProvider
 
@@ -110,13 +111,18 @@ def strict_json_loads(data: bytes) -> Any:
     repeated key (which copy wins differs between parsers), ``NaN`` and
     ``Infinity``, and a lone surrogate escape (not a character, so it cannot
     be stored or encoded). Nesting deeper than Python can parse is refused
-    too, instead of failing with :class:`RecursionError`.
+    too, instead of failing with :class:`RecursionError`, and so is an
+    integer with more digits than Python reads (4,300 by default).
     """
     text = data.decode(json.detect_encoding(data))
     try:
         value = _STRICT_DECODER.decode(text)
     except RecursionError:
         raise RefusedJSON(_TOO_DEEP) from None
+    except (json.JSONDecodeError, RefusedJSON):
+        raise
+    except ValueError:  # int() refused an integer's digits (sys.get_int_max_str_digits)
+        raise RefusedJSON(number_too_long()) from None
     if _SURROGATE_ESCAPE.search(text) is not None:
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")

@@ -8,9 +8,10 @@ with two sets of rules:
   not a str and ``true`` is not an int.
 * **Text** (``converter.text.structure``): strings from the path, the query
   string, headers and cookies are parsed by fixed rules: booleans are
-  ``true/false/1/0/yes/no/on/off`` (any case), integers are optional sign and
-  digits only (``"3.9"`` is refused), dates, datetimes and times are ISO 8601,
-  enums and literals match by value.
+  ``true/false/1/0/yes/no/on/off`` (any case), integers are an optional
+  sign and ASCII digits (``"3.9"``, ``" 1"`` and ``"١٢"`` are refused),
+  numbers and decimals follow the patterns in :mod:`.parsers`, dates,
+  datetimes and times are ISO 8601, enums and literals match by value.
 
 Both report *every* problem at once: structuring raises :class:`InvalidData`
 whose :attr:`~InvalidData.violations` each carry an RFC 6901 pointer built
@@ -40,11 +41,16 @@ from .hooks import FAILED as FAILED
 from .hooks import Collector as Collector
 from .hooks import StructureHook as StructureHook
 from .hooks import collector_of as collector_of
+from .parsers import DECIMAL_MAX_EXPONENT_DIGITS as DECIMAL_MAX_EXPONENT_DIGITS
+from .parsers import DECIMAL_TEXT_PATTERN as DECIMAL_TEXT_PATTERN
+from .parsers import INTEGER_TEXT_PATTERN as INTEGER_TEXT_PATTERN
+from .parsers import NUMBER_TEXT_PATTERN as NUMBER_TEXT_PATTERN
 from .typeinfo import attrs_fields as attrs_fields
 from .typeinfo import is_multi_valued as is_multi_valued
 from .validators import Check as Check
 from .validators import compile_validator as compile_validator
 from .violations import INPUT_ERRORS as INPUT_ERRORS
+from .violations import CappedList as CappedList
 from .violations import Found as Found
 from .violations import InvalidData as InvalidData
 from .violations import Violation as Violation

@@ -24,8 +24,8 @@ from ..fields import wire_name
 from .describe import describe
 from .hooks import FAILED, Collector, LazyHook, StructureHook, collector_of, prefix_found, raising
 from .typeinfo import attrs_fields
-from .validators import Check, compile_validator
-from .violations import Found, escape_pointer
+from .validators import Check, compile_validator, max_items
+from .violations import CappedList, Found, escape_pointer, room_in
 
 _MISSING: Any = object()
 
@@ -52,6 +52,8 @@ class _FieldPlan:
     required: bool
     #: The field's validator, compiled (``None``: no validator).
     check: Check | None
+    #: The most items the validator allows a list value (``None``: no bound).
+    max_items: int | None
 
     @property
     def pointer(self) -> str:
@@ -99,10 +101,13 @@ def _build_attrs_hook(tp: Any, converter: cattrs.Converter) -> StructureHook:
                 hook=_field_hook(converter, cls, attribute, ftype),
                 required=attribute.default is attrs.NOTHING,
                 check=(
-                    compile_validator(attribute.validator)
+                    compile_validator(
+                        attribute.validator, where=f"{display_name(cls)}.{attribute.name}"
+                    )
                     if attribute.validator is not None
                     else None
                 ),
+                max_items=max_items(attribute.validator),
             )
         )
     forbid_unknown = bool(getattr(converter, "forbid_extra_keys", False))
@@ -140,14 +145,17 @@ def _generate_structure_fn(
         "_check_fields": _check_fields,
         "_unknown": _unknown_fields,
         "_not_an_object": _not_an_object,
+        "_too_many": _too_many,
         "_isfinite": math.isfinite,
     }
+    # NOTE: failure is told by a flag, not by the length of ``found``: a
+    # CappedList stops growing at its limit.
     lines = [
         "def collect(value, _, found):",
         "    if value.__class__ is not dict and not isinstance(value, _Mapping):",
         "        found.append(('', _not_an_object(value)))",
         "        return _FAILED",
-        "    start = len(found)",
+        "    failed = False",
         "    kw = {}",
     ]
     required_args: list[str] = []
@@ -163,6 +171,7 @@ def _generate_structure_fn(
                 f"    {local} = _MISSING",
                 "    if raw is _MISSING:",
                 f"        found.append((p{index}, 'is required but missing'))",
+                "        failed = True",
             ]
             store = f"        {local} = raw"
             collect = [
@@ -171,6 +180,7 @@ def _generate_structure_fn(
                 f"        if {local} is _FAILED:",
                 f"            _prefix(found, n, p{index})",
                 f"            {local} = _MISSING",
+                "            failed = True",
             ]
         else:
             lines += ["    if raw is _MISSING:", "        pass"]
@@ -180,17 +190,27 @@ def _generate_structure_fn(
                 f"        raw = c{index}(raw, t{index}, found)",
                 "        if raw is _FAILED:",
                 f"            _prefix(found, n, p{index})",
+                "            failed = True",
                 "        else:",
                 f"            kw[{plan.init_name!r}] = raw",
             ]
         inline = INLINE_CHECKS.get(plan.hook)
         if inline is not None:
             lines += [f"    elif {inline}:", store]
+        if plan.max_items is not None:
+            # The list's own bound is checked before its items: a list of a
+            # million items over a bound of ten is one problem, found at once.
+            lines += [
+                f"    elif raw.__class__ is list and len(raw) > {plan.max_items}:",
+                f"        found.append((p{index}, _too_many({plan.max_items}, len(raw))))",
+                "        failed = True",
+            ]
         lines += ["    else:", *collect]
     if forbid_unknown:
         lines += [
             "    if not _known.issuperset(value):",
-            f"        found += _unknown(value, _known, {known_list!r})",
+            f"        _unknown(value, _known, {known_list!r}, found)",
+            "        failed = True",
         ]
     values = ", ".join(
         f"f{index}" if plan.required else f"kw.get({plan.init_name!r}, _MISSING)"
@@ -199,7 +219,7 @@ def _generate_structure_fn(
     values = f"({values},)" if plans else "()"
     call_args = ", ".join([*required_args, "**kw"])
     lines += [
-        "    if len(found) > start:",
+        "    if failed:",
         f"        _check_fields(_cls, _plans, {values}, found)",
         "        return _FAILED",
         "    try:",
@@ -207,8 +227,7 @@ def _generate_structure_fn(
         "    except (ValueError, TypeError) as exc:",
         "        # A validator failed (attrs stops at the first one and names no",
         "        # path): run each field's validator on its own to find them all.",
-        f"        _check_fields(_cls, _plans, {values}, found)",
-        "        if len(found) == start:",
+        f"        if not _check_fields(_cls, _plans, {values}, found):",
         "            found.append(('', str(exc)))",
         "        return _FAILED",
     ]
@@ -227,23 +246,39 @@ def _not_an_object(value: Any) -> str:
     return f"expected an object, got {describe(value)}"
 
 
-def _unknown_fields(value: Mapping[Any, Any], known: frozenset[str], listed: str) -> list[Found]:
-    return [
+def _too_many(bound: int, count: int) -> str:
+    return f"must have at most {bound} item{'' if bound == 1 else 's'}, got {count}"
+
+
+def _unknown_fields(
+    value: Mapping[Any, Any], known: frozenset[str], listed: str, found: list[Found]
+) -> None:
+    """Append one problem per unknown key (only counting those past the room in ``found``)."""
+    room = room_in(found)
+    unknown = (key for key in value if key not in known)
+    if room is not None:
+        # PERF: 60,000 unknown keys are counted, not each described.
+        kept = list(itertools.islice(unknown, room))
+        found.extend(
+            ("/" + escape_pointer(str(key)), f"is not a known field; expected only: {listed}")
+            for key in kept
+        )
+        if len(kept) == room:
+            total = len(value) - len(known.intersection(value))
+            omit = total - room
+            if omit > 0 and isinstance(found, CappedList):
+                found.omit(omit)
+        return
+    found.extend(
         ("/" + escape_pointer(str(key)), f"is not a known field; expected only: {listed}")
-        for key in value
-        if key not in known
-    ]
+        for key in unknown
+    )
 
 
 def _check_fields(
     cls: Any, plans: Sequence[_FieldPlan], values: Sequence[Any], found: list[Found]
-) -> None:
-    """Append the failures of every field validator, each run on its own value."""
-    found += _validate_fields(cls, plans, values)
-
-
-def _validate_fields(cls: Any, plans: Sequence[_FieldPlan], values: Sequence[Any]) -> list[Found]:
-    """Run every field validator on its own value and collect the failures.
+) -> int:
+    """Run every field validator on its own value; append the failures and count them.
 
     ``values`` holds each field's structured value, or ``_MISSING``.
     """
@@ -255,7 +290,7 @@ def _validate_fields(cls: Any, plans: Sequence[_FieldPlan], values: Sequence[Any
                 object.__setattr__(instance, plan.attribute.name, value)
             except AttributeError:  # a slot the class does not have
                 pass
-    found: list[Found] = []
+    failures = 0
     for plan, value in zip(plans, values, strict=True):
         check = plan.check
         if check is None or value is _MISSING:
@@ -267,9 +302,11 @@ def _validate_fields(cls: Any, plans: Sequence[_FieldPlan], values: Sequence[Any
                 value = converter(value)
             except (ValueError, TypeError) as exc:
                 found.append((plan.pointer, str(exc)))
+                failures += 1
                 continue
-        prefix = plan.pointer
-        found += [
-            (prefix + pointer, detail) for pointer, detail in check(instance, attribute, value)
-        ]
-    return found
+        start = len(found)
+        failed = check(instance, attribute, value, found)
+        if failed:
+            failures += failed
+            prefix_found(found, start, plan.pointer)
+    return failures

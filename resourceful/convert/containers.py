@@ -15,11 +15,15 @@ from cattrs.errors import StructureHandlerNotFoundError
 from ..errors import DefinitionError
 from .hooks import FAILED, Collector, StructureHook, collector_of, prefix_found, raising
 from .typeinfo import SEQUENCES, SETS
-from .violations import INPUT_ERRORS, Found, InvalidData, pairs_from
+from .violations import INPUT_ERRORS, CappedList, Found, InvalidData, pairs_from
 
 #: Item hooks that return a value of exactly this type unchanged: a list of
 #: such values is checked in one pass (see ``_collect``).
 EXACT_ITEMS: dict[Any, type] = {}
+
+#: Item hooks with a cheap count of the items they refuse, used once the
+#: report is full (see ``_count_rest``).
+COUNT_REFUSED: dict[Any, Callable[[Sequence[Any]], int]] = {}
 
 
 def element_hook(converter: cattrs.Converter, tp: Any, where: str) -> StructureHook:
@@ -50,6 +54,7 @@ def _collect_items(
             return list(items)
     result: list[Any] = list(items[:first])
     failed = False
+    capped = found if isinstance(found, CappedList) else None
     for index in range(first, len(items)):
         item = items[index]
         start = len(found)
@@ -57,9 +62,32 @@ def _collect_items(
         if value is FAILED:
             prefix_found(found, start, f"/{index}")
             failed = True
+            if capped is not None and capped.room == 0:
+                _count_rest(items[index + 1 :], collect, tp, capped)
+                return FAILED
         else:
             result.append(value)
     return FAILED if failed else result
+
+
+def _count_rest(
+    items: Sequence[Any], collect: Collector, tp: Any, found: CappedList[Found]
+) -> None:
+    """Count the problems of the remaining ``items`` into a full report.
+
+    PERF: past the limit nothing is described: a hook with a cheap count
+    (plain strings, integers, booleans) counts in one pass, any other
+    collects into a scratch list that is thrown away.
+    """
+    counter = COUNT_REFUSED.get(collect)
+    if counter is not None:
+        found.omit(counter(items))
+        return
+    scratch: list[Found] = []
+    for item in items:
+        collect(item, tp, scratch)
+        found.omit(len(scratch))
+        scratch.clear()
 
 
 def _collect(items: Sequence[Any], hook: StructureHook, tp: Any) -> list[Any]:

@@ -18,10 +18,17 @@ from typing import Any
 import cattrs
 
 from .attrs_gen import INLINE_CHECKS
-from .containers import EXACT_ITEMS, element_hook, sequence_factory, tuple_factory
+from .containers import COUNT_REFUSED, EXACT_ITEMS, element_hook, sequence_factory, tuple_factory
 from .describe import NOUNS, describe, expected, one_of
 from .hooks import FAILED, Collector, StructureHook, collector_of, raising, with_collector
-from .parsers import parse_date, parse_datetime, parse_decimal, parse_time, parse_uuid
+from .parsers import (
+    decimal_refusal,
+    parse_date,
+    parse_datetime,
+    parse_decimal,
+    parse_time,
+    parse_uuid,
+)
 from .typeinfo import (
     ANY_TYPES,
     is_enum,
@@ -50,12 +57,24 @@ def _json_int(value: Any, _: Any) -> int:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return int(value)
+    if isinstance(value, float) and value.is_integer():
+        # JSON Schema's reading of `type: integer`: 6.0 is the integer 6.
+        return int(value)
     raise InvalidData.at_root(f"expected an integer, got {describe(value)}")
+
+
+#: Why an integer from JSON is refused for a float field.
+_TOO_LARGE_FOR_FLOAT = (
+    "expected a number within the range of a double (at most about 1.8e308), got {}"
+)
 
 
 def _json_float(value: Any, _: Any) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer with more than 308 digits
+            raise InvalidData.at_root(_TOO_LARGE_FOR_FLOAT.format(describe(value))) from None
         if math.isfinite(number):
             return number
         raise InvalidData.at_root(f"expected a finite number, got {describe(value)}")
@@ -77,6 +96,8 @@ def _collect_str(value: Any, _: Any, found: list[Found]) -> Any:
 
 def _collect_int(value: Any, tp: Any, found: list[Found]) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
         return int(value)
     found.append(("", f"expected an integer, got {describe(value)}"))
     return FAILED
@@ -108,12 +129,45 @@ INLINE_CHECKS.update(
 EXACT_ITEMS.update({_json_str: str, _json_int: int, _json_bool: bool})
 
 
+def _refused_strings(items: Sequence[Any]) -> int:
+    return sum(1 for item in items if not isinstance(item, str))
+
+
+def _refused_integers(items: Sequence[Any]) -> int:
+    return sum(
+        1
+        for item in items
+        if item.__class__ is not int
+        and not (isinstance(item, int) and not isinstance(item, bool))
+        and not (isinstance(item, float) and item.is_integer())
+    )
+
+
+def _refused_booleans(items: Sequence[Any]) -> int:
+    return sum(1 for item in items if item is not True and item is not False)
+
+
+#: Keyed by collector: the counts agree with _collect_str, _collect_int and _collect_bool.
+COUNT_REFUSED.update(
+    {
+        _collect_str: _refused_strings,
+        _collect_int: _refused_integers,
+        _collect_bool: _refused_booleans,
+    }
+)
+
+
 def _json_decimal(value: Any, _: Any) -> Decimal:
     if isinstance(value, str):
         number = parse_decimal(value)
         if number is not None:
             return number
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        refusal = decimal_refusal(value)
+        if refusal is not None:
+            raise InvalidData.at_root(refusal)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)  # exact, however many digits JSON allowed
+    elif isinstance(value, float) and math.isfinite(value):
         return Decimal(str(value))
     raise InvalidData.at_root(
         f'expected a decimal number (a number, or a string such as "12.50"), got {describe(value)}'

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import math
-import re
+import sys
 import typing
 import uuid
 from collections.abc import Callable, Sequence
@@ -20,7 +19,16 @@ import cattrs
 from .containers import EXACT_ITEMS, element_hook, sequence_factory, tuple_factory
 from .describe import NOUNS, TEXT_NOUNS, describe_text, expected, one_of
 from .hooks import StructureHook
-from .parsers import parse_date, parse_datetime, parse_decimal, parse_time, parse_uuid
+from .parsers import (
+    decimal_refusal,
+    is_integer_text,
+    parse_date,
+    parse_datetime,
+    parse_decimal,
+    parse_float,
+    parse_time,
+    parse_uuid,
+)
 from .typeinfo import (
     is_enum,
     is_exactly,
@@ -34,7 +42,6 @@ from .typeinfo import (
 )
 from .violations import INPUT_ERRORS, InvalidData
 
-_INT_RE = re.compile(r"[+-]?\d+\Z")
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})
 
@@ -58,21 +65,23 @@ EXACT_ITEMS.update({_text_str: str})
 
 def _text_int(value: Any, _: Any) -> int:
     value = _text_value(value)
-    if isinstance(value, str) and _INT_RE.match(value.strip()):
-        return int(value)
+    if isinstance(value, str) and is_integer_text(value):
+        try:
+            return int(value)
+        except ValueError:  # more digits than int() reads (sys.get_int_max_str_digits)
+            raise InvalidData.at_root(
+                f"expected an integer of at most {sys.get_int_max_str_digits()} digits,"
+                f" got {len(value.lstrip('+-'))} digits"
+            ) from None
     raise InvalidData.at_root(f"expected an integer, got {describe_text(value)}")
 
 
 def _text_float(value: Any, _: Any) -> float:
     value = _text_value(value)
     if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            pass
-        else:
-            if math.isfinite(number):
-                return number
+        number = parse_float(value)
+        if number is not None:
+            return number
     raise InvalidData.at_root(f"expected a number, got {describe_text(value)}")
 
 
@@ -99,6 +108,19 @@ def _text_parser(parse: Callable[[str], Any], tp: Any) -> StructureHook:
         raise InvalidData.at_root(f"expected {noun}, got {describe_text(value)}")
 
     return structure_text
+
+
+def _text_decimal(value: Any, _: Any) -> Decimal:
+    # Not stripped: the published pattern admits no spaces.
+    value = _text_value(value)
+    if isinstance(value, str):
+        number = parse_decimal(value)
+        if number is not None:
+            return number
+        refusal = decimal_refusal(value)
+        if refusal is not None:
+            raise InvalidData.at_root(refusal)
+    raise InvalidData.at_root(f"expected {NOUNS[Decimal]}, got {describe_text(value)}")
 
 
 def _text_key(value: Any) -> str:
@@ -182,7 +204,7 @@ def install_text_rules(converter: cattrs.Converter) -> None:
         (int, _text_int),
         (float, _text_float),
         (bool, _text_bool),
-        (Decimal, _text_parser(parse_decimal, Decimal)),
+        (Decimal, _text_decimal),
         (uuid.UUID, _text_parser(parse_uuid, uuid.UUID)),
         (dt.date, _text_parser(parse_date, dt.date)),
         (dt.datetime, _text_parser(parse_datetime, dt.datetime)),
@@ -190,3 +212,33 @@ def install_text_rules(converter: cattrs.Converter) -> None:
     ]
     for scalar, hook in scalars:
         converter.register_structure_hook_func(is_exactly(scalar), hook)
+
+
+def number_too_long() -> str:
+    """Say why a JSON integer with more digits than Python reads is refused."""
+    return (
+        "contains a number too long to read: an integer of more than"
+        f" {sys.get_int_max_str_digits()} digits; send fewer digits, or the number as a string"
+    )
+
+
+def unreadable_cookie(header: str | None, name: str) -> str | None:
+    """Say why the cookie ``name`` of a ``Cookie`` header could not be read.
+
+    Called when the parsed cookies lack ``name``: werkzeug skips a cookie
+    whose value it cannot parse (a space, a stray quote), and a client that
+    sent one should hear so instead of getting the default. ``None``: the
+    header has no cookie of that name.
+    """
+    if not header or name not in header:
+        return None
+    for segment in header.split(";"):
+        key, _, value = segment.partition("=")
+        if key.strip(" \t") == name:
+            shown = describe_text(value.strip(" \t"))
+            return (
+                f"has a value that cannot be read ({shown}): send"
+                " a cookie value without spaces, double quotes, semicolons or backslashes"
+                " (percent-encode them), or as one double-quoted string"
+            )
+    return None

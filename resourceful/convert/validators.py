@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..errors import DefinitionError
 from .describe import describe, one_of
-from .violations import Found, escape_pointer
+from .violations import CappedList, Found, escape_pointer
 
-#: A compiled validator: ``check(instance, attribute, value)`` returns the
-#: failures as ``(pointer, detail)`` pairs (``[]`` when the value is valid).
-Check = Callable[[Any, Any, Any], list[Found]]
+#: A compiled validator: ``check(instance, attribute, value, found)`` appends
+#: the failures to ``found`` as ``(pointer, detail)`` pairs and returns how
+#: many there were (``0`` when the value is valid; failures past the room of
+#: a :class:`CappedList` are counted too).
+Check = Callable[[Any, Any, Any, list[Found]], int]
 
 
 def _length_unit(value: Any, count: int) -> str:
@@ -48,46 +52,50 @@ def _leaf_message(validator: Any, value: Any, message: str) -> str:
     return message
 
 
-def compile_validator(validator: Any) -> Check:
+def compile_validator(validator: Any, where: str = "a field") -> Check:
     """Return a check that runs ``validator`` and explains each failure with a pointer.
 
     Composite validators (``and_``, ``optional``, ``deep_iterable``,
     ``deep_mapping``) are taken apart once, here, so that a failing list
     member is reported at its own index; the common leaf validators get
-    messages that say what was expected.
+    messages that say what was expected. ``where`` names the field in
+    definition errors (see :func:`check_pattern`).
     """
     name = type(validator).__name__
     if name == "_AndValidator":
-        parts = tuple(compile_validator(inner) for inner in validator._validators)
+        parts = tuple(compile_validator(inner, where) for inner in validator._validators)
 
-        def check_all(instance: Any, attribute: Any, value: Any) -> list[Found]:
-            found: list[Found] = []
+        def check_all(instance: Any, attribute: Any, value: Any, found: list[Found]) -> int:
+            failures = 0
             for part in parts:
-                found += part(instance, attribute, value)
-            return found
+                failures += part(instance, attribute, value, found)
+            return failures
 
         return check_all
     if name == "_OptionalValidator":
-        inner = compile_validator(validator.validator)
+        inner = compile_validator(validator.validator, where)
 
-        def check_optional(instance: Any, attribute: Any, value: Any) -> list[Found]:
-            return [] if value is None else inner(instance, attribute, value)
+        def check_optional(instance: Any, attribute: Any, value: Any, found: list[Found]) -> int:
+            return 0 if value is None else inner(instance, attribute, value, found)
 
         return check_optional
     if name in ("_MinLengthValidator", "_MaxLengthValidator"):
         return _compile_length(validator)
     if name == "_DeepIterable":
-        return _compile_deep_iterable(validator)
+        return _compile_deep_iterable(validator, where)
     if name == "_DeepMapping":
-        return _compile_deep_mapping(validator)
+        return _compile_deep_mapping(validator, where)
+    if name == "_MatchesReValidator":
+        check_pattern(validator.pattern, where)
 
-    def check_leaf(instance: Any, attribute: Any, value: Any) -> list[Found]:
+    def check_leaf(instance: Any, attribute: Any, value: Any, found: list[Found]) -> int:
         try:
             validator(instance, attribute, value)
         except (ValueError, TypeError, AttributeError) as exc:
             message = str(exc) or type(exc).__name__
-            return [("", _leaf_message(validator, value, message))]
-        return []
+            found.append(("", _leaf_message(validator, value, message)))
+            return 1
+        return 0
 
     return check_leaf
 
@@ -98,62 +106,181 @@ def _compile_length(validator: Any) -> Check:
     minimum = getattr(validator, "min_length", None)
     maximum = getattr(validator, "max_length", None)
 
-    def check_length(instance: Any, attribute: Any, value: Any) -> list[Found]:
+    def check_length(instance: Any, attribute: Any, value: Any, found: list[Found]) -> int:
         try:
             size = len(value)
         except TypeError as exc:
-            return [("", str(exc) or type(exc).__name__)]
+            found.append(("", str(exc) or type(exc).__name__))
+            return 1
         if minimum is not None and size < minimum:
             unit = _length_unit(value, minimum)
-            return [("", f"must have at least {minimum} {unit}, got {size}")]
+            found.append(("", f"must have at least {minimum} {unit}, got {size}"))
+            return 1
         if maximum is not None and size > maximum:
             unit = _length_unit(value, maximum)
-            return [("", f"must have at most {maximum} {unit}, got {size}")]
-        return []
+            found.append(("", f"must have at most {maximum} {unit}, got {size}"))
+            return 1
+        return 0
 
     return check_length
 
 
-def _compile_deep_iterable(validator: Any) -> Check:
+def _compile_deep_iterable(validator: Any, where: str) -> Check:
     outer = (
-        compile_validator(validator.iterable_validator)
+        compile_validator(validator.iterable_validator, where)
         if validator.iterable_validator is not None
         else None
     )
-    member = compile_validator(validator.member_validator)
+    member = compile_validator(validator.member_validator, where)
 
-    def check_iterable(instance: Any, attribute: Any, value: Any) -> list[Found]:
-        found = outer(instance, attribute, value) if outer is not None else []
+    def check_iterable(instance: Any, attribute: Any, value: Any, found: list[Found]) -> int:
+        if outer is not None:
+            failures = outer(instance, attribute, value, found)
+            if failures:
+                # The container itself is wrong (too long, most often): its
+                # items are not checked, so a huge list costs one report.
+                return failures
         try:
             members = list(value)
         except TypeError:
-            return found
+            return 0
+        failures = 0
+        capped = found if isinstance(found, CappedList) else None
         for index, item in enumerate(members):
-            found += [(f"/{index}{p}", d) for p, d in member(instance, attribute, item)]
-        return found
+            start = len(found)
+            failed = member(instance, attribute, item, found)
+            if failed:
+                failures += failed
+                _prefix(found, start, f"/{index}")
+                if capped is not None and capped.room == 0:
+                    rest = members[index + 1 :]
+                    return failures + _count_rest(rest, member, instance, attribute, capped)
+        return failures
 
     return check_iterable
 
 
-def _compile_deep_mapping(validator: Any) -> Check:
+def _compile_deep_mapping(validator: Any, where: str) -> Check:
     outer = (
-        compile_validator(validator.mapping_validator)
+        compile_validator(validator.mapping_validator, where)
         if validator.mapping_validator is not None
         else None
     )
-    keys = compile_validator(validator.key_validator) if validator.key_validator else None
-    values = compile_validator(validator.value_validator) if validator.value_validator else None
+    keys = compile_validator(validator.key_validator, where) if validator.key_validator else None
+    values = (
+        compile_validator(validator.value_validator, where) if validator.value_validator else None
+    )
 
-    def check_mapping(instance: Any, attribute: Any, value: Any) -> list[Found]:
-        found = outer(instance, attribute, value) if outer is not None else []
+    def check_mapping(instance: Any, attribute: Any, value: Any, found: list[Found]) -> int:
+        if outer is not None:
+            failures = outer(instance, attribute, value, found)
+            if failures:
+                return failures
         if not isinstance(value, Mapping):
-            return found
+            return 0
+        failures = 0
+        scratch: list[Found] = []
         for key, item in value.items():
             prefix = "/" + escape_pointer(str(key))
-            if keys is not None:
-                found += [(prefix, f"invalid key: {d}") for _, d in keys(instance, attribute, key)]
+            if keys is not None and keys(instance, attribute, key, scratch):
+                failures += len(scratch)
+                found += [(prefix, f"invalid key: {d}") for _, d in scratch]
+                scratch.clear()
             if values is not None:
-                found += [(prefix + p, d) for p, d in values(instance, attribute, item)]
-        return found
+                start = len(found)
+                failed = values(instance, attribute, item, found)
+                if failed:
+                    failures += failed
+                    _prefix(found, start, prefix)
+        return failures
 
     return check_mapping
+
+
+def _prefix(found: list[Found], start: int, segment: str) -> None:
+    for index in range(start, len(found)):
+        pointer, detail = found[index]
+        found[index] = (segment + pointer, detail)
+
+
+def _count_rest(
+    members: list[Any], member: Check, instance: Any, attribute: Any, found: CappedList[Found]
+) -> int:
+    """Count the failures of the remaining ``members`` into a full report; return the count."""
+    scratch: list[Found] = []
+    failures = 0
+    for item in members:
+        failures += member(instance, attribute, item, scratch)
+        scratch.clear()
+    found.omit(failures)
+    return failures
+
+
+def max_items(validator: Any) -> int | None:
+    """Return the most items ``validator`` allows a list (``max_len`` on it), or ``None``.
+
+    Looks through ``and_`` and at a ``deep_iterable``'s own validator, where
+    the bound on the list itself lives.
+    """
+    name = type(validator).__name__
+    if name == "_MaxLengthValidator":
+        return int(validator.max_length)
+    if name == "_AndValidator":
+        bounds = [b for inner in validator._validators if (b := max_items(inner)) is not None]
+        return min(bounds) if bounds else None
+    if name == "_DeepIterable" and validator.iterable_validator is not None:
+        return max_items(validator.iterable_validator)
+    return None
+
+
+#: Escapes whose meaning in a Python ``str`` pattern (Unicode) differs from
+#: ECMA 262's, where the OpenAPI document's readers run the pattern: ``\d``
+#: is any script's digit in Python and 0-9 in ECMA; ``\w`` and ``\b``
+#: likewise. re.ASCII makes Python read them as ECMA does.
+_ASCII_ESCAPES = frozenset("dDwWbB")
+#: Escapes that differ even with re.ASCII: ECMA's ``\s`` also matches
+#: Unicode spaces (U+00A0, U+2028, U+FEFF...), Python's ASCII ``\s`` does not.
+_SPACE_ESCAPES = frozenset("sS")
+
+
+def _escapes(source: str) -> set[str]:
+    """Return the letters that follow a backslash in a regex ``source``."""
+    found: set[str] = set()
+    index = 0
+    while index < len(source) - 1:
+        if source[index] == "\\":
+            found.add(source[index + 1])
+            index += 2
+        else:
+            index += 1
+    return found
+
+
+def check_pattern(pattern: re.Pattern[Any], where: str) -> None:
+    r"""Refuse a ``matches_re`` pattern that binding and the OpenAPI document would read apart.
+
+    The document publishes the pattern for ECMA 262 engines. A pattern that
+    uses ``\d``, ``\w`` or ``\b`` (or their negations) must be compiled
+    with ``re.ASCII``, so that binding accepts exactly what the document
+    says; ``\s`` cannot be made to agree and must be spelled out.
+    """
+    if not isinstance(pattern.pattern, str):
+        return
+    escapes = _escapes(pattern.pattern)
+    spaces = sorted(escapes & _SPACE_ESCAPES)
+    if spaces:
+        raise DefinitionError(
+            f"{where}: the pattern {pattern.pattern!r} uses \\{spaces[0]}, which Python and the"
+            " ECMA regex engines that read the OpenAPI document match differently (ECMA's"
+            " \\s also matches Unicode spaces such as U+00A0). Write the characters you mean,"
+            " for example [ \\t] for a space or a tab."
+        )
+    ascii_only = sorted(escapes & _ASCII_ESCAPES)
+    if ascii_only and not pattern.flags & re.ASCII:
+        flag = ascii_only[0]
+        raise DefinitionError(
+            f"{where}: the pattern {pattern.pattern!r} uses \\{flag}, which Python matches"
+            " against every script (\\d matches '\u0661') while the ECMA regex engines that"
+            " read the OpenAPI document match ASCII only. Compile it with ASCII semantics:"
+            f" matches_re({pattern.pattern!r}, flags=re.ASCII)."
+        )

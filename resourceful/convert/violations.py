@@ -7,8 +7,8 @@ Hooks pass problems around as cheap ``(pointer, detail)`` pairs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, SupportsIndex, TypeVar
 
 import attrs
 import cattrs
@@ -99,6 +99,70 @@ def pairs_from(exc: Exception, prefix: str = "") -> list[Found]:
     if isinstance(exc, BaseValidationError):
         return [(prefix, message) for message in cattrs.transform_error(exc)]
     return [(prefix, str(exc) or type(exc).__name__)]
+
+
+_T = TypeVar("_T")
+
+
+class CappedList(list[_T]):
+    """A list that keeps its first ``limit`` items and counts the others in :attr:`omitted`.
+
+    Problems are collected into one so that a request with a hundred thousand
+    bad values costs a hundred reports, not a hundred thousand: the checks
+    still run (so the count is exact), but what they find past the limit is
+    only counted. Appending to a full list leaves its length unchanged, so
+    code that collects into one tells failure by what its collectors return,
+    never by comparing lengths.
+    """
+
+    __slots__ = ("limit", "omitted")
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        #: How many items are kept.
+        self.limit = limit
+        #: How many items were appended past the limit.
+        self.omitted = 0
+
+    def append(self, item: _T) -> None:
+        """Keep ``item`` if there is room, or count it."""
+        if len(self) < self.limit:
+            list.append(self, item)
+        else:
+            self.omitted += 1
+
+    def extend(self, items: Iterable[_T]) -> None:
+        """Append every item of ``items``."""
+        if not isinstance(items, (list, tuple)):
+            items = list(items)
+        room = max(self.limit - len(self), 0)
+        list.extend(self, items[:room])
+        self.omitted += max(len(items) - room, 0)
+
+    def __iadd__(self, items: Iterable[_T]) -> CappedList[_T]:  # type: ignore[override,misc]
+        self.extend(items)
+        return self
+
+    def insert(self, index: SupportsIndex, item: _T) -> None:
+        """Insert ``item`` if there is room, or count it."""
+        if len(self) < self.limit:
+            list.insert(self, index, item)
+        else:
+            self.omitted += 1
+
+    def omit(self, count: int) -> None:
+        """Count ``count`` more items without building them."""
+        self.omitted += count
+
+    @property
+    def room(self) -> int:
+        """How many more items are kept."""
+        return max(self.limit - len(self), 0)
+
+
+def room_in(found: list[Any]) -> int | None:
+    """Return how many more problems ``found`` keeps (``None``: no limit)."""
+    return found.room if isinstance(found, CappedList) else None
 
 
 #: What a hook may raise for bad input; anything else is a bug and propagates.

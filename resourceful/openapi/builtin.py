@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from resourceful.convert.parsers import DECIMAL_TEXT_PATTERN, INTEGER_TEXT_PATTERN
 from resourceful.convert.typeinfo import (
     is_attrs,
     is_enum,
@@ -40,14 +41,8 @@ __all__ = ["install_builtin_hooks", "literal_schema"]
 
 JSONSchema = dict[str, Any]
 
-# What Decimal() accepts once binding strips the string: digits with an
-# optional point and exponent, and underscores anywhere (Python drops them).
-_DIGITS = "[0-9][0-9_]*"
-_DECIMAL = (
-    r"^\s*_*[+-]?_*"
-    rf"(?:{_DIGITS}(?:\.[0-9_]*)?|\.[0-9_]*[0-9][0-9_]*)"
-    rf"(?:[eE]_*[+-]?_*{_DIGITS})?\s*$"
-)
+# The strings binding accepts as decimals, stated once in resourceful.convert.
+_DECIMAL = DECIMAL_TEXT_PATTERN
 
 _SCALARS: Mapping[Any, JSONSchema] = {
     str: {"type": "string"},
@@ -216,7 +211,7 @@ def _key_schema(key_type: Any) -> JSONSchema | None:
     if is_literal(key_type):
         return {"type": "string", "enum": [_text_key(value) for value in typing.get_args(key_type)]}
     if key_type is int:
-        return {"type": "string", "pattern": r"^\s*[+-]?[0-9]+\s*$"}
+        return {"type": "string", "pattern": INTEGER_TEXT_PATTERN}
     if key_type in _TEXT_FORMATS:
         return {"type": "string", "format": _TEXT_FORMATS[key_type]}
     return None

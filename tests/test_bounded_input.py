@@ -299,9 +299,7 @@ def test_the_urlencoded_limit_counts_decoded_bytes(form_app: App) -> None:
     client = form_app.test_client()
     # 30 bytes on the wire, 10 once decoded: within the limit.
     encoded = b"note=" + b"%41" * 10
-    response = client.post(
-        "/form", data=encoded, content_type="application/x-www-form-urlencoded"
-    )
+    response = client.post("/form", data=encoded, content_type="application/x-www-form-urlencoded")
     assert response.get_json() == {"note": 10}
     assert client.post("/form", data={"a": "x" * 10, "b": "y" * 10}).get_json() == {
         "a": 10,

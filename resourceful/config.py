@@ -51,6 +51,8 @@ DEFAULT_CONFIG: Mapping[str, Any] = types.MappingProxyType(
         "VALIDATION_ERROR_STATUS": 422,
         "REJECT_UNKNOWN_FIELDS": True,
         "MAX_VALIDATION_ERRORS": 100,
+        "PAGE_SIZE_DEFAULT": 20,
+        "PAGE_SIZE_MAX": 100,
         "VALIDATE_RESPONSES": None,
         # OpenAPI and the docs page.
         "OPENAPI_TITLE": None,

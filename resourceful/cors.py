@@ -1,0 +1,195 @@
+"""CORS (the Fetch standard's cross-origin resource sharing) for an app or a blueprint.
+
+:class:`CORS` plugs in like an extension, through the public request hooks::
+
+    cors = CORS(origins=["https://app.example.com"], credentials=True, max_age=600)
+    cors.init_app(app)          # or CORS(api_blueprint, origins=...)
+
+For every response in its scope it adds ``Vary: Origin`` (a cache must not
+give one origin's answer to another). For a request from an allowed origin
+it adds ``Access-Control-Allow-Origin`` and, as configured,
+``Access-Control-Allow-Credentials`` and ``Access-Control-Expose-Headers``.
+A preflight (``OPTIONS`` with ``Origin`` and
+``Access-Control-Request-Method``) also gets ``Access-Control-Allow-Methods``,
+listing exactly the methods the URL serves (asked of the URL map, as the
+automatic ``Allow`` header is), ``Access-Control-Allow-Headers`` and
+``Access-Control-Max-Age``. A request from an origin that is not allowed
+gets no CORS headers at all, so the browser refuses it.
+
+Settings on a blueprint apply to its routes instead of the app's: the
+innermost scope that has CORS answers, and the outer ones stay out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from .errors import DefinitionError
+from .globals import request, request_ctx
+
+if TYPE_CHECKING:
+    from .scaffold import Scaffold
+    from .wrappers import Response
+
+__all__ = ["CORS"]
+
+#: Who may read responses: ``"*"`` (anyone, without credentials), one exact
+#: origin, several, or a predicate called with the request's ``Origin``.
+Origins = str | Iterable[str] | Callable[[str], bool]
+
+#: The WSGI environ key that marks a request whose CORS headers are set.
+_ANSWERED = "resourceful.cors.answered"
+
+_ORIGIN = re.compile(r"\A[a-z][a-z0-9+.-]*://[^/?#\s]+\Z|\Anull\Z", re.ASCII | re.IGNORECASE)
+_TOKEN = re.compile(r"\A[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+
+
+def _tokens(values: Iterable[str], what: str, *, upper: bool = False) -> tuple[str, ...]:
+    if isinstance(values, str):
+        raise DefinitionError(
+            f"CORS {what} must be a list of names, got the string {values!r}:"
+            f" write {what}=[{values!r}]."
+        )
+    result = []
+    for value in values:
+        if not isinstance(value, str) or not _TOKEN.match(value):
+            raise DefinitionError(f"CORS {what}: {value!r} is not an HTTP header or method name.")
+        result.append(value.upper() if upper else value)
+    return tuple(result)
+
+
+class CORS:
+    """Cross-origin settings for an app or a blueprint, applied by request hooks.
+
+    ``origins`` is ``"*"``, an exact origin (``"https://app.example.com"``),
+    a list of them, or a predicate ``origins(origin) -> bool``. ``methods``
+    limits the methods offered to other origins (``None``: every method a
+    URL serves); ``headers`` are the request headers a preflight allows
+    (``Content-Type`` by default, so JSON bodies can be sent);
+    ``expose_headers`` the response headers scripts may read (``Link`` for
+    pagination, ``Location``...); ``credentials`` lets cookies and
+    ``Authorization`` through; ``max_age`` is how many seconds a browser may
+    cache a preflight's answer.
+
+    Any origin (``"*"``) with credentials is refused when the settings are
+    made: a browser rejects that answer, and reflecting every origin instead
+    would let any site read a user's data with the user's cookies. Name the
+    origins, or give a predicate.
+    """
+
+    def __init__(
+        self,
+        scope: Scaffold | None = None,
+        *,
+        origins: Origins,
+        methods: Iterable[str] | None = None,
+        headers: Iterable[str] = ("Content-Type",),
+        expose_headers: Iterable[str] = (),
+        credentials: bool = False,
+        max_age: int | None = None,
+    ) -> None:
+        self._any = False
+        self._exact: frozenset[str] = frozenset()
+        self._predicate: Callable[[str], bool] | None = None
+        if isinstance(origins, str) and origins == "*":
+            self._any = True
+        elif isinstance(origins, str):
+            self._exact = frozenset(self._checked_origins([origins]))
+        elif callable(origins):
+            self._predicate = origins
+        else:
+            listed = list(origins)
+            if "*" in listed:
+                raise DefinitionError(
+                    'CORS origins: "*" cannot be one origin among others; pass origins="*"'
+                    " alone for any origin, or list the origins."
+                )
+            self._exact = frozenset(self._checked_origins(listed))
+        if self._any and credentials:
+            raise DefinitionError(
+                'CORS(origins="*", credentials=True) would let any site read responses with'
+                " the user's cookies, and browsers refuse a wildcard with credentials. List"
+                " the origins that may (origins=['https://app.example.com']) or pass a"
+                " predicate."
+            )
+        if max_age is not None and (
+            isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0
+        ):
+            raise DefinitionError(
+                f"CORS max_age must be a number of seconds >= 0, got {max_age!r}."
+            )
+        self.credentials = bool(credentials)
+        self.methods = (
+            None if methods is None else frozenset(_tokens(methods, "methods", upper=True))
+        )
+        self.headers = _tokens(headers, "headers")
+        self.expose_headers = _tokens(expose_headers, "expose_headers")
+        self.max_age = max_age
+        # PERF: the constant header values are joined once.
+        self._allow_headers = ", ".join(self.headers)
+        self._expose = ", ".join(self.expose_headers)
+        if scope is not None:
+            self.init_app(scope)
+
+    @staticmethod
+    def _checked_origins(origins: Iterable[str]) -> list[str]:
+        checked = []
+        for origin in origins:
+            if not isinstance(origin, str) or not _ORIGIN.match(origin):
+                raise DefinitionError(
+                    f"CORS origins: {origin!r} is not an origin; write the scheme, host and"
+                    " port only, without a path or a trailing slash:"
+                    " 'https://app.example.com'."
+                )
+            checked.append(origin.lower())
+        return checked
+
+    def init_app(self, scope: Scaffold) -> None:
+        """Apply these settings to the app or blueprint ``scope`` (through ``after_request``)."""
+        scope.after_request(self._after_request)
+
+    def allows(self, origin: str) -> bool:
+        """Return whether ``origin`` may read responses."""
+        if self._any:
+            return True
+        if self._predicate is not None:
+            return bool(self._predicate(origin))
+        return origin.lower() in self._exact
+
+    # -- per request ---------------------------------------------------------------------
+
+    def _after_request(self, response: Response) -> Response:
+        environ = request.environ
+        if _ANSWERED in environ:  # an inner scope (a blueprint) has answered
+            return response
+        environ[_ANSWERED] = True
+        response.vary.add("Origin")
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is None or not self.allows(origin):
+            return response
+        headers = response.headers
+        headers["Access-Control-Allow-Origin"] = "*" if self._any else origin
+        if self.credentials:
+            headers["Access-Control-Allow-Credentials"] = "true"
+        if (
+            request.method == "OPTIONS"
+            and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
+            and request.url_rule is not None
+        ):
+            self._answer_preflight(headers)
+        elif self._expose:
+            headers["Access-Control-Expose-Headers"] = self._expose
+        return response
+
+    def _answer_preflight(self, headers: Any) -> None:
+        adapter = request_ctx.url_adapter
+        served = set(adapter.allowed_methods(request.path)) if adapter is not None else set()
+        if self.methods is not None:
+            served &= self.methods | {"OPTIONS"}
+        headers["Access-Control-Allow-Methods"] = ", ".join(sorted(served))
+        if self._allow_headers:
+            headers["Access-Control-Allow-Headers"] = self._allow_headers
+        if self.max_age is not None:
+            headers["Access-Control-Max-Age"] = str(self.max_age)

@@ -20,7 +20,7 @@ import pytest
 from attrs import validators as v
 
 from resourceful import App
-from resourceful.binding import Cookie
+from resourceful.binding import Cookie, Form
 from resourceful.resources import Resource
 from resourceful.testing import TestClient, TestResponse
 
@@ -164,6 +164,21 @@ def test_many_unknown_keys_are_listed_up_to_the_limit_and_counted(api: TestClien
     assert bad_time < 5 * good_time
 
 
+def test_many_invalid_values_of_a_dict_are_listed_up_to_the_limit(api: TestClient) -> None:
+    bad = json.dumps({"labels": {f"key{i}": "x" for i in range(60_000)}}).encode()
+    good = json.dumps({"labels": {f"key{i}": 1 for i in range(60_000)}}).encode()
+    response, bad_time = _timed(lambda: _post(api, "/posts/", bad))
+    _, good_time = _timed(lambda: _post(api, "/posts/", good))
+    problem = _assert_bounded_problem(response)
+    assert problem["errors"][1] == {
+        "location": "body",
+        "pointer": "/labels/key1",
+        "detail": 'expected an integer, got the string "x"',
+    }
+    assert problem["omitted_errors"] == 59_900
+    assert bad_time < 10 * good_time
+
+
 def test_the_error_limit_is_a_setting(app: App, api: TestClient) -> None:
     app.config["MAX_VALIDATION_ERRORS"] = 3
     problem = _post(api, "/posts/", json.dumps({"counts": ["a", "b", "c", "d", "e"]}).encode())
@@ -305,3 +320,24 @@ def test_the_urlencoded_limit_counts_decoded_bytes(form_app: App) -> None:
         "a": 10,
         "b": 10,
     }
+
+
+@attrs.define
+class Login:
+    user: str
+
+
+class LoginResource(Resource):
+    def create(self, body: Form[Login]) -> dict[str, str]:
+        return {"user": body.user}
+
+
+def test_an_urlencoded_field_over_the_limit_is_problem_json_in_a_resource(app: App) -> None:
+    app.config["MAX_FORM_MEMORY_SIZE"] = 10
+    app.add_resource(LoginResource, "/logins/")
+    response = app.test_client().post("/logins/", data={"user": "x" * 20})
+    problem = _assert_bounded_problem(response, 413)
+    assert problem["detail"] == (
+        "The form field 'user' is 20 bytes; this server accepts at most 10 bytes in one"
+        " field (MAX_FORM_MEMORY_SIZE)."
+    )

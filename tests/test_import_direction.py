@@ -98,6 +98,7 @@ CORE = {
     "app",
     "blueprints",
     "config",
+    "cors",
     "ctx",
     "extensions",
     "flashing",
@@ -117,7 +118,7 @@ CORE = {
     "views",
     "wrappers",
 }
-TYPED = {"binding", "openapi", "render", "resources", "typed"}
+TYPED = {"binding", "openapi", "pagination", "render", "resources", "typed"}
 LEAVES = {"convert", "errors", "fields", "operation", "rules"}
 # flask_patch / flask_alias: the `flask` alias over the whole package.
 TOOLS = {"cli", "contract", "testing", "__main__", "flask_alias", "flask_patch"}

@@ -20,7 +20,15 @@ import cattrs
 from .attrs_gen import INLINE_CHECKS
 from .containers import COUNT_REFUSED, EXACT_ITEMS, element_hook, sequence_factory, tuple_factory
 from .describe import NOUNS, describe, expected, one_of
-from .hooks import FAILED, Collector, StructureHook, collector_of, raising, with_collector
+from .hooks import (
+    FAILED,
+    Collector,
+    StructureHook,
+    collector_of,
+    prefix_found,
+    raising,
+    with_collector,
+)
 from .parsers import (
     decimal_refusal,
     parse_date,
@@ -43,7 +51,7 @@ from .typeinfo import (
     union_parts,
     unwrap,
 )
-from .violations import INPUT_ERRORS, Found, InvalidData, escape_pointer, pairs_from
+from .violations import Found, InvalidData, escape_pointer
 
 
 def _json_str(value: Any, _: Any) -> str:
@@ -239,31 +247,35 @@ def _json_mapping_factory(tp: Any, converter: cattrs.Converter) -> StructureHook
     else:  # pragma: no cover - only with a hand-made converter
         key_hook = element_hook(converter, key_type, f"the keys of {tp!r}")
     value_hook = element_hook(converter, value_type, f"the values of {tp!r}")
+    collect_value = collector_of(value_hook)
 
-    def structure_mapping(value: Any, _: Any) -> Any:
+    def collect_mapping(value: Any, _: Any, found: list[Found]) -> Any:
         if not isinstance(value, Mapping):
-            raise InvalidData.at_root(f"expected an object, got {describe(value)}")
+            found.append(("", f"expected an object, got {describe(value)}"))
+            return FAILED
         result: dict[Any, Any] = {}
-        found: list[Found] = []
+        failed = False
         for raw_key, raw_value in value.items():
             key = raw_key
-            pointer = "/" + escape_pointer(str(raw_key))
             if key_hook is not None:
                 try:
                     key = key_hook(raw_key, key_type)
                 except InvalidData as exc:
                     details = "; ".join(detail for _, detail in exc.pairs)
-                    found.append((pointer, f"invalid key: {details}"))
+                    found.append(("/" + escape_pointer(str(raw_key)), f"invalid key: {details}"))
+                    failed = True
                     continue
-            try:
-                result[key] = value_hook(raw_value, value_type)
-            except INPUT_ERRORS as exc:
-                found += pairs_from(exc, pointer)
-        if found:
-            raise InvalidData.of(found)
-        return result
+            start = len(found)
+            item = collect_value(raw_value, value_type, found)
+            if item is FAILED:
+                # PERF: the pointer is built only for a value that failed.
+                prefix_found(found, start, "/" + escape_pointer(str(raw_key)))
+                failed = True
+            else:
+                result[key] = item
+        return FAILED if failed else result
 
-    return structure_mapping
+    return raising(collect_mapping, "structure_mapping")
 
 
 def _exact_scalar(tp: Any) -> type | None:

@@ -20,7 +20,7 @@ import pytest
 from attrs import validators as v
 
 from resourceful import App
-from resourceful.binding import Cookie, Form
+from resourceful.binding import Cookie, Form, Header
 from resourceful.resources import Resource
 from resourceful.testing import TestClient, TestResponse
 
@@ -341,3 +341,43 @@ def test_an_urlencoded_field_over_the_limit_is_problem_json_in_a_resource(app: A
         "The form field 'user' is 20 bytes; this server accepts at most 10 bytes in one"
         " field (MAX_FORM_MEMORY_SIZE)."
     )
+
+
+# -- integers in text ----------------------------------------------------------------------
+
+
+class ListingResource(Resource):
+    def list(self, limit: int = 10, page: Header[int] = 1, size: Cookie[int] = 5) -> dict[str, int]:
+        return {"limit": limit, "page": page, "size": size}
+
+
+@pytest.fixture
+def listing(app: App) -> TestClient:
+    app.add_resource(ListingResource, "/listing/")
+    return app.test_client(use_cookies=False)
+
+
+@pytest.mark.parametrize(
+    "query", ["limit=%D9%A1%D9%A2", "limit=%201", "limit=1%20", "limit=%2B%201"]
+)
+def test_a_query_integer_is_ascii_digits_only(listing: TestClient, query: str) -> None:
+    problem = _assert_bounded_problem(listing.get(f"/listing/?{query}"))
+    (error,) = problem["errors"]
+    assert (error["location"], error["pointer"]) == ("query", "/limit")
+    assert error["detail"].startswith("expected an integer, got ")
+
+
+def test_header_and_cookie_integers_are_ascii_digits_only(listing: TestClient) -> None:
+    response = listing.get(
+        "/listing/", headers={"Page": "\u0661", "Cookie": "size=\u0662".encode().decode("latin-1")}
+    )
+    problem = _assert_bounded_problem(response)
+    assert [(e["location"], e["pointer"]) for e in problem["errors"]] == [
+        ("header", "/page"),
+        ("cookie", "/size"),
+    ]
+    assert listing.get("/listing/?limit=-3", headers={"Page": "+2"}).get_json() == {
+        "limit": -3,
+        "page": 2,
+        "size": 5,
+    }

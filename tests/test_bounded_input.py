@@ -94,6 +94,7 @@ def _assert_bounded_problem(response: TestResponse, status: int = 422) -> dict[s
 # -- bounded error reports -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_list_over_its_length_bound_is_one_problem_and_its_items_are_not_checked(
     api: TestClient,
 ) -> None:
@@ -110,6 +111,7 @@ def test_a_list_over_its_length_bound_is_one_problem_and_its_items_are_not_check
     assert bad_time < 5 * good_time
 
 
+@pytest.mark.slow
 def test_many_invalid_items_are_listed_up_to_the_limit_and_the_rest_counted(
     api: TestClient,
 ) -> None:
@@ -132,6 +134,7 @@ def test_many_invalid_items_are_listed_up_to_the_limit_and_the_rest_counted(
     assert bad_time < 10 * good_time
 
 
+@pytest.mark.slow
 def test_many_items_of_the_wrong_type_are_listed_up_to_the_limit(api: TestClient) -> None:
     bad = json.dumps({"counts": ["x"] * 150_000}).encode()
     good = json.dumps({"counts": [12345] * 150_000}).encode()
@@ -148,6 +151,7 @@ def test_many_items_of_the_wrong_type_are_listed_up_to_the_limit(api: TestClient
     assert bad_time < 10 * good_time
 
 
+@pytest.mark.slow
 def test_many_unknown_keys_are_listed_up_to_the_limit_and_counted(api: TestClient) -> None:
     bad = json.dumps({f"key{i}": 1 for i in range(60_000)}).encode()
     good = json.dumps({"labels": {f"key{i}": 1 for i in range(60_000)}}).encode()
@@ -164,6 +168,7 @@ def test_many_unknown_keys_are_listed_up_to_the_limit_and_counted(api: TestClien
     assert bad_time < 5 * good_time
 
 
+@pytest.mark.slow
 def test_many_invalid_values_of_a_dict_are_listed_up_to_the_limit(api: TestClient) -> None:
     bad = json.dumps({"labels": {f"key{i}": "x" for i in range(60_000)}}).encode()
     good = json.dumps({"labels": {f"key{i}": 1 for i in range(60_000)}}).encode()

@@ -22,6 +22,8 @@ import attrs
 import pytest
 from test_docs import BLOCKS
 
+pytestmark = pytest.mark.live
+
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "http.md"
 DOCS_BASE = "http://localhost:5000"
 

@@ -107,6 +107,7 @@ def test_float_text_is_its_pattern_and_finite(text: str) -> None:
     assert _accepts(float, text) is expected
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(st.one_of(_TEXTS, _NUMBERS))
 def test_binding_accepts_what_the_patterns_say(text: str) -> None:
@@ -118,6 +119,7 @@ def test_binding_accepts_what_the_patterns_say(text: str) -> None:
         assert not _accepts(float, text)
 
 
+@pytest.mark.slow
 @settings(max_examples=3)
 @given(st.lists(st.one_of(_TEXTS, _NUMBERS), min_size=300, max_size=300))
 def test_an_ecma_engine_matches_the_patterns_as_binding_accepts(texts: list[str]) -> None:

@@ -72,6 +72,7 @@ def test_an_ascii_pattern_binds_the_strings_an_ecma_engine_matches(source: str) 
 ASCII_CLASSES = [_model(v.matches_re(source, flags=re.ASCII)) for source in PATTERNS]
 
 
+@pytest.mark.slow
 @settings(max_examples=3)
 @given(st.lists(st.text(alphabet=_ALPHABET, max_size=6), min_size=300, max_size=300))
 def test_ascii_digit_and_word_patterns_agree_with_ecma_on_any_text(texts: list[str]) -> None:

@@ -17,7 +17,7 @@ serve:
     resourceful --app examples/todo/app.py run --host {{host}} --port {{port}}
 
 # Everything CI checks: lint, types, the test suite (with the browser and Node tools), the docs.
-test: lint typecheck browser node-tools pytest docs
+test: lint typecheck browser node node-tools pytest docs
 
 # Ruff: lint and formatting.
 lint:
@@ -36,6 +36,10 @@ pytest *args:
 # Make sure headless Chromium is there for the docs-page browser test.
 browser:
     bash .ci/install-chromium
+
+# Node.js (Debian's), for the ECMA regex tests and the Node tools below.
+node:
+    bash .ci/install-nodejs
 
 # Install the pinned Node tools that the OpenAPI tests run (.ci/node-tools), if Node.js is there.
 node-tools:

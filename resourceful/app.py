@@ -55,8 +55,16 @@ from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .extensions import installed
 from .globals import _cv_request
 from .helpers import get_root_path
-from .hooks import HookChain, Hooks, blueprint_scopes, current_blueprints
+from .hooks import (
+    HookChain,
+    Hooks,
+    ServingPlan,
+    blueprint_scopes,
+    current_blueprints,
+    plan_serving,
+)
 from .json.provider import DefaultJSONProvider, JSONProvider
+from .responses import direct_answer
 from .responses import make_response as _make_response
 from .routing import Router, add_rule, build_url
 from .scaffold import AppScope, Scaffold, find_package
@@ -182,6 +190,7 @@ class App(TemplatesMixin, Scaffold):
         # As in Flask, the first context processor of the app scope supplies request,
         # session and g (extensions such as Flask-Moment look for it there).
         self.template_context_processors[None].append(default_template_context)
+        self._plan: ServingPlan | None = None
 
         if self.has_static_folder:
             if bool(static_host) != host_matching:
@@ -372,15 +381,52 @@ class App(TemplatesMixin, Scaffold):
         """Handle one WSGI request; wrap this (not the app) with WSGI middleware.
 
         ``app.wsgi_app = ProxyFix(app.wsgi_app)`` keeps ``app`` itself usable.
+
+        PERF: the *direct path*. When nothing needs a response object (the
+        plan of :meth:`_serving`: no after-request hooks, no overridden step,
+        the default response class; per request: no ``request_started``,
+        ``request_finished`` or ``got_request_exception`` receivers, no
+        ``after_this_request`` function, the session untouched), a common
+        return value goes straight to ``start_response``
+        (:func:`~resourceful.responses.direct_answer`). Otherwise, and for
+        every other return value, the full Flask path runs; both answer alike.
         """
         if not self._got_first_request:
             self.prepare_to_serve()
+        plan = self._serving
         ctx = RequestContext(self, environ)
         error: BaseException | None = None
         try:
             try:
                 ctx.push()
-                response = self.full_dispatch_request()
+                if plan.direct and not (
+                    signals.request_started.receivers
+                    or signals.request_finished.receivers
+                    or signals.got_request_exception.receivers
+                ):
+                    self._got_first_request = True
+                    try:
+                        rv = self.preprocess_request()
+                        if rv is None:
+                            rv = self.dispatch_request()
+                    except Exception as exc:
+                        rv = self.handle_user_exception(exc)
+                    answer = None
+                    if not ctx._after_request_functions and ctx._session is None:
+                        cookie = plan.refresh_cookie
+                        raw = environ.get("HTTP_COOKIE") if cookie is not None else None
+                        if not raw or cookie not in raw:
+                            answer = direct_answer(self, rv, environ)
+                    if answer is not None:
+                        rv = None
+                        start_response(answer[0], answer[1])
+                        return [answer[2]]
+                    try:
+                        response = self.finalize_request(rv)
+                    finally:
+                        rv = None  # see full_dispatch_request
+                else:
+                    response = self.full_dispatch_request()
             except Exception as exc:
                 error = exc
                 response = self.handle_exception(exc)
@@ -396,6 +442,29 @@ class App(TemplatesMixin, Scaffold):
                 if error is not None and self.should_ignore_error(error):
                     error = None
                 ctx.pop(error)
+
+    @property
+    def _serving(self) -> ServingPlan:
+        """What every request does or skips (:class:`~resourceful.hooks.ServingPlan`).
+
+        Decided afresh while setup is open, and once when the first request closes it.
+        """
+        plan = self._plan
+        if plan is None:
+            plan = plan_serving(self, App, Request, Response)
+            if self._got_first_request:
+                self._plan = plan
+        return plan
+
+    def _forget_serving_plan(self) -> None:
+        """Forget every decision made when setup closed (after a change to the registries).
+
+        The serving plan, the hook chains and error-handler lookups, and the
+        remembered URL matches are decided again on the next request.
+        """
+        self._plan = None
+        self._hooks.forget()
+        self._router.forget()
 
     def prepare_to_serve(self) -> None:
         """Finish the setup that depends on the final configuration.
@@ -448,17 +517,23 @@ class App(TemplatesMixin, Scaffold):
         larger than ``request.max_content_length`` is a 413.
         """
         ctx = _cv_request.get()
-        request = ctx.request
         hooks = self._request_hooks(ctx)
-        for preprocessor in hooks.url_value_preprocessors:
-            preprocessor(request.endpoint, request.view_args)
+        if hooks.url_value_preprocessors:
+            rule = ctx.url_rule
+            endpoint = rule.endpoint if rule is not None else None
+            for preprocessor in hooks.url_value_preprocessors:
+                preprocessor(endpoint, ctx.view_args)
         for before in hooks.before_request:
             rv = before()
             if rv is not None:
                 return rv
         # NOTE: checked after the hooks, so a hook can set request.max_content_length
         # for this request; checked before the view, so a too-large body is refused
-        # even when the view never reads it.
+        # even when the view never reads it. PERF: with no limit set anywhere, the
+        # request object is not needed for this.
+        if ctx._request is None and self.config["MAX_CONTENT_LENGTH"] is None:
+            return None
+        request = ctx.request
         limit = request.max_content_length
         if limit is not None and (request.content_length or 0) > limit:
             raise RequestEntityTooLarge(
@@ -469,13 +544,21 @@ class App(TemplatesMixin, Scaffold):
 
     def dispatch_request(self) -> Any:
         """Call the view matched for the current request and return its value."""
-        request = _cv_request.get().request
-        if request.routing_exception is not None:
-            self.raise_routing_exception(request)
-        rule = cast(Rule, request.url_rule)
-        if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+        ctx = _cv_request.get()
+        exc = ctx.routing_exception
+        if exc is not None:
+            if not self.debug and self._serving.plain_routing_errors:
+                # PERF: what raise_routing_exception does outside debug mode,
+                # without building the request object it takes.
+                try:
+                    raise exc
+                finally:
+                    del exc
+            self.raise_routing_exception(ctx.request)
+        rule = cast(Rule, ctx.url_rule)
+        if ctx.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return self.make_default_options_response()
-        return self.view_functions[rule.endpoint](**cast("dict[str, Any]", request.view_args))
+        return self.view_functions[rule.endpoint](**cast("dict[str, Any]", ctx.view_args))
 
     def raise_routing_exception(self, request: Request) -> Any:
         """Raise the routing error stored on ``request``.
@@ -564,7 +647,7 @@ class App(TemplatesMixin, Scaffold):
     def _request_hooks(self, ctx: RequestContext) -> HookChain:
         hooks = ctx.hooks
         if hooks is None:
-            hooks = ctx.hooks = self._hooks.chain(ctx.request.blueprint)
+            hooks = ctx.hooks = self._hooks.chain(ctx.blueprint)
         return hooks
 
     def do_teardown_request(self, exc: BaseException | None = None) -> None:

@@ -26,6 +26,7 @@ from .globals import _cv_app, _cv_request
 
 if TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.routing import Rule
 
     from .app import App
     from .hooks import HookChain
@@ -97,8 +98,23 @@ class AppContext:
     def __init__(self, app: App) -> None:
         self.app = app
         self._url_adapter: MapAdapter | None = _sentinel
-        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
+        self._g: _AppCtxGlobals | None = None
         self._tokens: list[Token[AppContext]] = []
+
+    @property
+    def g(self) -> _AppCtxGlobals:
+        """The :data:`g` namespace of this context.
+
+        PERF: made on first use; most requests never touch ``g``.
+        """
+        g = self._g
+        if g is None:
+            g = self._g = self.app.app_ctx_globals_class()
+        return g
+
+    @g.setter
+    def g(self, value: _AppCtxGlobals) -> None:
+        self._g = value
 
     @property
     def url_adapter(self) -> MapAdapter | None:
@@ -132,7 +148,11 @@ class AppContext:
             if len(self._tokens) == 1:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
-                self.app.do_teardown_appcontext(exc)
+                app = self.app
+                # PERF: decided once per app (see App._serving); a request with no
+                # teardown functions and no receivers skips the call.
+                if app._serving.app_teardown or signals.appcontext_tearing_down.receivers:
+                    app.do_teardown_appcontext(exc)
         finally:
             _cv_app.reset(self._tokens.pop())
         if signals.appcontext_popped.receivers:
@@ -171,14 +191,14 @@ class RequestContext:
         session: SessionMixin | None = None,
     ) -> None:
         self.app = app
-        if request is None:
-            request = app.request_class(environ)
-        self.request: Request = request
-        self.url_adapter: MapAdapter | None = None
-        try:
-            self.url_adapter = app.create_url_adapter(request)
-        except HTTPException as exc:
-            request.routing_exception = exc
+        #: The WSGI environ of the request.
+        self.environ = environ
+        self._request = request
+        self._url_adapter: MapAdapter | None = _sentinel
+        # What matching found, kept here until the request object exists (then on it).
+        self._url_rule: Rule | None = None
+        self._view_args: dict[str, Any] | None = None
+        self._routing_exception: HTTPException | None = None
         #: Flashed messages read from the session during this request.
         self.flashes: list[tuple[str, str]] | None = None
         self._session = session
@@ -186,6 +206,109 @@ class RequestContext:
         #: The hooks for this request's blueprint scope, resolved on first use.
         self.hooks: HookChain | None = None
         self._tokens: list[tuple[Token[RequestContext], AppContext | None]] = []
+
+    @property
+    def request(self) -> Request:
+        """The request object (``request``), made on first use with what matching found.
+
+        PERF: a request that only needs its URL matched (most of them, with
+        function views returning a body) never builds werkzeug's ``Request``.
+        """
+        request = self._request
+        if request is None:
+            request = self._request = self.app.request_class(self.environ)
+            request.url_rule = self._url_rule
+            request.view_args = self._view_args
+            request.routing_exception = self._routing_exception
+        return request
+
+    @request.setter
+    def request(self, value: Request) -> None:
+        self._request = value
+
+    @property
+    def url_adapter(self) -> MapAdapter | None:
+        """The request's URL adapter (``None`` when the request's host was refused).
+
+        Made on first use: building URLs, the automatic OPTIONS answer and
+        werkzeug's matcher need one, a request matched from its environ does not.
+        """
+        adapter = self._url_adapter
+        if adapter is _sentinel:
+            try:
+                adapter = self.app.create_url_adapter(self.request)
+            except HTTPException as exc:
+                adapter = None
+                if self.routing_exception is None:
+                    self.routing_exception = exc
+            self._url_adapter = adapter
+        return adapter
+
+    @url_adapter.setter
+    def url_adapter(self, value: MapAdapter | None) -> None:
+        self._url_adapter = value
+
+    # The match, read without building the request object.
+
+    @property
+    def url_rule(self) -> Rule | None:
+        """The matched rule (``request.url_rule``), or ``None``."""
+        request = self._request
+        return self._url_rule if request is None else request.url_rule
+
+    @url_rule.setter
+    def url_rule(self, value: Rule | None) -> None:
+        request = self._request
+        if request is None:
+            self._url_rule = value
+        else:
+            request.url_rule = value
+
+    @property
+    def view_args(self) -> dict[str, Any] | None:
+        """The matched rule's values (``request.view_args``), or ``None``."""
+        request = self._request
+        return self._view_args if request is None else request.view_args
+
+    @view_args.setter
+    def view_args(self, value: dict[str, Any] | None) -> None:
+        request = self._request
+        if request is None:
+            self._view_args = value
+        else:
+            request.view_args = value
+
+    @property
+    def routing_exception(self) -> HTTPException | None:
+        """The routing error (``request.routing_exception``), or ``None``."""
+        request = self._request
+        return self._routing_exception if request is None else request.routing_exception
+
+    @routing_exception.setter
+    def routing_exception(self, value: HTTPException | None) -> None:
+        request = self._request
+        if request is None:
+            self._routing_exception = value
+        else:
+            request.routing_exception = value
+
+    @property
+    def blueprint(self) -> str | None:
+        """The dotted name of the matched endpoint's blueprint (``request.blueprint``)."""
+        rule = self.url_rule
+        endpoint: str | None = rule.endpoint if rule is not None else None
+        if endpoint is not None and "." in endpoint:
+            return endpoint.rpartition(".")[0]
+        return None
+
+    @property
+    def method(self) -> str:
+        """The request method, upper case (``request.method``)."""
+        request = self._request
+        if request is None:
+            method: str = self.environ.get("REQUEST_METHOD", "GET")
+            return method.upper()
+        return request.method
 
     @property
     def session(self) -> SessionMixin:
@@ -214,20 +337,33 @@ class RequestContext:
         Use it to keep working with the request in another thread or in a
         generator that outlives the view (see :func:`copy_current_request_context`).
         """
-        return type(self)(self.app, self.request.environ, self.request, self._session)
+        return type(self)(self.app, self.environ, self.request, self._session)
 
     def match_request(self) -> None:
-        """Match the URL against the app's rules, storing the result on the request."""
+        """Match the URL against the app's rules, storing the result on the request.
+
+        PERF: an app that does not override ``create_url_adapter`` or
+        ``match_url`` matches straight from the environ (:meth:`Router.match_environ
+        <resourceful.routing.Router.match_environ>`), with no adapter or
+        request object; the answer is the same.
+        """
+        app = self.app
+        if self._request is None and app._serving.match_environ:
+            try:
+                self._url_rule, self._view_args = app._router.match_environ(self.environ)
+            except HTTPException as exc:
+                self._routing_exception = exc
+            return
         adapter = self.url_adapter
         if adapter is None:
             return
         try:
-            rule, view_args = self.app.match_url(adapter)
+            rule, view_args = app.match_url(adapter)
         except HTTPException as exc:
-            self.request.routing_exception = exc
+            self.routing_exception = exc
         else:
-            self.request.url_rule = rule
-            self.request.view_args = view_args
+            self.url_rule = rule
+            self.view_args = view_args
 
     def push(self) -> None:
         """Make this request current, pushing an application context if needed."""
@@ -238,7 +374,7 @@ class RequestContext:
         else:
             app_ctx = None
         self._tokens.append((_cv_request.set(self), app_ctx))
-        if self.url_adapter is not None and self.request.url_rule is None:
+        if self.url_rule is None and self.routing_exception is None:
             self.match_request()
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:
@@ -248,24 +384,30 @@ class RequestContext:
         if ctx is not self or not self._tokens:
             raise AssertionError(f"Popped the wrong request context ({ctx!r} instead of {self!r}).")
         clear = len(self._tokens) == 1
+        request = self._request
         try:
             if clear:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
-                self.app.do_teardown_request(exc)
-                request = self.request
+                app = self.app
+                # PERF: decided once per app (see App._serving).
+                if app._serving.request_teardown or signals.request_tearing_down.receivers:
+                    app.do_teardown_request(exc)
+                request = self._request
                 # PERF: a routing error's traceback reaches, through its frames, the
                 # code holding this context: dropping it now that teardown has run
                 # frees the request without waiting for the garbage collector.
-                request.routing_exception = None
-                # PERF: werkzeug's close() only closes parsed upload files.
-                if "files" in request.__dict__ or type(request).close is not _BaseRequest.close:
-                    request.close()
+                self._routing_exception = None
+                if request is not None:
+                    request.routing_exception = None
+                    # PERF: werkzeug's close() only closes parsed upload files.
+                    if "files" in request.__dict__ or type(request).close is not _BaseRequest.close:
+                        request.close()
         finally:
             token, app_ctx = self._tokens.pop()
             _cv_request.reset(token)
-            if clear:
-                self.request.environ["werkzeug.request"] = None
+            if clear and request is not None:
+                request.environ["werkzeug.request"] = None
             if app_ctx is not None:
                 app_ctx.pop(exc)
 

@@ -43,7 +43,7 @@ def blueprint_scopes(name: str | None) -> tuple[str, ...]:
 def current_blueprints() -> tuple[str, ...]:
     """Return the blueprint scopes of the current request, innermost first (none outside one)."""
     ctx = _cv_request.get(None)
-    return blueprint_scopes(ctx.request.blueprint) if ctx is not None else ()
+    return blueprint_scopes(ctx.blueprint) if ctx is not None else ()
 
 
 @attrs.frozen
@@ -66,6 +66,11 @@ class Hooks:
         self._error_handlers: dict[
             tuple[type[BaseException], tuple[str, ...]], ErrorHandler | None
         ] = {}
+
+    def forget(self) -> None:
+        """Drop the remembered chains and handler lookups (the registries changed)."""
+        self._chains.clear()
+        self._error_handlers.clear()
 
     def chain(self, blueprint: str | None) -> HookChain:
         """Return the hooks for requests of ``blueprint`` (``None``: the app's own routes)."""
@@ -133,6 +138,78 @@ class Hooks:
                     if handler is not None:
                         return handler
         return None
+
+
+#: The ``App`` methods the direct path (:meth:`App.wsgi_app <resourceful.App.wsgi_app>`)
+#: stands in for: a subclass that overrides one always gets the full path.
+DIRECT_PATH_METHODS = (
+    "full_dispatch_request",
+    "finalize_request",
+    "make_response",
+    "process_response",
+    "handle_user_exception",
+    "handle_http_exception",
+    "handle_exception",
+    "trap_http_exception",
+    "request_context",
+    "should_ignore_error",
+)
+
+
+@attrs.frozen
+class ServingPlan:
+    """What every request of one app does or skips, decided once setup is closed.
+
+    Before the first request setup is still open, so a fresh plan is made
+    each time one is asked for; afterwards the app keeps one (see
+    ``App._serving``; ``App._forget_serving_plan()`` drops it).
+    """
+
+    #: Match from the environ, making the request object and adapter only on demand.
+    match_environ: bool
+    #: Run ``do_teardown_request`` (teardown functions exist, or it is overridden).
+    request_teardown: bool
+    #: Run ``do_teardown_appcontext`` (the same, for the app context).
+    app_teardown: bool
+    #: Raise a routing error as it is outside debug mode (``raise_routing_exception`` is ours).
+    plain_routing_errors: bool
+    #: Send common return values straight to ``start_response`` when nothing needs a
+    #: response object (no after-request hooks, overridden steps or other response class).
+    direct: bool
+    #: The session cookie's name, when a request that sends it must refresh the session.
+    refresh_cookie: str | None
+
+
+def plan_serving(
+    app: App, base: type[App], request_class: type[Any], response_class: type[Any]
+) -> ServingPlan:
+    """Decide :class:`ServingPlan` for ``app``; ``base`` is ``App``, and the default classes."""
+    cls = type(app)
+
+    def ours(name: str) -> bool:
+        return getattr(cls, name) is getattr(base, name)
+
+    after = any(app.after_request_funcs.values())
+    direct = (
+        not after
+        and all(ours(name) for name in DIRECT_PATH_METHODS)
+        and app.response_class is response_class
+    )
+    refresh = None
+    if app.config["SESSION_REFRESH_EACH_REQUEST"]:
+        refresh = app.session_interface.get_cookie_name(app)
+    return ServingPlan(
+        match_environ=(
+            ours("create_url_adapter") and ours("match_url") and app.request_class is request_class
+        ),
+        request_teardown=(
+            any(app.teardown_request_funcs.values()) or not ours("do_teardown_request")
+        ),
+        app_teardown=bool(app.teardown_appcontext_funcs) or not ours("do_teardown_appcontext"),
+        plain_routing_errors=ours("raise_routing_exception"),
+        direct=direct,
+        refresh_cookie=refresh,
+    )
 
 
 def renders_as_is(app: App, e: HTTPException) -> bool:

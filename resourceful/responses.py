@@ -37,10 +37,13 @@ from werkzeug.sansio.response import Response as SansIOResponse
 from werkzeug.wrappers import Response as BaseResponse
 
 from .globals import _cv_request
+from .json.provider import DefaultJSONProvider
 from .wrappers import content_type
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
+
+    from _typeshed.wsgi import WSGIEnvironment
 
     from .app import App
     from .wrappers import Response
@@ -50,6 +53,8 @@ _ERROR_BODY_CACHE_SIZE = 128
 #: A status as a view may give it: ``201`` or ``"201 Created"``.
 Status = int | str
 _HEADER_TYPES = (Headers, Mapping, tuple, list)
+#: What the direct path sends: a status line, the headers, the body.
+DirectAnswer = tuple[str, list[tuple[str, str]], bytes]
 
 
 def split_return(rv: tuple[Any, ...], who: Callable[[], str]) -> tuple[Any, Status | None, Any]:
@@ -124,9 +129,7 @@ def make_response(app: App, rv: Any) -> Response:
         response = http_error_response(app, rv)
     elif isinstance(rv, BaseResponse) or callable(rv):
         try:
-            response = cast(
-                "Response", response_class.force_type(rv, _cv_request.get().request.environ)
-            )
+            response = cast("Response", response_class.force_type(rv, _cv_request.get().environ))
         except TypeError as exc:
             raise TypeError(
                 f"{_the_view()} returned {type(rv).__name__}, a callable that is not a WSGI"
@@ -144,26 +147,102 @@ def make_response(app: App, rv: Any) -> Response:
 
 def http_error_response(app: App, e: HTTPException) -> Response:
     """Render the HTTP error ``e`` as werkzeug does, into ``app.response_class``."""
-    environ = _cv_request.get().request.environ
-    cls = type(e)
-    if (
-        e.response is not None
-        or cls.get_response is not HTTPException.get_response
-        or cls.get_body is not HTTPException.get_body
-        or cls.get_description is not HTTPException.get_description
-    ):
+    environ = _cv_request.get().environ
+    if not _renders_plainly(e):
         return cast("Response", app.response_class.force_type(e.get_response(environ)))
+    return app.response_class(
+        _error_body(app, e, environ), status=e.code, headers=e.get_headers(environ)
+    )
+
+
+def _renders_plainly(e: HTTPException) -> bool:
+    cls = type(e)
+    return (
+        e.response is None
+        and cls.get_response is HTTPException.get_response
+        and cls.get_body is HTTPException.get_body
+        and cls.get_description is HTTPException.get_description
+    )
+
+
+def _error_body(app: App, e: HTTPException, environ: WSGIEnvironment) -> str:
     # PERF: werkzeug renders and escapes the same HTML page for every 404 and 405;
     # render each (error class, description) once. Headers (Allow...) stay per error.
     bodies = app._error_bodies
-    key = (cls, e.description)
+    key = (type(e), e.description)
     body = bodies.get(key)
     if body is None:
         body = e.get_body(environ)
         if len(bodies) >= _ERROR_BODY_CACHE_SIZE:
             bodies.clear()
         bodies[key] = body
-    return app.response_class(body, status=e.code, headers=e.get_headers(environ))
+    return body
+
+
+# -- the direct path: what the response would send, without making it -------------------------
+
+_status_lines: dict[int, str] = {}
+_TEXT_TYPE = content_type("text/html")
+
+
+def status_line(code: int) -> str:
+    """Return the status line werkzeug sends for ``code`` (``"201 CREATED"``)."""
+    line = _status_lines.get(code)
+    if line is None:
+        line = _status_lines[code] = BaseResponse(status=code).status
+    return line
+
+
+def direct_answer(app: App, rv: Any, environ: WSGIEnvironment) -> DirectAnswer | None:
+    """Return the status, headers and body ``make_response(rv)`` would send, or ``None``.
+
+    For the common return values only: ``str``, ``bytes``, ``dict``, ``list``,
+    one of them with an ``int`` status, and HTTP errors rendered as werkzeug
+    renders them. ``None`` means "make the response": anything else, and
+    statuses whose headers werkzeug adjusts (1xx, 204, 304). The caller
+    checks that nothing else needs the response object
+    (:attr:`ServingPlan.direct <resourceful.hooks.ServingPlan.direct>`).
+    tests/test_app_fast_paths.py holds every case to the response's answer.
+    """
+    status = 200
+    if type(rv) is tuple:
+        if len(rv) != 2 or type(rv[1]) is not int:
+            return None
+        rv, status = rv
+        if status < 200 or status == 204 or status == 304:
+            return None
+    kind = type(rv)
+    if kind is str:
+        body = rv.encode()
+        headers = [("Content-Type", _TEXT_TYPE), ("Content-Length", str(len(body)))]
+    elif kind is bytes:
+        body = rv
+        headers = [("Content-Type", _TEXT_TYPE), ("Content-Length", str(len(body)))]
+    elif kind is dict or kind is list:
+        provider = app.json
+        if not isinstance(provider, DefaultJSONProvider) or not _plain_json(type(provider)):
+            return None
+        body = provider._response_body(rv).encode()
+        headers = [
+            ("Content-Type", content_type(provider.mimetype)),
+            ("Content-Length", str(len(body))),
+        ]
+    elif isinstance(rv, HTTPException) and status == 200:
+        code = rv.code
+        if code is None or code < 200 or code == 204 or code == 304 or not _renders_plainly(rv):
+            return None
+        status = code
+        body = _error_body(app, rv, environ).encode()
+        headers = [*rv.get_headers(environ), ("Content-Length", str(len(body)))]
+    else:
+        return None
+    if environ["REQUEST_METHOD"] == "HEAD":
+        body = b""
+    return status_line(status), headers, body
+
+
+def _plain_json(cls: type[DefaultJSONProvider]) -> bool:
+    return cls.response is DefaultJSONProvider.response
 
 
 def _the_view() -> str:

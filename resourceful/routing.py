@@ -34,10 +34,9 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, unquote_to_bytes
 
-import attrs
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.routing import BuildError, Map, MapAdapter, Rule
 from werkzeug.routing.converters import ValidationError
@@ -48,6 +47,8 @@ from .globals import _cv_app, _cv_request
 from .wrappers import _BAD_ESCAPE
 
 if TYPE_CHECKING:  # pragma: no cover
+    from _typeshed.wsgi import WSGIEnvironment
+
     from .app import App
     from .wrappers import Request
 
@@ -62,8 +63,7 @@ _MATCH_CACHE_SIZE = 1024
 _MATCH_CACHE_MAX_PATH = 256
 
 
-@attrs.frozen
-class _AdapterParams:
+class _AdapterParams(NamedTuple):
     """What ``Map.bind_to_environ`` computes for one host; reused for every request to it."""
 
     server_name: str
@@ -87,6 +87,11 @@ class Router:
         #: PERF: recent successful matches (see :meth:`match`).
         self._matches: dict[tuple[Any, ...], tuple[Rule, dict[str, Any]]] = {}
 
+    def forget(self) -> None:
+        """Drop the remembered matches and host parameters (the rules or config changed)."""
+        self._matches.clear()
+        self._adapter_params.clear()
+
     def adapter(self, request: Request) -> MapAdapter:
         """Return the URL adapter of ``request``: its host's parameters, its path and method.
 
@@ -94,6 +99,21 @@ class Router:
         not valid UTF-8 or has a malformed percent-escape, raises a 400.
         """
         environ = request.environ
+        params = self.params(environ, request)
+        return MapAdapter(
+            self._app.url_map,
+            *params,
+            path_info(environ),
+            request.method,
+            environ.get("QUERY_STRING", ""),
+        )
+
+    def params(self, environ: WSGIEnvironment, request: Request | None = None) -> _AdapterParams:
+        """Return the adapter parameters of the request's host (cached per host).
+
+        ``request`` is only needed the first time a host is seen (it is made
+        from ``environ`` when not given). An untrusted or malformed Host is a 400.
+        """
         key = (
             environ.get("HTTP_HOST"),
             environ.get("SERVER_NAME"),
@@ -103,32 +123,13 @@ class Router:
         )
         params = self._adapter_params.get(key)
         if params is None:
+            if request is None:
+                request = self._app.request_class(environ)
             params = self._bind_params(request)
             if len(self._adapter_params) >= _ADAPTER_CACHE_SIZE:
                 self._adapter_params.clear()
             self._adapter_params[key] = params
-        raw_path = environ.get("PATH_INFO") or ""
-        try:
-            path_info = raw_path.encode("latin-1").decode("utf-8")
-        except UnicodeEncodeError:
-            path_info = raw_path
-        except UnicodeDecodeError:
-            raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
-        raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-        if raw_uri and "%" in raw_uri:
-            # Servers unquote the path leniently (a bad escape stays, invalid UTF-8 becomes
-            # U+FFFD), so only the URI as sent shows whether it was well formed.
-            check_raw_path(raw_uri.partition("?")[0])
-        return MapAdapter(
-            self._app.url_map,
-            params.server_name,
-            params.script_name,
-            params.subdomain,
-            params.url_scheme,
-            path_info,
-            request.method,
-            environ.get("QUERY_STRING", ""),
-        )
+        return params
 
     def _bind_params(self, request: Request) -> _AdapterParams:
         app = self._app
@@ -157,25 +158,47 @@ class Router:
         The memo first (only once setup is closed), then :class:`FastMatcher`,
         then werkzeug; each gives werkzeug's answer.
         """
+        params = _AdapterParams(
+            adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme
+        )
+        return self._match(params, adapter.path_info, adapter.default_method, adapter, "")
+
+    def match_environ(self, environ: WSGIEnvironment) -> tuple[Rule, dict[str, Any]]:
+        """Match a WSGI request without making a ``Request`` or a ``MapAdapter``.
+
+        The same answer as ``match(adapter(request))``, 400s included.
+        PERF: the adapter is made only when werkzeug's matcher must decide.
+        """
+        params = self.params(environ)
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        return self._match(
+            params, path_info(environ), method, None, environ.get("QUERY_STRING", "")
+        )
+
+    def _match(
+        self,
+        params: _AdapterParams,
+        path: str,
+        method: str,
+        adapter: MapAdapter | None,
+        query: str,
+    ) -> tuple[Rule, dict[str, Any]]:
         app = self._app
-        remember = app._got_first_request and len(adapter.path_info) <= _MATCH_CACHE_MAX_PATH
+        remember = app._got_first_request and len(path) <= _MATCH_CACHE_MAX_PATH
         if remember:
-            key = (
-                adapter.server_name,
-                adapter.subdomain,
-                adapter.script_name,
-                adapter.url_scheme,
-                adapter.path_info,
-                adapter.default_method,
-            )
+            key = (params, path, method)
             hit = self._matches.get(key)
             if hit is not None:
                 return hit[0], dict(hit[1])
         fast = self._fast_matcher
         if fast.url_map is not app.url_map:
             fast = self._fast_matcher = FastMatcher(app.url_map)
-        found = fast.match(adapter)
+        found = fast.match_path(
+            params.server_name, params.subdomain, params.url_scheme, path, method
+        )
         if found is None:
+            if adapter is None:
+                adapter = MapAdapter(app.url_map, *params, path, method, query)
             rule, view_args = adapter.match(return_rule=True)
             found = (rule, dict(view_args))
         if remember:
@@ -184,6 +207,23 @@ class Router:
             self._matches[key] = found
             return found[0], dict(found[1])
         return found
+
+
+def path_info(environ: WSGIEnvironment) -> str:
+    """Return the request path as text; a 400 when it is not UTF-8 or was badly escaped."""
+    raw_path = environ.get("PATH_INFO") or ""
+    try:
+        decoded = raw_path.encode("latin-1").decode("utf-8")
+    except UnicodeEncodeError:
+        decoded = raw_path
+    except UnicodeDecodeError:
+        raise BadRequest("The request path is not valid UTF-8 once percent-decoded.") from None
+    raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw_uri and "%" in raw_uri:
+        # Servers unquote the path leniently (a bad escape stays, invalid UTF-8 becomes
+        # U+FFFD), so only the URI as sent shows whether it was well formed.
+        check_raw_path(raw_uri.partition("?")[0])
+    return decoded
 
 
 def check_trusted_host(request: Request, trusted: list[str] | None) -> None:
@@ -385,6 +425,7 @@ class _StepAside(Exception):
 
 
 _GROUP_PREFIX = "__werkzeug_"
+_WEBSOCKET_SCHEMES = frozenset({"ws", "wss"})
 
 
 class FastMatcher:
@@ -413,19 +454,35 @@ class FastMatcher:
         no rule can match. ``None`` means this matcher cannot answer; call
         ``adapter.match()``.
         """
+        return self.match_path(
+            adapter.server_name,
+            adapter.subdomain,
+            adapter.url_scheme,
+            adapter.path_info,
+            adapter.default_method,
+        )
+
+    def match_path(
+        self,
+        server_name: str,
+        subdomain: str | None,
+        url_scheme: str,
+        path_info: str,
+        method: str,
+    ) -> tuple[Rule, dict[str, Any]] | None:
+        """Do what :meth:`match` does, from an adapter's fields rather than an adapter."""
         machine = self._machine
-        if machine is None or adapter.websocket:
+        if machine is None or url_scheme in _WEBSOCKET_SCHEMES:
             return None
         url_map = self.url_map
         url_map.update()
         if url_map.host_matching:
-            domain = adapter.server_name
+            domain = server_name
         else:
-            domain = adapter.subdomain if adapter.subdomain is not None else adapter.server_name
-        path_info = adapter.path_info
+            domain = subdomain if subdomain is not None else server_name
         path = f"/{path_info.lstrip('/')}" if path_info else ""
         parts = [domain, *path.split("/")]
-        method = adapter.default_method.upper()
+        method = method.upper()
         try:
             found = self._walk(machine._root, parts, 0, [], method)
         except _StepAside:

@@ -124,7 +124,8 @@ class Router:
         params = self._adapter_params.get(key)
         if params is None:
             if request is None:
-                request = self._app.request_class(environ)
+                # Only to read the host: not the request the view may see later.
+                request = self._app.request_class(environ, populate_request=False)
             params = self._bind_params(request)
             if len(self._adapter_params) >= _ADAPTER_CACHE_SIZE:
                 self._adapter_params.clear()

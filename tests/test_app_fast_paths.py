@@ -12,7 +12,7 @@ from types import FrameType
 
 from werkzeug.exceptions import HTTPException, NotFound
 
-from resourceful import App, Request, abort, json
+from resourceful import App, Request, Response, abort, json
 from resourceful.ctx import RequestContext
 
 
@@ -313,3 +313,272 @@ def test_common_responses_leave_nothing_for_the_garbage_collector() -> None:
 
 def _ours(filename: str) -> bool:
     return f"{os.sep}resourceful{os.sep}" in filename or filename == __file__
+
+
+# -- the direct path: every answer equals the full path's ------------------------------------
+
+
+def _raw_call(
+    app: App, path: str, method: str = "GET", **builder: object
+) -> tuple[str, list[tuple[str, str]], bytes, dict[str, object]]:
+    from werkzeug.test import EnvironBuilder
+
+    env_builder = EnvironBuilder(path, method=method, **builder)  # type: ignore[arg-type]
+    environ = env_builder.get_environ()
+    env_builder.close()
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: object = None
+    ) -> None:
+        started.append((status, list(headers)))
+
+    iterable = app(environ, start_response)
+    try:
+        body = b"".join(iterable)
+    finally:
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            close()
+    return started[0][0], started[0][1], body, environ
+
+
+def _views(app: App) -> None:
+    from werkzeug.exceptions import BadRequest
+
+    app.add_url_rule("/text", "text", lambda: "Hello, World!")
+    app.add_url_rule("/unicode", "unicode", lambda: "héllo ✓")
+    app.add_url_rule("/bytes", "bytes", lambda: b"\x00raw")
+    app.add_url_rule("/empty", "empty", lambda: "")
+    app.add_url_rule("/dict/<int:n>", "dict", lambda n: {"id": n, "b": [1, 2], "a": None})
+    app.add_url_rule("/list", "list", lambda: [1, "two", {"three": 3}])
+    app.add_url_rule("/created", "created", lambda: ("made", 201))
+    app.add_url_rule("/json-status", "json_status", lambda: ({"error": "no"}, 409))
+    app.add_url_rule("/unknown-status", "unknown_status", lambda: ("odd", 599))
+    app.add_url_rule("/no-content", "no_content", lambda: ("", 204))
+    app.add_url_rule("/headers", "headers", lambda: ("h", {"X-Thing": "1"}))
+    app.add_url_rule("/status-text", "status_text", lambda: ("t", "202 Fine"))
+    app.add_url_rule("/response", "response", lambda: app.response_class("r", status=203))
+
+    def aborts() -> str:
+        abort(404)
+
+    def aborts_described() -> str:
+        abort(410, "Deleted yesterday.")
+
+    def bad() -> str:
+        raise BadRequest()
+
+    app.add_url_rule("/abort", "abort", aborts)
+    app.add_url_rule("/gone", "gone", aborts_described)
+    app.add_url_rule("/bad", "bad", bad)
+    app.add_url_rule("/post-only", "post_only", lambda: "posted", methods=["POST"])
+    app.add_url_rule("/folder/", "folder", lambda: "folder")
+
+
+_DIRECT_CASES = [
+    ("/text", "GET"),
+    ("/text", "HEAD"),
+    ("/text", "OPTIONS"),
+    ("/unicode", "GET"),
+    ("/bytes", "GET"),
+    ("/empty", "GET"),
+    ("/dict/7", "GET"),
+    ("/dict/8", "HEAD"),
+    ("/list", "GET"),
+    ("/created", "GET"),
+    ("/json-status", "GET"),
+    ("/unknown-status", "GET"),
+    ("/no-content", "GET"),
+    ("/headers", "GET"),
+    ("/status-text", "GET"),
+    ("/response", "GET"),
+    ("/abort", "GET"),
+    ("/gone", "GET"),
+    ("/bad", "GET"),
+    ("/no/such/page", "GET"),
+    ("/no/such/page", "HEAD"),
+    ("/post-only", "GET"),
+    ("/folder", "GET"),
+    ("/bad%zzescape", "GET"),
+]
+
+
+class _FullPathApp(App):
+    """The same app with the direct path turned off (an overridden step)."""
+
+    def finalize_request(self, rv: object, from_error_handler: bool = False) -> object:  # type: ignore[override]
+        return super().finalize_request(rv, from_error_handler)
+
+
+def _pair(debug: bool = False) -> tuple[App, App]:
+    direct, full = App(__name__), _FullPathApp(__name__)
+    for app in (direct, full):
+        app.debug = debug
+        _views(app)
+    return direct, full
+
+
+def test_direct_path_is_taken_only_when_nothing_needs_a_response_object() -> None:
+    direct, full = _pair()
+    _raw_call(direct, "/text")
+    _raw_call(full, "/text")
+    assert direct._serving.direct is True
+    assert full._serving.direct is False
+    hooked = App(__name__)
+    hooked.after_request(lambda response: response)
+    assert hooked._serving.direct is False
+
+
+def test_direct_path_answers_every_return_kind_as_the_full_path_does() -> None:
+    direct, full = _pair()
+    for path, method in _DIRECT_CASES:
+        raw_uri = {"environ_overrides": {"RAW_URI": path}} if "%" in path else {}
+        expected = _raw_call(full, path, method, **raw_uri)[:3]
+        assert _raw_call(direct, path, method, **raw_uri)[:3] == expected, (path, method)
+
+
+def test_direct_path_answers_as_the_full_path_in_debug_mode() -> None:
+    direct, full = _pair(debug=True)
+    for path in ("/dict/3", "/list", "/text", "/no/such/page"):
+        assert _raw_call(direct, path)[:3] == _raw_call(full, path)[:3], path
+
+
+def test_a_request_that_never_reads_request_builds_no_request_object() -> None:
+    app = App(__name__)
+    app.add_url_rule("/users/<int:n>", "user", lambda n: {"id": n})
+    for path in ("/users/1", "/no/such/page"):
+        environ = _raw_call(app, path)[3]
+        assert "werkzeug.request" not in environ, path
+
+
+def test_request_made_late_knows_its_rule_view_args_and_endpoint() -> None:
+    from resourceful import request, url_for
+
+    app = App(__name__)
+    seen: dict[str, object] = {}
+
+    @app.route("/users/<int:user_id>")
+    def user(user_id: int) -> str:
+        seen.update(
+            rule=request.url_rule.rule if request.url_rule else None,
+            args=request.view_args,
+            endpoint=request.endpoint,
+            url=url_for("user", user_id=user_id + 1),
+        )
+        return "ok"
+
+    client = app.test_client()
+    client.get("/users/5")
+    client.get("/users/5")  # the second from the match memo
+    assert seen == {"rule": "/users/<int:user_id>", "args": {"user_id": 5},
+                    "endpoint": "user", "url": "/users/6"}  # fmt: skip
+
+
+def test_after_this_request_takes_the_full_path_and_is_applied() -> None:
+    from resourceful import after_this_request
+
+    app = App(__name__)
+
+    @app.route("/")
+    def index() -> str:
+        @after_this_request
+        def tag(response):  # type: ignore[no-untyped-def]
+            response.headers["X-Tag"] = "yes"
+            return response
+
+        return "tagged"
+
+    response = app.test_client().get("/")
+    assert (response.text, response.headers["X-Tag"]) == ("tagged", "yes")
+
+
+def test_a_touched_session_is_saved_on_a_direct_path_app() -> None:
+    from resourceful import session
+
+    app = App(__name__)
+    app.secret_key = "direct path"
+
+    @app.route("/set")
+    def set_value() -> str:
+        session["n"] = 1
+        return "set"
+
+    @app.route("/get")
+    def get_value() -> str:
+        return str(session.get("n"))
+
+    client = app.test_client()
+    assert "Set-Cookie" in client.get("/set").headers
+    assert client.get("/get").text == "1"
+
+
+def test_a_sent_session_cookie_is_refreshed_on_a_direct_path_app() -> None:
+    from resourceful import session
+
+    app = App(__name__)
+    app.secret_key = "direct path"
+
+    @app.route("/login")
+    def login() -> str:
+        session.permanent = True
+        session["user"] = "ada"
+        return "in"
+
+    app.add_url_rule("/plain", "plain", lambda: "plain")
+    client = app.test_client()
+    client.get("/login")
+    # A permanent session's expiry slides forward even on a request that never reads it.
+    assert "Set-Cookie" in client.get("/plain").headers
+    assert "Set-Cookie" not in app.test_client().get("/plain").headers
+
+
+def test_signal_receivers_connected_after_the_first_request_are_honoured() -> None:
+    from resourceful import request_finished, request_started
+
+    app = App(__name__)
+    app.add_url_rule("/", "index", lambda: "hi")
+    client = app.test_client()
+    client.get("/")
+    events: list[str] = []
+
+    def started(sender: App, **extra: object) -> None:
+        events.append("started")
+
+    def finished(sender: App, response: object, **extra: object) -> None:
+        events.append("finished")
+
+    with request_started.connected_to(started, app), request_finished.connected_to(finished, app):
+        assert client.get("/").text == "hi"
+    assert events == ["started", "finished"]
+
+
+def test_teardown_decisions_follow_a_forgotten_plan() -> None:
+    app = App(__name__)
+    app.add_url_rule("/", "index", lambda: "hi")
+    client = app.test_client()
+    client.get("/")
+    torn: list[object] = []
+    after: list[int] = []
+    # Registries changed behind the setup methods' back, then the plan dropped.
+    app.teardown_request_funcs[None].append(torn.append)
+    app.teardown_appcontext_funcs.append(torn.append)
+
+    def count(response: Response) -> Response:
+        after.append(response.status_code)
+        return response
+
+    app.after_request_funcs[None].append(count)
+    app._forget_serving_plan()
+    assert client.get("/").text == "hi"
+    assert (torn, after) == ([None, None], [200])
+
+
+def test_g_is_made_on_first_use_and_kept_for_the_context() -> None:
+    from resourceful import g
+
+    app = App(__name__)
+    with app.app_context() as ctx:
+        assert ctx._g is None
+        g.name = "x"
+        assert ctx.g.name == "x"

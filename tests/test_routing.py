@@ -616,3 +616,48 @@ def test_router_match_gives_the_same_answer_from_each_layer(app: App) -> None:
     # Each answer is a fresh dict: a URL value preprocessor may pop from it.
     third[1].pop("item_id")
     assert router.match(adapter)[1] == {"item_id": 7}
+
+
+def _environ_answer(app: App, environ: dict[str, Any]) -> object:
+    from werkzeug.exceptions import HTTPException
+
+    try:
+        adapter = app.create_url_adapter(app.request_class(environ, populate_request=False))
+        assert adapter is not None
+        rule, args = adapter.match(return_rule=True)
+    except HTTPException as exc:
+        return type(exc), getattr(exc, "new_url", None), getattr(exc, "valid_methods", None)
+    return rule, args
+
+
+def test_router_match_environ_answers_as_werkzeug_for_each_kind_of_path(app: App) -> None:
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.test import EnvironBuilder
+
+    app.add_url_rule("/", "index", lambda: "")
+    app.add_url_rule("/items/<int:item_id>", "item", lambda item_id: "")
+    app.add_url_rule("/items/<int:item_id>", "put_item", lambda item_id: "", methods=["PUT"])
+    app.add_url_rule("/folder/", "folder", lambda: "")
+    app.add_url_rule("/files/<path:name>", "file", lambda name: "")
+
+    def page(number: int) -> str:
+        return ""
+
+    app.add_url_rule("/page/", "page", page, defaults={"number": 1})
+    app.add_url_rule("/page/<int:number>", "page", page)
+    cases = [
+        ("/", "GET"), ("/items/7", "GET"), ("/items/7", "PUT"), ("/items/7", "DELETE"),
+        ("/items/x", "GET"), ("/folder", "GET"), ("/folder/", "POST"), ("/files/a/b.txt", "GET"),
+        ("/page/1", "GET"), ("/page/", "GET"), ("/nope", "GET"), ("/items//7", "GET"),
+        ("/caf\u00e9", "GET"),
+    ]  # fmt: skip
+    for setup_closed in (False, True, True):
+        app._got_first_request = setup_closed
+        for path, method in cases:
+            environ = EnvironBuilder(path, method=method, query_string="q=1").get_environ()
+            expected = _environ_answer(app, environ)
+            try:
+                got: object = app._router.match_environ(environ)
+            except HTTPException as exc:
+                got = type(exc), getattr(exc, "new_url", None), getattr(exc, "valid_methods", None)
+            assert got == expected, (path, method)

@@ -162,6 +162,15 @@ SCENARIOS: tuple[Scenario, ...] = (
         check_body=_equals_text(f"section {RULE_REQUESTED} item 7"),
     ),
     Scenario(
+        name="hooked",
+        description="GET reading the session, with an after-request hook",
+        app="hooked",
+        method="GET",
+        path="/me",
+        status=200,
+        check_body=_equals_text("user anonymous"),
+    ),
+    Scenario(
         name="typed_valid",
         description="typed POST, valid JSON body (201)",
         app="typed",

@@ -66,7 +66,7 @@ from .hooks import (
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .responses import direct_answer
 from .responses import make_response as _make_response
-from .routing import Router, add_rule, build_url
+from .routing import Router, URLMap, add_rule, build_url
 from .scaffold import AppScope, Scaffold, find_package
 from .serving import env_flag, run_app
 from .sessions import SecureCookieSessionInterface, SessionInterface
@@ -114,7 +114,7 @@ class App(TemplatesMixin, Scaffold):
     #: How sessions are loaded and saved; replace it to store them elsewhere.
     session_interface: SessionInterface = SecureCookieSessionInterface()
     #: The class of :attr:`url_map`.
-    url_map_class = Map
+    url_map_class: type[Map] = URLMap
     #: The class of the rules :meth:`add_url_rule` creates.
     url_rule_class = Rule
     #: The test client class; ``None`` means :class:`resourceful.testing.TestClient`.

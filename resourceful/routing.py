@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, unquote_to_bytes
 
@@ -61,6 +61,32 @@ except ImportError:  # pragma: no cover
 _ADAPTER_CACHE_SIZE = 256
 _MATCH_CACHE_SIZE = 1024
 _MATCH_CACHE_MAX_PATH = 256
+
+
+class URLMap(Map):
+    """werkzeug's :class:`~werkzeug.routing.Map`, with listing its rules kept cheap.
+
+    PERF: werkzeug's ``iter_rules()`` first brings the compiled matcher up to
+    date, rebuilding its whole state machine after every added rule, so code
+    that lists the rules while rules are being added (a duplicate check per
+    registration) pays for every rule at every step. Listing the rules needs
+    no matcher, only werkzeug's order (by endpoint, each endpoint's rules
+    sorted for building), so here it sorts just the endpoints with several
+    rules; the matcher is brought up to date when a URL is matched or built,
+    as before.
+    """
+
+    def iter_rules(self, endpoint: Any | None = None) -> Iterator[Rule]:
+        """Iterate over all rules, or the rules of ``endpoint``, in werkzeug's order."""
+        if endpoint is not None or not self._remap:
+            return super().iter_rules(endpoint)
+        return (
+            rule
+            for rules in self._rules_by_endpoint.values()
+            for rule in (
+                rules if len(rules) < 2 else sorted(rules, key=lambda r: r.build_compare_key())
+            )
+        )
 
 
 class _AdapterParams(NamedTuple):

@@ -34,3 +34,20 @@ def test_every_benchmark_app_answers_every_scenario_it_serves() -> None:
             want.discard("resourceful")
         assert measured == want, (scenario.name, results[scenario.name])
     assert format_table(results, FRAMEWORKS).count("\n") == len(SCENARIOS) + 1
+
+
+def test_every_registration_benchmark_builds_an_app_that_serves_its_resources() -> None:
+    from benchmarks.registration import BUILDERS, build_resourceful
+
+    for name, builder in BUILDERS.items():
+        if importlib.util.find_spec(name) is None:
+            continue
+        builder(2)
+    app = build_resourceful(2)
+    client = app.test_client()
+    assert client.get("/section1/items/").json == []
+    assert client.put("/section1/items/3", json={"title": "t"}).json == {
+        "id": 3,
+        "title": "t",
+        "done": False,
+    }

@@ -661,3 +661,20 @@ def test_router_match_environ_answers_as_werkzeug_for_each_kind_of_path(app: App
             except HTTPException as exc:
                 got = type(exc), getattr(exc, "new_url", None), getattr(exc, "valid_methods", None)
             assert got == expected, (path, method)
+
+
+def test_url_map_lists_rules_in_werkzeug_order_while_rules_are_added(app: App) -> None:
+    from werkzeug.routing import Map
+
+    def page(number: int) -> str:
+        return ""
+
+    for index in range(3):
+        app.add_url_rule(f"/a{index}/<int:n>", f"a{index}", lambda n: "")
+        app.add_url_rule(f"/page{index}/<int:number>", "page", page)
+        app.add_url_rule(f"/page{index}/", "page", page, defaults={"number": 1})
+        listed = [(rule.rule, rule.endpoint) for rule in app.url_map.iter_rules()]
+        # Listing did not rebuild the matcher (the cost that grew with every rule)...
+        assert app.url_map._remap is True
+        # ...and gives werkzeug's own listing, made after bringing the matcher up to date.
+        assert listed == [(rule.rule, rule.endpoint) for rule in Map.iter_rules(app.url_map)]

@@ -64,5 +64,33 @@ def make_typed() -> falcon.App:
     return app
 
 
+class ServedBy:
+    """The after-request hook, as Falcon middleware."""
+
+    def process_response(
+        self, req: falcon.Request, resp: falcon.Response, resource: object, req_succeeded: bool
+    ) -> None:
+        resp.set_header("X-Served-By", "bench")
+
+
+class Me:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        # Falcon has no sessions: a missing session cookie means an anonymous user.
+        user = "anonymous" if req.cookies.get("session") is None else "someone"
+        resp.content_type = falcon.MEDIA_HTML
+        resp.text = f"user {user}"
+
+
+def make_hooked() -> falcon.App:
+    app = falcon.App(middleware=[ServedBy()])
+    app.add_route("/me", Me())
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
-    return {"core": make_core(), "many_rules": make_many_rules(), "typed": make_typed()}
+    return {
+        "core": make_core(),
+        "many_rules": make_many_rules(),
+        "hooked": make_hooked(),
+        "typed": make_typed(),
+    }

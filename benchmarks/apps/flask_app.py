@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 
 from benchmarks.apps import WSGIApp
 from benchmarks.apps.handwritten import PROBLEM_JSON, created, problem, validate_todo
@@ -58,5 +58,26 @@ def make_typed() -> Flask:
     return app
 
 
+def make_hooked() -> Flask:
+    app = Flask("bench_hooked")
+    app.secret_key = "benchmarks"
+
+    @app.after_request
+    def tag(response: Any) -> Any:
+        response.headers["X-Served-By"] = "bench"
+        return response
+
+    @app.route("/me")
+    def me() -> str:
+        return f"user {session.get('user', 'anonymous')}"
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
-    return {"core": make_core(), "many_rules": make_many_rules(), "typed": make_typed()}
+    return {
+        "core": make_core(),
+        "many_rules": make_many_rules(),
+        "hooked": make_hooked(),
+        "typed": make_typed(),
+    }

@@ -78,5 +78,13 @@ def typed(environ: dict[str, Any], start_response: StartResponse) -> Iterable[by
     return _answer(start_response, "201 CREATED", _JSON, json.dumps(created(todo)).encode())
 
 
+def hooked(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    # No session machinery: a missing session cookie means an anonymous user.
+    cookies = environ.get("HTTP_COOKIE", "")
+    user = "anonymous" if "session=" not in cookies else "someone"
+    headers = [*_HTML, ("X-Served-By", "bench")]
+    return _answer(start_response, "200 OK", headers, f"user {user}".encode())
+
+
 def make_apps() -> dict[str, WSGIApp]:
-    return {"core": core, "many_rules": many_rules, "typed": typed}
+    return {"core": core, "many_rules": many_rules, "hooked": hooked, "typed": typed}

@@ -11,7 +11,7 @@ from attrs.validators import max_len, min_len
 from benchmarks.apps import WSGIApp
 from benchmarks.apps.handwritten import TITLE_MAX, TITLE_MIN
 from benchmarks.scenarios import RULE_COUNT
-from resourceful import App
+from resourceful import App, session
 
 NOTES: dict[str, str] = {}
 
@@ -84,8 +84,28 @@ def make_typed() -> App | None:
     return app
 
 
+def make_hooked() -> App:
+    app = App("bench_hooked")
+    app.secret_key = "benchmarks"
+
+    @app.after_request
+    def tag(response: Any) -> Any:
+        response.headers["X-Served-By"] = "bench"
+        return response
+
+    @app.route("/me")
+    def me() -> str:
+        return f"user {session.get('user', 'anonymous')}"
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
-    apps: dict[str, WSGIApp] = {"core": make_core(), "many_rules": make_many_rules()}
+    apps: dict[str, WSGIApp] = {
+        "core": make_core(),
+        "many_rules": make_many_rules(),
+        "hooked": make_hooked(),
+    }
     typed = make_typed()
     if typed is not None:
         apps["typed"] = typed

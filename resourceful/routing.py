@@ -76,6 +76,17 @@ class URLMap(Map):
     as before.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        #: The rules by (rule, host, subdomain), for conflict checks in constant time.
+        self.rules_by_place: dict[tuple[str, str | None, str | None], list[Rule]] = {}
+        super().__init__(*args, **kwargs)
+
+    def add(self, rulefactory: Any) -> None:
+        """Add a rule (or a rule factory's rules), indexing each by where it matches."""
+        for rule in rulefactory.get_rules(self):
+            super().add(rule)
+            self.rules_by_place.setdefault(_place(rule), []).append(rule)
+
     def iter_rules(self, endpoint: Any | None = None) -> Iterator[Rule]:
         """Iterate over all rules, or the rules of ``endpoint``, in werkzeug's order."""
         if endpoint is not None or not self._remap:
@@ -87,6 +98,18 @@ class URLMap(Map):
                 rules if len(rules) < 2 else sorted(rules, key=lambda r: r.build_compare_key())
             )
         )
+
+
+def _place(rule: Rule) -> tuple[str, str | None, str | None]:
+    return rule.rule, rule.host, rule.subdomain
+
+
+def rules_at(url_map: Map, rule: Rule) -> Iterable[Rule]:
+    """Return the rules of ``url_map`` at ``rule``'s rule, host and subdomain (itself too)."""
+    if isinstance(url_map, URLMap):
+        return url_map.rules_by_place.get(_place(rule), ())
+    place = _place(rule)
+    return [other for other in url_map.iter_rules() if _place(other) == place]
 
 
 class _AdapterParams(NamedTuple):
@@ -112,6 +135,8 @@ class Router:
         self._fast_matcher = FastMatcher(app.url_map)
         #: PERF: recent successful matches (see :meth:`match`).
         self._matches: dict[tuple[Any, ...], tuple[Rule, dict[str, Any]]] = {}
+        #: The endpoints each view function was registered under (for conflict checks).
+        self.endpoints_by_view: dict[int, list[str]] = {}
 
     def forget(self) -> None:
         """Drop the remembered matches and host parameters (the rules or config changed)."""
@@ -401,6 +426,9 @@ def add_rule(
         raise ValueError(f"Invalid URL rule {rule!r} for endpoint {endpoint!r}: {exc}") from exc
     if view_func is not None and endpoint is not None:
         app.view_functions[endpoint] = view_func
+        endpoints = app._router.endpoints_by_view.setdefault(id(view_func), [])
+        if endpoint not in endpoints:
+            endpoints.append(endpoint)
 
 
 # -- conflicts, refused at registration -------------------------------------------------------
@@ -445,6 +473,31 @@ def check_methods_free(rules: Iterable[tuple[Rule, str]], others: Iterable[Rule]
                     f" {rule.endpoint!r}), which endpoint {other.endpoint!r} already serves."
                     " Two operations cannot share a rule and method: change one of the rules."
                 )
+
+
+def check_views_free(app: App, views: Iterable[tuple[Callable[..., Any], str]]) -> None:
+    """Raise :class:`RouteConflictError` when another endpoint serves a rule and method of a view.
+
+    ``views`` pairs each view function with the name of what registers it,
+    for the message; their rules are the rules of the endpoints they were
+    registered under. PERF: with :class:`URLMap` each rule's neighbours are
+    looked up, not listed, so registering N resources costs O(N) in all.
+    """
+    url_map = app.url_map
+    by_endpoint = url_map._rules_by_endpoint
+    mine: list[tuple[Rule, str]] = []
+    ours: set[int] = set()
+    for view, owner in views:
+        for endpoint in app._router.endpoints_by_view.get(id(view), ()):
+            if app.view_functions.get(endpoint) is not view:
+                continue
+            for rule in by_endpoint.get(endpoint, ()):
+                mine.append((rule, owner))
+                ours.add(id(rule))
+    for rule, owner in mine:
+        others = [other for other in rules_at(url_map, rule) if id(other) not in ours]
+        if others:
+            check_methods_free([(rule, owner)], others)
 
 
 class _StepAside(Exception):

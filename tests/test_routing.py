@@ -678,3 +678,36 @@ def test_url_map_lists_rules_in_werkzeug_order_while_rules_are_added(app: App) -
         assert app.url_map._remap is True
         # ...and gives werkzeug's own listing, made after bringing the matcher up to date.
         assert listed == [(rule.rule, rule.endpoint) for rule in Map.iter_rules(app.url_map)]
+
+
+def test_check_views_free_finds_the_conflict_with_werkzeugs_own_map_too() -> None:
+    from werkzeug.routing import Map
+
+    from resourceful.errors import RouteConflictError
+    from resourceful.routing import URLMap, check_views_free
+
+    for url_map_class in (URLMap, Map):
+
+        class Custom(App):
+            pass
+
+        Custom.url_map_class = url_map_class
+        app = Custom(__name__)
+
+        def first() -> str:
+            return ""
+
+        def second() -> str:
+            return ""
+
+        app.add_url_rule("/things", "first", first, methods=["GET", "POST"])
+        app.add_url_rule("/things", "second", second, methods=["POST"])
+        app.add_url_rule("/other", "second_other", second, methods=["PUT"])
+        with pytest.raises(RouteConflictError) as info:
+            check_views_free(app, [(second, "Second")])
+        assert str(info.value) == (
+            "Second registers POST /things (endpoint 'second'), which endpoint 'first' already"
+            " serves. Two operations cannot share a rule and method: change one of the rules."
+        ), url_map_class
+        # Rules of the same views never conflict with each other.
+        check_views_free(app, [(first, "First"), (second, "Second")])

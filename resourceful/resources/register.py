@@ -6,14 +6,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DefinitionError, display_name
-from ..routing import check_methods_free
+from ..routing import check_views_free
 from .declare import Resource
 from .plan import plan_rules
 from .view import ResourceView
 
 if TYPE_CHECKING:
-    from werkzeug.routing import Rule
-
     from ..app import App
 
 __all__ = ["register_resource"]
@@ -113,13 +111,4 @@ def _prepare(app: App, views: Sequence[ResourceView]) -> None:
 
 def _check_duplicates(app: App, views: Sequence[ResourceView]) -> None:
     """Refuse a rule and method that another endpoint already serves."""
-    ours = {id(view): view for view in views}
-    mine: list[tuple[Rule, str]] = []
-    others: list[Rule] = []
-    for rule in app.url_map.iter_rules():
-        view = ours.get(id(app.view_functions.get(rule.endpoint)))
-        if view is None:
-            others.append(rule)
-        else:
-            mine.append((rule, display_name(view.view_class)))
-    check_methods_free(mine, others)
+    check_views_free(app, [(view, display_name(view.view_class)) for view in views])

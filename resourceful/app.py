@@ -6,7 +6,8 @@ Flask-named method here is a thin delegate a subclass may override::
 
     __call__ -> wsgi_app
         prepare_to_serve         (once: the plugged-in extensions, extensions.py)
-        RequestContext push      (ctx.py; create_url_adapter and match_url: routing.py)
+        RequestContext push      (ctx.py; matching from the environ: routing.py)
+        the direct path, when nothing needs a response object (see wsgi_app), or
         full_dispatch_request
             preprocess_request   (URL value preprocessors, before-request hooks: hooks.py)
             dispatch_request     (the view, or the automatic OPTIONS answer)

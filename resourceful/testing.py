@@ -258,3 +258,13 @@ class ResourcefulCliRunner(CliRunner):
 
             kwargs["obj"] = ScriptInfo(create_app=lambda: self.app)
         return super().invoke(cli, args, **kwargs)
+
+
+def selftest(app_or_factory: Any, **options: Any) -> None:
+    """Run the self-test of every operation (see :func:`resourceful.contract.selftest.selftest`).
+
+    Needs Hypothesis (``pip install 'resourceful[contract]'``).
+    """
+    from .contract.selftest import selftest as run_selftest
+
+    run_selftest(app_or_factory, **options)

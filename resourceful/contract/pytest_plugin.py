@@ -1,0 +1,155 @@
+"""The pytest plugin: ``--resourceful-selftest`` and ``--resourceful-coverage``.
+
+Installed with resourceful (a ``pytest11`` entry point), it does nothing
+unless one of its options is given:
+
+``--resourceful-selftest=APP``
+    Adds one test item per self-test check (``GET /todos/ [valid]``,
+    ``TodoResource [chain]``...). ``APP`` names the app as ``--app`` does:
+    ``examples/todo/app.py:create_app``, ``myapp:create_app("testing")``,
+    ``myapp:app``. A factory is called once per example; an app instance is
+    shared. Repeat the option for several apps;
+    ``--resourceful-selftest-examples=N`` sets the examples per check.
+``--resourceful-coverage``
+    Records the answers every :class:`~resourceful.contract.TypedClient`
+    gets and prints, after the run, the table of declared (operation,
+    status) pairs with how often each was exercised, and the pairs never
+    exercised.
+
+The module imports nothing heavy: pytest loads it in every session.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from _pytest.terminal import TerminalReporter
+
+    from ..app import App
+    from .selftest import SelftestCase
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add the plugin's options."""
+    group = parser.getgroup("resourceful", "resourceful contract checks")
+    group.addoption(
+        "--resourceful-selftest",
+        action="append",
+        default=[],
+        metavar="APP",
+        help="Self-test every operation of APP (a factory or app, as --app names it).",
+    )
+    group.addoption(
+        "--resourceful-selftest-examples",
+        type=int,
+        default=20,
+        metavar="N",
+        help="Examples per self-test check (default 20).",
+    )
+    group.addoption(
+        "--resourceful-coverage",
+        action="store_true",
+        default=False,
+        help="Report which declared (operation, status) pairs the typed calls exercised.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start recording answers when coverage is asked for."""
+    if config.getoption("resourceful_coverage"):
+        from . import coverage
+
+        coverage.start()
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Add one item per self-test check of each ``--resourceful-selftest`` app."""
+    specs: list[str] = config.getoption("resourceful_selftest")
+    if not specs:
+        return
+    from .selftest import selftest_cases
+
+    examples = config.getoption("resourceful_selftest_examples")
+    for spec in specs:
+        for case in selftest_cases(load_app_source(spec), max_examples=examples):
+            items.append(SelftestItem.from_parent(session, name=f"{spec}::{case.name}", case=case))
+
+
+def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
+    """Print the response coverage table."""
+    if not terminalreporter.config.getoption("resourceful_coverage"):
+        return
+    from . import coverage
+
+    recorded = coverage.stop()
+    terminalreporter.section("resourceful response coverage")
+    terminalreporter.write_line(
+        recorded.report() if recorded is not None else "No typed calls were recorded."
+    )
+
+
+class SelftestItem(pytest.Item):
+    """One self-test check run as a test."""
+
+    def __init__(self, *, case: SelftestCase, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        """Run the check; a check with nothing to test is skipped."""
+        from .selftest import SelftestSkipped
+
+        if self.case.skip is not None:
+            pytest.skip(self.case.skip)
+        try:
+            self.case.run()
+        except SelftestSkipped as exc:
+            pytest.skip(str(exc))
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
+        """Show the self-test's report, not a traceback through Hypothesis."""
+        from .selftest import SelftestFailure
+
+        if isinstance(excinfo.value, SelftestFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[str, int | None, str]:
+        """Name the check in reports."""
+        return "resourceful-selftest", None, self.name
+
+
+def load_app_source(spec: str) -> App | Callable[[], App]:
+    """Return the app or factory ``spec`` names (``path/app.py:create_app``, ``pkg:app``...)."""
+    from ..app import App
+    from ..cli.discovery import (
+        find_best_app,
+        parse_app_expression,
+        prepare_import,
+        split_app_path,
+    )
+
+    path, name = split_app_path(spec)
+    module = importlib.import_module(prepare_import(path))
+    if name is None:
+        return find_best_app(module)
+    attribute, args, kwargs, is_call = parse_app_expression(name)
+    found = getattr(module, attribute, None)
+    if isinstance(found, App):
+        return found
+    if not callable(found):
+        raise pytest.UsageError(
+            f"--resourceful-selftest={spec}: {module.__name__} has no app or factory"
+            f" named {attribute!r}."
+        )
+    factory: Callable[..., App] = found
+    if is_call:
+        return lambda: factory(*args, **kwargs)
+    return factory

@@ -89,7 +89,7 @@ class TypedClient:
                 operation,
                 response.status_code,
                 response.status,
-                response.mimetype,
+                response.mimetype or "",
                 response.get_json,
                 lambda: response.get_data(as_text=True),
             )

@@ -57,8 +57,10 @@ class ResponseCoverage:
             return known[1]
         labels: dict[str, str] = {}
         for rule in app.url_map.iter_rules():
-            for method, _ in operations_of(app.view_functions.get(rule.endpoint)).items():
-                labels.setdefault(f"{method} {rule.endpoint}", f"{method} {templated_path(rule.rule)}")
+            for method in operations_of(app.view_functions.get(rule.endpoint)):
+                labels.setdefault(
+                    f"{method} {rule.endpoint}", f"{method} {templated_path(rule.rule)}"
+                )
         for path, item in app.openapi().get("paths", {}).items():
             for method in _METHODS:
                 declared = item.get(method)

@@ -18,7 +18,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, overload
 
 from ..errors import ProblemDetails
-from .calls import NO_BODY, RequestParts, bind_arguments, find_operation, request_parts, typed_result
+from .calls import (
+    NO_BODY,
+    RequestParts,
+    bind_arguments,
+    find_operation,
+    request_parts,
+    typed_result,
+)
 
 if TYPE_CHECKING:
     from ..app import App

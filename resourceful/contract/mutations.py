@@ -100,7 +100,8 @@ class Mutation:
         pairs = [pair for pair in getattr(parts, field) if pair[0] != key]
         if self.value is not _DROP:
             pairs.append((key, self.value))
-        return attrs.evolve(parts, **{field: tuple(pairs)})
+        changes: dict[str, Any] = {field: tuple(pairs)}
+        return attrs.evolve(parts, **changes)
 
 
 def sites(operation: Operation, parts: RequestParts, app: App) -> Iterator[Mutation]:
@@ -111,9 +112,18 @@ def sites(operation: Operation, parts: RequestParts, app: App) -> Iterator[Mutat
     for param in operation.params:
         if param.location in ("query", "header", "cookie"):
             yield from _text_param_sites(param, parts)
-        elif param.location == "path" and parsed_from_text(param.converter, param.type):
-            if _refuses_text(param.type):
-                yield Mutation("path", "/" + param.wire_name, "a value of the wrong type", (param.wire_name,), _BAD_TEXT)
+        elif (
+            param.location == "path"
+            and parsed_from_text(param.converter, param.type)
+            and _refuses_text(param.type)
+        ):
+            yield Mutation(
+                "path",
+                "/" + param.wire_name,
+                "a value of the wrong type",
+                (param.wire_name,),
+                _BAD_TEXT,
+            )
 
 
 # -- the JSON body ---------------------------------------------------------------------
@@ -139,7 +149,9 @@ def _json_sites(
                 yield Mutation("body", pointer, "a required field dropped", here, _DROP)
             wrong = _wrong_json(ftype)
             if wrong is not None:
-                yield Mutation("body", pointer, f"a value of the wrong type ({wrong!r})", here, wrong)
+                yield Mutation(
+                    "body", pointer, f"a value of the wrong type ({wrong!r})", here, wrong
+                )
             for bad, what in _crossed(ftype, fc, value.get(wire), text=False):
                 yield Mutation("body", pointer, what, here, bad)
             if wire in value:
@@ -193,12 +205,16 @@ def _crossed(tp: Any, c: Constraints, current: Any, *, text: bool) -> Iterator[t
             yield "x" * (c.max_len + 1), f"a string longer than {c.max_len}"
         if c.min_len:
             yield "x" * (c.min_len - 1), f"a string shorter than {c.min_len}"
-        if c.options is not None and all(isinstance(o, str) for o in c.options):
-            if _BAD_TEXT not in c.options:
-                yield _BAD_TEXT, "a string outside the allowed values"
-    elif not text and is_sequence(tp) and isinstance(current, list) and current:
-        if c.max_len is not None and c.max_len < 1000:
-            yield [current[0]] * (c.max_len + 1), f"a list longer than {c.max_len}"
+        options = c.options
+        if options is not None and _BAD_TEXT not in options:
+            yield _BAD_TEXT, "a string outside the allowed values"
+    elif is_sequence(tp) and isinstance(current, list) and current and not text:
+        yield from _longer_list(current, c)
+
+
+def _longer_list(current: list[Any], c: Constraints) -> Iterator[tuple[Any, str]]:
+    if c.max_len is not None and c.max_len < 1000:
+        yield [current[0]] * (c.max_len + 1), f"a list longer than {c.max_len}"
 
 
 def _numbers_past(tp: Any, c: Constraints) -> Iterator[tuple[Any, str]]:
@@ -247,7 +263,9 @@ def _text_field_sites(
     if required and key in present:
         yield Mutation(location, pointer, "a required value dropped", (key,), _DROP)
     if _refuses_text(tp):
-        yield Mutation(location, pointer, f"text of the wrong type ({_BAD_TEXT!r})", (key,), _BAD_TEXT)
+        yield Mutation(
+            location, pointer, f"text of the wrong type ({_BAD_TEXT!r})", (key,), _BAD_TEXT
+        )
     for bad, what in _crossed(tp, c, None, text=True):
         yield Mutation(location, pointer, what, (key,), bad)
 

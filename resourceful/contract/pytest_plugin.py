@@ -77,9 +77,12 @@ def pytest_collection_modifyitems(
     from .selftest import selftest_cases
 
     examples = config.getoption("resourceful_selftest_examples")
-    for spec in specs:
+    for index, spec in enumerate(specs):
+        # Item names become node ids, in which "::" and "." have meanings: no spec in them.
+        prefix = "selftest" if len(specs) == 1 else f"selftest{index + 1}"
         for case in selftest_cases(load_app_source(spec), max_examples=examples):
-            items.append(SelftestItem.from_parent(session, name=f"{spec}::{case.name}", case=case))
+            name = f"{prefix} {case.name}"
+            items.append(SelftestItem.from_parent(session, name=name, case=case))
 
 
 def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:

@@ -65,7 +65,14 @@ if TYPE_CHECKING:
     from ..app import App
     from ..testing import TestResponse
 
-__all__ = ["SelftestCase", "SelftestError", "SelftestFailure", "SelftestSkipped", "selftest", "selftest_cases"]
+__all__ = [
+    "SelftestCase",
+    "SelftestError",
+    "SelftestFailure",
+    "SelftestSkipped",
+    "selftest",
+    "selftest_cases",
+]
 
 #: The locations the self-test sends; any other is not request input (``request``,
 #: ``provided``) or is sent another way (``form``, ``files``: not generated).
@@ -165,15 +172,15 @@ def selftest_cases(
         if not wanted:
             continue
         skip = runner.unsupported(target)
-        for kind in ("valid", "invalid"):
-            if kind in checks:
-                cases.append(
-                    SelftestCase(
-                        f"{target.label} [{kind}]",
-                        _bind(runner.check_valid if kind == "valid" else runner.check_invalid, target),
-                        skip,
-                    )
-                )
+        cases += [
+            SelftestCase(
+                f"{target.label} [{kind}]",
+                _bind(runner.check_valid if kind == "valid" else runner.check_invalid, target),
+                skip,
+            )
+            for kind in ("valid", "invalid")
+            if kind in checks
+        ]
     if "chain" in checks:
         for create, read, others in runner.chains():
             if operations is not None and not {create.label, read.label} & set(operations):
@@ -225,7 +232,9 @@ class _Runner:
         for param in target.operation.params:
             if param.location in _SENT or param.location in _NOT_INPUT:
                 continue
-            return f"{target.operation.qualname} takes {param.location} input, which is not generated"
+            return (
+                f"{target.operation.qualname} takes {param.location} input, which is not generated"
+            )
         return None
 
     def chains(self) -> Iterator[tuple[Target, Target, tuple[Target, ...]]]:
@@ -238,12 +247,16 @@ class _Runner:
             creates = [t for t in collection if t.operation.method == "POST"]
             reads = [t for t in member if t.operation.method == "GET"]
             if creates and reads:
-                others = tuple(t for t in member if t.operation.method in ("PUT", "PATCH", "DELETE"))
+                others = tuple(
+                    t for t in member if t.operation.method in ("PUT", "PATCH", "DELETE")
+                )
                 yield creates[0], reads[0], others
 
     # -- strategies ------------------------------------------------------------------
 
-    def inputs(self, target: Target, *, skip_path: bool = False) -> st.SearchStrategy[dict[str, Any]]:
+    def inputs(
+        self, target: Target, *, skip_path: bool = False
+    ) -> st.SearchStrategy[dict[str, Any]]:
         key = id(target) * 2 + skip_path
         found = self._inputs.get(key)
         if found is not None:
@@ -278,7 +291,9 @@ class _Runner:
             print_blob=False,
         )
 
-    def _run(self, name: str, strategy: st.SearchStrategy[Any], check: Callable[[Any], None]) -> None:
+    def _run(
+        self, name: str, strategy: st.SearchStrategy[Any], check: Callable[[Any], None]
+    ) -> None:
         last: list[str] = []
 
         @self._settings(name)
@@ -368,7 +383,13 @@ class _Runner:
             location = response.headers.get("Location")
             if not location:
                 raise SelftestFailure(
-                    _report(create, "a successful create sent no Location header", create_values, parts, response)
+                    _report(
+                        create,
+                        "a successful create sent no Location header",
+                        create_values,
+                        parts,
+                        response,
+                    )
                 )
             created = _json_of(response)
             self._read_back(app, read, location, created, f"the created {create.label}")
@@ -382,11 +403,19 @@ class _Runner:
                     gone = self._client(app).get(location)
                     if gone.status_code != 404:
                         raise SelftestFailure(
-                            _report(read, f"GET {location} after DELETE answered {gone.status} instead of 404", values, parts, gone)
+                            _report(
+                                read,
+                                f"GET {location} after DELETE answered {gone.status}, not 404",
+                                values,
+                                parts,
+                                gone,
+                            )
                         )
                     return
                 if answer.status_code != 204 and target.operation.response_type is not None:
-                    self._read_back(app, read, location, _json_of(answer), f"the answer of {target.label}")
+                    self._read_back(
+                        app, read, location, _json_of(answer), f"the answer of {target.label}"
+                    )
 
         self._run(f"{create.label} chain", strategy, check)
 
@@ -568,5 +597,3 @@ def _report(
         else:
             lines.append(f"    {_excerpt(response.get_data(as_text=True))}")
     return "\n".join(lines)
-
-

@@ -214,10 +214,11 @@ class Strategies:
     def path_value(self, converter: BaseConverter, tp: Any) -> st.SearchStrategy[Any]:
         """Return the values a path variable matched by ``converter`` takes, as ``tp``."""
         name = type(converter).__name__
+        found: Any = converter  # werkzeug's converters keep their arguments as attributes
         if name == "IntegerConverter":
-            low = converter.min if converter.min is not None else (-(2**40) if converter.signed else 0)  # type: ignore[attr-defined]
-            high = converter.max if converter.max is not None else 2**64  # type: ignore[attr-defined]
-            digits = converter.fixed_digits  # type: ignore[attr-defined]
+            low = found.min if found.min is not None else (-(2**40) if found.signed else 0)
+            high = found.max if found.max is not None else 2**64
+            digits = found.fixed_digits
             if digits:
                 high = min(high, 10**digits - 1)
             return st.integers(low, high)
@@ -294,7 +295,7 @@ class Strategies:
             return st.datetimes(
                 min_value=c.minimum if isinstance(c.minimum, dt.datetime) else dt.datetime.min,
                 max_value=c.maximum if isinstance(c.maximum, dt.datetime) else dt.datetime.max,
-                timezones=st.none() | st.just(dt.timezone.utc),
+                timezones=st.sampled_from([None, dt.timezone.utc]),
             )
         if tp is dt.date:
             return st.dates(

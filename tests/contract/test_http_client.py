@@ -35,9 +35,7 @@ def base_url(todo: ModuleType, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.mark.live
-def test_typed_calls_over_http_return_the_declared_types(
-    todo: ModuleType, base_url: str
-) -> None:
+def test_typed_calls_over_http_return_the_declared_types(todo: ModuleType, base_url: str) -> None:
     # The client reads its URLs, parameters and converter from an app it never serves.
     client = HTTPClient(base_url, todo.create_app())
     created = client.call(todo.TodoResource.create, todo.NewTodo(title="milk", tags=["shop"]))

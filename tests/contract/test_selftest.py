@@ -11,7 +11,7 @@ import seeded_bugs
 from attrs import validators as v
 from example_modules import EXAMPLES, import_example
 
-from resourceful import App, Header, Query, Resource
+from resourceful import App, Header, Query, Resource, testing
 from resourceful.contract.selftest import (
     SelftestError,
     SelftestFailure,
@@ -19,7 +19,6 @@ from resourceful.contract.selftest import (
     selftest,
     selftest_cases,
 )
-from resourceful import testing
 
 
 def _failures(factory: object, **options: object) -> dict[str, str]:

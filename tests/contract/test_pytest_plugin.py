@@ -1,0 +1,120 @@
+"""The pytest plugin, run in a real pytest session (pytester)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from example_modules import EXAMPLES
+
+pytest_plugins = ["pytester"]
+
+SUITE = """
+import sys
+sys.path.insert(0, {todo!r})
+from app import NewTodo, TodoResource, create_app
+
+from resourceful.contract import TypedClient
+
+
+def test_create_and_read(tmp_path):
+    client = TypedClient(create_app({{"DATABASE": str(tmp_path / "db.sqlite3")}}).test_client())
+    todo = client.call(TodoResource.create, NewTodo(title="milk"))
+    client.call(TodoResource.get, todo_id=todo.id)
+    client.call(TodoResource.get, todo_id=todo.id + 1)
+"""
+
+
+def test_coverage_prints_the_table_and_the_pairs_never_exercised(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_todo=SUITE.format(todo=str(EXAMPLES / "todo")))
+    result = pytester.runpytest_subprocess("--resourceful-coverage", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*resourceful response coverage*",
+            "operation * status  calls",
+            "GET /todos/{todo_id} * 200         1",
+            "GET /todos/{todo_id} * 404         1",
+            "POST /todos/ * 201         1",
+            "3 of 20 declared responses exercised.",
+            "Never exercised:",
+            "  DELETE /todos/{todo_id} -> 204",
+        ]
+    )
+    assert "  POST /todos/ -> 201" not in result.stdout.str()
+
+
+def test_no_table_without_the_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_todo=SUITE.format(todo=str(EXAMPLES / "todo")))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert "resourceful response coverage" not in result.stdout.str()
+
+
+@pytest.mark.slow
+def test_selftest_runs_one_item_per_check_of_the_todo_example(
+    pytester: pytest.Pytester,
+) -> None:
+    # A copy, so the example's instance folder (its database) is made in the test's directory.
+    for name in ("app.py", "todo_store.py"):
+        shutil.copy(EXAMPLES / "todo" / name, pytester.path / name)
+    result = pytester.runpytest_subprocess(
+        "--resourceful-selftest=app.py:create_app",
+        "--resourceful-selftest-examples=5",
+        "-p",
+        "no:cacheprovider",
+        "-v",
+    )
+    result.assert_outcomes(passed=11, skipped=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*selftest GET /todos/ [[]valid[]] PASSED*",
+            "*selftest TodoResource [[]chain[]] PASSED*",
+        ]
+    )
+
+
+def test_a_selftest_failure_shows_the_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        buggy="""
+import enum
+import attrs
+from resourceful import App, Resource
+
+
+class Color(enum.Enum):
+    RED = "red"
+    MAUVE = "mauve"
+
+
+@attrs.define
+class Paint:
+    color: Color
+
+
+class PaintResource(Resource):
+    def create(self, body: Paint) -> Paint:
+        if body.color is Color.MAUVE:
+            raise KeyError(body.color)
+        return body
+
+
+def create_app():
+    app = App(__name__)
+    app.add_resource(PaintResource, "/paint")
+    return app
+"""
+    )
+    result = pytester.runpytest_subprocess(
+        "--resourceful-selftest=buggy.py:create_app", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*POST /paint (PaintResource.create): valid input got a server error.",
+            "    body = Paint(color=<Color.MAUVE: 'mauve'>)",
+            "    the handler raised KeyError: <Color.MAUVE: 'mauve'>",
+        ]
+    )

@@ -22,6 +22,7 @@ from ..convert.typeinfo import attrs_fields
 from ..errors import PROBLEM_MIMETYPE, FieldError, ProblemDetails
 from ..fields import wire_name
 from ..operation import Operation, Param, operations_of
+from ..rules import parsed_from_text
 
 if TYPE_CHECKING:
     from werkzeug.routing import Rule
@@ -130,7 +131,12 @@ def request_parts(
             continue  # Left to the handler's default.
         value = values[param.name]
         if param.location == "path":
-            path[param.wire_name] = value
+            # Converters that type their values (int, uuid...) write them; the
+            # others match text, which binding parses back (an enum by its value).
+            parsed = parsed_from_text(param.converter, param.type)
+            path[param.wire_name] = (
+                as_texts(app.converter.unstructure(value))[0] if parsed else value
+            )
         elif param.location == "body":
             body = app.converter.unstructure(value)
         elif param.location == "query":

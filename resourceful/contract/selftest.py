@@ -268,7 +268,8 @@ class _Runner:
             if param.location not in _SENT or (skip_path and param.location == "path"):
                 continue
             strategy = self._param_strategy(param, variables)
-            (required if param.required else optional)[param.name] = strategy
+            # A group is always read (its class has the defaults), so it is always sent.
+            (required if param.required or param.is_group else optional)[param.name] = strategy
         found = self._inputs[key] = st.fixed_dictionaries(required, optional=optional)
         return found
 

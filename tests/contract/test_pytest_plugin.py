@@ -29,7 +29,7 @@ def test_coverage_prints_the_table_and_the_pairs_never_exercised(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(test_todo=SUITE.format(todo=str(EXAMPLES / "todo")))
-    result = pytester.runpytest_subprocess("--resourceful-coverage", "-p", "no:cacheprovider")
+    result = pytester.runpytest("--resourceful-coverage", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
         [
@@ -48,7 +48,7 @@ def test_coverage_prints_the_table_and_the_pairs_never_exercised(
 
 def test_no_table_without_the_option(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_todo=SUITE.format(todo=str(EXAMPLES / "todo")))
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     assert "resourceful response coverage" not in result.stdout.str()
 
@@ -60,7 +60,7 @@ def test_selftest_runs_one_item_per_check_of_the_todo_example(
     # A copy, so the example's instance folder (its database) is made in the test's directory.
     for name in ("app.py", "todo_store.py"):
         shutil.copy(EXAMPLES / "todo" / name, pytester.path / name)
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest(
         "--resourceful-selftest=app.py:create_app",
         "--resourceful-selftest-examples=5",
         "-p",
@@ -107,7 +107,7 @@ def create_app():
     return app
 """
     )
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest(
         "--resourceful-selftest=buggy.py:create_app", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=1, failed=1)

@@ -116,7 +116,9 @@ BLOCKS, MARKERS = _scan_all()
 
 
 def _compile(block: Block) -> Any:
-    return compile(block.code, block.where, "exec")
+    # dont_inherit: a block reads its annotations as its reader would, not as strings
+    # (this module's `from __future__ import annotations` is not the block's).
+    return compile(block.code, block.where, "exec", dont_inherit=True)
 
 
 def _fresh_namespace(mode: str) -> dict[str, Any]:

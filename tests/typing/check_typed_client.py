@@ -1,4 +1,4 @@
-"""Static checks of TypedClient.call: mypy runs on this file (``just typecheck``).
+"""Static checks of TypedClient.call and HTTPClient.call: mypy runs on this file (``just typecheck``).
 
 Nothing here runs in pytest. Each ``assert_type`` states what a user's type
 checker sees; each ``type: ignore[...]`` marks a call the checker must reject
@@ -14,7 +14,7 @@ from typing_extensions import assert_type
 
 from resourceful import App, Reply, Resource
 from resourceful.binding import Query
-from resourceful.contract import TypedClient
+from resourceful.contract import HTTPClient, TypedClient
 from resourceful.errors import ProblemDetails
 
 
@@ -62,3 +62,9 @@ client.call(ItemResource.get, todo_id=3)  # type: ignore[call-overload]
 client.call(ItemResource.get, item_id="3")  # type: ignore[call-overload]
 client.call(ItemResource.create, body={"name": "a"})  # type: ignore[call-overload]
 client.call(ItemResource.get)  # type: ignore[call-overload]
+
+# The HTTP client's calls are typed the same way.
+remote = HTTPClient("http://127.0.0.1:5000", app)
+assert_type(remote.call(ItemResource.get, item_id=3), Item | ProblemDetails)
+assert_type(remote.call(ItemResource.create, NewItem("a")), Item | ProblemDetails)
+remote.call(ItemResource.get, item_id="3")  # type: ignore[call-overload]

@@ -140,7 +140,9 @@ def load_app_source(spec: str) -> App | Callable[[], App]:
     )
 
     path, name = split_app_path(spec)
-    module = importlib.import_module(prepare_import(path))
+    module_name = prepare_import(path)
+    importlib.invalidate_caches()  # The file may be newer than the import system's listing.
+    module = importlib.import_module(module_name)
     if name is None:
         return find_best_app(module)
     attribute, args, kwargs, is_call = parse_app_expression(name)

@@ -10,25 +10,32 @@ from example_modules import EXAMPLES
 pytest_plugins = ["pytester"]
 
 SUITE = """
-import sys
-sys.path.insert(0, {todo!r})
-from app import NewTodo, TodoResource, create_app
+from todo_for_coverage import NewTodo, TodoResource, create_app
 
 from resourceful.contract import TypedClient
 
 
 def test_create_and_read(tmp_path):
-    client = TypedClient(create_app({{"DATABASE": str(tmp_path / "db.sqlite3")}}).test_client())
+    client = TypedClient(create_app({"DATABASE": str(tmp_path / "db.sqlite3")}).test_client())
     todo = client.call(TodoResource.create, NewTodo(title="milk"))
     client.call(TodoResource.get, todo_id=todo.id)
     client.call(TodoResource.get, todo_id=todo.id + 1)
 """
 
 
+def _copy_todo(pytester: pytest.Pytester, name: str) -> None:
+    # A copy, so that the example's instance folder (its database) is made in the
+    # test's directory, under a module name no other test imports.
+    shutil.copy(EXAMPLES / "todo" / "app.py", pytester.path / name)
+    shutil.copy(EXAMPLES / "todo" / "todo_store.py", pytester.path / "todo_store.py")
+    pytester.syspathinsert()
+
+
 def test_coverage_prints_the_table_and_the_pairs_never_exercised(
     pytester: pytest.Pytester,
 ) -> None:
-    pytester.makepyfile(test_todo=SUITE.format(todo=str(EXAMPLES / "todo")))
+    _copy_todo(pytester, "todo_for_coverage.py")
+    pytester.makepyfile(test_todo_coverage=SUITE)
     result = pytester.runpytest("--resourceful-coverage", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
@@ -47,7 +54,8 @@ def test_coverage_prints_the_table_and_the_pairs_never_exercised(
 
 
 def test_no_table_without_the_option(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_todo=SUITE.format(todo=str(EXAMPLES / "todo")))
+    _copy_todo(pytester, "todo_for_coverage.py")
+    pytester.makepyfile(test_todo_coverage=SUITE)
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     assert "resourceful response coverage" not in result.stdout.str()
@@ -57,11 +65,9 @@ def test_no_table_without_the_option(pytester: pytest.Pytester) -> None:
 def test_selftest_runs_one_item_per_check_of_the_todo_example(
     pytester: pytest.Pytester,
 ) -> None:
-    # A copy, so the example's instance folder (its database) is made in the test's directory.
-    for name in ("app.py", "todo_store.py"):
-        shutil.copy(EXAMPLES / "todo" / name, pytester.path / name)
+    _copy_todo(pytester, "todo_for_selftest.py")
     result = pytester.runpytest(
-        "--resourceful-selftest=app.py:create_app",
+        "--resourceful-selftest=todo_for_selftest.py:create_app",
         "--resourceful-selftest-examples=5",
         "-p",
         "no:cacheprovider",
@@ -78,7 +84,7 @@ def test_selftest_runs_one_item_per_check_of_the_todo_example(
 
 def test_a_selftest_failure_shows_the_report(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
-        buggy="""
+        buggy_for_selftest="""
 import enum
 import attrs
 from resourceful import App, Resource
@@ -108,7 +114,7 @@ def create_app():
 """
     )
     result = pytester.runpytest(
-        "--resourceful-selftest=buggy.py:create_app", "-p", "no:cacheprovider"
+        "--resourceful-selftest=buggy_for_selftest.py:create_app", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(

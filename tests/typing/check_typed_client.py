@@ -1,4 +1,4 @@
-"""Static checks of TypedClient.call and HTTPClient.call: mypy runs on this file (``just typecheck``).
+"""Static checks of TypedClient.call and HTTPClient.call: mypy runs on this file.
 
 Nothing here runs in pytest. Each ``assert_type`` states what a user's type
 checker sees; each ``type: ignore[...]`` marks a call the checker must reject

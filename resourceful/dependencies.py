@@ -1,0 +1,371 @@
+"""Dependencies: plan at registration which providers an operation needs, run them per request.
+
+Planning (:func:`plan`) happens once, when an operation is registered: every
+``Provided[...]`` parameter of the handler is matched to a provider by the
+rule stated in :mod:`resourceful.providers`, then the providers' own
+parameters likewise, depth first. A missing provider, a cycle, or an
+app-scoped provider that asks for a request value is a
+:class:`~resourceful.errors.DefinitionError` naming the handler, the
+parameter and the fix. The result is a flat, ordered :class:`Plan`: running
+it per request (:func:`run`) is a loop over prepared steps, with no
+introspection.
+
+A provider's other parameters (query, header, cookie, path, body...) are
+bound and validated with the handler's own (:attr:`Plan.params` joins the
+operation's parameters), so their problems land in the same problem+json
+response and the OpenAPI document lists them.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import attrs
+
+from .errors import DefinitionError, type_name
+from .operation import Param
+from .providers import Provide, Provider, Providers
+
+__all__ = [
+    "AppValues",
+    "Overrides",
+    "Plan",
+    "ProvidedParam",
+    "RequestValues",
+    "Step",
+    "plan",
+    "run",
+]
+
+
+@attrs.frozen
+class ProvidedParam:
+    """A parameter that asks for a provided value."""
+
+    name: str
+    type: Any
+    marker: Provide
+
+
+@attrs.frozen
+class Signature:
+    """What a provider's signature asks for: provided values and bound parameters."""
+
+    provided: tuple[ProvidedParam, ...]
+    bound: tuple[Param, ...]
+
+
+@attrs.frozen
+class Step:
+    """Call one provider with earlier steps' values and bound parameters."""
+
+    provider: Provider
+    #: Provider keyword -> index of the step whose value it receives.
+    dependencies: tuple[tuple[str, int], ...]
+    #: Provider keyword -> key of the bound value in the binder's results.
+    bound: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class Plan:
+    """The providers one operation runs, dependencies first."""
+
+    steps: tuple[Step, ...]
+    #: Handler keyword -> index of the step whose value it receives.
+    arguments: tuple[tuple[str, int], ...]
+    #: The providers' bound parameters, to bind with the handler's (renamed keys).
+    params: tuple[Param, ...]
+    #: Keys of ``params`` that are not handler arguments (dropped after the run).
+    private_keys: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        """Whether the operation asks for no provided value."""
+        return not self.steps
+
+
+EMPTY_PLAN = Plan((), (), (), ())
+
+
+def _describe_chain(chain: Sequence[Providers]) -> str:
+    return ", ".join(providers.owner for providers in chain) or "nowhere"
+
+
+def plan(
+    qualname: str,
+    wanted: Sequence[ProvidedParam],
+    handler_params: Sequence[Param],
+    chain: Sequence[Providers],
+    read_signature: Callable[[Provider], Signature],
+) -> Plan:
+    """Return the plan that provides ``wanted`` to the handler ``qualname``.
+
+    ``chain`` lists the registries from nearest to farthest (resource class,
+    blueprints innermost first, app). ``read_signature`` reads a provider's
+    parameters with the binder's rules.
+    """
+    if not wanted:
+        return EMPTY_PLAN
+    steps: list[Step] = []
+    index: dict[int, int] = {}  # id(provider) -> step index
+    extra: list[Param] = []
+    keys: dict[tuple[str, str], tuple[str, Any]] = {
+        (param.location, _wire_key(param)): (param.name, param.type)
+        for param in handler_params
+        if param.wire_name or param.is_group
+    }
+    private: list[str] = []
+
+    def find(param: ProvidedParam, asker: str) -> Provider:
+        for providers in chain:
+            provider = providers.find(param.marker, param.type)
+            if provider is not None:
+                return provider
+        wanted_by = (
+            f"the name {param.marker.name!r}"
+            if param.marker.name is not None
+            else f"the type {type_name(param.type)}"
+        )
+        raise DefinitionError(
+            f"{qualname}: parameter {param.name!r}{asker} asks for a provided value by"
+            f" {wanted_by}, but no provider for it is registered (looked in"
+            f" {_describe_chain(chain)}). Register one, e.g. @app.provider() on a function"
+            f" returning {type_name(param.type)}, or on the blueprint or resource class."
+        )
+
+    def visit(provider: Provider, path: tuple[Provider, ...]) -> int:
+        if provider in path:
+            cycle = " -> ".join(p.qualname for p in (*path[path.index(provider) :], provider))
+            raise DefinitionError(
+                f"{qualname}: its providers form a cycle: {cycle}. A provider cannot need its"
+                " own value; break the cycle by providing one of them differently."
+            )
+        known = index.get(id(provider))
+        if known is not None:
+            return known
+        signature = read_signature(provider)
+        dependencies: list[tuple[str, int]] = []
+        for param in signature.provided:
+            dependency = find(param, f" of the provider {provider.qualname}")
+            if provider.scope == "app" and dependency.scope == "request":
+                raise DefinitionError(
+                    f"{qualname}: the app-scoped provider {provider.qualname} asks for"
+                    f" {param.name!r}, which {dependency.qualname} provides per request. An"
+                    " app-wide value cannot depend on one request: make"
+                    f" {provider.qualname} request-scoped, or {dependency.qualname} app-scoped."
+                )
+            dependencies.append((param.name, visit(dependency, (*path, provider))))
+        if provider.scope == "app" and signature.bound:
+            names = ", ".join(repr(param.name) for param in signature.bound)
+            raise DefinitionError(
+                f"{qualname}: the app-scoped provider {provider.qualname} reads request input"
+                f" ({names}); an app-wide value is created once, not per request. Make it"
+                " request-scoped (the default), or remove those parameters."
+            )
+        bound = [(param.name, _bind_key(provider, param)) for param in signature.bound]
+        steps.append(Step(provider, tuple(dependencies), tuple(bound)))
+        index[id(provider)] = len(steps) - 1
+        return len(steps) - 1
+
+    def _bind_key(provider: Provider, param: Param) -> str:
+        wire = (param.location, _wire_key(param))
+        shared = keys.get(wire) if (param.wire_name or param.is_group) else None
+        if shared is not None:
+            name, tp = shared
+            if tp != param.type:
+                raise DefinitionError(
+                    f"{qualname}: the {param.location} value {wire[1]!r} is read as"
+                    f" {type_name(tp)} by one parameter and as {type_name(param.type)} by"
+                    f" {provider.qualname}'s {param.name!r}. Read it with one type."
+                )
+            return name
+        key = f"{provider.name}.{param.name}"
+        extra.append(attrs.evolve(param, name=key))
+        private.append(key)
+        if param.wire_name or param.is_group:
+            keys[wire] = (key, param.type)
+        return key
+
+    arguments = tuple((param.name, visit(find(param, ""), ())) for param in wanted)
+    return Plan(tuple(steps), arguments, tuple(extra), tuple(private))
+
+
+def _wire_key(param: Param) -> str:
+    # Header names are case-insensitive; every other wire name is exact.
+    if param.is_group:
+        return f"<group {param.name}>"
+    return param.wire_name.lower() if param.location == "header" else param.wire_name
+
+
+_MISSING: Any = object()
+
+
+class RequestValues:
+    """The provided values of one request, and the generators to resume at teardown."""
+
+    __slots__ = ("error", "exits", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[Provider, Any] = {}
+        self.exits: list[Any] = []
+        #: An exception the handler raised, even one handled into a response.
+        self.error: BaseException | None = None
+
+    def close(self, exc: BaseException | None = None) -> None:
+        """Resume every generator provider, last created first, with ``exc`` if any.
+
+        Every generator is resumed even when one fails; the first failure is
+        raised afterwards.
+        """
+        exc = exc if exc is not None else self.error
+        exits, self.exits = self.exits, []
+        self.values.clear()
+        failure: BaseException | None = None
+        for generator, provider in reversed(exits):
+            try:
+                _finish(generator, provider, exc)
+            except Exception as error:  # noqa: PERF203 - each teardown must run
+                if failure is None:
+                    failure = error
+        if failure is not None:
+            raise failure
+
+
+def _finish(generator: Any, provider: Provider, exc: BaseException | None) -> None:
+    try:
+        if exc is None:
+            next(generator)
+        else:
+            generator.throw(exc)
+    except StopIteration:
+        return
+    except BaseException as error:
+        if error is exc:
+            return  # the generator let the request's own exception through
+        raise
+    generator.close()
+    raise RuntimeError(
+        f"The provider {provider.qualname} yielded more than once; a generator provider"
+        " yields its value once, then cleans up."
+    )
+
+
+class AppValues:
+    """The app-scoped values of one app: created once, closed at shutdown or on demand."""
+
+    def __init__(self) -> None:
+        self.values: dict[Provider, Any] = {}
+        self.exits: list[Any] = []
+        self.lock = threading.Lock()
+        _ALL_APP_VALUES.add(self)
+
+    def close(self) -> None:
+        """Resume the app-scoped generator providers (last created first); forget the values."""
+        with self.lock:
+            request = RequestValues()
+            request.exits, self.exits = self.exits, []
+            self.values.clear()
+        request.close()
+
+
+_ALL_APP_VALUES: weakref.WeakSet[AppValues] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all_app_values() -> None:  # pragma: no cover - runs at interpreter exit
+    for values in list(_ALL_APP_VALUES):
+        values.close()
+
+
+class Overrides:
+    """Replacement values for providers, for tests: by provided type or by name."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[Any, Any] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
+    def lookup(self, provider: Provider) -> Any:
+        """Return the replacement for ``provider``, or the missing marker."""
+        by_key = self._by_key
+        value = by_key.get(provider.provides, _MISSING)
+        if value is _MISSING:
+            value = by_key.get(provider.name, _MISSING)
+        return value
+
+    @contextmanager
+    def override(self, key: Any, value: Any) -> Iterator[None]:
+        """Provide ``value`` instead of the provider for ``key`` (a type or a name) within."""
+        previous = self._by_key.get(key, _MISSING)
+        self._by_key[key] = value
+        try:
+            yield
+        finally:
+            if previous is _MISSING:
+                del self._by_key[key]
+            else:
+                self._by_key[key] = previous
+
+
+def _call(provider: Provider, arguments: Mapping[str, Any], exits: list[Any]) -> Any:
+    if not provider.generator:
+        return provider.function(**arguments)
+    generator = provider.function(**arguments)
+    try:
+        value = next(generator)
+    except StopIteration:
+        raise RuntimeError(
+            f"The provider {provider.qualname} returned without yielding a value; a generator"
+            " provider must yield exactly once."
+        ) from None
+    exits.append((generator, provider))
+    return value
+
+
+def run(
+    the_plan: Plan,
+    kwargs: dict[str, Any],
+    request_values: RequestValues,
+    app_values: AppValues,
+    overrides: Overrides | None = None,
+) -> None:
+    """Run ``the_plan``: add the provided values to the handler's ``kwargs``.
+
+    ``kwargs`` holds what the binder bound, the providers' private keys
+    included; those are removed.
+    """
+    results: list[Any] = []
+    for step in the_plan.steps:
+        provider = step.provider
+        if overrides:
+            value = overrides.lookup(provider)
+            if value is not _MISSING:
+                results.append(value)
+                continue
+        store = app_values if provider.scope == "app" else request_values
+        value = store.values.get(provider, _MISSING)
+        if value is _MISSING:
+            arguments = {name: results[i] for name, i in step.dependencies}
+            for name, key in step.bound:
+                if key in kwargs:
+                    arguments[name] = kwargs[key]
+            if provider.scope == "app":
+                with app_values.lock:
+                    value = app_values.values.get(provider, _MISSING)
+                    if value is _MISSING:
+                        value = _call(provider, arguments, app_values.exits)
+                        app_values.values[provider] = value
+            else:
+                value = _call(provider, arguments, request_values.exits)
+                request_values.values[provider] = value
+        results.append(value)
+    for key in the_plan.private_keys:
+        kwargs.pop(key, None)
+    for name, i in the_plan.arguments:
+        kwargs[name] = results[i]

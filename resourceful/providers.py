@@ -1,0 +1,177 @@
+"""Providers: the functions that supply values handlers ask for with ``Provided[...]``.
+
+This module only *records* providers (it is a leaf that apps, blueprints and
+resource classes use to store them); :mod:`resourceful.dependencies` plans
+and runs them. The one rule for finding a provider:
+
+    A parameter annotated ``Provided[T]`` gets the value of the nearest
+    provider for ``T`` (the resource class's, then each enclosing
+    blueprint's from the innermost out, then the app's);
+    ``Annotated[T, Provide("name")]`` asks for the provider registered under
+    that name instead.
+
+A provider is a plain function; its return annotation says what it
+provides. A generator function provides what it yields, and its code after
+``yield`` runs when the request (or, for ``scope="app"``, the app) is torn
+down, receiving the exception if there was one::
+
+    @app.provider()
+    def database() -> Iterator[Database]:
+        db = Database.connect()
+        try:
+            yield db
+        finally:
+            db.close()
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from typing import Annotated, Any, Literal, TypeVar
+
+import attrs
+
+from .errors import DefinitionError, type_name
+
+__all__ = ["Provide", "Provided", "Provider", "Providers", "Scope"]
+
+T = TypeVar("T")
+
+#: How long a provided value lives: one request, or the app's lifetime.
+Scope = Literal["request", "app"]
+
+
+@attrs.frozen
+class Provide:
+    """Marks a handler or provider parameter as provided, inside ``typing.Annotated``.
+
+    ``Provide()`` finds the provider by the parameter's type;
+    ``Provide("name")`` by the name it was registered under.
+    """
+
+    name: str | None = None
+
+
+#: The parameter's value comes from the nearest provider for its type.
+Provided = Annotated[T, Provide()]
+
+_GENERATORS = (Iterator, Generator, AsyncIterator, AsyncGenerator)
+
+
+@attrs.frozen(eq=False)
+class Provider:
+    """One registered provider function and what it provides."""
+
+    function: Callable[..., Any]
+    #: The provided type (from the return annotation, or ``provides=``).
+    provides: Any
+    #: The name it can be asked for by (the function's name unless given).
+    name: str
+    scope: Scope
+    #: Where it was registered, for messages: ``"app 'shop'"``, ``"blueprint 'api'"``...
+    owner: str
+    #: A generator function: the value is what it yields; it resumes at teardown.
+    generator: bool
+
+    @property
+    def qualname(self) -> str:
+        """The function's qualified name, for messages."""
+        return getattr(self.function, "__qualname__", repr(self.function))
+
+
+def _provided_type(function: Callable[..., Any], generator: bool, owner: str) -> Any:
+    try:
+        hints = typing.get_type_hints(function, include_extras=True)
+    except NameError as exc:
+        raise DefinitionError(
+            f"The provider {function.__qualname__} ({owner}) has annotations that cannot be"
+            f" resolved ({exc}). Import or define the names it uses at module level."
+        ) from exc
+    returned = hints.get("return")
+    if returned is None:
+        raise DefinitionError(
+            f"The provider {function.__qualname__} ({owner}) has no return annotation, so"
+            " nothing says what it provides. Annotate it (-> Database, or -> Iterator[Database]"
+            " for a generator) or pass provides=... ."
+        )
+    if generator:
+        origin = typing.get_origin(returned)
+        if origin not in _GENERATORS or not typing.get_args(returned):
+            raise DefinitionError(
+                f"The provider {function.__qualname__} ({owner}) is a generator, so annotate it"
+                f" -> Iterator[T] (what it yields), not -> {type_name(returned)}."
+            )
+        return typing.get_args(returned)[0]
+    return returned
+
+
+class Providers:
+    """The providers registered on one app, blueprint or resource class."""
+
+    def __init__(self, owner: str) -> None:
+        #: Where these providers live, for messages.
+        self.owner = owner
+        self._by_type: dict[Any, Provider] = {}
+        self._by_name: dict[str, Provider] = {}
+
+    def __repr__(self) -> str:
+        return f"<Providers of {self.owner}: {sorted(self._by_name)}>"
+
+    def __bool__(self) -> bool:
+        return bool(self._by_name)
+
+    def __iter__(self) -> Iterator[Provider]:
+        return iter(self._by_name.values())
+
+    def add(
+        self,
+        function: Callable[..., Any],
+        *,
+        provides: Any = None,
+        name: str | None = None,
+        scope: Scope = "request",
+    ) -> Provider:
+        """Register ``function`` as the provider of ``provides`` (its return type by default)."""
+        if scope not in ("request", "app"):
+            raise DefinitionError(
+                f"The provider {getattr(function, '__qualname__', function)!r} ({self.owner})"
+                f" has scope={scope!r}; use 'request' (a value per request) or 'app' (one value"
+                " for the app's lifetime)."
+            )
+        if not callable(function) or inspect.isclass(function):
+            raise DefinitionError(
+                f"A provider must be a function; {function!r} ({self.owner}) is not. Wrap a"
+                " class in a function that returns an instance."
+            )
+        generator = inspect.isgeneratorfunction(function) or inspect.isasyncgenfunction(function)
+        if provides is None:
+            provides = _provided_type(function, generator, self.owner)
+        provider = Provider(
+            function=function,
+            provides=provides,
+            name=name or function.__name__,
+            scope=scope,
+            owner=self.owner,
+            generator=generator,
+        )
+        for key, table, what in (
+            (provides, self._by_type, f"the type {type_name(provides)}"),
+            (provider.name, self._by_name, f"the name {provider.name!r}"),
+        ):
+            taken = table.get(key)
+            if taken is not None and taken.function is not function:
+                raise DefinitionError(
+                    f"{self.owner} already has a provider for {what}: {taken.qualname}. Remove"
+                    f" one, or register {provider.qualname} under another name=... ."
+                )
+        self._by_type[provides] = provider
+        self._by_name[provider.name] = provider
+        return provider
+
+    def find(self, marker: Provide, tp: Any) -> Provider | None:
+        """Return this registry's provider for ``marker`` and ``tp``, if it has one."""
+        if marker.name is not None:
+            return self._by_name.get(marker.name)
+        return self._by_type.get(tp)

@@ -21,15 +21,15 @@ from __future__ import annotations
 import atexit
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from .errors import DefinitionError, type_name
+from .convert.typeinfo import type_name
+from .errors import DefinitionError
 from .operation import Param
-from .providers import Provide, Provider, Providers
+from .providers import MISSING, Overrides, Provide, Provider, Providers
 
 __all__ = [
     "AppValues",
@@ -202,9 +202,6 @@ def _wire_key(param: Param) -> str:
     return param.wire_name.lower() if param.location == "header" else param.wire_name
 
 
-_MISSING: Any = object()
-
-
 class RequestValues:
     """The provided values of one request, and the generators to resume at teardown."""
 
@@ -282,37 +279,6 @@ def _close_all_app_values() -> None:  # pragma: no cover - runs at interpreter e
         values.close()
 
 
-class Overrides:
-    """Replacement values for providers, for tests: by provided type or by name."""
-
-    def __init__(self) -> None:
-        self._by_key: dict[Any, Any] = {}
-
-    def __bool__(self) -> bool:
-        return bool(self._by_key)
-
-    def lookup(self, provider: Provider) -> Any:
-        """Return the replacement for ``provider``, or the missing marker."""
-        by_key = self._by_key
-        value = by_key.get(provider.provides, _MISSING)
-        if value is _MISSING:
-            value = by_key.get(provider.name, _MISSING)
-        return value
-
-    @contextmanager
-    def override(self, key: Any, value: Any) -> Iterator[None]:
-        """Provide ``value`` instead of the provider for ``key`` (a type or a name) within."""
-        previous = self._by_key.get(key, _MISSING)
-        self._by_key[key] = value
-        try:
-            yield
-        finally:
-            if previous is _MISSING:
-                del self._by_key[key]
-            else:
-                self._by_key[key] = previous
-
-
 def _call(provider: Provider, arguments: Mapping[str, Any], exits: list[Any]) -> Any:
     if not provider.generator:
         return provider.function(**arguments)
@@ -345,20 +311,20 @@ def run(
         provider = step.provider
         if overrides:
             value = overrides.lookup(provider)
-            if value is not _MISSING:
+            if value is not MISSING:
                 results.append(value)
                 continue
         store = app_values if provider.scope == "app" else request_values
-        value = store.values.get(provider, _MISSING)
-        if value is _MISSING:
+        value = store.values.get(provider, MISSING)
+        if value is MISSING:
             arguments = {name: results[i] for name, i in step.dependencies}
             for name, key in step.bound:
                 if key in kwargs:
                     arguments[name] = kwargs[key]
             if provider.scope == "app":
                 with app_values.lock:
-                    value = app_values.values.get(provider, _MISSING)
-                    if value is _MISSING:
+                    value = app_values.values.get(provider, MISSING)
+                    if value is MISSING:
                         value = _call(provider, arguments, app_values.exits)
                         app_values.values[provider] = value
             else:

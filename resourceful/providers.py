@@ -29,13 +29,15 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Literal, TypeVar
 
 import attrs
 
-from .errors import DefinitionError, type_name
+from .convert.typeinfo import type_name
+from .errors import DefinitionError
 
-__all__ = ["Provide", "Provided", "Provider", "Providers", "Scope"]
+__all__ = ["MISSING", "Overrides", "Provide", "Provided", "Provider", "Providers", "Scope"]
 
 T = TypeVar("T")
 
@@ -175,3 +177,38 @@ class Providers:
         if marker.name is not None:
             return self._by_name.get(marker.name)
         return self._by_type.get(tp)
+
+
+#: Marks "no value" where ``None`` is a value.
+MISSING: Any = object()
+
+
+class Overrides:
+    """Replacement values for providers, for tests: by provided type or by name."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[Any, Any] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
+    def lookup(self, provider: Provider) -> Any:
+        """Return the replacement for ``provider``, or the missing marker."""
+        by_key = self._by_key
+        value = by_key.get(provider.provides, MISSING)
+        if value is MISSING:
+            value = by_key.get(provider.name, MISSING)
+        return value
+
+    @contextmanager
+    def override(self, key: Any, value: Any) -> Iterator[None]:
+        """Provide ``value`` instead of the provider for ``key`` (a type or a name) within."""
+        previous = self._by_key.get(key, MISSING)
+        self._by_key[key] = value
+        try:
+            yield
+        finally:
+            if previous is MISSING:
+                del self._by_key[key]
+            else:
+                self._by_key[key] = previous

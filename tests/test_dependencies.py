@@ -12,7 +12,6 @@ import pytest
 from resourceful import DefinitionError
 from resourceful.dependencies import (
     AppValues,
-    Overrides,
     ProvidedParam,
     RequestValues,
     Signature,
@@ -20,7 +19,7 @@ from resourceful.dependencies import (
     run,
 )
 from resourceful.operation import Param
-from resourceful.providers import Provide, Provided, Provider, Providers
+from resourceful.providers import Overrides, Provide, Provided, Provider, Providers
 
 
 class Database:

@@ -118,8 +118,8 @@ CORE = {
     "views",
     "wrappers",
 }
-TYPED = {"binding", "openapi", "pagination", "render", "resources", "typed"}
-LEAVES = {"convert", "errors", "fields", "operation", "rules"}
+TYPED = {"binding", "dependencies", "openapi", "pagination", "render", "resources", "security", "typed"}
+LEAVES = {"convert", "errors", "fields", "operation", "providers", "rules"}
 # flask_patch / flask_alias: the `flask` alias over the whole package.
 TOOLS = {"cli", "contract", "testing", "__main__", "flask_alias", "flask_patch"}
 # The core modules that may import tools, inside functions only (app.cli,
@@ -133,6 +133,7 @@ LEAF_ALLOWED = {
     "fields": set(),
     "convert": {"convert", "errors", "fields"},
     "rules": set(),
+    "providers": {"convert", "errors"},
 }
 
 

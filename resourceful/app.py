@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from functools import cached_property
 from itertools import chain
@@ -65,6 +66,7 @@ from .hooks import (
     plan_serving,
 )
 from .json.provider import DefaultJSONProvider, JSONProvider
+from .providers import Overrides
 from .responses import direct_answer
 from .responses import make_response as _make_response
 from .routing import Router, URLMap, add_rule, build_url
@@ -181,6 +183,8 @@ class App(TemplatesMixin, Scaffold):
         self.blueprints: dict[str, Blueprint] = {}
         #: A place for extensions to keep their state.
         self.extensions: dict[str, Any] = {}
+        #: Replacement values for providers, set with :meth:`override` (for tests).
+        self.overrides = Overrides()
         #: The URL map: every rule of the application and its blueprints.
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
@@ -339,6 +343,13 @@ class App(TemplatesMixin, Scaffold):
         self._check_setup_finished("teardown_appcontext")
         self.teardown_appcontext_funcs.append(f)
         return f
+
+    def override(self, provided: Any, value: Any) -> AbstractContextManager[None]:
+        """Within ``with app.override(Database, fake):``, provide ``value`` for ``provided``.
+
+        ``provided`` is a provided type or a provider's name; see :doc:`/dependencies`.
+        """
+        return self.overrides.override(provided, value)
 
     def shell_context_processor(self, f: F) -> F:
         """Add the dict returned by ``f()`` to the ``shell`` command's namespace."""

@@ -28,17 +28,22 @@ import attrs
 
 from .convert.typeinfo import type_name
 from .errors import DefinitionError
+from .globals import _cv_request
 from .operation import Param
 from .providers import MISSING, Overrides, Provide, Provider, Providers
 
 __all__ = [
+    "AppState",
     "AppValues",
     "Overrides",
     "Plan",
     "ProvidedParam",
     "RequestValues",
     "Step",
+    "app_state",
+    "close_app_values",
     "plan",
+    "request_values",
     "run",
 ]
 
@@ -335,3 +340,55 @@ def run(
         kwargs.pop(key, None)
     for name, i in the_plan.arguments:
         kwargs[name] = results[i]
+
+
+# -- per app and per request: where the values live --------------------------------------
+
+_STATE_KEY = "resourceful.dependencies"
+_VALUES_KEY = "_resourceful_provided_values"
+
+
+class AppState:
+    """One app's provided values: the app-scoped ones, and the request teardown hook."""
+
+    def __init__(self, app: Any) -> None:
+        self.app_values = AppValues()
+        self._app = app
+        self._teardown_added = False
+
+    def need_request_teardown(self) -> None:
+        """Close each request's provided values at its teardown (registered once per app)."""
+        if not self._teardown_added:
+            self._teardown_added = True
+            self._app.teardown_request(close_request_values)
+
+
+def app_state(app: Any) -> AppState:
+    """Return ``app``'s provided-value state, creating it on first use."""
+    state: AppState | None = app.extensions.get(_STATE_KEY)
+    if state is None:
+        state = app.extensions[_STATE_KEY] = AppState(app)
+    return state
+
+
+def close_app_values(app: Any) -> None:
+    """Close ``app``'s app-scoped values now (their generators resume); they are made anew."""
+    app_state(app).app_values.close()
+
+
+def request_values(ctx: Any) -> RequestValues:
+    """Return the provided values of the request context ``ctx``, creating them on first use."""
+    found: RequestValues | None = ctx.__dict__.get(_VALUES_KEY)
+    if found is None:
+        found = ctx.__dict__[_VALUES_KEY] = RequestValues()
+    return found
+
+
+def close_request_values(exc: BaseException | None) -> None:
+    """Resume the current request's generator providers (a teardown-request function)."""
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        return
+    values: RequestValues | None = ctx.__dict__.pop(_VALUES_KEY, None)
+    if values is not None:
+        values.close(exc)

@@ -26,7 +26,9 @@ from werkzeug.http import HTTP_STATUS_CODES
 from .errors import display_name
 
 #: Where a handler parameter's value comes from.
-Location = Literal["path", "query", "header", "cookie", "body", "form", "files", "request"]
+Location = Literal[
+    "path", "query", "header", "cookie", "body", "form", "files", "request", "provided"
+]
 
 #: The locations whose parameters OpenAPI lists under ``parameters``.
 PARAMETER_LOCATIONS: tuple[str, ...] = ("path", "query", "header", "cookie")
@@ -40,7 +42,9 @@ class Param:
     the individual query, header, cookie or form values; otherwise
     ``wire_name`` is the key on the wire (the query key, header name, cookie
     name, form field or path variable). The JSON body has location ``body``
-    and an empty ``wire_name``.
+    and an empty ``wire_name``. A *provided* parameter (``Provided[T]``) is
+    not read from the request: its ``wire_name`` is the provider's name it
+    asks for, empty when it asks by type.
     """
 
     name: str
@@ -84,6 +88,8 @@ class OperationOptions:
     deprecated: bool | None = None
     operation_id: str | None = None
     security: tuple[Mapping[str, tuple[str, ...]], ...] | None = None
+    #: An enforced requirement (a ``resourceful.security.Security``), when one is given.
+    requirement: Any = None
     decorators: tuple[Callable[..., Any], ...] = ()
     #: Media type of the response when the handler returns a ``Response``
     #: itself (for OpenAPI); ``None`` keeps JSON.
@@ -125,8 +131,14 @@ class Operation:
     tags: tuple[str, ...] = ()
     deprecated: bool = False
     operation_id: str | None = None
-    #: OpenAPI security requirements; ``None`` means the document's default.
+    #: Documented-only OpenAPI security requirements (the mapping form of
+    #: ``security=``); ``None`` means the document's default.
     security: tuple[Mapping[str, tuple[str, ...]], ...] | None = None
+    #: The enforced requirement (a ``resourceful.security.Security``): as
+    #: declared on the operation or its class in the records a class plans,
+    #: and resolved along the blueprints and the app in the records an app
+    #: serves (:func:`operations_of` with the app). ``None``: none applies.
+    requirement: Any = None
     decorators: tuple[Callable[..., Any], ...] = ()
     #: Example request bodies, by name (values of the body's type).
     request_examples: Mapping[str, Any] = attrs.field(factory=dict)
@@ -218,15 +230,24 @@ class OperationsView:
     :func:`operations_of` recognises a view by this class, not by its attributes.
     """
 
-    #: The view's operations by HTTP method.
+    #: The view's operations by HTTP method, as declared.
     operations: Mapping[str, Operation]
+
+    def operations_on(self, app: Any) -> Mapping[str, Operation]:
+        """Return the operations as ``app`` serves them (providers' parameters, security)."""
+        return self.operations
 
 
 _NO_OPERATIONS: Mapping[str, Operation] = MappingProxyType({})
 
 
-def operations_of(view: object) -> Mapping[str, Operation]:
-    """Return the operations ``view`` serves by HTTP method; empty for a plain view function."""
+def operations_of(view: object, app: Any = None) -> Mapping[str, Operation]:
+    """Return the operations ``view`` serves by HTTP method; empty for a plain view function.
+
+    With ``app``, the records as that app serves them: with the parameters of
+    the providers they use and the security requirement resolved along the
+    blueprints and the app. Binding and the OpenAPI document read these.
+    """
     if isinstance(view, OperationsView):
-        return view.operations
+        return view.operations if app is None else view.operations_on(app)
     return _NO_OPERATIONS

@@ -37,7 +37,16 @@ import attrs
 from .convert.typeinfo import type_name
 from .errors import DefinitionError
 
-__all__ = ["MISSING", "Overrides", "Provide", "Provided", "Provider", "Providers", "Scope"]
+__all__ = [
+    "MISSING",
+    "OVERRIDES_ENVIRON_KEY",
+    "Overrides",
+    "Provide",
+    "Provided",
+    "Provider",
+    "Providers",
+    "Scope",
+]
 
 T = TypeVar("T")
 
@@ -183,14 +192,23 @@ class Providers:
 MISSING: Any = object()
 
 
-class Overrides:
-    """Replacement values for providers, for tests: by provided type or by name."""
+#: The WSGI environ key under which a test client passes its own :class:`Overrides`.
+OVERRIDES_ENVIRON_KEY = "resourceful.overrides"
 
-    def __init__(self) -> None:
+
+class Overrides:
+    """Replacement values for providers, for tests: by provided type or by name.
+
+    ``then`` is looked up after this one's own (a test client's overrides
+    before the app's).
+    """
+
+    def __init__(self, then: Overrides | None = None) -> None:
         self._by_key: dict[Any, Any] = {}
+        self._then = then
 
     def __bool__(self) -> bool:
-        return bool(self._by_key)
+        return bool(self._by_key) or bool(self._then)
 
     def lookup(self, provider: Provider) -> Any:
         """Return the replacement for ``provider``, or the missing marker."""
@@ -198,6 +216,8 @@ class Overrides:
         value = by_key.get(provider.provides, MISSING)
         if value is MISSING:
             value = by_key.get(provider.name, MISSING)
+        if value is MISSING and self._then is not None:
+            return self._then.lookup(provider)
         return value
 
     @contextmanager

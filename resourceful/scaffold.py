@@ -24,6 +24,8 @@ from werkzeug.utils import cached_property
 
 from .extensions import resource_registrar
 from .helpers import get_root_path, send_from_directory
+from .operation import operations_of
+from .providers import Provider, Providers, Scope
 
 if TYPE_CHECKING:  # pragma: no cover
     from .app import App
@@ -98,6 +100,8 @@ class Scaffold:
             defaultdict(list)
         )
         self._got_registered_once = False
+        #: The security requirement of every operation registered here (see :meth:`require`).
+        self.security_requirement: Any = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -273,6 +277,61 @@ class Scaffold:
             return self.add_resource(cls, rule, **options)
 
         return decorator
+
+    # -- providers and security ------------------------------------------------------------
+
+    @cached_property
+    def providers(self) -> Providers:
+        """The providers registered here (see :doc:`/dependencies` for the lookup rule)."""
+        return Providers(f"{type(self).__name__.lower()} {self.name!r}")
+
+    def add_provider(
+        self,
+        f: Callable[..., Any],
+        provides: Any = None,
+        *,
+        name: str | None = None,
+        scope: Scope = "request",
+    ) -> Provider:
+        """Register ``f`` as the provider of ``provides`` (its return type by default).
+
+        Handlers ask for the value with ``Provided[T]`` (by type) or
+        ``Annotated[T, Provide("name")]``; the nearest registration wins
+        (resource class, blueprints innermost first, app). ``scope`` is
+        ``"request"`` (a value per request) or ``"app"`` (one for the app's life).
+        Register providers before the resources that use them.
+        """
+        self._check_setup_finished("add_provider")
+        return self.providers.add(f, provides=provides, name=name, scope=scope)
+
+    def provider(
+        self, provides: Any = None, *, name: str | None = None, scope: Scope = "request"
+    ) -> Callable[[F], F]:
+        """Register the decorated function as a provider (see :meth:`add_provider`)."""
+
+        def decorator(f: F) -> F:
+            self.add_provider(f, provides, name=name, scope=scope)
+            return f
+
+        return decorator
+
+    def require(self, requirement: Any) -> None:
+        """Require ``requirement`` (a ``resourceful.security.Security``) for every operation here.
+
+        The nearest requirement wins: the operation's, its class's, each
+        blueprint's from the innermost out, then the app's. The typed layer
+        enforces and documents it; call this before registering resources.
+        """
+        self._check_setup_finished("require")
+        if any(operations_of(view) for view in self.view_functions.values()):
+            # The operations already registered were resolved without it, and
+            # would silently stay unprotected.
+            raise RuntimeError(
+                f"require() was called on {self!r} after resources were registered on it, so"
+                " they would not be protected. Call require() before add_resource() and"
+                " register_blueprint()."
+            )
+        self.security_requirement = requirement
 
     # -- request hooks -------------------------------------------------------------------
 

@@ -166,9 +166,15 @@ class SecurityScheme:
         """
         raise NotImplementedError
 
-    def check(self, credentials: Any) -> Any:
-        """Return the principal for ``credentials`` (``verify``'s answer)."""
-        return self.verify(credentials)
+    #: How many leading parameters of ``verify`` receive the credentials.
+    credential_count: ClassVar[int] = 1
+
+    def check(self, credentials: Any, **provided: Any) -> Any:
+        """Return the principal for ``credentials`` (``verify``'s answer).
+
+        ``provided`` holds the values ``verify`` asks for with ``Provided[...]``.
+        """
+        return self.verify(credentials, **provided)
 
     def challenge(self, error: str | None = None) -> str:
         """Return this scheme's ``WWW-Authenticate`` challenge."""
@@ -264,9 +270,11 @@ class HTTPBasic(SecurityScheme):
             )
         return username, password
 
-    def check(self, credentials: tuple[str, str]) -> Any:
+    credential_count = 2
+
+    def check(self, credentials: tuple[str, str], **provided: Any) -> Any:
         """Return ``verify(username, password)``."""
-        return self.verify(*credentials)
+        return self.verify(*credentials, **provided)
 
     def challenge(self, error: str | None = None) -> str:
         """Return ``Basic realm=..., charset="UTF-8"``."""
@@ -431,9 +439,9 @@ class SessionAuth(SecurityScheme):
             return None
         return ctx.session
 
-    def check(self, credentials: SessionMixin) -> Any:
+    def check(self, credentials: SessionMixin, **provided: Any) -> Any:
         """Return ``verify(session)``, after the CSRF check for unsafe methods."""
-        principal = self.verify(credentials)
+        principal = self.verify(credentials, **provided)
         if principal is not None and self.csrf:
             from .globals import _cv_request
 
@@ -559,8 +567,15 @@ def _unauthorized(requirement: Security, detail: str, error: str | None) -> Prob
     return Problem(401, detail=detail, headers={"WWW-Authenticate": challenges})
 
 
-def authenticate(requirement: Security, request: Request) -> Any:
+def authenticate(
+    requirement: Security,
+    request: Request,
+    provide: Callable[[SecurityScheme], Mapping[str, Any]] | None = None,
+) -> Any:
     """Return the principal that satisfies ``requirement`` for ``request``, or raise a problem.
+
+    ``provide(scheme)`` returns the provided values the scheme's ``verify``
+    asks for (called only when the request carries that scheme's credentials).
 
     The schemes are tried in order; the first whose credentials ``verify``
     accepts wins. Raises a 401 :class:`Problem` (with ``WWW-Authenticate``)
@@ -580,7 +595,10 @@ def authenticate(requirement: Security, request: Request) -> Any:
             continue
         if credentials is None:
             continue
-        principal = scheme.check(credentials)
+        if provide is None:
+            principal = scheme.check(credentials)
+        else:
+            principal = scheme.check(credentials, **provide(scheme))
         if principal is None:
             rejected.append(scheme.name)
             continue

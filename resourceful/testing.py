@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from copy import copy
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,6 +15,7 @@ from werkzeug.test import TestResponse as _WerkzeugTestResponse
 from werkzeug.wrappers import Request as BaseRequest
 
 from . import __version__
+from .providers import OVERRIDES_ENVIRON_KEY, Overrides
 from .sessions import SessionMixin
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -115,10 +116,23 @@ class TestClient(werkzeug.test.Client):
         self.preserve_context = False
         self._new_contexts: list[RequestContext] = []
         self._context_stack = ExitStack()
+        #: Replacement values for providers in this client's requests only (see :meth:`override`).
+        self.overrides = Overrides(then=application.overrides)
         self.environ_base: dict[str, Any] = {
             "REMOTE_ADDR": "127.0.0.1",
             "HTTP_USER_AGENT": f"Resourceful/{__version__}",
+            # The typed layer reads it when it runs providers; the app's own
+            # overrides apply after these.
+            OVERRIDES_ENVIRON_KEY: self.overrides,
         }
+
+    def override(self, provided: Any, value: Any) -> AbstractContextManager[None]:
+        """Within the block, this client's requests get ``value`` for ``provided``.
+
+        ``provided`` is a provided type or a provider's name; other clients
+        of the app are not affected (see :meth:`App.override <resourceful.App.override>`).
+        """
+        return self.overrides.override(provided, value)
 
     if TYPE_CHECKING:  # pragma: no cover - the shortcuts return what open() returns
         # NOTE: werkzeug types its shortcuts as returning its own TestResponse;

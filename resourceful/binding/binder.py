@@ -133,7 +133,10 @@ class Binder:
         self._text: Any = text if text is not None else TextConverter()
         self._body_hooks: dict[bool, Any] = {}
         self._body_collectors: dict[bool, Collector] = {}
-        self._steps: tuple[Step, ...] = tuple(self._compile(param) for param in operation.params)
+        # Provided values are not read from the request: the operation's plan supplies them.
+        self._steps: tuple[Step, ...] = tuple(
+            self._compile(param) for param in operation.params if param.location != "provided"
+        )
         body = operation.body
         if body is not None and body.location == "body":
             # Build the hook now so that definition errors surface here.

@@ -26,17 +26,18 @@ from ..convert.typeinfo import (
 )
 from ..errors import DefinitionError
 from ..operation import Location, Param
+from ..providers import Provide
 from ..rules import CONVERTER_TYPES, parsed_from_text
 from .markers import Source
 
 __all__ = ["handler_hints", "params_from_signature"]
 
 
-def _source_of(annotation: Any) -> tuple[Any, Source | None]:
+def _source_of(annotation: Any) -> tuple[Any, Source | Provide | None]:
     if typing.get_origin(annotation) is Annotated:
         inner, *extras = typing.get_args(annotation)
         for extra in extras:
-            if isinstance(extra, Source):
+            if isinstance(extra, (Source, Provide)):
                 return inner, extra
     elif is_union(annotation):
         # ``File[list[FileStorage]] | None``: the marker sits inside the union.
@@ -89,19 +90,27 @@ def handler_hints(func: Callable[..., Any], qualname: str) -> dict[str, Any]:
 
 
 def params_from_signature(
-    func: Callable[..., Any], qualname: str, path_variables: Mapping[str, str]
+    func: Callable[..., Any],
+    qualname: str,
+    path_variables: Mapping[str, str],
+    *,
+    every_path_variable: bool = True,
+    skip: int = 0,
 ) -> tuple[Param, ...]:
     """Read a handler's parameters into :class:`Param` records.
 
     ``path_variables`` maps the rule's variables to their converters. Every
     mistake raises :class:`DefinitionError` naming ``qualname`` and the fix.
+    A provider reads only the path variables it names
+    (``every_path_variable=False``); a verify function skips its first
+    ``skip`` parameters (the credentials).
     """
     hints = handler_hints(func, qualname)
     signature = inspect.signature(func)
     params: list[Param] = []
     seen_path: set[str] = set()
     for index, parameter in enumerate(signature.parameters.values()):
-        if index == 0 and parameter.name in ("self", "cls"):
+        if index < skip or (index == 0 and parameter.name in ("self", "cls")):
             continue
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             raise DefinitionError(
@@ -126,7 +135,7 @@ def params_from_signature(
         params.append(param)
 
     missing = [name for name in path_variables if name not in seen_path]
-    if missing:
+    if missing and every_path_variable:
         name = missing[0]
         raise DefinitionError(
             f"{qualname}: the rule variable <{name}> has no parameter. Add a parameter"
@@ -161,6 +170,13 @@ def _param(
     required = parameter.default is inspect.Parameter.empty
     default = None if required else parameter.default
     location: Location
+    if isinstance(source, Provide):
+        if name in path_variables:
+            raise DefinitionError(
+                f"{qualname}: parameter {name!r} is named like the rule variable <{name}> but"
+                " asks for a provided value. Rename the parameter or remove the marker."
+            )
+        return Param(name, "provided", tp, source.name or "", True)
     if source is not None:
         location = source.location
     elif name in path_variables:

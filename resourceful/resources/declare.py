@@ -18,7 +18,9 @@ from werkzeug.sansio.response import Response as SansIOResponse
 from ..binding import handler_hints
 from ..errors import DefinitionError, display_name
 from ..operation import OperationOptions, frozen_security
+from ..providers import Providers
 from ..render import Reply
+from ..security import Security
 
 __all__ = [
     "COLLECTION_HANDLERS",
@@ -58,7 +60,7 @@ def operation(
     tags: Sequence[str] | None = None,
     deprecated: bool | None = None,
     operation_id: str | None = None,
-    security: Sequence[Mapping[str, Sequence[str]]] | None = None,
+    security: Security | Sequence[Mapping[str, Sequence[str]]] | None = None,
     decorators: Sequence[Callable[..., Any]] = (),
     response_media_type: str | None = None,
     responses: Mapping[int, Any] | None = None,
@@ -86,7 +88,14 @@ def operation(
 
         @operation(status=202, tags=["jobs"])
         def create(self, body: NewJob) -> Job: ...
+
+    ``security`` is a :class:`~resourceful.security.Security` requirement
+    (enforced and documented; ``PUBLIC`` opts out of the class's, blueprint's
+    or app's) or, for credentials checked elsewhere (a gateway), a list of
+    OpenAPI requirement mappings that is only documented (see :doc:`/security`).
     """
+    requirement = security if isinstance(security, Security) else None
+    documented = None if requirement is not None else security
     options = OperationOptions(
         status=status,
         summary=summary,
@@ -94,7 +103,8 @@ def operation(
         tags=tuple(tags) if tags is not None else None,
         deprecated=deprecated,
         operation_id=operation_id,
-        security=frozen_security(security),
+        security=frozen_security(documented),  # type: ignore[arg-type]
+        requirement=requirement,
         decorators=tuple(decorators),
         response_media_type=response_media_type,
         responses=dict(responses or {}),
@@ -172,8 +182,16 @@ class Resource:
     tags: ClassVar[Sequence[str]] = ()
     #: Marks every operation deprecated in the documentation.
     deprecated: ClassVar[bool] = False
-    #: OpenAPI security requirements of every operation; ``None`` means the default.
-    security: ClassVar[Sequence[Mapping[str, Sequence[str]]] | None] = None
+    #: The security requirement of every operation (``@operation(security=...)``
+    #: overrides): a :class:`~resourceful.security.Security` (enforced and
+    #: documented), or OpenAPI requirement mappings (documented only);
+    #: ``None`` leaves it to the blueprints and the app.
+    security: ClassVar[Security | Sequence[Mapping[str, Sequence[str]]] | None] = None
+    #: Provider functions for this class's handlers, nearest of all (each by
+    #: its return type and its name, per request; see :doc:`/dependencies`).
+    providers: ClassVar[Sequence[Callable[..., Any]]] = ()
+    #: The registry built from :attr:`providers` when the class was created.
+    provider_registry: ClassVar[Providers] = Providers("resource 'Resource'")
     #: Further responses of every operation, by status (``@operation(responses=...)`` adds).
     responses: ClassVar[Mapping[int, Any]] = MappingProxyType({})
 
@@ -218,3 +236,7 @@ class Resource:
                 options=options,
             )
         cls.handlers = MappingProxyType(handlers)
+        registry = Providers(f"resource class {display_name(cls)}")
+        for function in cls.providers:
+            registry.add(function)
+        cls.provider_registry = registry

@@ -18,8 +18,15 @@ import attrs
 
 from ..binding import params_from_signature
 from ..errors import DefinitionError, display_name
-from ..operation import Operation, declared_responses, frozen_security, response_specs
+from ..operation import (
+    Operation,
+    OperationOptions,
+    declared_responses,
+    frozen_security,
+    response_specs,
+)
 from ..rules import camel_case, parent_rule, rule_variables
+from ..security import Security
 from .declare import Handler, Resource
 
 __all__ = ["Endpoints", "PlannedRule", "plan_rules"]
@@ -165,12 +172,20 @@ def _build_operation(
         tags=options.tags if options.tags is not None else tuple(cls.tags),
         deprecated=options.deprecated if options.deprecated is not None else cls.deprecated,
         operation_id=options.operation_id or _default_operation_id(handler.name, base),
-        security=options.security
-        if options.security is not None
-        else frozen_security(cls.security),
+        **_declared_security(options, cls),
         decorators=options.decorators,
         request_examples=options.request_examples,
     )
+
+
+def _declared_security(options: OperationOptions, cls: type[Resource]) -> dict[str, Any]:
+    """Return the operation's ``security`` and ``requirement``: its own, else its class's."""
+    if options.requirement is not None or options.security is not None:
+        return {"security": options.security, "requirement": options.requirement}
+    declared = cls.security
+    if isinstance(declared, Security):
+        return {"security": None, "requirement": declared}
+    return {"security": frozen_security(declared), "requirement": None}
 
 
 def _success_status(handler: Handler) -> int:

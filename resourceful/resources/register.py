@@ -9,10 +9,12 @@ from ..errors import DefinitionError, display_name
 from ..routing import check_views_free
 from .declare import Resource
 from .plan import plan_rules
+from .resolve import resolve, scopes_of
 from .view import ResourceView
 
 if TYPE_CHECKING:
     from ..app import App
+    from ..scaffold import Scaffold
 
 __all__ = ["register_resource"]
 
@@ -105,8 +107,44 @@ def _rule_of(cls: type[Resource], rule: str | None, options: dict[str, Any]) -> 
 
 def _prepare(app: App, views: Sequence[ResourceView]) -> None:
     for view in views:
-        view.prepare(app)
+        view.prepare(app, _scopes(app, view))
     _check_duplicates(app, views)
+
+
+def _scopes(app: App, view: ResourceView) -> tuple[Scaffold, ...]:
+    """Return the blueprints ``view`` is registered in (innermost first), then ``app``.
+
+    The latest registration is the one being finished; a blueprint registered
+    twice on one app must resolve the same way both times.
+    """
+    found = [
+        scopes_of(app, endpoint)
+        for endpoint, registered in app.view_functions.items()
+        if registered is view
+    ]
+    if not found:
+        return (app,)
+    scopes = found[-1]
+    for other in found[:-1]:
+        if other != scopes and any(
+            _outcome(op, other) != _outcome(op, scopes) for op in view.operations.values()
+        ):
+            raise DefinitionError(
+                f"{display_name(view.view_class)} is registered twice on {app!r}, in"
+                f" {_names(other)} and in {_names(scopes)}, which resolve its providers or"
+                " security differently. Register it once per app, or give both the same"
+                " providers and requirements."
+            )
+    return scopes
+
+
+def _outcome(op: Any, scopes: tuple[Scaffold, ...]) -> tuple[Any, ...]:
+    resolved = resolve(op, scopes)
+    return (resolved.requirement, tuple(step.provider for step in resolved.plan.steps))
+
+
+def _names(scopes: tuple[Scaffold, ...]) -> str:
+    return " in ".join(repr(scope) for scope in scopes)
 
 
 def _check_duplicates(app: App, views: Sequence[ResourceView]) -> None:

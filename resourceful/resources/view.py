@@ -16,27 +16,43 @@ from cattrs.errors import StructureHandlerNotFoundError
 from werkzeug.exceptions import HTTPException
 
 from ..binding import Binder
+from ..dependencies import app_state, request_values, run
 from ..errors import DefinitionError, RequestValidationError, as_problem
 from ..globals import _cv_request
 from ..hooks import renders_as_is
 from ..operation import Operation, OperationsView
+from ..providers import OVERRIDES_ENVIRON_KEY
 from ..render import Renderer
+from ..security import SecurityScheme, authenticate
 from .declare import Resource
+from .resolve import Resolved, resolve
 
 if TYPE_CHECKING:
     from ..app import App
+    from ..ctx import RequestContext
+    from ..scaffold import Scaffold
 
 __all__ = ["ResourceView"]
 
 
 class _Compiled:
-    """The binder and renderer of each operation of a view, for one app."""
+    """The binder, renderer and resolution of each operation of a view, for one app.
 
-    __slots__ = ("converter", "steps")
+    The resolution is ``None`` for an operation with no providers and no
+    requirement, which then takes the shortest path.
+    """
 
-    def __init__(self, converter: Any, steps: dict[str, tuple[Binder, Renderer]]) -> None:
+    __slots__ = ("converter", "operations", "steps")
+
+    def __init__(
+        self,
+        converter: Any,
+        steps: dict[str, tuple[Binder, Renderer, Resolved | None]],
+        operations: Mapping[str, Operation],
+    ) -> None:
         self.converter = converter
         self.steps = steps
+        self.operations = operations
 
 
 class ResourceView(OperationsView):
@@ -68,6 +84,9 @@ class ResourceView(OperationsView):
         self._resource = resource
         self._instance = instance
         self._compiled: weakref.WeakKeyDictionary[App, _Compiled] = weakref.WeakKeyDictionary()
+        self._scopes: weakref.WeakKeyDictionary[App, tuple[Scaffold, ...]] = (
+            weakref.WeakKeyDictionary()
+        )
         self._last: tuple[App, _Compiled] | None = None
         calls: dict[str, Callable[..., Any]] = {}
         for method, op in operations.items():
@@ -115,7 +134,9 @@ class ResourceView(OperationsView):
 
         def call(**view_args: Any) -> Any:
             ctx = _cv_request.get()
-            binder, renderer = self.compiled(ctx.app).steps[method]
+            binder, renderer, resolved = self.compiled(ctx.app).steps[method]
+            if resolved is not None:
+                return renderer.render(self._run_resolved(ctx, resolved, binder, view_args))
             kwargs = binder.try_bind(ctx.request, view_args)
             if isinstance(kwargs, RequestValidationError):
                 # PERF: raising it would only have the app render it, when nothing
@@ -133,6 +154,55 @@ class ResourceView(OperationsView):
         call.__qualname__ = f"{self._resource.__qualname__}.{handler_name}"
         return call
 
+    def _run_resolved(
+        self, ctx: RequestContext, resolved: Resolved, binder: Binder, view_args: Any
+    ) -> Any:
+        """Authenticate, bind, run the providers and the handler; return its result."""
+        app = ctx.app
+        values = request_values(ctx) if resolved.needs_values else None
+        overrides = ctx.request.environ.get(OVERRIDES_ENVIRON_KEY) or app.overrides
+        app_values = app_state(app).app_values
+        requirement = resolved.requirement
+        if requirement is not None:
+            provide = None
+            if resolved.verify:
+                plans = dict(resolved.verify)
+
+                def provide(scheme: SecurityScheme) -> dict[str, Any]:
+                    verify_plan = plans.get(scheme)
+                    provided: dict[str, Any] = {}
+                    if verify_plan is not None:
+                        assert values is not None
+                        run(verify_plan, provided, values, app_values, overrides or None)
+                    return provided
+
+            principal = authenticate(requirement, ctx.request, provide)
+            if resolved.principal is not None:
+                assert values is not None
+                values.values[resolved.principal] = principal
+        kwargs = binder.try_bind(ctx.request, view_args)
+        if isinstance(kwargs, RequestValidationError):
+            raise kwargs
+        if values is not None:
+            run(resolved.plan, kwargs, values, app_values, overrides or None)
+        instance = self._instance
+        if instance is None:
+            instance = self._resource()
+        handler = getattr(instance, resolved.operation.handler_name)
+        if values is None:
+            return handler(**kwargs)
+        try:
+            return handler(**kwargs)
+        except BaseException as exc:
+            # Teardown sees it even when an error handler turns it into a response.
+            values.error = exc
+            raise
+
+    def operations_on(self, app: Any) -> Mapping[str, Operation]:
+        """Return the operations as ``app`` serves them (resolved at registration)."""
+        compiled = self._compiled.get(app)
+        return self.operations if compiled is None else compiled.operations
+
     def compiled(self, app: App) -> _Compiled:
         """Return the binders and renderers for ``app``, building them on first use.
 
@@ -148,17 +218,31 @@ class ResourceView(OperationsView):
         self._last = (app, compiled)
         return compiled
 
-    def prepare(self, app: App) -> _Compiled:
-        """Build (and cache) the binders and renderers for ``app``.
+    def prepare(self, app: App, scopes: tuple[Scaffold, ...] | None = None) -> _Compiled:
+        """Resolve the operations on ``app`` and build (and cache) their binders and renderers.
 
-        Called at registration so that types the app's converter cannot
-        handle raise :class:`DefinitionError` then, not on the first request.
+        ``scopes`` are the blueprints the view is registered in, innermost
+        first, then the app (the app alone by default). Called at
+        registration so that definition mistakes (a missing provider, a type
+        the converter cannot handle) raise then, not on the first request.
         """
-        steps = {}
-        for method, op in self.operations.items():
+        if scopes is None:
+            scopes = self._scopes.get(app, (app,))
+        self._scopes[app] = scopes
+        steps: dict[str, tuple[Binder, Renderer, Resolved | None]] = {}
+        operations: dict[str, Operation] = {}
+        for method, declared in self.operations.items():
+            resolved: Resolved | None = resolve(declared, scopes)
+            assert resolved is not None
+            op = resolved.operation
+            if resolved.needs_values:
+                app_state(app).need_request_teardown()
+            elif resolved.requirement is None:
+                resolved = None  # nothing to run but binding and the handler
             _check_response_type(op, app)
-            steps[method] = (Binder(op, app), Renderer(op, app))
-        compiled = _Compiled(app.converter, steps)
+            steps[method] = (Binder(op, app), Renderer(op, app), resolved)
+            operations[method] = op
+        compiled = _Compiled(app.converter, steps, MappingProxyType(operations))
         self._compiled[app] = compiled
         return compiled
 

@@ -72,17 +72,19 @@ def _principal_placeholder() -> Any:  # pragma: no cover - its value is set befo
     raise RuntimeError("The principal is provided by authentication, never called.")
 
 
-def _principal_registry(requirement: Security) -> tuple[Providers, Provider] | None:
+def _principal_registry(requirement: Security) -> tuple[Providers, Provider]:
     types = []
     for scheme in requirement.schemes:
         if scheme.principal_type is not Any and scheme.principal_type not in types:
             types.append(scheme.principal_type)
-    if not types:
-        return None
     registry = Providers("the security requirement (the authenticated principal)")
     # Any one of the schemes may have authenticated the request: with principals
-    # of different types, only their union says what a handler receives.
-    provides = types[0] if len(types) == 1 else union_of(tuple(types))
+    # of different types, only their union says what a handler receives. Verify
+    # functions without a return annotation leave it to the name "principal".
+    if not types:
+        provides: Any = Any
+    else:
+        provides = types[0] if len(types) == 1 else union_of(tuple(types))
     return registry, registry.add(_principal_placeholder, provides=provides, name="principal")
 
 
@@ -140,7 +142,9 @@ def _verify_plan(
         signature = inspect.signature(verify)
     except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
         return EMPTY_PLAN
-    if len(signature.parameters) <= count:
+    extras = list(signature.parameters.values())[count:]
+    if all(extra.default is not extra.empty for extra in extras):
+        # Nothing more is passed to it (dict.get works as a verify function).
         return EMPTY_PLAN
     qualname = f"the verify function of {scheme!r}"
     params = params_from_signature(verify, qualname, {}, every_path_variable=False, skip=count)
@@ -169,10 +173,8 @@ def resolve(op: Operation, scopes: Sequence[Scaffold]) -> Resolved:
     chain.extend(scope.providers for scope in scopes)
     principal = None
     if requirement is not None and requirement.schemes:
-        found = _principal_registry(requirement)
-        if found is not None:
-            registry, principal = found
-            chain.insert(0, registry)
+        registry, principal = _principal_registry(requirement)
+        chain.insert(0, registry)
     read = _reader(rule_variables(op.rule))
     the_plan = plan(op.qualname, _provided(op.params), op.params, chain, read)
     verify: list[tuple[SecurityScheme, Plan]] = []

@@ -54,6 +54,7 @@ TARGETS = {
     "hooked": 0.5,
     "typed_valid": 0.25,
     "typed_invalid": 0.30,
+    "secured": 0.4,
 }
 GOAL = 0.1
 

@@ -53,6 +53,8 @@ class Scenario:
     #: When set, ``{id}`` in ``path`` takes this many different values in turn, so
     #: nothing that remembers recent URLs helps (the first one is checked).
     distinct_ids: int = 0
+    #: Request headers, as (name, value) pairs.
+    headers: tuple[tuple[str, str], ...] = ()
 
     def environ(self, path: str | None = None) -> dict[str, Any]:
         """Build the WSGI environ for this request (copy it before each call)."""
@@ -63,6 +65,7 @@ class Scenario:
             method=self.method,
             json=self.json_body,
             base_url="http://localhost/",
+            headers=list(self.headers),
         )
         try:
             return builder.get_environ()
@@ -191,6 +194,20 @@ SCENARIOS: tuple[Scenario, ...] = (
         check_body=_names_every_invalid_field,
         json_body=INVALID_TODO,
         typed=True,
+    ),
+)
+
+SCENARIOS += (
+    Scenario(
+        name="secured",
+        description="typed GET, one per-request provider and a bearer check",
+        app="secured",
+        method="GET",
+        path="/items/42",
+        status=200,
+        check_body=_equals_json({"id": 42, "owner": "ann", "source": "db"}),
+        typed=True,
+        headers=(("Authorization", "Bearer bench-token"),),
     ),
 )
 

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiflask import APIFlask, Schema
+from apiflask import APIFlask, HTTPTokenAuth, Schema
 from apiflask.fields import Boolean, Date, Integer, List, String
 from apiflask.validators import Length
+from flask import g
 
 from benchmarks.apps import WSGIApp
-from benchmarks.apps.handwritten import TITLE_MAX, TITLE_MIN
+from benchmarks.apps.handwritten import (
+    TITLE_MAX,
+    TITLE_MIN,
+    Connection,
+    check_token,
+    secured_item,
+)
 
 NOTES = {
     "core": "typed scenarios only (APIFlask is Flask there)",
@@ -48,5 +55,39 @@ def make_typed() -> APIFlask:
     return app
 
 
+class ItemOut(Schema):
+    id = Integer()
+    owner = String()
+    source = String()
+
+
+def make_secured() -> APIFlask:
+    app = APIFlask("bench_apiflask_secured", docs_path=None, spec_path=None)
+    auth = HTTPTokenAuth(scheme="Bearer")
+
+    @auth.verify_token
+    def verify_token(token: str) -> str | None:
+        return check_token(f"Bearer {token}")
+
+    def get_connection() -> Connection:
+        if "connection" not in g:
+            g.connection = Connection()
+        return g.connection  # type: ignore[no-any-return]
+
+    @app.teardown_appcontext
+    def close_connection(exc: BaseException | None) -> None:
+        connection = g.pop("connection", None)
+        if connection is not None:
+            connection.close()
+
+    @app.get("/items/<int:item_id>")
+    @app.auth_required(auth)
+    @app.output(ItemOut)
+    def item(item_id: int) -> dict[str, Any]:
+        return secured_item(item_id, auth.current_user, get_connection())
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
-    return {"typed": make_typed()}
+    return {"typed": make_typed(), "secured": make_secured()}

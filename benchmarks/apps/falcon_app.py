@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import falcon
 
 from benchmarks.apps import WSGIApp
-from benchmarks.apps.handwritten import PROBLEM_JSON, created, problem, validate_todo
+from benchmarks.apps.handwritten import (
+    PROBLEM_JSON,
+    Connection,
+    check_token,
+    created,
+    problem,
+    secured_item,
+    validate_todo,
+)
 from benchmarks.scenarios import RULE_COUNT
 
 
@@ -84,6 +93,30 @@ class Me:
 def make_hooked() -> falcon.App:
     app = falcon.App(middleware=[ServedBy()])
     app.add_route("/me", Me())
+
+    return app
+
+
+def _require_token(req: falcon.Request, resp: falcon.Response, resource: Any, params: Any) -> None:
+    user = check_token(req.get_header("Authorization"))
+    if user is None:
+        raise falcon.HTTPUnauthorized(challenges=['Bearer realm="api"'])
+    req.context.user = user
+
+
+class Items:
+    @falcon.before(_require_token)
+    def on_get(self, req: falcon.Request, resp: falcon.Response, item_id: int) -> None:
+        connection = Connection()
+        try:
+            resp.media = secured_item(item_id, req.context.user, connection)
+        finally:
+            connection.close()
+
+
+def make_secured() -> falcon.App:
+    app = falcon.App()
+    app.add_route("/items/{item_id:int}", Items())
     return app
 
 
@@ -93,4 +126,5 @@ def make_apps() -> dict[str, WSGIApp]:
         "many_rules": make_many_rules(),
         "hooked": make_hooked(),
         "typed": make_typed(),
+        "secured": make_secured(),
     }

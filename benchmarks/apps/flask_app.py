@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, request, session
+from flask import Flask, Response, g, request, session
 
 from benchmarks.apps import WSGIApp
-from benchmarks.apps.handwritten import PROBLEM_JSON, created, problem, validate_todo
+from benchmarks.apps.handwritten import (
+    PROBLEM_JSON,
+    Connection,
+    check_token,
+    created,
+    problem,
+    secured_item,
+    validate_todo,
+)
 from benchmarks.scenarios import RULE_COUNT
 
 
@@ -74,10 +84,50 @@ def make_hooked() -> Flask:
     return app
 
 
+def make_secured() -> Flask:
+    """The same secured GET written as a careful Flask developer would: a decorator and g."""
+    app = Flask("bench_secured")
+
+    def get_connection() -> Connection:
+        if "connection" not in g:
+            g.connection = Connection()
+        return g.connection  # type: ignore[no-any-return]
+
+    @app.teardown_appcontext
+    def close_connection(exc: BaseException | None) -> None:
+        connection = g.pop("connection", None)
+        if connection is not None:
+            connection.close()
+
+    def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(**kwargs: Any) -> Any:
+            user = check_token(request.headers.get("Authorization"))
+            if user is None:
+                body = json.dumps({"title": "Unauthorized", "status": 401})
+                return Response(
+                    body,
+                    status=401,
+                    mimetype=PROBLEM_JSON,
+                    headers={"WWW-Authenticate": 'Bearer realm="api"'},
+                )
+            return view(user=user, **kwargs)
+
+        return wrapper
+
+    @app.get("/items/<int:item_id>")
+    @token_required
+    def item(item_id: int, user: str) -> Any:
+        return secured_item(item_id, user, get_connection())
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
     return {
         "core": make_core(),
         "many_rules": make_many_rules(),
         "hooked": make_hooked(),
         "typed": make_typed(),
+        "secured": make_secured(),
     }

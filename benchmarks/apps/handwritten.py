@@ -9,6 +9,7 @@ resourceful produces. Sharing it keeps the comparison about the frameworks.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from typing import Any
 
 FIELDS = frozenset({"title", "done", "tags", "due"})
@@ -93,3 +94,37 @@ def problem(errors: list[dict[str, str]]) -> dict[str, Any]:
 
 
 PROBLEM_JSON = "application/problem+json"
+
+
+# -- the secured GET: a bearer check and one per-request connection -------------------------
+
+#: The one token the secured scenario sends, and whose it is.
+TOKENS = {"bench-token": "ann"}
+
+
+class Connection:
+    """What a per-request provider hands out (a database connection, in a real app)."""
+
+    def __init__(self) -> None:
+        self.name = "db"
+        self.open = True
+
+    def close(self) -> None:
+        self.open = False
+
+
+def check_token(header: str | None) -> str | None:
+    """Return the user a ``Bearer`` Authorization header names, comparing in constant time."""
+    if header is None or not header.startswith("Bearer "):
+        return None
+    given = header[7:].strip().encode()
+    found = None
+    for token, user in TOKENS.items():
+        if hmac.compare_digest(given, token.encode()):
+            found = user
+    return found
+
+
+def secured_item(item_id: int, user: str, connection: Connection) -> dict[str, Any]:
+    """Return the secured scenario's answer."""
+    return {"id": item_id, "owner": user, "source": connection.name}

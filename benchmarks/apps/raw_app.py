@@ -11,7 +11,15 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from benchmarks.apps import WSGIApp
-from benchmarks.apps.handwritten import PROBLEM_JSON, created, problem, validate_todo
+from benchmarks.apps.handwritten import (
+    PROBLEM_JSON,
+    Connection,
+    check_token,
+    created,
+    problem,
+    secured_item,
+    validate_todo,
+)
 from benchmarks.scenarios import RULE_COUNT
 
 StartResponse = Callable[..., Any]
@@ -86,5 +94,27 @@ def hooked(environ: dict[str, Any], start_response: StartResponse) -> Iterable[b
     return _answer(start_response, "200 OK", headers, f"user {user}".encode())
 
 
+def secured(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    path = environ["PATH_INFO"]
+    if not path.startswith("/items/") or not path[7:].isdigit():
+        return _not_found(start_response)
+    user = check_token(environ.get("HTTP_AUTHORIZATION"))
+    if user is None:
+        headers = [("Content-Type", PROBLEM_JSON), ("WWW-Authenticate", 'Bearer realm="api"')]
+        return _answer(start_response, "401 UNAUTHORIZED", headers, b"{}")
+    connection = Connection()
+    try:
+        body = json.dumps(secured_item(int(path[7:]), user, connection)).encode()
+    finally:
+        connection.close()
+    return _answer(start_response, "200 OK", _JSON, body)
+
+
 def make_apps() -> dict[str, WSGIApp]:
-    return {"core": core, "many_rules": many_rules, "hooked": hooked, "typed": typed}
+    return {
+        "core": core,
+        "many_rules": many_rules,
+        "hooked": hooked,
+        "typed": typed,
+        "secured": secured,
+    }

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
 from attrs.validators import max_len, min_len
 
 from benchmarks.apps import WSGIApp
-from benchmarks.apps.handwritten import TITLE_MAX, TITLE_MIN
+from benchmarks.apps.handwritten import TITLE_MAX, TITLE_MIN, TOKENS, Connection, secured_item
 from benchmarks.scenarios import RULE_COUNT
 from resourceful import App, session
+from resourceful.providers import Provided
 
 NOTES: dict[str, str] = {}
 
@@ -100,6 +102,40 @@ def make_hooked() -> App:
     return app
 
 
+@attrs.frozen
+class Item:
+    id: int
+    owner: str
+    source: str
+
+
+def make_secured() -> App:
+    from resourceful.resources import Resource
+    from resourceful.security import HTTPBearer, Security, lookup_secret
+
+    app = App("bench_secured")
+
+    def find_user(token: str) -> str | None:
+        return lookup_secret(token, TOKENS)
+
+    app.require(Security(HTTPBearer(find_user)))
+
+    @app.provider()
+    def connection() -> Iterator[Connection]:
+        opened = Connection()
+        try:
+            yield opened
+        finally:
+            opened.close()
+
+    @app.resource("/items/<int:item_id>")
+    class Items(Resource):
+        def get(self, item_id: int, user: Provided[str], db: Provided[Connection]) -> Item:
+            return Item(**secured_item(item_id, user, db))
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
     apps: dict[str, WSGIApp] = {
         "core": make_core(),
@@ -109,4 +145,5 @@ def make_apps() -> dict[str, WSGIApp]:
     typed = make_typed()
     if typed is not None:
         apps["typed"] = typed
+        apps["secured"] = make_secured()
     return apps

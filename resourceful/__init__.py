@@ -52,10 +52,14 @@ from .helpers import send_from_directory as send_from_directory
 from .helpers import stream_with_context as stream_with_context
 from .helpers import url_for as url_for
 from .json import jsonify as jsonify
+from .providers import Provide as Provide
+from .providers import Provided as Provided
 from .render import Reply as Reply
 from .render import created as created
 from .resources import Resource as Resource
 from .resources import operation as operation
+from .security import PUBLIC as PUBLIC
+from .security import Security as Security
 from .signals import Namespace as Namespace
 from .signals import appcontext_popped as appcontext_popped
 from .signals import appcontext_pushed as appcontext_pushed

@@ -168,6 +168,8 @@ class SecurityScheme:
 
     #: How many leading parameters of ``verify`` receive the credentials.
     credential_count: ClassVar[int] = 1
+    #: Whether the scheme itself may refuse an authenticated request (403).
+    may_forbid: bool = False
 
     def check(self, credentials: Any, **provided: Any) -> Any:
         """Return the principal for ``credentials`` (``verify``'s answer).
@@ -427,6 +429,7 @@ class SessionAuth(SecurityScheme):
     ) -> None:
         super().__init__(verify, **options)
         self.csrf = csrf
+        self.may_forbid = csrf  # the CSRF check refuses with a 403
         self.trusted_origins = frozenset(origin.rstrip("/") for origin in trusted_origins)
         self.csrf_header = csrf_header
 

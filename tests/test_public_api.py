@@ -137,3 +137,12 @@ def test_importing_every_module_never_imports_flask() -> None:
     flask_modules, _, failed = result.stdout.partition("\n")
     assert flask_modules == "[]"
     assert failed.strip() == "[]"
+
+
+def test_dependency_and_security_markers_are_importable_from_the_package() -> None:
+    from resourceful import providers, security
+
+    assert resourceful.Provided is providers.Provided
+    assert resourceful.Provide is providers.Provide
+    assert resourceful.Security is security.Security
+    assert resourceful.PUBLIC is security.PUBLIC

@@ -102,9 +102,19 @@ def find_operation(app: App, handler: Callable[..., Any]) -> tuple[Rule, Operati
 def bind_arguments(
     operation: Operation, handler: Callable[..., Any], args: Any, kwargs: Any
 ) -> dict[str, Any]:
-    """Return the handler's arguments by parameter name (``self`` left out)."""
+    """Return the handler's arguments by parameter name (``self`` left out).
+
+    Provided values come from the app's providers, not from the caller, so
+    they are not parameters of a call.
+    """
+    provided = {param.name for param in operation.params if param.location == "provided"}
+    signature = inspect.signature(handler)
+    if provided:
+        signature = signature.replace(
+            parameters=[p for p in signature.parameters.values() if p.name not in provided]
+        )
     try:
-        bound = inspect.signature(handler).bind(None, *args, **kwargs)
+        bound = signature.bind(None, *args, **kwargs)
     except TypeError as exc:
         raise TypeError(f"Cannot call {operation.qualname}: {exc}.") from None
     values = dict(bound.arguments)

@@ -152,9 +152,21 @@ class _Builder:
         #: Every tag used, with the description of the first class that uses it.
         self.tags: dict[str, str | None] = {}
         self.operation_ids: dict[str, str] = {}
+        #: The security schemes the requirements use, by name.
+        self.security_schemes: dict[str, Any] = {}
 
     def build(self) -> dict[str, Any]:
         paths = self.paths()
+        app_requirement = self.app.security_requirement
+        default_security = self.config.get("OPENAPI_SECURITY")
+        if app_requirement is not None:
+            if default_security is not None:
+                raise DefinitionError(
+                    f"{self.app!r} has both OPENAPI_SECURITY (documentation only) and"
+                    " app.require(...) (enforced); the document's default security follows"
+                    " from app.require(). Remove OPENAPI_SECURITY."
+                )
+            default_security = self.requirement(app_requirement, f"{self.app!r}.require()")
         # The shared error responses add the Problem schema: before the schemas are read.
         responses = self.responses.components()
         document: dict[str, Any] = {"openapi": OPENAPI_VERSION, "info": self.info()}
@@ -171,20 +183,35 @@ class _Builder:
             components["schemas"] = schemas
         if responses:
             components["responses"] = responses
-        schemes = self.config["OPENAPI_SECURITY_SCHEMES"]
+        schemes = self.security_scheme_objects()
         if schemes:
-            components["securitySchemes"] = {name: dict(schemes[name]) for name in schemes}
+            components["securitySchemes"] = schemes
         if components:
             document["components"] = components
-        security = self.config.get("OPENAPI_SECURITY")
-        if security is not None:
-            document["security"] = _security(security)
+        if app_requirement is not None:
+            document["security"] = default_security
+        elif default_security is not None:
+            document["security"] = _security(default_security)
         external = self.config.get("OPENAPI_EXTERNAL_DOCS")
         if external:
             document["externalDocs"] = _link(external)
         return document
 
     # -- top level -------------------------------------------------------------
+
+    def security_scheme_objects(self) -> dict[str, Any]:
+        """Return ``securitySchemes``: the configured ones, then those the requirements use."""
+        configured = self.config["OPENAPI_SECURITY_SCHEMES"] or {}
+        found = {name: dict(configured[name]) for name in configured}
+        for name, scheme in sorted(self.security_schemes.items()):
+            if name in found:
+                raise DefinitionError(
+                    f"OPENAPI_SECURITY_SCHEMES describes {name!r}, which is also the name of"
+                    f" the enforced scheme {scheme!r}. Remove it from OPENAPI_SECURITY_SCHEMES"
+                    " (the scheme describes itself), or give the scheme another name=... ."
+                )
+            found[name] = scheme.openapi(self.app)
+        return found
 
     def info(self) -> dict[str, Any]:
         info: dict[str, Any] = {"title": self.config["OPENAPI_TITLE"] or self.app.name}
@@ -228,7 +255,8 @@ class _Builder:
     def paths(self) -> dict[str, Any]:
         paths: dict[str, Any] = {}
         for rule in self.app.url_map.iter_rules():
-            operations = operations_of(self.app.view_functions.get(rule.endpoint))
+            # The records as this app serves them: providers' parameters, resolved security.
+            operations = operations_of(self.app.view_functions.get(rule.endpoint), self.app)
             if not operations:
                 continue
             item = paths.setdefault(templated_path(rule.rule), {})
@@ -253,9 +281,23 @@ class _Builder:
         document["responses"] = self.responses.of(op, bool(rule.arguments), takes_input(op))
         if op.deprecated:
             document["deprecated"] = True
-        if op.security is not None:
+        if op.requirement is not None:
+            document["security"] = self.requirement(op.requirement, op.qualname)
+        elif op.security is not None:
             document["security"] = _security(op.security)
         return document
+
+    def requirement(self, requirement: Any, where: str) -> list[dict[str, list[str]]]:
+        """Return a ``Security`` requirement's ``security`` list; note the schemes it uses."""
+        for scheme in requirement.schemes:
+            known = self.security_schemes.setdefault(scheme.name, scheme)
+            if known is not scheme:
+                raise DefinitionError(
+                    f"{where}: two different security schemes are named {scheme.name!r}"
+                    f" ({known!r} and {scheme!r}); the document names each once. Give one"
+                    " another name=..., or use the same scheme object."
+                )
+        return list(requirement.openapi())
 
     def operation_tags(self, op: Operation) -> list[str]:
         """Return the tags of ``op``: its own, else its class's name; each one is listed."""

@@ -54,6 +54,11 @@ class Responses:
             errors.append((415, "UnsupportedMediaType"))
         if takes_input:
             errors.append((self.validation_status, "ValidationFailed"))
+        requirement = op.requirement
+        if requirement is not None and requirement.schemes:
+            errors.append((401, "Unauthorized"))
+            if requirement.requires or any(scheme.may_forbid for scheme in requirement.schemes):
+                errors.append((403, "Forbidden"))
         # With VALIDATION_ERROR_STATUS = 400 one 400 covers both; ValidationFailed says more.
         for status, name in sorted(
             errors, key=lambda item: (item[0], item[1] != "ValidationFailed")
@@ -125,6 +130,11 @@ class Responses:
             "UnsupportedMediaType": "The request body has the wrong Content-Type.",
             "ValidationFailed": f"The input did not validate ({self.validation_status}); errors"
             " lists every invalid value with its location and pointer.",
+            "Unauthorized": "No credentials, malformed ones, or ones that were not accepted;"
+            " WWW-Authenticate names the accepted schemes.",
+            "Forbidden": "Authenticated, but not allowed: missing_permissions lists the"
+            " permissions the operation needs (or a cookie-authenticated change failed the"
+            " CSRF check).",
         }
         responses: dict[str, Any] = {
             name: {
@@ -133,6 +143,13 @@ class Responses:
             }
             for name in sorted(self.used)
         }
+        if "Unauthorized" in responses:
+            responses["Unauthorized"]["headers"] = {
+                "WWW-Authenticate": {
+                    "description": "One challenge per accepted scheme (RFC 9110).",
+                    "schema": {"type": "string"},
+                }
+            }
         if "NotFound" in responses:
             # A URL that matches no rule never reaches a resource: the app
             # answers with its plain (HTML) 404 page, as for any route.

@@ -200,7 +200,9 @@ class ResourceView(OperationsView):
 
     def operations_on(self, app: Any) -> Mapping[str, Operation]:
         """Return the operations as ``app`` serves them (resolved at registration)."""
-        compiled = self._compiled.get(app)
+        # ``current_app`` is a proxy, which the weak-key table cannot take.
+        unwrap = getattr(app, "_get_current_object", None)
+        compiled = self._compiled.get(unwrap() if unwrap is not None else app)
         return self.operations if compiled is None else compiled.operations
 
     def compiled(self, app: App) -> _Compiled:

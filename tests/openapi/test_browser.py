@@ -9,6 +9,10 @@ rendered operation blocks (method, path, operationId, summary) out of the DOM
 and compares them with the operations of the document the server serves:
 seeing the paths in the raw JSON is not enough, they must be drawn as operations.
 
+A second test drives Chromium over the DevTools protocol (``cdp.py``): it
+clicks Swagger UI's "Authorize", types a bearer token, runs a protected
+operation with "Try it out" and reads the 200 that the page shows.
+
 Needs Chromium (``apt-get install -y chromium``, which ``.ci/install-chromium``
 runs). Without it the test is skipped, except when ``CI`` is ``true``: there a
 missing browser fails the test.
@@ -22,6 +26,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -30,8 +35,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import attrs
 import pytest
+from cdp import Browser
 from example_modules import import_example
+from werkzeug.serving import make_server
+
+from resourceful import App, Resource
+from resourceful.providers import Provided
+from resourceful.security import HTTPBearer, Security
 
 ROOT = Path(__file__).resolve().parents[2]
 TODO_APP = ROOT / "examples" / "todo" / "app.py"
@@ -297,3 +309,93 @@ def test_docs_page_renders_every_operation_in_chromium(
         "deleteTodo",
     }
     assert parser.title.strip() == document["info"]["title"] == "Todo API"
+
+
+# -- Authorize: Swagger UI sends the token, the protected operation answers -----------------
+
+
+@attrs.frozen
+class Principal:
+    name: str
+
+
+def secured_app(seen: list[str]) -> App:
+    """Return an app whose one operation needs a bearer token; ``seen`` collects tokens."""
+
+    def find(token: str) -> Principal | None:
+        seen.append(token)
+        return Principal("ann") if token == "s3cret" else None
+
+    app = App("secured_docs")
+    app.config["OPENAPI_TITLE"] = "Secured"
+    app.require(Security(HTTPBearer(find)))
+
+    class Me(Resource):
+        def get(self, user: Provided[Principal]) -> Principal:
+            """Say who the token belongs to."""
+            return user
+
+    app.add_resource(Me, "/me")
+    return app
+
+
+@pytest.fixture
+def secured_server() -> Iterator[tuple[str, list[str]]]:
+    """Serve :func:`secured_app` on 127.0.0.1 with a real WSGI server, in a thread."""
+    seen: list[str] = []
+    server = make_server("127.0.0.1", 0, secured_app(seen), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", seen
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+# Set an input's value the way React notices (its own setter, then an input event).
+_TYPE_TOKEN = """(() => {
+  const input = document.querySelector('.modal-ux input');
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+  setter.call(input, 's3cret');
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+  document.querySelector('.modal-ux .auth-btn-wrapper .authorize').click();
+})()"""
+_STATUS = "document.querySelector('.live-responses-table .response .response-col_status')"
+
+
+def test_authorize_then_call_a_protected_operation_in_chromium(
+    chromium: str, secured_server: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    base, seen = secured_server
+    browser = Browser(chromium, CHROMIUM_FLAGS, tmp_path / "profile")
+    try:
+        browser.goto(base + "/docs")
+        browser.wait_for("!!document.querySelector('.btn.authorize')")
+        browser.evaluate("document.querySelector('.btn.authorize').click()")
+        modal = browser.wait_for(
+            "document.querySelector('.modal-ux input') &&"
+            " document.querySelector('.modal-ux').innerText"
+        )
+        assert "bearerAuth" in modal
+        browser.evaluate(_TYPE_TOKEN)
+        browser.wait_for("document.querySelector('.modal-ux').innerText.includes('Logout')")
+        browser.evaluate("document.querySelector('.modal-ux .btn-done').click()")
+        browser.evaluate(
+            "(document.querySelector('.opblock .opblock-summary-control')"
+            " || document.querySelector('.opblock .opblock-summary')).click()"
+        )
+        browser.wait_for("!!document.querySelector('.try-out__btn')")
+        browser.evaluate("document.querySelector('.try-out__btn').click()")
+        browser.wait_for("!!document.querySelector('.btn.execute')")
+        browser.evaluate("document.querySelector('.btn.execute').click()")
+        status = browser.wait_for(f"{_STATUS} && {_STATUS}.innerText.trim()")
+        body = browser.evaluate(
+            "document.querySelector('.live-responses-table .response .microlight').innerText"
+        )
+    finally:
+        browser.close()
+    assert status == "200"
+    assert json.loads(body) == {"name": "ann"}
+    assert seen == ["s3cret"]

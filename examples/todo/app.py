@@ -19,10 +19,12 @@ from typing import Any
 import attrs
 import todo_store
 from attrs import validators as v
+from todo_store import TodoStore
 
 from resourceful import App, field, url_for
 from resourceful.binding import Query
 from resourceful.errors import Problem
+from resourceful.providers import Provided
 from resourceful.render import Reply, created
 from resourceful.resources import Resource
 
@@ -94,9 +96,9 @@ class TodoResource(Resource):
 
     tags = ("todos",)
 
-    def list(self, filters: Query[TodoFilter]) -> TodoPage:
+    def list(self, filters: Query[TodoFilter], store: Provided[TodoStore]) -> TodoPage:
         """List todos, filtered and paged."""
-        rows, total = todo_store.get_store().find(
+        rows, total = store.find(
             done=filters.done,
             tag=filters.tag,
             search=filters.q,
@@ -106,35 +108,35 @@ class TodoResource(Resource):
         items = [Todo(**row) for row in rows]
         return TodoPage(items=items, total=total, limit=filters.limit, offset=filters.offset)
 
-    def create(self, body: NewTodo) -> Reply[Todo]:
+    def create(self, body: NewTodo, store: Provided[TodoStore]) -> Reply[Todo]:
         """Create a todo."""
-        todo_id = todo_store.get_store().add(body.title, body.done, body.due, body.tags)
-        return created(self.get(todo_id), url_for("todo", todo_id=todo_id))
+        todo_id = store.add(body.title, body.done, body.due, body.tags)
+        return created(self.get(todo_id, store), url_for("todo", todo_id=todo_id))
 
-    def get(self, todo_id: int) -> Todo:
+    def get(self, todo_id: int, store: Provided[TodoStore]) -> Todo:
         """Read one todo."""
-        row = todo_store.get_store().get(todo_id)
+        row = store.get(todo_id)
         if row is None:
             raise _not_found(todo_id)
         return Todo(**row)
 
-    def replace(self, todo_id: int, body: NewTodo) -> Todo:
+    def replace(self, todo_id: int, body: NewTodo, store: Provided[TodoStore]) -> Todo:
         """Replace a todo."""
-        changed = todo_store.get_store().update(todo_id, **attrs.asdict(body))
+        changed = store.update(todo_id, **attrs.asdict(body))
         if not changed:
             raise _not_found(todo_id)
-        return self.get(todo_id)
+        return self.get(todo_id, store)
 
-    def update(self, todo_id: int, body: TodoPatch) -> Todo:
+    def update(self, todo_id: int, body: TodoPatch, store: Provided[TodoStore]) -> Todo:
         """Change some fields of a todo."""
         values = {k: value for k, value in attrs.asdict(body).items() if value is not None}
-        if values and not todo_store.get_store().update(todo_id, **values):
+        if values and not store.update(todo_id, **values):
             raise _not_found(todo_id)
-        return self.get(todo_id)
+        return self.get(todo_id, store)
 
-    def delete(self, todo_id: int) -> None:
+    def delete(self, todo_id: int, store: Provided[TodoStore]) -> None:
         """Delete a todo (deleting a missing one is not an error)."""
-        todo_store.get_store().delete(todo_id)
+        store.delete(todo_id)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> App:

@@ -1,7 +1,9 @@
 """SQLite storage for the todo example (standard library only).
 
 The database file is created, with its table, the first time a request needs
-it. One connection per application context, closed when the context ends.
+it. The store is a provider (:func:`open_store`): each request that asks for
+it with ``Provided[TodoStore]`` gets one connection, closed when the request
+ends; tests can replace it with ``app.override(TodoStore, fake)``.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from resourceful import App, current_app, g
+from resourceful import App, current_app
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS todo (
@@ -126,28 +128,21 @@ def _row(row: sqlite3.Row) -> dict[str, Any]:
     return data
 
 
-def get_store() -> TodoStore:
-    """Return the store of the current app context, connecting (and creating) on first use."""
-    if "todo_store" not in g:
-        path = current_app.config["DATABASE"]
-        folder = os.path.dirname(path)
-        if folder:
-            os.makedirs(folder, exist_ok=True)
-        connection = sqlite3.connect(path)
+def open_store() -> Iterator[TodoStore]:
+    """Provide a store on a new connection (creating the database), closed after the request."""
+    path = current_app.config["DATABASE"]
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    connection = sqlite3.connect(path)
+    try:
         connection.row_factory = sqlite3.Row
         connection.execute(SCHEMA)
-        g.todo_store = TodoStore(connection)
-    store: TodoStore = g.todo_store
-    return store
-
-
-def close_store(exc: BaseException | None = None) -> None:
-    """Close the connection of the current app context, if one was opened."""
-    store = g.pop("todo_store", None)
-    if store is not None:
-        store.connection.close()
+        yield TodoStore(connection)
+    finally:
+        connection.close()
 
 
 def init_app(app: App) -> None:
-    """Close the database connection at the end of each app context."""
-    app.teardown_appcontext(close_store)
+    """Register the store's provider: one connection per request that asks for it."""
+    app.add_provider(open_store)

@@ -168,3 +168,42 @@ def test_response_structures_back_into_the_type(example: ModuleType, client: Tes
     add(client, "milk")
     todo = client.get("/todos/1").structure(example.Todo)
     assert (todo.id, todo.title) == (1, "milk")
+
+
+def test_the_store_comes_from_a_provider_that_tests_can_override(
+    example: ModuleType, app: App, client: TestClient
+) -> None:
+    store_module = example.todo_store
+    connection = sqlite3.connect(":memory:")
+    connection.row_factory = sqlite3.Row
+    connection.execute(store_module.SCHEMA)
+    fake = store_module.TodoStore(connection)
+    with app.override(store_module.TodoStore, fake):
+        created = add(client, "in memory")
+        assert client.get(f"/todos/{created['id']}").json["title"] == "in memory"
+    # The real database never saw it.
+    assert client.get("/todos/").json["total"] == 0
+    connection.close()
+
+
+def test_each_request_closes_its_connection(
+    example: ModuleType, app: App, client: TestClient
+) -> None:
+    opened: list[sqlite3.Connection] = []
+    store_module = example.todo_store
+    real_connect = store_module.sqlite3.connect
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(real_connect(*args, **kwargs))
+        return opened[-1]
+
+    store_module.sqlite3.connect = connect
+    try:
+        add(client, "one")
+        client.get("/todos/")
+    finally:
+        store_module.sqlite3.connect = real_connect
+    assert len(opened) == 2
+    for connection in opened:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            connection.execute("SELECT 1")

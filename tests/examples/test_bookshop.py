@@ -1,0 +1,234 @@
+"""The bookshop example: a blueprint API, public reads, tokens, API keys, an admin permission."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from example_modules import EXAMPLES, import_example
+from openapi_spec_validator import validate
+
+from resourceful import App
+from resourceful.testing import TestClient
+
+EXAMPLE = EXAMPLES / "bookshop"
+
+
+@pytest.fixture(scope="module")
+def example() -> Iterator[ModuleType]:
+    try:
+        yield import_example(EXAMPLE / "app.py", "bookshop_example_app")
+    finally:
+        sys.modules.pop("bookshop_example_app", None)
+
+
+@pytest.fixture
+def app(example: ModuleType, tmp_path: Path) -> App:
+    app: App = example.create_app(
+        {"TESTING": True, "DATABASE": str(tmp_path / "shop.sqlite3"), "SECRET_KEY": "test"}
+    )
+    return app
+
+
+@pytest.fixture
+def client(app: App) -> TestClient:
+    return app.test_client()
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def token_for(client: TestClient, user: str) -> dict[str, str]:
+    response = client.post("/api/v1/tokens", headers=basic(user, user))
+    assert response.status_code == 201, response.get_json()
+    return {"Authorization": f"Bearer {response.json['access_token']}"}
+
+
+ADMIN_KEY = {"X-API-Key": "demo-admin-key"}
+
+
+def test_reading_is_public(client: TestClient) -> None:
+    assert client.get("/api/v1/authors/").json == []
+    assert client.get("/api/v1/books/?author_id=1").json == []
+
+
+def test_writing_needs_credentials(client: TestClient) -> None:
+    response = client.post("/api/v1/authors/", json={"name": "Le Guin"})
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == (
+        'Bearer realm="bookshop", APIKey realm="bookshop", in="header", name="X-API-Key"'
+    )
+
+
+def test_an_admin_token_writes_and_a_reader_token_is_forbidden(client: TestClient) -> None:
+    admin = token_for(client, "admin")
+    author = client.post("/api/v1/authors/", json={"name": "Le Guin"}, headers=admin)
+    assert author.status_code == 201
+    assert author.headers["Location"].endswith("/api/v1/authors/1")
+    book = client.post("/api/v1/books/", json={"title": "Earthsea", "author_id": 1}, headers=admin)
+    assert book.json == {"id": 1, "title": "Earthsea", "author_id": 1}
+
+    reader = token_for(client, "reader")
+    denied = client.delete("/api/v1/books/1", headers=reader)
+    assert denied.status_code == 403
+    assert denied.json["missing_permissions"] == ["admin"]
+    assert client.delete("/api/v1/books/1", headers=admin).status_code == 204
+    assert client.get("/api/v1/books/").json == []
+
+
+def test_an_api_key_with_the_admin_permission_writes(client: TestClient) -> None:
+    created = client.post("/api/v1/authors/", json={"name": "Austen"}, headers=ADMIN_KEY)
+    assert created.status_code == 201
+    wrong = client.post("/api/v1/authors/", json={"name": "x"}, headers={"X-API-Key": "nope"})
+    assert wrong.status_code == 401
+
+
+def test_wrong_passwords_and_forged_tokens_are_401(client: TestClient) -> None:
+    assert client.post("/api/v1/tokens", headers=basic("admin", "wrong")).status_code == 401
+    assert client.post("/api/v1/tokens", headers=basic("nobody", "x")).status_code == 401
+    forged = {"Authorization": "Bearer WyJhZG1pbiIsdHJ1ZV0.aaaa.bbbb"}
+    assert client.get("/api/v1/me", headers=forged).status_code == 401
+
+
+def test_me_names_the_caller(client: TestClient) -> None:
+    assert client.get("/api/v1/me", headers=token_for(client, "reader")).json == {
+        "name": "reader",
+        "permissions": [],
+    }
+    assert client.get("/api/v1/me", headers=ADMIN_KEY).json == {
+        "name": "integration",
+        "permissions": ["admin"],
+    }
+
+
+def test_a_book_needs_a_known_author(client: TestClient) -> None:
+    response = client.post("/api/v1/books/", json={"title": "x", "author_id": 9}, headers=ADMIN_KEY)
+    assert response.status_code == 422
+    assert response.json["detail"] == "There is no author 9."
+
+
+def test_the_database_provider_can_be_overridden(
+    example: ModuleType, app: App, client: TestClient, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.sqlite3"
+    example.init_database(str(other), {}, {})
+    connection = sqlite3.connect(other)
+    connection.row_factory = sqlite3.Row
+    connection.execute("INSERT INTO author (name) VALUES ('From the fake')")
+    connection.commit()
+    with client.override(example.Database, example.Database(connection)):
+        assert client.get("/api/v1/authors/").json == [{"id": 1, "name": "From the fake"}]
+    assert client.get("/api/v1/authors/").json == []
+    connection.close()
+
+
+def test_the_document_describes_the_security(app: App) -> None:
+    document = app.openapi()
+    validate(document)  # type: ignore[arg-type]
+    assert sorted(document["components"]["securitySchemes"]) == [
+        "apiKeyAuth",
+        "basicAuth",
+        "bearerAuth",
+    ]
+    books = document["paths"]["/api/v1/books/"]
+    assert "security" not in books["get"]
+    assert books["post"]["security"] == [{"bearerAuth": ["admin"]}, {"apiKeyAuth": ["admin"]}]
+    assert {"401", "403"} <= set(books["post"]["responses"])
+    assert document["paths"]["/api/v1/tokens"]["post"]["security"] == [{"basicAuth": []}]
+
+
+# -- several processes: gunicorn with two workers ------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _call(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Any:
+    request = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+@pytest.mark.live
+@pytest.mark.slow
+@pytest.mark.parametrize("worker_class", ["sync", "gthread"])
+def test_login_and_a_protected_call_work_whichever_gunicorn_worker_answers(
+    tmp_path: Path, worker_class: str
+) -> None:
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
+    if gunicorn is None:
+        pytest.skip("gunicorn is not installed (pip install -e '.[dev]')")
+    port = _free_port()
+    config = {"DATABASE": str(tmp_path / "shop.sqlite3"), "SECRET_KEY": "shared by every worker"}
+    access_log = tmp_path / "access.log"
+    command = [
+        gunicorn,
+        "--workers",
+        "2",
+        "--worker-class",
+        worker_class,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--chdir",
+        str(EXAMPLE),
+        "--access-logfile",
+        str(access_log),
+        # The worker's pid on each line, to see which process answered.
+        "--access-logformat",
+        "%(p)s %(m)s %(U)s %(s)s",
+        f"app:create_app({config!r})",
+    ]
+    base = f"http://127.0.0.1:{port}/api/v1"
+    with (tmp_path / "server.log").open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            for _ in range(200):
+                if process.poll() is not None:
+                    pytest.fail((tmp_path / "server.log").read_text())
+                try:
+                    _call(base + "/authors/")
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            # Log in and use the token many times, each on a new connection,
+            # until both workers have answered some of the calls.
+            statuses = []
+            for _ in range(100):
+                status, body = _call(base + "/tokens", "POST", basic("admin", "admin"))
+                assert status == 201, body
+                bearer = {"Authorization": f"Bearer {body['access_token']}"}
+                statuses.append(_call(base + "/me", headers=bearer))
+                pids = {line.split()[0] for line in access_log.read_text().splitlines()}
+                if len(pids) >= 2 and len(statuses) >= 10:
+                    break
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    assert statuses and all(
+        answer == (200, {"name": "admin", "permissions": ["admin"]}) for answer in statuses
+    )
+    lines = [line.split() for line in access_log.read_text().splitlines()]
+    assert len({pid for pid, *_ in lines}) == 2, "one worker answered everything"
+    assert all(status in ("200", "201") for *_, status in lines)

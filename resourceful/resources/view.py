@@ -183,8 +183,6 @@ class ResourceView(OperationsView):
         kwargs = binder.try_bind(ctx.request, view_args)
         if isinstance(kwargs, RequestValidationError):
             raise kwargs
-        if values is not None:
-            run(resolved.plan, kwargs, values, app_values, overrides or None)
         instance = self._instance
         if instance is None:
             instance = self._resource()
@@ -192,6 +190,7 @@ class ResourceView(OperationsView):
         if values is None:
             return handler(**kwargs)
         try:
+            run(resolved.plan, kwargs, values, app_values, overrides or None)
             return handler(**kwargs)
         except BaseException as exc:
             # Teardown sees it even when an error handler turns it into a response.

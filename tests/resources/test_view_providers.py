@@ -270,3 +270,24 @@ def test_a_provider_problem_is_problem_json(app: App) -> None:
     assert body["errors"] == [
         {"location": "header", "pointer": "/tenant", "detail": "is required but missing"}
     ]
+
+
+def test_a_provider_that_fails_is_seen_by_the_providers_made_before_it(app: App) -> None:
+    log: list[str] = []
+
+    @app.provider()
+    def connection() -> Iterator[Connection]:
+        try:
+            yield Connection("c")
+        except Exception as exc:
+            log.append(f"connection saw {exc}")
+            raise
+
+    @app.provider()
+    def repository(connection: Provided[Connection]) -> Repository:
+        raise Fails("no repository")
+
+    app.add_resource(Tracked, "/t")
+    app.register_error_handler(Fails, lambda exc: ("handled", 503))
+    assert app.test_client().get("/t").status_code == 503
+    assert log == ["connection saw no repository"]

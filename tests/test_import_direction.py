@@ -118,7 +118,16 @@ CORE = {
     "views",
     "wrappers",
 }
-TYPED = {"binding", "dependencies", "openapi", "pagination", "render", "resources", "security", "typed"}
+TYPED = {
+    "binding",
+    "dependencies",
+    "openapi",
+    "pagination",
+    "render",
+    "resources",
+    "security",
+    "typed",
+}
 LEAVES = {"convert", "errors", "fields", "operation", "providers", "rules"}
 # flask_patch / flask_alias: the `flask` alias over the whole package.
 TOOLS = {"cli", "contract", "testing", "__main__", "flask_alias", "flask_patch"}

@@ -337,6 +337,10 @@ class DefinitionError(TypeError):
     """
 
 
+class DefinitionWarning(UserWarning):
+    """A declaration that works but probably does not do what was meant (a misspelled handler)."""
+
+
 class RouteConflictError(DefinitionError, ValueError):
     """A registration takes an endpoint, or a rule and method, that another view has.
 

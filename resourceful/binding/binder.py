@@ -107,7 +107,7 @@ def _require_form(request: WerkzeugRequest, operation: Operation) -> None:
         raise Problem(
             415,
             detail=(
-                f"{operation.method} {operation.rule} expects a form body: send it with"
+                f"{request.method} {request.path} expects a form body: send it with"
                 " Content-Type: application/x-www-form-urlencoded or multipart/form-data"
                 f" (got {request.mimetype or 'no Content-Type'!s})."
             ),
@@ -231,7 +231,6 @@ class Binder:
         name = param.name
         tp = param.type
         required = param.required
-        operation = self.operation
         config = self._config
         app = self._app
         parser = BodyParser()
@@ -247,7 +246,7 @@ class Binder:
                 raise Problem(
                     415,
                     detail=(
-                        f"{operation.method} {operation.rule} expects a JSON body: send it with"
+                        f"{request.method} {request.path} expects a JSON body: send it with"
                         " Content-Type: application/json (got"
                         f" {request.mimetype or 'no Content-Type'})."
                     ),

@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from ..convert.typeinfo import (
+    attrs_fields,
     is_attrs,
     is_collection,
     is_union,
@@ -23,8 +24,10 @@ from ..convert.typeinfo import (
     strip_optional,
     type_name,
     union_of,
+    unwrap,
 )
 from ..errors import DefinitionError
+from ..fields import wire_name
 from ..operation import Location, Param
 from ..providers import Provide
 from ..rules import CONVERTER_TYPES, parsed_from_text
@@ -142,6 +145,8 @@ def params_from_signature(
             f" `{name}: {_suggested_type(path_variables[name])}` to the handler, or remove"
             " the variable from the rule."
         )
+    _check_groups(qualname, params)
+    _check_headers(qualname, params)
     bodies = [p for p in params if p.location in ("body", "form", "files")]
     kinds = {p.location for p in bodies}
     json_bodies = [p.name for p in bodies if p.location == "body"]
@@ -156,6 +161,65 @@ def params_from_signature(
             " Use either Body[...] or Form[...]/File[...] parameters."
         )
     return tuple(params)
+
+
+def _is_nested(tp: Any) -> bool:
+    """Return whether ``tp`` is (an optional or a collection of) attrs classes."""
+    tp = strip_optional(unwrap(tp))
+    if is_attrs(tp):
+        return True
+    return any(_is_nested(arg) for arg in typing.get_args(tp) if arg is not Ellipsis)
+
+
+def _check_groups(qualname: str, params: list[Param]) -> None:
+    """Refuse a group field that is itself an attrs class: text values are flat."""
+    for param in params:
+        if not param.is_group:
+            continue
+        for attribute, field_type in attrs_fields(param.type):
+            if _is_nested(field_type):
+                where = {"query": "Query", "header": "Header", "cookie": "Cookie"}.get(
+                    param.location, "Form"
+                )
+                raise DefinitionError(
+                    f"{qualname}: the field {attribute.name!r} of {where}[{type_name(param.type)}]"
+                    f" (parameter {param.name!r}) is an attrs class, but {param.location} values"
+                    " are flat text. Put its fields into the group itself, or send the data as a"
+                    " JSON body."
+                )
+
+
+def _header_names(param: Param) -> list[tuple[str, str]]:
+    """Return ``(header name, parameter)`` for every header a parameter reads."""
+    if not param.is_group:
+        return [(param.wire_name, param.name)]
+    return [
+        (wire_name(attribute).replace("_", "-"), f"{param.name}.{attribute.name}")
+        for attribute, _ in attrs_fields(param.type)
+    ]
+
+
+def _check_headers(qualname: str, params: list[Param]) -> None:
+    """Refuse one header read twice (names are case-insensitive) and Authorization."""
+    seen: dict[str, str] = {}
+    for param in params:
+        if param.location != "header":
+            continue
+        for header, reader in _header_names(param):
+            key = header.lower()
+            if key == "authorization":
+                raise DefinitionError(
+                    f"{qualname}: {reader!r} reads the Authorization header as a plain header;"
+                    " OpenAPI tools ignore it as a parameter. Declare credentials with a"
+                    " security scheme (resourceful.security: HTTPBearer, HTTPBasic, OAuth2) and"
+                    " ask for the principal with Provided[...]."
+                )
+            other = seen.setdefault(key, reader)
+            if other != reader:
+                raise DefinitionError(
+                    f"{qualname}: {other!r} and {reader!r} both read the header {header!r}"
+                    " (header names are case-insensitive). Read it once."
+                )
 
 
 def _suggested_type(converter: str) -> str:

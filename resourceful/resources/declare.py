@@ -7,7 +7,9 @@ decided here (see :mod:`resourceful.resources.plan`).
 
 from __future__ import annotations
 
+import difflib
 import typing
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
@@ -16,7 +18,7 @@ import attrs
 from werkzeug.sansio.response import Response as SansIOResponse
 
 from ..binding import handler_hints
-from ..errors import DefinitionError, display_name
+from ..errors import DefinitionError, DefinitionWarning, display_name
 from ..operation import OperationOptions, frozen_security
 from ..providers import Providers
 from ..render import Reply
@@ -50,6 +52,30 @@ _METHOD_ONLY = frozenset(METHOD_HANDLERS) - frozenset(_HANDLERS)
 _MISNAMED = {"head": "remove it: HEAD is answered by get", "options": None}
 
 _OPTIONS_ATTRIBUTE = "__resourceful_operation__"
+
+
+def _check_misspelled(
+    cls: type[Any], names: Mapping[str, str], handlers: Mapping[str, Handler]
+) -> None:
+    """Catch a method named almost like a handler (``gett``): it would be silently ignored.
+
+    One decorated with ``@operation`` was surely meant as a handler: that is a
+    definition error. Any other is only a warning, since helpers may have
+    such names.
+    """
+    for name, value in vars(cls).items():
+        if name.startswith("_") or name in handlers or not callable(value):
+            continue
+        close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.75)
+        if not close:
+            continue
+        message = (
+            f"{display_name(cls)}.{name} is not a handler, so no operation serves it; did you"
+            f" mean {close[0]}? Handlers are named {', '.join(names)}."
+        )
+        if hasattr(value, _OPTIONS_ATTRIBUTE):
+            raise DefinitionError(message)
+        warnings.warn(message + " Rename the method if it is a helper.", DefinitionWarning, 3)
 
 
 def operation(
@@ -236,6 +262,7 @@ class Resource:
                 options=options,
             )
         cls.handlers = MappingProxyType(handlers)
+        _check_misspelled(cls, names, handlers)
         registry = Providers(f"resource class {display_name(cls)}")
         for function in cls.providers:
             registry.add(function)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +57,8 @@ def register_resource(
     if instance is None and not cls.init_every_request:
         instance = cls()
     planned = plan_rules(cls, rule, endpoint=endpoint, collection_rule=collection_rule)
+    endpoints = [group.endpoint for group in planned]
+    _refuse_second_registration(scaffold, cls, endpoints)
 
     views: list[ResourceView] = []
     for group in planned:
@@ -67,8 +72,47 @@ def register_resource(
             provide_automatic_options=automatic,
             **options,
         )
+    _remember_registration(scaffold, cls, endpoints)
 
     return lambda app: _prepare(app, views)
+
+
+#: Per app or blueprint: endpoint -> (resource class, where it was registered).
+_REGISTERED: weakref.WeakKeyDictionary[Any, dict[str, tuple[type[Any], str]]] = (
+    weakref.WeakKeyDictionary()
+)
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _caller() -> str:
+    """Return ``file:line`` of the code outside resourceful that is registering."""
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:  # pragma: no cover - always called from user code
+        return "an unknown place"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def _refuse_second_registration(scaffold: Any, cls: type[Any], endpoints: list[str]) -> None:
+    """Refuse registering one resource class twice under the same endpoints."""
+    known = _REGISTERED.setdefault(scaffold, {})
+    for endpoint in endpoints:
+        first = known.get(endpoint)
+        if first is not None and first[0] is cls:
+            raise DefinitionError(
+                f"{display_name(cls)} is already registered on {scaffold.name!r} as endpoint"
+                f" {endpoint!r} (first at {first[1]}). Register a resource once; to serve it"
+                " under a second rule too, pass endpoint=... to give that registration its own"
+                " name."
+            )
+
+
+def _remember_registration(scaffold: Any, cls: type[Any], endpoints: list[str]) -> None:
+    where = _caller()
+    known = _REGISTERED.setdefault(scaffold, {})
+    for endpoint in endpoints:
+        known.setdefault(endpoint, (cls, where))
 
 
 def _class_and_instance(

@@ -604,3 +604,14 @@ def test_json_body_field_of_each_supported_type(app: App, tp: Any, raw: Any, exp
 
     assert response.status_code == 201, response.get_data(as_text=True)
     assert response.get_json() == {"value": expected}
+
+
+def test_a_415_detail_names_the_request_path_not_the_rule(app: App) -> None:
+    @app.resource("/todos/<int:todo_id>")
+    class Todos(Resource):
+        def replace(self, todo_id: int, body: Item) -> None:
+            return None
+
+    response = app.test_client().put("/todos/7", data="x", content_type="text/plain")
+    assert response.status_code == 415
+    assert problem(response)["detail"].startswith("PUT /todos/7 expects a JSON body")

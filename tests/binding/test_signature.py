@@ -145,3 +145,59 @@ def test_body_of_unsupported_type_is_a_definition_error_at_registration(app: App
     message = str(info.value)
     assert message.startswith("Holders.create: parameter 'holder' (JSON body) has the type Holder")
     assert "Cannot structure field" in message and "Holder.thing" in message
+
+
+@attrs.frozen
+class Range:
+    lo: int
+    hi: int
+
+
+@attrs.frozen
+class Search:
+    text: str
+    range: Range | None = None
+
+
+def test_nested_attrs_class_in_a_query_group_is_a_definition_error() -> None:
+    from resourceful.binding import Query
+
+    def get(self: Any, search: Query[Search]) -> None:
+        pass
+
+    assert signature_error(get) == (
+        "Res.get: the field 'range' of Query[Search] (parameter 'search') is an attrs class,"
+        " but query values are flat text. Put its fields into the group itself, or send the"
+        " data as a JSON body."
+    )
+
+
+def test_one_header_read_twice_in_two_spellings_is_a_definition_error() -> None:
+    from typing import Annotated
+
+    from resourceful.binding import Header, Source
+
+    def get(
+        self: Any,
+        x_request_id: Header[str],
+        request_id: Annotated[str, Source("header", name="X-REQUEST-ID")],
+    ) -> None:
+        pass
+
+    assert signature_error(get) == (
+        "Res.get: 'x_request_id' and 'request_id' both read the header 'X-REQUEST-ID' (header"
+        " names are case-insensitive). Read it once."
+    )
+
+
+def test_authorization_as_a_plain_header_points_to_the_security_schemes() -> None:
+    from resourceful.binding import Header
+
+    def get(self: Any, authorization: Header[str]) -> None:
+        pass
+
+    message = signature_error(get)
+    assert message.startswith(
+        "Res.get: 'authorization' reads the Authorization header as a plain header;"
+    )
+    assert "resourceful.security: HTTPBearer, HTTPBasic, OAuth2" in message

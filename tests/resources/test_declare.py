@@ -96,3 +96,28 @@ def test_handler_without_return_annotation_is_a_definition_error() -> None:
         "Loose.get has no return annotation; it is the response schema. Annotate it, for"
         " example `-> Todo`, `-> list[Todo]`, `-> Reply[Todo]` or `-> None`."
     )
+
+
+def test_a_misspelled_handler_is_a_warning_that_says_what_was_meant() -> None:
+    from resourceful.errors import DefinitionWarning
+
+    with pytest.warns(DefinitionWarning) as caught:
+
+        class Things(Resource):
+            def gett(self, thing_id: int) -> int:
+                return thing_id
+
+    assert str(caught[0].message).startswith(
+        "Things.gett is not a handler, so no operation serves it; did you mean get?"
+    )
+
+
+def test_a_misspelled_handler_with_operation_options_is_a_definition_error() -> None:
+    from resourceful.resources import operation
+
+    with pytest.raises(DefinitionError, match="Stuff.lst is not a handler.*did you mean list"):
+
+        class Stuff(Resource):
+            @operation(summary="All stuff.")
+            def lst(self) -> list[int]:
+                return []

@@ -127,3 +127,23 @@ def test_a_mistake_in_one_rule_registers_none_of_the_class_rules(app: App) -> No
         app.add_resource(Broken, "/broken/<int:todo_id>")
 
     assert [rule.rule for rule in app.url_map.iter_rules() if "broken" in rule.rule] == []
+
+
+def test_registering_a_resource_twice_names_the_class_and_the_first_place(app: App) -> None:
+    app.add_resource(TodoResource, "/todos/<int:todo_id>")
+    with pytest.raises(DefinitionError) as info:
+        app.add_resource(TodoResource, "/todos/<int:todo_id>")
+    message = str(info.value)
+    assert message.startswith(
+        "TodoResource is already registered on 'test_app' as endpoint 'todo_list' (first at"
+    )
+    assert "test_register.py:" in message
+    assert "pass endpoint=... to give that registration its own name." in message
+
+
+def test_a_second_registration_under_its_own_endpoint_is_accepted(app: App) -> None:
+    app.add_resource(TodoResource, "/todos/<int:todo_id>")
+    app.add_resource(
+        TodoResource, "/v2/todos/<int:todo_id>", endpoint="todo_v2", collection_rule="/v2/todos/"
+    )
+    assert {"todo", "todo_v2"} <= set(app.view_functions)

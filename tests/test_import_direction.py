@@ -31,6 +31,7 @@ ALLOWED = {
     "globals": set(),
     "signals": set(),
     "config": set(),
+    "coroutines": set(),
     "wrappers": {"globals"},
     "logging": {"globals"},
 }

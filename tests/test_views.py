@@ -1,9 +1,10 @@
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from resourceful import App
+from resourceful import App, g, request
 from resourceful.views import MethodView, View
 
 
@@ -205,3 +206,59 @@ def test_http_method_funcs_is_flasks_name_for_the_dispatched_methods() -> None:
     assert http_method_funcs == frozenset(
         {"get", "post", "head", "options", "delete", "put", "trace", "patch"}
     )
+
+
+# -- async def handlers --------------------------------------------------------------------------
+
+
+def test_an_async_dispatch_request_is_awaited_with_the_request_available(app: App) -> None:
+    class Echo(View):
+        init_every_request = False
+
+        async def dispatch_request(self, name: str) -> str:  # type: ignore[override]
+            await asyncio.sleep(0)
+            return f"{request.method} {name}"
+
+    app.add_url_rule("/echo/<name>", view_func=Echo.as_view("echo"))
+    assert app.test_client().get("/echo/ann").get_data(as_text=True) == "GET ann"
+
+
+def test_async_method_view_handlers_are_awaited_and_mix_with_sync_ones(app: App) -> None:
+    class Items(MethodView):
+        async def get(self, item_id: int) -> dict[str, Any]:
+            await asyncio.sleep(0)
+            g.seen = item_id
+            return {"id": item_id, "seen": g.seen}
+
+        def delete(self, item_id: int) -> tuple[str, int]:
+            return "", 204
+
+    app.add_url_rule("/items/<int:item_id>", view_func=Items.as_view("items"))
+    client = app.test_client()
+    assert client.get("/items/3").get_json() == {"id": 3, "seen": 3}
+    assert client.head("/items/3").status_code == 200
+    assert client.delete("/items/3").status_code == 204
+
+
+def test_an_override_of_dispatch_request_gets_the_async_handlers_value(app: App) -> None:
+    class Shouting(MethodView):
+        async def get(self) -> str:
+            return "quiet"
+
+        def dispatch_request(self, **kwargs: Any) -> Any:
+            return super().dispatch_request(**kwargs).upper()
+
+    app.add_url_rule("/", view_func=Shouting.as_view("shout"))
+    assert app.test_client().get("/").get_data(as_text=True) == "QUIET"
+
+
+def test_an_error_raised_in_an_async_handler_reaches_the_error_handler(app: App) -> None:
+    class Broken(MethodView):
+        async def get(self) -> str:
+            raise LookupError("no such thing")
+
+    app.add_url_rule("/", view_func=Broken.as_view("broken"))
+    app.register_error_handler(LookupError, lambda e: (f"handled: {e}", 404))
+    response = app.test_client().get("/")
+    assert response.status_code == 404
+    assert response.get_data(as_text=True) == "handled: no such thing"

@@ -55,7 +55,12 @@ TARGETS = {
     "typed_valid": 0.25,
     "typed_invalid": 0.30,
     "secured": 0.4,
+    # Issue 14 names 0.3 for async hello; the async typed POST is held to the same.
+    "async_text": 0.3,
+    "async_typed_valid": 0.3,
 }
+#: Async scenarios whose time is also compared with resourceful's sync twin (issue 14).
+SYNC_TWINS = {"async_text": ("text", 1.5)}
 GOAL = 0.1
 
 
@@ -296,7 +301,20 @@ def format_targets(results: Results) -> str:
         verdict = "meets" if r <= target else "MISSES"
         goal = ", at the ~0.1x goal" if r <= GOAL else ""
         lines.append(f"- {scenario_name}: {r:.2f}x, {verdict} the target <= {target}x{goal}")
+        twin = SYNC_TWINS.get(scenario_name)
+        if twin is not None:
+            lines.append(_against_sync_twin(results, scenario_name, *twin))
     return "\n".join(lines)
+
+
+def _against_sync_twin(results: Results, scenario_name: str, twin: str, target: float) -> str:
+    cell = results[scenario_name].get(SUBJECT)
+    base = results.get(twin, {}).get(SUBJECT)
+    if not isinstance(cell, Cell) or not isinstance(base, Cell):
+        return f"  - against resourceful's {twin}: n/a (run it too; target <= {target}x)"
+    r = cell.median / base.median
+    verdict = "meets" if r <= target else "MISSES"
+    return f"  - against resourceful's {twin}: {r:.2f}x, {verdict} the target <= {target}x"
 
 
 def _version(distribution: str) -> str:

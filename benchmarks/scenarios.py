@@ -1,6 +1,7 @@
 """What is measured: one request per scenario, the same for every framework.
 
-Each scenario names the app it needs (``core``, ``many_rules`` or ``typed``),
+Each scenario names the app it needs (``core``, ``many_rules`` or ``typed``,
+and ``async_core`` and ``async_typed``, the same handlers written ``async def``),
 the request to send, and how to check the answer. Every framework module in
 ``benchmarks/apps/`` builds those apps so they answer identically (same
 status, same body), which :func:`check` verifies before anything is timed.
@@ -50,6 +51,8 @@ class Scenario:
     check_body: Callable[[bytes], str | None]
     json_body: Any = None
     typed: bool = False
+    #: The handlers are ``async def``: only frameworks that run them under WSGI serve it.
+    asynchronous: bool = False
     #: When set, ``{id}`` in ``path`` takes this many different values in turn, so
     #: nothing that remembers recent URLs helps (the first one is checked).
     distinct_ids: int = 0
@@ -194,6 +197,28 @@ SCENARIOS: tuple[Scenario, ...] = (
         check_body=_names_every_invalid_field,
         json_body=INVALID_TODO,
         typed=True,
+    ),
+    Scenario(
+        name="async_text",
+        description="async def GET / returning text",
+        app="async_core",
+        method="GET",
+        path="/",
+        status=200,
+        check_body=_equals_text("Hello, World!"),
+        asynchronous=True,
+    ),
+    Scenario(
+        name="async_typed_valid",
+        description="async def typed POST, valid body (201)",
+        app="async_typed",
+        method="POST",
+        path="/todos",
+        status=201,
+        check_body=_equals_json(CREATED_TODO),
+        json_body=VALID_TODO,
+        typed=True,
+        asynchronous=True,
     ),
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from functools import update_wrapper
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, overload
@@ -16,6 +16,7 @@ from werkzeug.exceptions import abort as _werkzeug_abort
 from werkzeug.security import safe_join as _werkzeug_safe_join
 from werkzeug.utils import redirect as _werkzeug_redirect
 
+from .coroutines import iterate_async
 from .globals import _cv_app, _cv_request, current_app, request
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -186,24 +187,29 @@ def send_from_directory(
 
 
 @overload
-def stream_with_context(generator_or_function: Iterator[T]) -> Iterator[T]: ...
+def stream_with_context(generator_or_function: Iterator[T] | AsyncIterator[T]) -> Iterator[T]: ...
 
 
 @overload
 def stream_with_context(
-    generator_or_function: Callable[..., Iterator[T]],
+    generator_or_function: Callable[..., Iterator[T] | AsyncIterator[T]],
 ) -> Callable[..., Iterator[T]]: ...
 
 
 def stream_with_context(
-    generator_or_function: Iterator[T] | Callable[..., Iterator[T]],
+    generator_or_function: Iterator[T]
+    | AsyncIterator[T]
+    | Callable[..., Iterator[T] | AsyncIterator[T]],
 ) -> Iterator[T] | Callable[..., Iterator[T]]:
     """Keep the request context active while a streamed response is produced.
 
     Wrap the generator a view returns (or decorate the generator function) so
     that ``request`` and ``session`` still work after the view has returned
-    and the server is consuming the stream.
+    and the server is consuming the stream. An async generator is iterated on
+    the worker thread's event loop (:func:`resourceful.coroutines.iterate_async`).
     """
+    if isinstance(generator_or_function, AsyncIterator):
+        generator_or_function = iterate_async(generator_or_function)
     if not isinstance(generator_or_function, Iterator):
         func = generator_or_function
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from resourceful import App, g, request
+from resourceful import App, g, request, stream_with_context
 from resourceful.coroutines import (
     async_to_sync,
     close_thread_loop,
@@ -172,6 +172,7 @@ def test_callbacks_run_in_the_order_they_were_scheduled_and_before_the_call_retu
     assert order == ["scheduled earlier", "coroutine", "scheduled inside"]
 
 
+@pytest.mark.usefixtures("context_passing")
 @pytest.mark.parametrize("waits", [False, True], ids=["never waits", "waits first"])
 def test_an_exception_propagates_with_the_coroutines_frames(waits: bool) -> None:
     async def innermost() -> None:
@@ -349,7 +350,16 @@ loops.append(thread_loop())
 # -- context variables -------------------------------------------------------------------------
 
 
+@pytest.fixture(params=["task context", "captured context"])
+def context_passing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the test with create_task(context=...) and with the Python 3.10 way."""
+    from resourceful import coroutines
+
+    monkeypatch.setattr(coroutines, "_TASKS_TAKE_A_CONTEXT", request.param == "task context")
+
+
 @pytest.mark.parametrize("waits", [False, True], ids=["never waits", "waits first"])
+@pytest.mark.usefixtures("context_passing")
 def test_context_variables_cross_into_the_coroutine_and_back(waits: bool) -> None:
     async def change() -> str:
         if waits:
@@ -365,6 +375,7 @@ def test_context_variables_cross_into_the_coroutine_and_back(waits: bool) -> Non
     assert contextvars.Context().run(in_a_fresh_context) == ("set outside", "set inside")
 
 
+@pytest.mark.usefixtures("context_passing")
 def test_a_coroutine_that_sets_nothing_leaves_the_callers_context_as_it_was() -> None:
     async def nothing() -> None:
         await asyncio.sleep(0)
@@ -378,6 +389,7 @@ def test_a_coroutine_that_sets_nothing_leaves_the_callers_context_as_it_was() ->
     assert dict(contextvars.Context().run(check)) == {marker: "before"}
 
 
+@pytest.mark.usefixtures("context_passing")
 def test_the_request_and_g_are_there_inside_and_changes_to_g_are_seen_after(app: App) -> None:
     async def handler() -> str:
         await asyncio.sleep(0)
@@ -476,6 +488,59 @@ def test_an_error_inside_the_generator_reaches_the_consumer() -> None:
     assert next(stream) == "ok"
     with pytest.raises(ValueError, match="stream broke"):
         next(stream)
+
+
+def test_stream_with_context_streams_an_async_generator_with_the_request_available(
+    app: App,
+) -> None:
+    @app.route("/")
+    def index() -> Any:
+        async def generate() -> AsyncIterator[str]:
+            yield "q="
+            await asyncio.sleep(0)
+            yield request.args["q"]
+
+        return stream_with_context(generate())
+
+    assert app.test_client().get("/?q=hi").data == b"q=hi"
+
+
+def test_stream_with_context_decorates_an_async_generator_function(app: App) -> None:
+    @app.route("/")
+    def index() -> Any:
+        @stream_with_context
+        async def generate() -> AsyncIterator[str]:
+            await asyncio.sleep(0)
+            yield request.method
+
+        return generate()
+
+    assert app.test_client().get("/").data == b"GET"
+
+
+def test_a_response_closed_early_closes_the_async_generator_then_tears_down(app: App) -> None:
+    events: list[str] = []
+
+    @app.teardown_request
+    def teardown(exc: BaseException | None) -> None:
+        events.append("teardown")
+
+    @app.route("/")
+    def index() -> Any:
+        async def generate() -> AsyncIterator[str]:
+            try:
+                yield "first"
+                yield "second"  # pragma: no cover - closed before
+            finally:
+                await asyncio.sleep(0)
+                events.append(f"generator closed, path still {request.path}")
+
+        return stream_with_context(generate())
+
+    response = app.test_client().get("/", buffered=False)
+    assert next(response.response) == b"first"  # type: ignore[call-overload]
+    response.close()
+    assert events == ["generator closed, path still /", "teardown"]
 
 
 # -- under a real threaded WSGI server -----------------------------------------------------------

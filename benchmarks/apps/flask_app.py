@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,8 @@ from benchmarks.apps.handwritten import (
     validate_todo,
 )
 from benchmarks.scenarios import RULE_COUNT
+
+NOTES: dict[str, str] = {}
 
 
 def make_core() -> Flask:
@@ -123,11 +126,42 @@ def make_secured() -> Flask:
     return app
 
 
+def make_async_core() -> Flask:
+    app = Flask("bench_async_core")
+
+    @app.route("/")
+    async def index() -> str:
+        return "Hello, World!"
+
+    return app
+
+
+def make_async_typed() -> Flask:
+    app = Flask("bench_async_typed")
+
+    @app.post("/todos")
+    async def create_todo() -> Any:
+        todo, errors = validate_todo(request.get_json())
+        if errors:
+            return Response(json.dumps(problem(errors)), status=422, mimetype=PROBLEM_JSON)
+        assert todo is not None
+        return created(todo), 201
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
-    return {
+    apps: dict[str, WSGIApp] = {
         "core": make_core(),
         "many_rules": make_many_rules(),
         "hooked": make_hooked(),
         "typed": make_typed(),
         "secured": make_secured(),
     }
+    # Flask runs async views through asgiref (flask[async]); without it they fail.
+    if importlib.util.find_spec("asgiref") is None:
+        NOTES["async_core"] = NOTES["async_typed"] = "asgiref is not installed (flask[async])"
+    else:
+        apps["async_core"] = make_async_core()
+        apps["async_typed"] = make_async_typed()
+    return apps

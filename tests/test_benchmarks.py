@@ -6,6 +6,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -56,3 +58,20 @@ def test_every_registration_benchmark_builds_an_app_that_serves_its_resources() 
         "title": "t",
         "done": False,
     }
+
+
+def test_the_coroutine_micro_benchmark_times_every_case_with_every_runner(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import coroutines
+
+    assert coroutines.main(["--quick"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [cell.strip() for cell in lines[0].split("|")[1:-1]] == [
+        "coroutine",
+        "run_coroutine",
+        "asyncio.run",
+        "asgiref async_to_sync",
+    ]
+    assert [line.split("|")[1].strip() for line in lines[2:]] == list(coroutines.CASES)
+    assert all(line.count(" µs") == 3 for line in lines[2:])

@@ -1,0 +1,107 @@
+"""Time the coroutine runner alone: µs per call from synchronous code.
+
+Usage, from the repository root::
+
+    python -m benchmarks.coroutines            # about 10 seconds
+    python -m benchmarks.coroutines --quick
+
+Each case runs one coroutine function per call, the way an ``async def``
+view runs under WSGI: ``resourceful.coroutines.run_coroutine`` on the
+thread's reused loop, ``asyncio.run`` (a new loop per call) and asgiref's
+``async_to_sync``, which Flask uses (a new thread and loop per call). The
+reported time is the best batch of several, since only the machine's noise
+makes a batch slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the ``benchmarks`` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from resourceful.coroutines import run_coroutine
+
+CoroutineFunction = Callable[[], Coroutine[Any, Any, Any]]
+
+
+async def never_waits() -> int:
+    return 1
+
+
+async def sleeps_once() -> int:
+    await asyncio.sleep(0)
+    return 1
+
+
+async def awaits_a_task() -> int:
+    return await asyncio.create_task(never_waits())
+
+
+CASES: dict[str, CoroutineFunction] = {
+    "never waits": never_waits,
+    "one asyncio.sleep(0)": sleeps_once,
+    "awaits a task it creates": awaits_a_task,
+}
+
+
+def _runners() -> dict[str, Callable[[CoroutineFunction], Callable[[], Any]]]:
+    runners: dict[str, Callable[[CoroutineFunction], Callable[[], Any]]] = {
+        "run_coroutine": lambda func: lambda: run_coroutine(func()),
+        "asyncio.run": lambda func: lambda: asyncio.run(func()),
+    }
+    try:
+        from asgiref.sync import async_to_sync
+    except ImportError:  # pragma: no cover - asgiref is a dev dependency
+        return runners
+    runners["asgiref async_to_sync"] = lambda func: async_to_sync(func)
+    return runners
+
+
+def best_per_call(call: Callable[[], Any], batch_time: float, batches: int) -> float:
+    """Return the best time per call, in seconds, over ``batches`` batches of ~``batch_time``."""
+    number = 1
+    while True:  # calibrate (and warm up)
+        begin = time.perf_counter()
+        for _ in range(number):
+            call()
+        elapsed = time.perf_counter() - begin
+        if elapsed >= batch_time / 4:
+            break
+        number *= 4
+    number = max(1, round(number * batch_time / elapsed))
+    best = elapsed / number * 4
+    for _ in range(batches):
+        begin = time.perf_counter()
+        for _ in range(number):
+            call()
+        best = min(best, (time.perf_counter() - begin) / number)
+    return best
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.coroutines", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short batches (noisier)")
+    args = parser.parse_args(argv)
+    batch_time, batches = (0.02, 3) if args.quick else (0.1, 7)
+    runners = _runners()
+    rows = [["coroutine", *runners]]
+    for case, func in CASES.items():
+        times = [best_per_call(make(func), batch_time, batches) for make in runners.values()]
+        rows.append([case, *(f"{seconds * 1e6:.1f} µs" for seconds in times)])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        print("| " + " | ".join(text.ljust(w) for text, w in zip(row, widths, strict=True)) + " |")
+        if index == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

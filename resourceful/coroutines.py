@@ -10,7 +10,10 @@ would under ``asyncio.run``.
 Each thread has its own event loop, created the first time the thread runs a
 coroutine and reused by every later call in that thread; two requests on two
 threads never share a loop. The loop is closed when its thread ends, at
-interpreter exit, or by :func:`close_thread_loop`.
+interpreter exit, or by :func:`close_thread_loop`. While it is open, the
+thread's async generator hooks (:func:`sys.set_asyncgen_hooks`) are the
+loop's, as they are while ``asyncio.run`` runs, so that async generators are
+finalized on it.
 
 :func:`run_coroutine` runs one awaitable to completion, like
 :func:`asyncio.run` on a loop that already exists: tasks the coroutine leaves
@@ -51,8 +54,6 @@ _MISSING = object()
 # PERF: the functions run_coroutine() calls on every call, looked up once.
 _get_running_loop = asyncio._get_running_loop
 _set_running_loop = asyncio._set_running_loop
-_get_asyncgen_hooks = sys.get_asyncgen_hooks
-_set_asyncgen_hooks = sys.set_asyncgen_hooks
 _get_ident = threading.get_ident
 _copy_context = contextvars.copy_context
 #: Whether ``create_task()`` accepts ``context=`` (Python 3.11 and later).
@@ -74,7 +75,7 @@ class _ThreadLoop:
     is released when the thread ends, so ``__del__`` is the thread's exit hook.
     """
 
-    __slots__ = ("hooks", "loop", "steppable")
+    __slots__ = ("loop", "steppable")
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
@@ -82,11 +83,13 @@ class _ThreadLoop:
         # others (uvloop...) always go through run_until_complete().
         loop: Any = self.loop
         self.steppable = isinstance(loop, asyncio.BaseEventLoop) and hasattr(loop, "_ready")
-        self.hooks = (
-            (loop._asyncgen_firstiter_hook, loop._asyncgen_finalizer_hook)
-            if self.steppable
-            else None
-        )
+        if self.steppable:
+            # PERF: the thread's async generator hooks are its loop's while the
+            # loop is open (run_forever() sets the same ones, and restores them
+            # after), so that run_ready() need not set them on every call.
+            if not hasattr(_local, "original_hooks"):
+                _local.original_hooks = sys.get_asyncgen_hooks()
+            sys.set_asyncgen_hooks(loop._asyncgen_firstiter_hook, loop._asyncgen_finalizer_hook)
         if not _loops:
             # The first loop, or the first since all others were collected:
             # (re-)register, so the hook is there once and only while needed.
@@ -103,14 +106,13 @@ class _ThreadLoop:
     def run_ready(self) -> None:
         """Run the callbacks the loop has ready, once, as one turn of ``run_forever`` would.
 
-        The loop is marked running for the duration (the running loop, its
-        thread and the async generator hooks are set as ``run_forever`` sets
-        them); it does not poll for I/O, which only later turns need.
+        The loop is marked running for the duration (its thread and the
+        running loop are set as ``run_forever`` sets them; the async generator
+        hooks are already the loop's); it does not poll for I/O, which only
+        later turns need.
         """
         loop: Any = self.loop
-        old_hooks = _get_asyncgen_hooks()
         loop._thread_id = _get_ident()
-        _set_asyncgen_hooks(*self.hooks)  # type: ignore[misc]
         _set_running_loop(loop)
         try:
             ready = loop._ready
@@ -120,7 +122,6 @@ class _ThreadLoop:
                     handle._run()
         finally:
             _set_running_loop(None)
-            _set_asyncgen_hooks(*old_hooks)
             loop._thread_id = None
 
 
@@ -154,6 +155,7 @@ def close_thread_loop() -> None:
     if holder is not None:
         del _local.holder
         _shut_down(holder.loop)
+        sys.set_asyncgen_hooks(*_local.original_hooks)
 
 
 def _shut_down(loop: asyncio.AbstractEventLoop) -> None:

@@ -327,6 +327,21 @@ def test_closing_the_threads_loop_finalizes_async_generators_and_a_new_one_comes
     assert run_coroutine(asyncio.sleep(0, "again")) == "again"
 
 
+def test_a_thread_has_its_loops_async_generator_hooks_until_the_loop_is_closed() -> None:
+    def work() -> tuple[Any, Any, Any, asyncio.AbstractEventLoop]:
+        before = sys.get_asyncgen_hooks()
+        run_coroutine(asyncio.sleep(0))
+        during = sys.get_asyncgen_hooks()
+        loop = thread_loop()
+        close_thread_loop()
+        return before, during, sys.get_asyncgen_hooks(), loop
+
+    before, during, after, loop = in_new_thread(work)
+    assert during.firstiter.__self__ is loop
+    assert during.finalizer.__self__ is loop
+    assert after == before
+
+
 def test_loops_still_open_at_interpreter_exit_are_closed() -> None:
     script = """
 import asyncio, atexit

@@ -24,6 +24,8 @@ from benchmarks.apps.handwritten import (
 NOTES = {
     "core": "typed scenarios only (APIFlask is Flask there)",
     "many_rules": "typed scenarios only (APIFlask is Flask there)",
+    "async_core": "typed scenarios only (APIFlask is Flask there)",
+    "async_typed": "its async views are Flask's (asgiref), measured in the Flask column",
 }
 
 

@@ -19,6 +19,11 @@ from benchmarks.apps.handwritten import (
 )
 from benchmarks.scenarios import RULE_COUNT
 
+NOTES = {
+    "async_core": "Falcon runs async responders only as an ASGI app",
+    "async_typed": "Falcon runs async responders only as an ASGI app",
+}
+
 
 class Index:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:

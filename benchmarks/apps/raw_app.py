@@ -110,6 +110,12 @@ def secured(environ: dict[str, Any], start_response: StartResponse) -> Iterable[
     return _answer(start_response, "200 OK", _JSON, body)
 
 
+NOTES = {
+    "async_core": "a plain WSGI callable has no event loop to await on",
+    "async_typed": "a plain WSGI callable has no event loop to await on",
+}
+
+
 def make_apps() -> dict[str, WSGIApp]:
     return {
         "core": core,

@@ -129,7 +129,7 @@ TYPED = {
     "security",
     "typed",
 }
-LEAVES = {"convert", "errors", "fields", "operation", "providers", "rules"}
+LEAVES = {"convert", "coroutines", "errors", "fields", "operation", "providers", "rules"}
 # flask_patch / flask_alias: the `flask` alias over the whole package.
 TOOLS = {"cli", "contract", "testing", "__main__", "flask_alias", "flask_patch"}
 # The core modules that may import tools, inside functions only (app.cli,
@@ -144,6 +144,7 @@ LEAF_ALLOWED = {
     "convert": {"convert", "errors", "fields"},
     "rules": set(),
     "providers": {"convert", "errors"},
+    "coroutines": set(),
 }
 
 

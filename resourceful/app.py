@@ -29,9 +29,10 @@ The app never imports the typed layer: resources, the OpenAPI routes and
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from functools import cached_property
@@ -51,7 +52,7 @@ from werkzeug.exceptions import (
 from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
 from werkzeug.wrappers import Response as BaseResponse
 
-from . import signals
+from . import coroutines, signals
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .extensions import installed
@@ -190,6 +191,8 @@ class App(TemplatesMixin, Scaffold):
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
         self._hooks = Hooks(self)
+        # endpoint -> (view function, what ensure_sync() made of it)
+        self._sync_views: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {}
         self._error_bodies: dict[tuple[type[HTTPException], str | None], str] = {}
         self._router = Router(self)
         # As in Flask, the first context processor of the app scope supplies request,
@@ -507,7 +510,7 @@ class App(TemplatesMixin, Scaffold):
         self._got_first_request = True
         try:
             if signals.request_started.receivers:
-                signals.request_started.send(self)
+                signals.request_started.send(self, _async_wrapper=self.ensure_sync)
             rv = self.preprocess_request()
             if rv is None:
                 rv = self.dispatch_request()
@@ -570,7 +573,26 @@ class App(TemplatesMixin, Scaffold):
         rule = cast(Rule, ctx.url_rule)
         if ctx.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return self.make_default_options_response()
-        return self.view_functions[rule.endpoint](**cast("dict[str, Any]", ctx.view_args))
+        endpoint = rule.endpoint
+        view = self.view_functions[endpoint]
+        # PERF: ensure_sync() once per view function (Flask calls it on every
+        # request); the identity check notices a replaced view_functions entry.
+        known = self._sync_views.get(endpoint)
+        if known is None or known[0] is not view:
+            known = self._sync_views[endpoint] = (view, self.ensure_sync(view))
+        return known[1](**cast("dict[str, Any]", ctx.view_args))
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Return ``func`` if it is synchronous, else :meth:`async_to_sync` of it.
+
+        Views, hooks and handlers pass through here once when they are first
+        used; override it (or :meth:`async_to_sync`) to run coroutines otherwise.
+        """
+        return self.async_to_sync(func) if inspect.iscoroutinefunction(func) else func
+
+    def async_to_sync(self, func: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+        """Return a function that runs ``func``'s coroutine on the worker thread's event loop."""
+        return coroutines.async_to_sync(func)
 
     def raise_routing_exception(self, request: Request) -> Any:
         """Raise the routing error stored on ``request``.
@@ -611,7 +633,9 @@ class App(TemplatesMixin, Scaffold):
         try:
             response = self.process_response(response)
             if signals.request_finished.receivers:
-                signals.request_finished.send(self, response=response)
+                signals.request_finished.send(
+                    self, _async_wrapper=self.ensure_sync, response=response
+                )
         except Exception:
             if not from_error_handler:
                 raise
@@ -668,14 +692,14 @@ class App(TemplatesMixin, Scaffold):
         for teardown in self._request_hooks(ctx).teardown_request:
             teardown(exc)
         if signals.request_tearing_down.receivers:
-            signals.request_tearing_down.send(self, exc=exc)
+            signals.request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 
     def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
         """Run the teardown-appcontext functions (last registered first) and the signal."""
         for teardown in reversed(self.teardown_appcontext_funcs):
-            teardown(exc)
+            self.ensure_sync(teardown)(exc)
         if signals.appcontext_tearing_down.receivers:
-            signals.appcontext_tearing_down.send(self, exc=exc)
+            signals.appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 
     # -- errors --------------------------------------------------------------------------------
 
@@ -742,7 +766,7 @@ class App(TemplatesMixin, Scaffold):
         """
         exc_info = sys.exc_info()
         if signals.got_request_exception.receivers:
-            signals.got_request_exception.send(self, exception=e)
+            signals.got_request_exception.send(self, _async_wrapper=self.ensure_sync, exception=e)
         propagate = self.config["PROPAGATE_EXCEPTIONS"]
         if propagate is None:
             propagate = self.testing or self.debug

@@ -87,15 +87,18 @@ class Hooks:
         inner_first: tuple[AppScope, ...] = (*blueprint_scopes(blueprint), None)
         outer_first = tuple(reversed(inner_first))
 
+        # async def hooks are wrapped here, once per scope once setup is closed.
+        sync = app.ensure_sync
+
         def collect(
             spec: dict[AppScope, list[Any]], scopes: tuple[AppScope, ...]
         ) -> tuple[Any, ...]:
-            return tuple(f for scope in scopes for f in spec.get(scope, ()))
+            return tuple(sync(f) for scope in scopes for f in spec.get(scope, ()))
 
         def collect_reversed(
             spec: dict[AppScope, list[Any]], scopes: tuple[AppScope, ...]
         ) -> tuple[Any, ...]:
-            return tuple(f for scope in scopes for f in reversed(spec.get(scope, ())))
+            return tuple(sync(f) for scope in scopes for f in reversed(spec.get(scope, ())))
 
         return HookChain(
             url_value_preprocessors=collect(app.url_value_preprocessors, outer_first),
@@ -136,7 +139,7 @@ class Hooks:
                 for cls in exc_class.__mro__:
                     handler = handlers.get(cls)
                     if handler is not None:
-                        return handler
+                        return app.ensure_sync(handler)
         return None
 
 

@@ -31,7 +31,6 @@ werkzeug's matcher decides.
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -408,14 +407,6 @@ def add_rule(
         required.add("OPTIONS")
     method_set |= required
 
-    if view_func is not None and inspect.iscoroutinefunction(view_func):
-        # NOTE: async views are not supported (the app is WSGI, one thread per
-        # request); refusing them here beats a confusing error on every request.
-        raise TypeError(
-            f"The view {describe_view(view_func)} for {rule!r} is an 'async def' function;"
-            " resourceful runs views synchronously. Define it with 'def', or run the"
-            " coroutine yourself inside it with asyncio.run(...)."
-        )
     if view_func is not None and endpoint is not None:
         check_endpoint_free(app.view_functions, endpoint, view_func)
     try:

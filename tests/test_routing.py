@@ -335,19 +335,6 @@ def test_post_to_url_missing_slash_is_redirected_keeping_method_and_body(
     assert followed.data == b"POST ann"
 
 
-def test_async_view_is_refused_at_registration(app: App) -> None:
-    async def fetch() -> str:
-        return "never"
-
-    with pytest.raises(TypeError) as info:
-        app.add_url_rule("/fetch", view_func=fetch)
-    message = str(info.value)
-    assert "fetch" in message
-    assert "'/fetch' is an 'async def' function" in message
-    assert "Define it with 'def'" in message
-    assert "fetch" not in app.view_functions
-
-
 def test_endpoint_clash_names_both_views(app: App) -> None:
     def first() -> str:
         return "1"

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
+from types import CoroutineType, MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from cattrs.errors import StructureHandlerNotFoundError
 from werkzeug.exceptions import HTTPException
 
 from ..binding import Binder
+from ..coroutines import run_coroutine
 from ..dependencies import app_state, request_values, run
 from ..errors import DefinitionError, RequestValidationError, as_problem
 from ..globals import _cv_request
@@ -30,6 +31,7 @@ from .resolve import Resolved, resolve
 if TYPE_CHECKING:
     from ..app import App
     from ..ctx import RequestContext
+    from ..dependencies import RequestValues
     from ..scaffold import Scaffold
 
 __all__ = ["ResourceView"]
@@ -106,9 +108,16 @@ class ResourceView(OperationsView):
         return f"<ResourceView {self.__name__!r} of {self._resource.__qualname__}>"
 
     def __call__(self, **view_args: Any) -> Any:
-        """Run the operation for the request's method; HTTP errors become problems."""
+        """Run the operation for the request's method; HTTP errors become problems.
+
+        With an ``async def`` handler (or decorator) the decorated call returns
+        a coroutine: it runs here, once, on the worker thread's event loop.
+        """
         try:
-            return self._dispatch_decorated(**view_args)
+            rv = self._dispatch_decorated(**view_args)
+            if isinstance(rv, CoroutineType):
+                rv = run_coroutine(rv)
+            return rv
         except HTTPException as exc:
             if exc.response is not None or exc.code is None or exc.code < 400:
                 raise
@@ -136,7 +145,10 @@ class ResourceView(OperationsView):
             ctx = _cv_request.get()
             binder, renderer, resolved = self.compiled(ctx.app).steps[method]
             if resolved is not None:
-                return renderer.render(self._run_resolved(ctx, resolved, binder, view_args))
+                result = self._run_resolved(ctx, resolved, binder, view_args)
+                if isinstance(result, CoroutineType):  # an async def handler
+                    return _rendered(renderer, result)
+                return renderer.render(result)
             kwargs = binder.try_bind(ctx.request, view_args)
             if isinstance(kwargs, RequestValidationError):
                 # PERF: raising it would only have the app render it, when nothing
@@ -148,7 +160,10 @@ class ResourceView(OperationsView):
             instance = self._instance
             if instance is None:
                 instance = self._resource()
-            return renderer.render(getattr(instance, handler_name)(**kwargs))
+            result = getattr(instance, handler_name)(**kwargs)
+            if isinstance(result, CoroutineType):  # an async def handler
+                return _rendered(renderer, result)
+            return renderer.render(result)
 
         call.__name__ = handler_name
         call.__qualname__ = f"{self._resource.__qualname__}.{handler_name}"
@@ -191,11 +206,14 @@ class ResourceView(OperationsView):
             return handler(**kwargs)
         try:
             run(resolved.plan, kwargs, values, app_values, overrides or None)
-            return handler(**kwargs)
+            result = handler(**kwargs)
         except BaseException as exc:
             # Teardown sees it even when an error handler turns it into a response.
             values.error = exc
             raise
+        if isinstance(result, CoroutineType):  # an async def handler raises when awaited
+            return _noting_error(result, values)
+        return result
 
     def operations_on(self, app: Any) -> Mapping[str, Operation]:
         """Return the operations as ``app`` serves them (resolved at registration)."""
@@ -258,3 +276,17 @@ def _check_response_type(op: Operation, app: App) -> None:
         raise DefinitionError(
             f"{op.qualname}: its return type {op.response_type!r} cannot be converted: {exc}"
         ) from exc
+
+
+async def _rendered(renderer: Renderer, handler_result: Any) -> Any:
+    """Await an ``async def`` handler's coroutine, then render its value."""
+    return renderer.render(await handler_result)
+
+
+async def _noting_error(handler_result: Any, values: RequestValues) -> Any:
+    """Await an ``async def`` handler's coroutine; teardown sees what it raises."""
+    try:
+        return await handler_result
+    except BaseException as exc:
+        values.error = exc
+        raise

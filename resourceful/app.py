@@ -357,6 +357,9 @@ class App(TemplatesMixin, Scaffold):
     def shell_context_processor(self, f: F) -> F:
         """Add the dict returned by ``f()`` to the ``shell`` command's namespace."""
         self._check_setup_finished("shell_context_processor")
+        coroutines.refuse_coroutine_function(
+            f, "shell_context_processor()", "the shell command calls it synchronously"
+        )
         self.shell_context_processors.append(f)
         return f
 

@@ -43,6 +43,7 @@ __all__ = [
     "close_thread_loop",
     "ensure_sync",
     "iterate_async",
+    "refuse_coroutine_function",
     "run_coroutine",
     "thread_loop",
 ]
@@ -295,6 +296,20 @@ def ensure_sync(func: Callable[..., Any]) -> Callable[..., Any]:
     if inspect.iscoroutinefunction(func):
         return async_to_sync(func)
     return func
+
+
+def refuse_coroutine_function(func: Callable[..., Any], where: str, why: str) -> None:
+    """Raise :class:`TypeError` if ``func`` is ``async def``: ``where`` cannot wait for it.
+
+    For the extension points that are called synchronously from code that
+    may itself run inside a coroutine; ``why`` says what calls them.
+    """
+    if inspect.iscoroutinefunction(func):
+        name = getattr(func, "__qualname__", repr(func))
+        raise TypeError(
+            f"{where} cannot take {name}(): it is an 'async def' function, and {why}."
+            " Define it with 'def'."
+        )
 
 
 class _SyncIterator(Iterator[T]):

@@ -136,7 +136,7 @@ class AppContext:
         """Make this context the active one."""
         self._tokens.append(_cv_app.set(self))
         if signals.appcontext_pushed.receivers:
-            signals.appcontext_pushed.send(self.app)
+            signals.appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:
         """Leave this context; the last pop runs the app-context teardown functions."""
@@ -156,7 +156,7 @@ class AppContext:
         finally:
             _cv_app.reset(self._tokens.pop())
         if signals.appcontext_popped.receivers:
-            signals.appcontext_popped.send(self.app)
+            signals.appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
 
     def __enter__(self) -> AppContext:
         self.push()
@@ -449,7 +449,7 @@ def after_this_request(f: F) -> F:
             "after_this_request() needs an active request: call it from a view or a"
             " request hook, or inside app.test_request_context()."
         )
-    ctx._after_request_functions.append(f)
+    ctx._after_request_functions.append(ctx.app.ensure_sync(f))
     return f
 
 
@@ -466,9 +466,10 @@ def copy_current_request_context(f: F) -> F:
             " inside a view, where the request you want to keep is current."
         )
     copied = ctx.copy()
+    call = ctx.app.ensure_sync(f)
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with copied:
-            return f(*args, **kwargs)
+            return call(*args, **kwargs)
 
     return update_wrapper(wrapper, f)  # type: ignore[return-value]

@@ -37,7 +37,9 @@ def flash(message: str, category: str = "message") -> None:
     session[SESSION_KEY] = [*flashes, (category, message)]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if message_flashed.receivers:
-        message_flashed.send(app, message=message, category=category)
+        message_flashed.send(
+            app, _async_wrapper=app.ensure_sync, message=message, category=category
+        )
 
 
 def get_flashed_messages(

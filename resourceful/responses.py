@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping
+from types import AsyncGeneratorType
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -36,6 +37,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.sansio.response import Response as SansIOResponse
 from werkzeug.wrappers import Response as BaseResponse
 
+from .coroutines import iterate_async
 from .globals import _cv_request
 from .json.provider import DefaultJSONProvider
 from .wrappers import content_type
@@ -102,6 +104,8 @@ def make_response(app: App, rv: Any) -> Response:
     headers: Any = None
     if isinstance(rv, tuple):
         rv, status, headers = split_return(rv, _the_view)
+    if type(rv) is AsyncGeneratorType:
+        rv = iterate_async(rv)  # streamed from the worker thread's event loop
     if rv is None:
         raise TypeError(
             f"{_the_view()} returned None (did it forget a return statement?). Return a"

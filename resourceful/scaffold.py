@@ -22,6 +22,7 @@ from jinja2 import FileSystemLoader
 from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.utils import cached_property
 
+from .coroutines import refuse_coroutine_function
 from .extensions import resource_registrar
 from .helpers import get_root_path, send_from_directory
 from .operation import operations_of
@@ -378,6 +379,11 @@ class Scaffold:
     def url_defaults(self, f: F) -> F:
         """Run ``f(endpoint, values)`` when building URLs, to fill in missing values."""
         self._check_setup_finished("url_defaults")
+        refuse_coroutine_function(
+            f,
+            "url_defaults()",
+            "url_for() calls it synchronously, also inside async views where nothing can wait",
+        )
         self.url_default_functions[None].append(f)
         return f
 

@@ -21,12 +21,15 @@ import jinja2
 from jinja2 import BaseLoader, Template, TemplateNotFound, TemplatesNotFound
 
 from .blueprints import Blueprint
+from .coroutines import refuse_coroutine_function
 from .flashing import get_flashed_messages
 from .globals import _cv_app, _cv_request, current_app, g, request, session
 from .helpers import stream_with_context
 from .json import htmlsafe_dumps
 from .scaffold import register_under_name
 from .signals import before_render_template, template_rendered
+
+_JINJA_IS_SYNC = "Jinja calls it synchronously while it renders, also inside async views"
 
 if TYPE_CHECKING:  # pragma: no cover
     from .app import App
@@ -224,22 +227,30 @@ def _template_context(app: App, context: dict[str, Any]) -> dict[str, Any]:
 def _render(app: App, template: Template, context: dict[str, Any]) -> str:
     context = _template_context(app, context)
     if before_render_template.receivers:
-        before_render_template.send(app, template=template, context=context)
+        before_render_template.send(
+            app, _async_wrapper=app.ensure_sync, template=template, context=context
+        )
     rv = template.render(context)
     if template_rendered.receivers:
-        template_rendered.send(app, template=template, context=context)
+        template_rendered.send(
+            app, _async_wrapper=app.ensure_sync, template=template, context=context
+        )
     return rv
 
 
 def _stream(app: App, template: Template, context: dict[str, Any]) -> Iterator[str]:
     context = _template_context(app, context)
     if before_render_template.receivers:
-        before_render_template.send(app, template=template, context=context)
+        before_render_template.send(
+            app, _async_wrapper=app.ensure_sync, template=template, context=context
+        )
 
     def generate() -> Iterator[str]:
         yield from template.generate(context)
         if template_rendered.receivers:
-            template_rendered.send(app, template=template, context=context)
+            template_rendered.send(
+                app, _async_wrapper=app.ensure_sync, template=template, context=context
+            )
 
     stream = generate()
     # The response is consumed after the view returns: keep the request active for it.
@@ -367,6 +378,7 @@ class TemplatesMixin:
     def add_template_filter(self, f: Callable[..., Any], name: str | None = None) -> None:
         """Register ``f`` as a Jinja filter."""
         self._check_setup_finished("add_template_filter")
+        refuse_coroutine_function(f, "add_template_filter()", _JINJA_IS_SYNC)
         self.jinja_env.filters[name or f.__name__] = f
 
     def template_test(self, name: str | None = None) -> Callable[[F], F]:
@@ -376,6 +388,7 @@ class TemplatesMixin:
     def add_template_test(self, f: Callable[..., bool], name: str | None = None) -> None:
         """Register ``f`` as a Jinja test."""
         self._check_setup_finished("add_template_test")
+        refuse_coroutine_function(f, "add_template_test()", _JINJA_IS_SYNC)
         self.jinja_env.tests[name or f.__name__] = f
 
     def template_global(self, name: str | None = None) -> Callable[[F], F]:
@@ -385,4 +398,5 @@ class TemplatesMixin:
     def add_template_global(self, f: Callable[..., Any], name: str | None = None) -> None:
         """Register ``f`` as a Jinja global."""
         self._check_setup_finished("add_template_global")
+        refuse_coroutine_function(f, "add_template_global()", _JINJA_IS_SYNC)
         self.jinja_env.globals[name or f.__name__] = f

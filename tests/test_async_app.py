@@ -262,3 +262,110 @@ def test_async_views_return_what_sync_ones_do(app: App, waits: bool) -> None:
     response = app.test_client().get("/")
     assert (response.status_code, response.get_json()) == (202, {"n": 1})
     assert response.headers["X-Kind"] == "async"
+
+
+# -- request-scoped helpers, streaming, and where async cannot work -------------------------------
+
+
+def test_after_this_request_takes_an_async_function(app: App) -> None:
+    from resourceful import after_this_request
+
+    @app.route("/")
+    async def index() -> str:
+        @after_this_request
+        async def mark(response: Any) -> Any:
+            await pause()
+            response.headers["X-After"] = "yes"
+            return response
+
+        return "view"
+
+    assert app.test_client().get("/").headers["X-After"] == "yes"
+
+
+def test_copy_current_request_context_runs_an_async_function_in_another_thread(app: App) -> None:
+    import threading
+
+    from resourceful import copy_current_request_context
+
+    seen: list[str] = []
+
+    @app.route("/")
+    def index() -> str:
+        @copy_current_request_context
+        async def work() -> None:
+            await pause()
+            seen.append(request.path)
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join(10)
+        return "done"
+
+    assert app.test_client().get("/").data == b"done"
+    assert seen == ["/"]
+
+
+def test_a_view_returning_an_async_generator_streams_it(app: App) -> None:
+    @app.route("/")
+    def index() -> Any:
+        async def parts() -> Any:
+            for part in ("a", "b"):
+                await pause()
+                yield part
+
+        return parts(), 206
+
+    response = app.test_client().get("/")
+    assert (response.status_code, response.data) == (206, b"ab")
+
+
+def test_an_async_generator_function_view_streams_its_parts(app: App) -> None:
+    @app.route("/")
+    async def parts() -> Any:
+        yield "x"
+        await pause()
+        yield "y"
+
+    assert app.test_client().get("/").data == b"xy"
+
+
+async def not_allowed(*args: Any) -> Any:
+    return None  # pragma: no cover - refused before it could run
+
+
+@pytest.mark.parametrize(
+    ("register", "message"),
+    [
+        (
+            lambda app: app.url_defaults(not_allowed),
+            "url_defaults() cannot take not_allowed(): it is an 'async def' function, and"
+            " url_for() calls it synchronously, also inside async views where nothing can"
+            " wait. Define it with 'def'.",
+        ),
+        (
+            lambda app: app.add_template_filter(not_allowed),
+            "add_template_filter() cannot take not_allowed(): it is an 'async def' function,"
+            " and Jinja calls it synchronously while it renders, also inside async views."
+            " Define it with 'def'.",
+        ),
+        (
+            lambda app: app.add_template_global(not_allowed),
+            "add_template_global() cannot take not_allowed(): it is an 'async def' function,"
+            " and Jinja calls it synchronously while it renders, also inside async views."
+            " Define it with 'def'.",
+        ),
+        (
+            lambda app: app.shell_context_processor(not_allowed),
+            "shell_context_processor() cannot take not_allowed(): it is an 'async def'"
+            " function, and the shell command calls it synchronously. Define it with 'def'.",
+        ),
+    ],
+    ids=["url_defaults", "template filter", "template global", "shell context processor"],
+)
+def test_sync_only_extension_points_refuse_async_def_at_registration(
+    app: App, register: Callable[[App], Any], message: str
+) -> None:
+    with pytest.raises(TypeError) as info:
+        register(app)
+    assert str(info.value) == message

@@ -31,11 +31,6 @@ def make_app() -> App:
 CORE = "waits for the core rework"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"issue 15: App.ensure_sync missing (Flask-Limiter, Flask-JWT-Extended,"
-    f" flask-smorest, Flask-Caching call it for every view); {CORE}",
-)
 def test_ensure_sync_passes_a_plain_function_through() -> None:
     app = make_app()
 

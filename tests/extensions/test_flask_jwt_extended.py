@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from alias_scripts import run_script
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: App.ensure_sync missing (jwt_required calls"
-    " current_app.ensure_sync(view)); waits for the core rework",
-)
 def test_protected_route_needs_a_bearer_token(tmp_path: Path) -> None:
     seen = run_script(
         tmp_path,

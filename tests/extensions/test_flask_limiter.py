@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from alias_scripts import run_script
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: App.ensure_sync missing (Flask-Limiter calls"
-    " current_app.ensure_sync(view) for every limited view); waits for the core rework",
-)
 def test_third_request_in_a_minute_is_refused_with_429(tmp_path: Path) -> None:
     seen = run_script(
         tmp_path,

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from alias_scripts import run_script
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: App.ensure_sync missing (the arguments decorator calls"
-    " current_app.ensure_sync(view)) and blueprint rules have Rule.defaults None"
-    " (the OpenAPI plugin tests `name not in rule.defaults`); waits for the core rework",
-)
 def test_arguments_are_validated_and_the_spec_is_served(tmp_path: Path) -> None:
     seen = run_script(
         tmp_path,

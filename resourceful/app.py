@@ -699,8 +699,8 @@ class App(TemplatesMixin, Scaffold):
 
     def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
         """Run the teardown-appcontext functions (last registered first) and the signal."""
-        for teardown in reversed(self.teardown_appcontext_funcs):
-            self.ensure_sync(teardown)(exc)
+        for teardown in self._hooks.teardown_appcontext():
+            teardown(exc)
         if signals.appcontext_tearing_down.receivers:
             signals.appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 

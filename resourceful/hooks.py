@@ -66,11 +66,24 @@ class Hooks:
         self._error_handlers: dict[
             tuple[type[BaseException], tuple[str, ...]], ErrorHandler | None
         ] = {}
+        self._teardown_appcontext: tuple[Callable[[BaseException | None], Any], ...] | None = None
 
     def forget(self) -> None:
         """Drop the remembered chains and handler lookups (the registries changed)."""
         self._chains.clear()
         self._error_handlers.clear()
+        self._teardown_appcontext = None
+
+    def teardown_appcontext(self) -> tuple[Callable[[BaseException | None], Any], ...]:
+        """Return the teardown-appcontext functions, last registered first, async ones wrapped."""
+        funcs = self._teardown_appcontext
+        if funcs is None:
+            app = self._app
+            funcs = tuple(app.ensure_sync(f) for f in reversed(app.teardown_appcontext_funcs))
+            if app._got_first_request:
+                # PERF: wrapped once; the sync path no longer asks per request.
+                self._teardown_appcontext = funcs
+        return funcs
 
     def chain(self, blueprint: str | None) -> HookChain:
         """Return the hooks for requests of ``blueprint`` (``None``: the app's own routes)."""

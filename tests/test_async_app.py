@@ -169,6 +169,32 @@ def test_an_app_overriding_async_to_sync_runs_every_coroutine_through_it() -> No
     assert calls == ["before", "index"]  # once each: at first use, not per request
 
 
+def test_teardown_appcontext_functions_pass_through_ensure_sync_once_not_per_request() -> None:
+    calls: list[str] = []
+    torn: list[BaseException | None] = []
+
+    class Counting(App):
+        def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+            calls.append(func.__name__)
+            return super().ensure_sync(func)
+
+    app = Counting(__name__)
+
+    @app.teardown_appcontext
+    async def close(exc: BaseException | None) -> None:
+        torn.append(exc)
+
+    @app.route("/")
+    def index() -> str:
+        return "ok"
+
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/").data == b"ok"
+    assert torn == [None, None, None]
+    assert calls.count("close") == 1
+
+
 # -- resources ---------------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 import attrs
@@ -11,6 +11,7 @@ import pytest
 from werkzeug.exceptions import NotFound
 
 from resourceful import App, abort, g, render_template_string, request, session, signals
+from resourceful.providers import Provided
 from resourceful.resources import Resource
 
 
@@ -228,6 +229,46 @@ def test_an_async_resource_handler_binds_and_renders(app: App) -> None:
     missing = client.get("/notes/2")
     assert (missing.status_code, missing.mimetype) == (404, "application/problem+json")
     assert client.post("/notes/", json={"text": 3}).status_code == 422
+
+
+@attrs.define
+class Store:
+    name: str
+
+
+def test_an_async_handler_gets_provided_values_and_their_teardown_sees_its_exception(
+    app: App,
+) -> None:
+    closed: list[str] = []
+
+    @app.provider()
+    def store() -> Iterator[Store]:
+        try:
+            yield Store("main")
+        except LookupError as exc:
+            closed.append(f"failed: {exc}")
+            raise
+        else:
+            closed.append("ok")
+
+    class Notes(Resource):
+        async def get(self, note_id: int, store: Provided[Store]) -> Note:
+            await asyncio.sleep(0)
+            if note_id == 0:
+                raise LookupError("no note 0")
+            return Note(id=note_id, text=store.name)
+
+    app.add_resource(Notes, "/notes/<int:note_id>")
+
+    @app.errorhandler(LookupError)
+    def missing(exc: LookupError) -> tuple[str, int]:
+        return str(exc), 404
+
+    client = app.test_client()
+    assert client.get("/notes/3").json == {"id": 3, "text": "main"}
+    response = client.get("/notes/0")
+    assert (response.status_code, response.text) == (404, "no note 0")
+    assert closed == ["ok", "failed: no note 0"]
 
 
 def test_a_coroutine_decorator_on_a_resource_awaits_the_async_handler(app: App) -> None:

@@ -115,7 +115,7 @@ def test_a_misspelled_handler_is_a_warning_that_says_what_was_meant() -> None:
 def test_a_misspelled_handler_with_operation_options_is_a_definition_error() -> None:
     from resourceful.resources import operation
 
-    with pytest.raises(DefinitionError, match="Stuff.lst is not a handler.*did you mean list"):
+    with pytest.raises(DefinitionError, match=r"Stuff\.lst is not a handler.*did you mean list"):
 
         class Stuff(Resource):
             @operation(summary="All stuff.")

@@ -36,7 +36,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from functools import cached_property
-from itertools import chain
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -49,8 +48,7 @@ from werkzeug.exceptions import (
     InternalServerError,
     RequestEntityTooLarge,
 )
-from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, RoutingException, Rule
-from werkzeug.wrappers import Response as BaseResponse
+from werkzeug.routing import Map, MapAdapter, RequestRedirect, RoutingException, Rule
 
 from . import coroutines, signals
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute
@@ -62,7 +60,6 @@ from .hooks import (
     HookChain,
     Hooks,
     ServingPlan,
-    blueprint_scopes,
     current_blueprints,
     plan_serving,
 )
@@ -70,9 +67,9 @@ from .json.provider import DefaultJSONProvider, JSONProvider
 from .providers import Overrides
 from .responses import direct_answer
 from .responses import make_response as _make_response
-from .routing import Router, URLMap, add_rule, build_url
-from .scaffold import AppScope, Scaffold, find_package
-from .serving import env_flag, run_app
+from .routing import Router, URLMap, URLsMixin, add_rule
+from .scaffold import Scaffold, find_package
+from .serving import ServingMixin, env_flag
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import TemplatesMixin, default_template_context
 from .wrappers import Request, Response
@@ -96,7 +93,7 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     return timedelta(seconds=value)
 
 
-class App(TemplatesMixin, Scaffold):
+class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
     """A WSGI application: create one per project, register views and resources on it.
 
     ``import_name`` is the name of the package or module the app lives in
@@ -797,129 +794,6 @@ class App(TemplatesMixin, Scaffold):
     def should_ignore_error(self, error: BaseException | None) -> bool:
         """Return whether teardown functions should not see ``error`` (never, by default)."""
         return False
-
-    # -- URLs ----------------------------------------------------------------------------------
-
-    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
-        """Return a URL adapter for ``request``, or for building URLs without one.
-
-        Without a request, an adapter exists only when ``SERVER_NAME`` is set.
-        A request whose Host is not in ``TRUSTED_HOSTS`` or whose path is not
-        valid UTF-8 raises a 400 here.
-        """
-        config = self.config
-        if request is None:
-            server_name = config["SERVER_NAME"]
-            if server_name is None:
-                return None
-            return self.url_map.bind(
-                server_name,
-                script_name=config["APPLICATION_ROOT"],
-                url_scheme=config["PREFERRED_URL_SCHEME"],
-            )
-        return self._router.adapter(request)
-
-    def match_url(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]]:
-        """Match the adapter's path and method; raise werkzeug's routing errors.
-
-        PERF: :class:`~resourceful.routing.Router` answers from its memo or
-        its fast matcher when it can, and gives werkzeug's answer either way.
-        """
-        return self._router.match(adapter)
-
-    def url_for(
-        self,
-        endpoint: str,
-        /,
-        *,
-        _anchor: str | None = None,
-        _method: str | None = None,
-        _scheme: str | None = None,
-        _external: bool | None = None,
-        **values: Any,
-    ) -> str:
-        """Build a URL for ``endpoint`` (see :func:`resourceful.url_for`)."""
-        return build_url(self, endpoint, _anchor, _method, _scheme, _external, values)
-
-    def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
-        """Let the ``url_defaults`` functions fill in ``values`` for ``endpoint``."""
-        scopes: Iterable[AppScope] = (None,)
-        if "." in endpoint:
-            scopes = chain(scopes, reversed(blueprint_scopes(endpoint.rpartition(".")[0])))
-        for scope in scopes:
-            for fill in self.url_default_functions.get(scope, ()):
-                fill(endpoint, values)
-
-    def handle_url_build_error(
-        self, error: BuildError, endpoint: str, values: dict[str, Any]
-    ) -> str:
-        """Try :attr:`url_build_error_handlers`; re-raise the error when none returns a URL."""
-        for handler in self.url_build_error_handlers:
-            try:
-                rv = handler(error, endpoint, values)
-            except BuildError as exc:
-                error = exc
-                continue
-            if rv is not None:
-                return rv
-        if error is sys.exc_info()[1]:
-            raise
-        raise error
-
-    def redirect(self, location: str, code: int = 302) -> BaseResponse:
-        """Return a redirect response built with :attr:`response_class`."""
-        from werkzeug.utils import redirect as _redirect
-
-        return _redirect(location, code=code, Response=self.response_class)
-
-    # -- tests and the development server -------------------------------------------------------
-
-    def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
-        """Create a request context from werkzeug ``EnvironBuilder`` arguments, for tests.
-
-        ``app.test_request_context("/users/1", method="POST", json={...})``
-        """
-        from .testing import EnvironBuilder
-
-        builder = EnvironBuilder(self, *args, **kwargs)
-        try:
-            return self.request_context(builder.get_environ())
-        finally:
-            builder.close()
-
-    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
-        """Return a test client that calls this app directly (no server needed)."""
-        cls = self.test_client_class
-        if cls is None:
-            from .testing import TestClient as cls
-        assert cls is not None
-        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
-
-    def test_cli_runner(self, **kwargs: Any) -> ResourcefulCliRunner:
-        """Return a click test runner whose ``invoke`` finds this app."""
-        cls = self.test_cli_runner_class
-        if cls is None:
-            from .testing import ResourcefulCliRunner as cls
-        assert cls is not None
-        return cls(self, **kwargs)
-
-    def run(
-        self,
-        host: str | None = None,
-        port: int | None = None,
-        debug: bool | None = None,
-        load_dotenv: bool = True,
-        **options: Any,
-    ) -> None:
-        """Serve the app with werkzeug's development server (not for production).
-
-        ``host`` defaults to 127.0.0.1 and ``port`` to 5000 (or what
-        ``SERVER_NAME`` says). ``debug`` turns on the reloader and the
-        debugger. ``options`` go to :func:`werkzeug.serving.run_simple`.
-        Inside the ``resourceful run`` command this does nothing, so a script
-        can call it under ``if __name__ == "__main__"`` and still work with the CLI.
-        """
-        run_app(self, host, port, debug, load_dotenv, options)
 
 
 __all__ = ["App", "get_root_path"]

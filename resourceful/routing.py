@@ -32,8 +32,10 @@ werkzeug's matcher decides.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from itertools import chain
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import quote, unquote_to_bytes
 
 from werkzeug.exceptions import BadRequest, NotFound
@@ -43,12 +45,15 @@ from werkzeug.wsgi import get_host
 
 from .errors import RouteConflictError
 from .globals import _cv_app, _cv_request
+from .hooks import blueprint_scopes
 from .wrappers import _BAD_ESCAPE
 
 if TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.wrappers import Response as BaseResponse
 
     from .app import App
+    from .scaffold import AppScope
     from .wrappers import Request
 
 try:  # pragma: no cover - werkzeug's matcher is not public API; without it, werkzeug matches
@@ -647,3 +652,93 @@ class FastMatcher:
             if len(siblings) > 1:
                 return False
         return True
+
+
+class URLsMixin:
+    """The URL methods of :class:`~resourceful.App` (kept here, with the routing they use).
+
+    ``App`` inherits them, so they are Flask's ``App`` methods and a subclass
+    may override them.
+    """
+
+    if TYPE_CHECKING:  # pragma: no cover - what the methods read from App
+        from .config import Config
+
+        config: Config
+        url_map: Map
+        _router: Router
+        url_default_functions: dict[Any, list[Callable[[str, dict[str, Any]], None]]]
+        url_build_error_handlers: list[Callable[[Exception, str, dict[str, Any]], str | None]]
+        response_class: type[BaseResponse]
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """Return a URL adapter for ``request``, or for building URLs without one.
+
+        Without a request, an adapter exists only when ``SERVER_NAME`` is set.
+        A request whose Host is not in ``TRUSTED_HOSTS`` or whose path is not
+        valid UTF-8 raises a 400 here.
+        """
+        config = self.config
+        if request is None:
+            server_name = config["SERVER_NAME"]
+            if server_name is None:
+                return None
+            return self.url_map.bind(
+                server_name,
+                script_name=config["APPLICATION_ROOT"],
+                url_scheme=config["PREFERRED_URL_SCHEME"],
+            )
+        return self._router.adapter(request)
+
+    def match_url(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]]:
+        """Match the adapter's path and method; raise werkzeug's routing errors.
+
+        PERF: :class:`~resourceful.routing.Router` answers from its memo or
+        its fast matcher when it can, and gives werkzeug's answer either way.
+        """
+        return self._router.match(adapter)
+
+    def url_for(
+        self,
+        endpoint: str,
+        /,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        """Build a URL for ``endpoint`` (see :func:`resourceful.url_for`)."""
+        return build_url(cast("App", self), endpoint, _anchor, _method, _scheme, _external, values)
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
+        """Let the ``url_defaults`` functions fill in ``values`` for ``endpoint``."""
+        scopes: Iterable[AppScope] = (None,)
+        if "." in endpoint:
+            scopes = chain(scopes, reversed(blueprint_scopes(endpoint.rpartition(".")[0])))
+        for scope in scopes:
+            for fill in self.url_default_functions.get(scope, ()):
+                fill(endpoint, values)
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, Any]
+    ) -> str:
+        """Try :attr:`url_build_error_handlers`; re-raise the error when none returns a URL."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as exc:
+                error = exc
+                continue
+            if rv is not None:
+                return rv
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
+
+    def redirect(self, location: str, code: int = 302) -> BaseResponse:
+        """Return a redirect response built with :attr:`response_class`."""
+        from werkzeug.utils import redirect as _redirect
+
+        return _redirect(location, code=code, Response=self.response_class)

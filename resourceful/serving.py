@@ -69,3 +69,72 @@ def env_flag(name: str) -> bool | None:
     if value is None or value == "":
         return None
     return value.lower() not in {"0", "false", "no", "off"}
+
+
+class ServingMixin:
+    """The test and development-server methods of :class:`~resourceful.App`.
+
+    ``App`` inherits them, so they are Flask's ``App`` methods and a subclass
+    may override them. The test client and CLI runner are imported only when
+    asked for, as Flask does.
+    """
+
+    if TYPE_CHECKING:  # pragma: no cover - what the methods read from App
+        from werkzeug.wrappers import Response as _BaseResponse
+
+        from .ctx import RequestContext
+        from .testing import ResourcefulCliRunner, TestClient
+
+        test_client_class: type[TestClient] | None
+        test_cli_runner_class: type[ResourcefulCliRunner] | None
+        response_class: type[_BaseResponse]
+
+        def request_context(self, environ: Any) -> RequestContext:
+            """Create a request context (App's method)."""
+
+    def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
+        """Create a request context from werkzeug ``EnvironBuilder`` arguments, for tests.
+
+        ``app.test_request_context("/users/1", method="POST", json={...})``
+        """
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(cast("App", self), *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
+
+    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> TestClient:
+        """Return a test client that calls this app directly (no server needed)."""
+        cls = self.test_client_class
+        if cls is None:
+            from .testing import TestClient as cls
+        assert cls is not None
+        return cls(cast("App", self), self.response_class, use_cookies=use_cookies, **kwargs)
+
+    def test_cli_runner(self, **kwargs: Any) -> ResourcefulCliRunner:
+        """Return a click test runner whose ``invoke`` finds this app."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from .testing import ResourcefulCliRunner as cls
+        assert cls is not None
+        return cls(cast("App", self), **kwargs)
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: Any,
+    ) -> None:
+        """Serve the app with werkzeug's development server (not for production).
+
+        ``host`` defaults to 127.0.0.1 and ``port`` to 5000 (or what
+        ``SERVER_NAME`` says). ``debug`` turns on the reloader and the
+        debugger. ``options`` go to :func:`werkzeug.serving.run_simple`.
+        Inside the ``resourceful run`` command this does nothing, so a script
+        can call it under ``if __name__ == "__main__"`` and still work with the CLI.
+        """
+        run_app(cast("App", self), host, port, debug, load_dotenv, options)

@@ -134,7 +134,7 @@ LEAVES = {"convert", "coroutines", "errors", "fields", "operation", "providers",
 TOOLS = {"cli", "contract", "testing", "__main__", "flask_alias", "flask_patch"}
 # The core modules that may import tools, inside functions only (app.cli,
 # app.test_client(), the .env file app.run() loads).
-LAZY_TOOLS = {"app": {"cli", "testing"}, "blueprints": {"cli"}, "serving": {"cli"}}
+LAZY_TOOLS = {"app": {"cli", "testing"}, "blueprints": {"cli"}, "serving": {"cli", "testing"}}
 # Leaf -> the package modules it may import. errors writes problem bodies with
 # the one compact JSON encoder (json.provider), which leans only on wrappers.
 LEAF_ALLOWED = {

@@ -104,6 +104,11 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
 
     #: The request object's class.
     request_class: type[Request] = Request
+    # Bumped whenever a hook list changes (see _hooks_changed); a class default,
+    # since Scaffold.__init__ builds the lists before App.__init__ runs.
+    _hooks_version = 0
+    _got_first_request = False
+
     #: The class used for responses made from view return values.
     response_class: type[Response] = Response
     #: The class behind :data:`g`.
@@ -409,6 +414,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
         if not self._got_first_request:
             self.prepare_to_serve()
         plan = self._serving
+        version = self._hooks_version
         ctx = RequestContext(self, environ)
         error: BaseException | None = None
         try:
@@ -427,7 +433,13 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
                     except Exception as exc:
                         rv = self.handle_user_exception(exc)
                     answer = None
-                    if not ctx._after_request_functions and ctx._session is None:
+                    # NOTE: a hook list changed during the request drops the plan:
+                    # the full path then runs, with the hooks added.
+                    if (
+                        self._hooks_version == version
+                        and not ctx._after_request_functions
+                        and ctx._session is None
+                    ):
                         cookie = plan.refresh_cookie
                         raw = environ.get("HTTP_COOKIE") if cookie is not None else None
                         if not raw or cookie not in raw:
@@ -470,6 +482,12 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
             if self._got_first_request:
                 self._plan = plan
         return plan
+
+    def _hooks_changed(self) -> None:
+        """Drop the hook chains remembered since serving started: a hook list changed."""
+        self._hooks_version += 1
+        if self._got_first_request:
+            self._forget_serving_plan()
 
     def _forget_serving_plan(self) -> None:
         """Forget every decision made when setup closed (after a change to the registries).
@@ -682,8 +700,11 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
 
     def _request_hooks(self, ctx: RequestContext) -> HookChain:
         hooks = ctx.hooks
-        if hooks is None:
+        # A hook list changed during this request (an extension appended to it):
+        # the rest of the request runs the new chain, as Flask would.
+        if hooks is None or ctx.hooks_version != self._hooks_version:
             hooks = ctx.hooks = self._hooks.chain(ctx.blueprint)
+            ctx.hooks_version = self._hooks_version
         return hooks
 
     def do_teardown_request(self, exc: BaseException | None = None) -> None:

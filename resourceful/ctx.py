@@ -205,6 +205,8 @@ class RequestContext:
         self._after_request_functions: list[Callable[[Response], Response]] = []
         #: The hooks for this request's blueprint scope, resolved on first use.
         self.hooks: HookChain | None = None
+        #: The app's hook version ``hooks`` was taken at (see ``App._request_hooks``).
+        self.hooks_version = 0
         self._tokens: list[tuple[Token[RequestContext], AppContext | None]] = []
 
     @property

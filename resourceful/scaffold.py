@@ -14,9 +14,9 @@ import os
 import pathlib
 import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, SupportsIndex, TypeVar
 
 from jinja2 import FileSystemLoader
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -53,6 +53,78 @@ def register_under_name(register: Callable[..., None], name: str | None) -> Call
     return decorator
 
 
+class HookList(list[Any]):
+    """A list of hooks that calls ``changed()`` whenever it is changed."""
+
+    def __init__(self, changed: Callable[[], None], items: Iterable[Any] = ()) -> None:
+        super().__init__(items)
+        self._changed = changed
+
+    def append(self, item: Any) -> None:  # noqa: D102 - list's own
+        super().append(item)
+        self._changed()
+
+    def extend(self, items: Iterable[Any]) -> None:  # noqa: D102
+        super().extend(items)
+        self._changed()
+
+    def insert(self, index: SupportsIndex, item: Any) -> None:  # noqa: D102
+        super().insert(index, item)
+        self._changed()
+
+    def remove(self, item: Any) -> None:  # noqa: D102
+        super().remove(item)
+        self._changed()
+
+    def pop(self, index: SupportsIndex = -1) -> Any:  # noqa: D102
+        item = super().pop(index)
+        self._changed()
+        return item
+
+    def clear(self) -> None:  # noqa: D102
+        super().clear()
+        self._changed()
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        super().__setitem__(index, value)
+        self._changed()
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        self._changed()
+
+    def __iadd__(self, items: Iterable[Any]) -> HookList:  # type: ignore[misc]
+        super().__iadd__(items)
+        self._changed()
+        return self
+
+
+class HookRegistry(dict[Any, Any]):
+    """Hook lists by scope, made on first use like ``defaultdict(list)``; changes are reported."""
+
+    def __init__(self, changed: Callable[[], None]) -> None:
+        super().__init__()
+        self._changed = changed
+
+    def __missing__(self, scope: Any) -> HookList:
+        hooks = HookList(self._changed)
+        dict.__setitem__(self, scope, hooks)
+        return hooks
+
+    def __setitem__(self, scope: Any, hooks: Any) -> None:
+        super().__setitem__(scope, HookList(self._changed, hooks))
+        self._changed()
+
+    def setdefault(self, scope: Any, default: Any = None) -> Any:  # noqa: D102
+        if scope not in self:
+            self[scope] = default if default is not None else []
+        return self[scope]
+
+    def __delitem__(self, scope: Any) -> None:
+        super().__delitem__(scope)
+        self._changed()
+
+
 class Scaffold:
     """The registration API of :class:`~resourceful.App` and :class:`~resourceful.Blueprint`."""
 
@@ -84,19 +156,23 @@ class Scaffold:
         self.error_handler_spec: dict[
             AppScope, dict[int | None, dict[type[BaseException], ErrorHandler]]
         ] = defaultdict(lambda: defaultdict(dict))
-        self.before_request_funcs: dict[AppScope, list[Callable[[], Any]]] = defaultdict(list)
+        # NOTE: hook registries tell the app when they change, so that the hook
+        # chains it remembers once serving starts follow changes made later, as
+        # in Flask (extensions append to these lists directly, even mid-request).
+        changed = self._hooks_changed
+        self.before_request_funcs: dict[AppScope, list[Callable[[], Any]]] = HookRegistry(changed)
         self.after_request_funcs: dict[AppScope, list[Callable[[Response], Response]]] = (
-            defaultdict(list)
+            HookRegistry(changed)
         )
         self.teardown_request_funcs: dict[AppScope, list[Callable[[BaseException | None], Any]]] = (
-            defaultdict(list)
+            HookRegistry(changed)
         )
         self.template_context_processors: dict[AppScope, list[Callable[[], dict[str, Any]]]] = (
-            defaultdict(list)
+            HookRegistry(changed)
         )
         self.url_value_preprocessors: dict[
             AppScope, list[Callable[[str | None, dict[str, Any] | None], None]]
-        ] = defaultdict(list)
+        ] = HookRegistry(changed)
         self.url_default_functions: dict[AppScope, list[Callable[[str, dict[str, Any]], None]]] = (
             defaultdict(list)
         )
@@ -111,6 +187,9 @@ class Scaffold:
 
     def _check_setup_finished(self, f_name: str) -> None:
         raise NotImplementedError
+
+    def _hooks_changed(self) -> None:
+        """Note that a hook list changed (the app drops what it remembered of them)."""
 
     # -- static files and resources ----------------------------------------------------
 

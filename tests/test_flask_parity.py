@@ -53,11 +53,6 @@ def test_blueprint_rules_have_an_empty_defaults_dict() -> None:
     assert rule.defaults == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"issue 15: hook chains are cached once serving starts, so after_request"
-    f" functions appended later are ignored (Flask-Caching's hit indication); {CORE}",
-)
 def test_after_request_function_appended_during_a_request_runs_for_it() -> None:
     app = make_app()
 
@@ -75,11 +70,6 @@ def test_after_request_function_appended_during_a_request_runs_for_it() -> None:
     assert client.get("/").headers.get("X-Added-Late") == "yes"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"issue 15: hook chains are cached once serving starts, so before_request"
-    f" functions added after the first request are ignored; {CORE}",
-)
 def test_before_request_function_added_after_the_first_request_runs() -> None:
     app = make_app()
 

@@ -46,7 +46,8 @@ CONVERT_ALLOWED = {
     "typeinfo": {"errors", "fields"},
     "describe": {"convert.typeinfo"},
     "hooks": {"convert.violations"},
-    "validators": {"errors", "convert.describe", "convert.violations"},
+    "validator_kinds": set(),
+    "validators": {"errors", "convert.describe", "convert.validator_kinds", "convert.violations"},
     "containers": {"errors", "convert.hooks", "convert.typeinfo", "convert.violations"},
     "attrs_gen": {
         "errors",

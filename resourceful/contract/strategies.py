@@ -32,6 +32,7 @@ from typing import Any
 import attrs
 
 from ..convert import TextConverter
+from ..convert import validator_kinds as vk
 from ..convert.typeinfo import (
     ANY_TYPES,
     attrs_fields,
@@ -64,16 +65,6 @@ Place = typing.Literal["json", "query", "header", "cookie", "path"]
 
 #: Text that headers and cookies carry unchanged (no separators, quotes or spaces).
 SAFE_TEXT = string.ascii_letters + string.digits + "-_.~!*'()"
-
-_NUMBER: type[Any] = type(attrs.validators.ge(0))
-_MIN_LEN: type[Any] = type(attrs.validators.min_len(0))
-_MAX_LEN: type[Any] = type(attrs.validators.max_len(0))
-_MATCHES_RE: type[Any] = type(attrs.validators.matches_re(""))
-_IN: type[Any] = type(attrs.validators.in_(()))
-_OPTIONAL: type[Any] = type(attrs.validators.optional(attrs.validators.ge(0)))
-_AND: type[Any] = type(attrs.validators.and_())
-_DEEP_ITERABLE: type[Any] = type(attrs.validators.deep_iterable(attrs.validators.ge(0)))
-_DEEP_MAPPING: type[Any] = type(attrs.validators.deep_mapping(attrs.validators.ge(0)))
 
 #: How many items a collection and characters a string get when nothing bounds them.
 DEFAULT_MAX_ITEMS = 3
@@ -116,51 +107,36 @@ NONE = Constraints()
 def constraints_of(validator: Any) -> Constraints:
     """Return the constraints ``validator`` expresses (``NONE`` when it says nothing)."""
     result = NONE
-    for leaf in _leaves(validator):
+    for leaf, _ in vk.leaves(validator):
         result = _add(result, leaf)
     return result
 
 
-def _leaves(validator: Any) -> typing.Iterator[Any]:
-    if validator is None:
-        return
-    if isinstance(validator, _AND):
-        for inner in validator._validators:
-            yield from _leaves(inner)
-    elif isinstance(validator, _OPTIONAL):
-        yield from _leaves(validator.validator)
-    elif isinstance(validator, list | tuple):
-        for inner in validator:
-            yield from _leaves(inner)
-    else:
-        yield validator
-
-
 def _add(result: Constraints, leaf: Any) -> Constraints:
-    if isinstance(leaf, _NUMBER) and not isinstance(leaf.bound, bool):
+    if isinstance(leaf, vk.NUMBER) and not isinstance(leaf.bound, bool):
         op = leaf.compare_op
         if op in (">=", ">"):
             return result.merge(minimum=leaf.bound, exclusive_minimum=op == ">")
         if op in ("<=", "<"):
             return result.merge(maximum=leaf.bound, exclusive_maximum=op == "<")
-    if isinstance(leaf, _MIN_LEN):
+    if isinstance(leaf, vk.MIN_LEN):
         return result.merge(min_len=leaf.min_length)
-    if isinstance(leaf, _MAX_LEN):
+    if isinstance(leaf, vk.MAX_LEN):
         return result.merge(max_len=leaf.max_length)
-    if isinstance(leaf, _MATCHES_RE) and isinstance(leaf.pattern.pattern, str):
+    if isinstance(leaf, vk.MATCHES_RE) and isinstance(leaf.pattern.pattern, str):
         how = getattr(leaf.match_func, "__name__", "fullmatch")
         return result.merge(pattern=(leaf.pattern.pattern, leaf.pattern.flags, how))
-    if isinstance(leaf, _IN):
-        options = leaf._original_options
+    if isinstance(leaf, vk.IN):
+        options = vk.options_of(leaf)
         if isinstance(options, type) and issubclass(options, enum.Enum):
             return result.merge(options=tuple(options))
         if isinstance(options, list | tuple | set | frozenset | dict | range):
             return result.merge(options=tuple(sorted(options, key=repr)))
-    if isinstance(leaf, _DEEP_ITERABLE):
+    if isinstance(leaf, vk.DEEP_ITERABLE):
         if leaf.iterable_validator is not None:
             result = _merge_all(result, constraints_of(leaf.iterable_validator))
         return result.merge(items=constraints_of(leaf.member_validator))
-    if isinstance(leaf, _DEEP_MAPPING):
+    if isinstance(leaf, vk.DEEP_MAPPING):
         if leaf.mapping_validator is not None:
             result = _merge_all(result, constraints_of(leaf.mapping_validator))
         return result.merge(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import DefinitionError
+from . import validator_kinds as vk
 from .describe import describe, one_of
 from .violations import CappedList, Found, escape_pointer
 
@@ -24,8 +25,7 @@ def _length_unit(value: Any, count: int) -> str:
 
 def _leaf_message(validator: Any, value: Any, message: str) -> str:
     """Say what a common attrs validator expected, instead of its own message."""
-    name = type(validator).__name__
-    if name == "_NumberValidator":
+    if isinstance(validator, vk.NUMBER):
         words = {
             ">=": "at least",
             ">": "greater than",
@@ -34,18 +34,18 @@ def _leaf_message(validator: Any, value: Any, message: str) -> str:
         }.get(validator.compare_op)
         if words is not None:
             return f"must be {words} {validator.bound}, got {describe(value)}"
-    elif name == "_MinLengthValidator":
+    elif isinstance(validator, vk.MIN_LEN):
         unit = _length_unit(value, validator.min_length)
         return f"must have at least {validator.min_length} {unit}, got {len(value)}"
-    elif name == "_MaxLengthValidator":
+    elif isinstance(validator, vk.MAX_LEN):
         unit = _length_unit(value, validator.max_length)
         return f"must have at most {validator.max_length} {unit}, got {len(value)}"
-    elif name == "_MatchesReValidator":
+    elif isinstance(validator, vk.MATCHES_RE):
         return f'must match the pattern "{validator.pattern.pattern}", got {describe(value)}'
-    elif name == "_InValidator":
-        options = getattr(validator, "_original_options", validator.options)
+    elif isinstance(validator, vk.IN):
+        options = vk.options_of(validator)
         return f"must be {one_of(list(options))}, got {describe(value)}"
-    elif name == "_InstanceOfValidator":
+    elif isinstance(validator, vk.INSTANCE_OF):
         kinds = validator.type if isinstance(validator.type, tuple) else (validator.type,)
         names = " or ".join(getattr(k, "__name__", repr(k)) for k in kinds)
         return f"must be an instance of {names}, got {describe(value)}"
@@ -61,8 +61,7 @@ def compile_validator(validator: Any, where: str = "a field") -> Check:
     messages that say what was expected. ``where`` names the field in
     definition errors (see :func:`check_pattern`).
     """
-    name = type(validator).__name__
-    if name == "_AndValidator":
+    if isinstance(validator, vk.AND):
         parts = tuple(compile_validator(inner, where) for inner in validator._validators)
 
         def check_all(instance: Any, attribute: Any, value: Any, found: list[Found]) -> int:
@@ -72,20 +71,20 @@ def compile_validator(validator: Any, where: str = "a field") -> Check:
             return failures
 
         return check_all
-    if name == "_OptionalValidator":
+    if isinstance(validator, vk.OPTIONAL):
         inner = compile_validator(validator.validator, where)
 
         def check_optional(instance: Any, attribute: Any, value: Any, found: list[Found]) -> int:
             return 0 if value is None else inner(instance, attribute, value, found)
 
         return check_optional
-    if name in ("_MinLengthValidator", "_MaxLengthValidator"):
+    if isinstance(validator, vk.MIN_LEN | vk.MAX_LEN):
         return _compile_length(validator)
-    if name == "_DeepIterable":
+    if isinstance(validator, vk.DEEP_ITERABLE):
         return _compile_deep_iterable(validator, where)
-    if name == "_DeepMapping":
+    if isinstance(validator, vk.DEEP_MAPPING):
         return _compile_deep_mapping(validator, where)
-    if name == "_MatchesReValidator":
+    if isinstance(validator, vk.MATCHES_RE):
         check_pattern(validator.pattern, where)
 
     def check_leaf(instance: Any, attribute: Any, value: Any, found: list[Found]) -> int:
@@ -222,13 +221,12 @@ def max_items(validator: Any) -> int | None:
     Looks through ``and_`` and at a ``deep_iterable``'s own validator, where
     the bound on the list itself lives.
     """
-    name = type(validator).__name__
-    if name == "_MaxLengthValidator":
+    if isinstance(validator, vk.MAX_LEN):
         return int(validator.max_length)
-    if name == "_AndValidator":
+    if isinstance(validator, vk.AND):
         bounds = [b for inner in validator._validators if (b := max_items(inner)) is not None]
         return min(bounds) if bounds else None
-    if name == "_DeepIterable" and validator.iterable_validator is not None:
+    if isinstance(validator, vk.DEEP_ITERABLE) and validator.iterable_validator is not None:
         return max_items(validator.iterable_validator)
     return None
 

@@ -14,12 +14,10 @@ import decimal
 import enum
 import re
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import attrs
-import attrs.validators
-
+from resourceful.convert import validator_kinds as vk
 from resourceful.convert.typeinfo import (
     MAPPINGS,
     SEQUENCES,
@@ -31,16 +29,6 @@ from resourceful.convert.typeinfo import (
 __all__ = ["constrain", "json_type", "kind"]
 
 JSONSchema = dict[str, Any]
-
-_NUMBER_VALIDATOR: type[Any] = type(attrs.validators.ge(0))
-_MIN_LEN: type[Any] = type(attrs.validators.min_len(0))
-_MAX_LEN: type[Any] = type(attrs.validators.max_len(0))
-_MATCHES_RE: type[Any] = type(attrs.validators.matches_re(""))
-_IN: type[Any] = type(attrs.validators.in_(()))
-_OPTIONAL: type[Any] = type(attrs.validators.optional(attrs.validators.ge(0)))
-_AND: type[Any] = type(attrs.validators.and_())
-_DEEP_ITERABLE: type[Any] = type(attrs.validators.deep_iterable(attrs.validators.ge(0)))
-_DEEP_MAPPING: type[Any] = type(attrs.validators.deep_mapping(attrs.validators.ge(0)))
 
 _LENGTH_SUFFIXES = {"string": "Length", "array": "Items", "object": "Properties"}
 
@@ -66,14 +54,14 @@ def constrain(
 ) -> JSONSchema:
     """Return ``schema`` with the keywords ``validator`` expresses added."""
     schema = dict(schema)
-    for leaf, through_optional in _flatten(validator, nullable):
-        if isinstance(leaf, _DEEP_ITERABLE):
+    for leaf, through_optional in vk.leaves(validator, nullable):
+        if isinstance(leaf, vk.DEEP_ITERABLE):
             if leaf.iterable_validator is not None:
                 schema = constrain(
                     schema, tp, leaf.iterable_validator, unstructure, through_optional
                 )
             schema = _constrain_items(schema, _first_arg(tp), leaf.member_validator, unstructure)
-        elif isinstance(leaf, _DEEP_MAPPING):
+        elif isinstance(leaf, vk.DEEP_MAPPING):
             if leaf.mapping_validator is not None:
                 schema = constrain(
                     schema, tp, leaf.mapping_validator, unstructure, through_optional
@@ -121,25 +109,11 @@ def _constrain_mapping(
     return schema
 
 
-def _flatten(validator: Any, nullable: bool) -> Iterator[tuple[Any, bool]]:
-    """Yield the leaf validators of ``validator`` and whether ``optional`` wraps each."""
-    if isinstance(validator, _AND):
-        for inner in validator._validators:
-            yield from _flatten(inner, nullable)
-    elif isinstance(validator, _OPTIONAL):
-        yield from _flatten(validator.validator, True)
-    elif isinstance(validator, list | tuple):
-        for inner in validator:
-            yield from _flatten(inner, nullable)
-    else:
-        yield validator, nullable
-
-
 def _leaf_constraints(
     leaf: Any, tp: Any, nullable: bool, unstructure: Callable[[Any], Any]
 ) -> JSONSchema:
     """Return the keywords one attrs validator expresses (none if it has no JSON form)."""
-    if isinstance(leaf, _NUMBER_VALIDATOR):
+    if isinstance(leaf, vk.NUMBER):
         bound = leaf.bound
         if isinstance(bound, bool) or not isinstance(bound, int | float | decimal.Decimal):
             return {}  # a date or another ordered type: JSON Schema has no keyword
@@ -148,15 +122,15 @@ def _leaf_constraints(
         if isinstance(bound, decimal.Decimal):
             bound = int(bound) if bound == bound.to_integral_value() else float(bound)
         return {_BOUND_KEYWORDS[leaf.compare_op]: bound}
-    if isinstance(leaf, _MIN_LEN | _MAX_LEN):
-        length = leaf.min_length if isinstance(leaf, _MIN_LEN) else leaf.max_length
-        prefix = "min" if isinstance(leaf, _MIN_LEN) else "max"
+    if isinstance(leaf, vk.MIN_LEN | vk.MAX_LEN):
+        length = leaf.min_length if isinstance(leaf, vk.MIN_LEN) else leaf.max_length
+        prefix = "min" if isinstance(leaf, vk.MIN_LEN) else "max"
         suffix = _LENGTH_SUFFIXES.get(kind(tp) or "")
         return {} if suffix is None else {prefix + suffix: length}
-    if isinstance(leaf, _MATCHES_RE):
+    if isinstance(leaf, vk.MATCHES_RE):
         return _pattern(leaf)
-    if isinstance(leaf, _IN):
-        values = _options(leaf._original_options)
+    if isinstance(leaf, vk.IN):
+        values = _options(vk.options_of(leaf))
         if values is None:
             return {}
         listed = [unstructure(value) for value in values]

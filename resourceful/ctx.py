@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextvars import Token
 from functools import update_wrapper
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .wrappers import Request, Response
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 _sentinel: Any = object()
 
@@ -174,6 +175,41 @@ class AppContext:
         return f"<AppContext of {self.app.name!r}>"
 
 
+class _Matched(Generic[T]):
+    """One part of what matching found, on the context until the request object exists.
+
+    Once the request is built (see :attr:`RequestContext.request`) the part
+    is read from and written to it, so ``request.url_rule`` and
+    ``ctx.url_rule`` never disagree: one rule for ``url_rule``,
+    ``view_args`` and ``routing_exception``.
+    """
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.name = name
+        self.slot = "_" + name
+
+    @overload
+    def __get__(self, ctx: None, owner: type[Any]) -> _Matched[T]: ...
+
+    @overload
+    def __get__(self, ctx: RequestContext, owner: type[Any]) -> T: ...
+
+    def __get__(self, ctx: RequestContext | None, owner: type[Any]) -> Any:
+        if ctx is None:
+            return self
+        request = ctx._request
+        if request is None:
+            return getattr(ctx, self.slot)
+        return getattr(request, self.name)
+
+    def __set__(self, ctx: RequestContext, value: T) -> None:
+        request = ctx._request
+        if request is None:
+            setattr(ctx, self.slot, value)
+        else:
+            setattr(request, self.name, value)
+
+
 class RequestContext:
     """Everything about one request while it is handled.
 
@@ -251,48 +287,12 @@ class RequestContext:
         self._url_adapter = value
 
     # The match, read without building the request object.
-
-    @property
-    def url_rule(self) -> Rule | None:
-        """The matched rule (``request.url_rule``), or ``None``."""
-        request = self._request
-        return self._url_rule if request is None else request.url_rule
-
-    @url_rule.setter
-    def url_rule(self, value: Rule | None) -> None:
-        request = self._request
-        if request is None:
-            self._url_rule = value
-        else:
-            request.url_rule = value
-
-    @property
-    def view_args(self) -> dict[str, Any] | None:
-        """The matched rule's values (``request.view_args``), or ``None``."""
-        request = self._request
-        return self._view_args if request is None else request.view_args
-
-    @view_args.setter
-    def view_args(self, value: dict[str, Any] | None) -> None:
-        request = self._request
-        if request is None:
-            self._view_args = value
-        else:
-            request.view_args = value
-
-    @property
-    def routing_exception(self) -> HTTPException | None:
-        """The routing error (``request.routing_exception``), or ``None``."""
-        request = self._request
-        return self._routing_exception if request is None else request.routing_exception
-
-    @routing_exception.setter
-    def routing_exception(self, value: HTTPException | None) -> None:
-        request = self._request
-        if request is None:
-            self._routing_exception = value
-        else:
-            request.routing_exception = value
+    #: The matched rule (``request.url_rule``), or ``None``.
+    url_rule: _Matched[Rule | None] = _Matched()
+    #: The matched rule's values (``request.view_args``), or ``None``.
+    view_args: _Matched[dict[str, Any] | None] = _Matched()
+    #: The routing error (``request.routing_exception``), or ``None``.
+    routing_exception: _Matched[HTTPException | None] = _Matched()
 
     @property
     def blueprint(self) -> str | None:

@@ -344,6 +344,23 @@ def test_request_context_matches_url(app: App) -> None:
         assert request.routing_exception.code == 404
 
 
+def test_the_match_is_kept_on_the_context_until_the_request_exists_then_on_the_request(
+    app: App,
+) -> None:
+    app.add_url_rule("/items/<int:id>", "item", lambda id: "x")
+    ctx = RequestContext(app, {**app.test_request_context("/items/4").environ})
+    ctx.match_request()
+    assert ctx._request is None
+    assert ctx.view_args == {"id": 4}
+    ctx.view_args = {"id": 5}
+    request_object = ctx.request
+    assert request_object.view_args == {"id": 5}
+    ctx.view_args = {"id": 6}
+    assert request_object.view_args == {"id": 6}
+    request_object.url_rule = None
+    assert ctx.url_rule is None
+
+
 def test_appcontext_signals_and_url_adapter_with_server_name(app: App) -> None:
     app.config["SERVER_NAME"] = "example.test"
     with app.app_context() as ctx:

@@ -403,12 +403,16 @@ class SecureCookieSessionInterface(SessionInterface):
     def save_session(self, app: App, session: SessionMixin, response: Response) -> None:
         """Set, refresh or delete the session cookie on ``response`` as needed."""
         name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        secure = self.get_cookie_secure(app)
-        httponly = self.get_cookie_httponly(app)
-        samesite = self.get_cookie_samesite(app)
-        partitioned = self.get_cookie_partitioned(app)
+        # The same attributes set the cookie and delete it: a browser removes
+        # a cookie only when the deleting one names its path and domain.
+        attributes: dict[str, Any] = {
+            "path": self.get_cookie_path(app),
+            "domain": self.get_cookie_domain(app),
+            "secure": self.get_cookie_secure(app),
+            "httponly": self.get_cookie_httponly(app),
+            "samesite": self.get_cookie_samesite(app),
+            "partitioned": self.get_cookie_partitioned(app),
+        }
 
         if session.accessed:
             response.vary.add("Cookie")
@@ -417,15 +421,7 @@ class SecureCookieSessionInterface(SessionInterface):
             # An emptied session deletes the cookie; one that was always empty
             # never had a cookie to delete.
             if session.modified:
-                response.delete_cookie(
-                    name,
-                    path=path,
-                    domain=domain,
-                    secure=secure,
-                    httponly=httponly,
-                    samesite=samesite,
-                    partitioned=partitioned,
-                )
+                response.delete_cookie(name, **attributes)
                 response.vary.add("Cookie")
             return
 
@@ -440,12 +436,7 @@ class SecureCookieSessionInterface(SessionInterface):
             name,
             signer.dumps(dict(session)),
             expires=self.get_expiration_time(app, session),
-            path=path,
-            domain=domain,
-            secure=secure,
-            httponly=httponly,
-            samesite=samesite,
-            partitioned=partitioned,
+            **attributes,
             # NOTE: werkzeug's own size check warns through `warnings`, which
             # a user never sees in production; the check below logs instead.
             max_size=0,

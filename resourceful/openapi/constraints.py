@@ -23,6 +23,7 @@ from resourceful.convert.typeinfo import (
     SEQUENCES,
     SETS,
     is_union,
+    strip_optional,
     unwrap,
 )
 
@@ -179,8 +180,8 @@ def kind(tp: Any) -> str | None:
     """Return "number", "string", "array" or "object" for the non-null part of ``tp``."""
     tp = unwrap(tp)
     if is_union(tp):
-        members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-        return kind(members[0]) if len(members) == 1 else None
+        member = strip_optional(tp)
+        return None if member is tp else kind(member)
     origin = typing.get_origin(tp)
     if origin is not None:
         tp = origin
@@ -214,21 +215,13 @@ def json_type(value: Any) -> str:
     return "object"
 
 
-def _non_null(tp: Any) -> Any:
-    if is_union(tp):
-        members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-        if len(members) == 1:
-            return members[0]
-    return tp
-
-
 def _first_arg(tp: Any) -> Any:
-    args = typing.get_args(_non_null(tp))
+    args = typing.get_args(strip_optional(tp))
     return args[0] if args else Any
 
 
 def _mapping_args(tp: Any) -> tuple[Any, Any]:
-    args = typing.get_args(_non_null(tp))
+    args = typing.get_args(strip_optional(tp))
     return (args[0], args[1]) if len(args) == 2 else (Any, Any)
 
 

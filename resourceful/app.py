@@ -104,9 +104,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
 
     #: The request object's class.
     request_class: type[Request] = Request
-    # Bumped whenever a hook list changes (see _hooks_changed); a class default,
-    # since Scaffold.__init__ builds the lists before App.__init__ runs.
-    _hooks_version = 0
+    _hooks_version = 0  # a class default: Scaffold.__init__ builds the hook lists first
     _got_first_request = False
 
     #: The class used for responses made from view return values.
@@ -356,24 +354,6 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
         """
         return self.overrides.override(provided, value)
 
-    def shell_context_processor(self, f: F) -> F:
-        """Add the dict returned by ``f()`` to the ``shell`` command's namespace."""
-        self._check_setup_finished("shell_context_processor")
-        coroutines.refuse_coroutine_function(
-            f, "shell_context_processor()", "the shell command calls it synchronously"
-        )
-        self.shell_context_processors.append(f)
-        return f
-
-    def make_shell_context(self) -> dict[str, Any]:
-        """Return the ``shell`` command's namespace: ``app``, ``g`` and the processors' names."""
-        from .globals import g
-
-        namespace: dict[str, Any] = {"app": self, "g": g}
-        for processor in self.shell_context_processors:
-            namespace.update(processor())
-        return namespace
-
     def openapi(self, version: str = "3.1") -> dict[str, Any]:
         """Return the OpenAPI document of this app's operations (built once, then cached).
 
@@ -485,7 +465,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
 
     def _hooks_changed(self) -> None:
         """Drop the hook chains remembered since serving started: a hook list changed."""
-        self._hooks_version += 1
+        self._hooks_version += 1  # see _request_hooks and wsgi_app
         if self._got_first_request:
             self._forget_serving_plan()
 

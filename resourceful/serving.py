@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from . import coroutines
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 if TYPE_CHECKING:  # pragma: no cover
     from _typeshed.wsgi import WSGIApplication
@@ -89,8 +94,13 @@ class ServingMixin:
         test_cli_runner_class: type[ResourcefulCliRunner] | None
         response_class: type[_BaseResponse]
 
+        shell_context_processors: list[Callable[[], dict[str, Any]]]
+
         def request_context(self, environ: Any) -> RequestContext:
             """Create a request context (App's method)."""
+
+        def _check_setup_finished(self, f_name: str) -> None:
+            """Refuse setup once the app serves (App's method)."""
 
     def test_request_context(self, *args: Any, **kwargs: Any) -> RequestContext:
         """Create a request context from werkzeug ``EnvironBuilder`` arguments, for tests.
@@ -138,3 +148,21 @@ class ServingMixin:
         can call it under ``if __name__ == "__main__"`` and still work with the CLI.
         """
         run_app(cast("App", self), host, port, debug, load_dotenv, options)
+
+    def shell_context_processor(self, f: _F) -> _F:
+        """Add the dict returned by ``f()`` to the ``shell`` command's namespace."""
+        self._check_setup_finished("shell_context_processor")
+        coroutines.refuse_coroutine_function(
+            f, "shell_context_processor()", "the shell command calls it synchronously"
+        )
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, Any]:
+        """Return the ``shell`` command's namespace: ``app``, ``g`` and the processors' names."""
+        from .globals import g
+
+        namespace: dict[str, Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            namespace.update(processor())
+        return namespace

@@ -70,11 +70,6 @@ class InvalidData(ValueError):
         """Every problem found, in order."""
         return tuple(Violation(pointer, detail) for pointer, detail in self.pairs)
 
-    def under(self, segment: str | int) -> list[Violation]:
-        """Return the violations with ``segment`` prepended to their pointers."""
-        prefix = "/" + escape_pointer(str(segment))
-        return [Violation(prefix + pointer, detail) for pointer, detail in self.pairs]
-
     def __str__(self) -> str:
         return "; ".join(f"{pointer or '/'}: {detail}" for pointer, detail in self.pairs)
 

@@ -37,11 +37,6 @@ def test_cached_view_runs_once(tmp_path: Path) -> None:
     assert seen == ["computed 1 time(s)", "computed 1 time(s)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: hook lists changed during a request now run (tests/test_flask_parity.py),"
-    " but Flask-Caching's hit header is still missing on the cached response; not found yet",
-)
 def test_cache_hit_is_indicated_by_an_after_request_function_added_during_the_request(
     tmp_path: Path,
 ) -> None:

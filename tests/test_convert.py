@@ -9,6 +9,7 @@ from typing import Annotated, Any, Generic, Literal, NewType, TypeVar
 import attrs
 import pytest
 from attrs import validators as v
+from models import Cat, Dog, Item, Order
 
 from resourceful.convert import (
     Converter,
@@ -34,33 +35,9 @@ class Level(enum.IntEnum):
 
 
 @attrs.define
-class Item:
-    name: str = attrs.field(validator=v.min_len(1))
-    qty: int = field(name="quantity", validator=v.ge(1))
-
-
-@attrs.define
-class Order:
-    items: list[Item]
-    note: str | None = None
-
-
-@attrs.define
 class Node:
     value: int
     children: list["Node"] = attrs.field(factory=list)
-
-
-@attrs.define
-class Cat:
-    kind: Literal["cat"]
-    lives: int
-
-
-@attrs.define
-class Dog:
-    kind: Literal["dog"]
-    good: bool
 
 
 @attrs.define

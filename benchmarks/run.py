@@ -55,6 +55,7 @@ TARGETS = {
     "typed_valid": 0.25,
     "typed_invalid": 0.30,
     "secured": 0.4,
+    "cors_preflight": 0.5,
     # Issue 14 names 0.3 for async hello; the async typed POST is held to the same.
     "async_text": 0.3,
     "async_typed_valid": 0.3,
@@ -115,6 +116,10 @@ def check(app: WSGIApp, scenario: Scenario) -> str | None:
     answer = call(app, scenario)
     if answer.status != scenario.status:
         return f"expected status {scenario.status}, got {answer.status}: {answer.body[:300]!r}"
+    if scenario.check_headers is not None:
+        wrong = scenario.check_headers(answer.headers)
+        if wrong is not None:
+            return wrong
     return scenario.check_body(answer.body)
 
 

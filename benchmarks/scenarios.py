@@ -58,6 +58,8 @@ class Scenario:
     distinct_ids: int = 0
     #: Request headers, as (name, value) pairs.
     headers: tuple[tuple[str, str], ...] = ()
+    #: Checks the response headers (``None``: any); says what is wrong, or ``None``.
+    check_headers: Callable[[list[tuple[str, str]]], str | None] | None = None
 
     def environ(self, path: str | None = None) -> dict[str, Any]:
         """Build the WSGI environ for this request (copy it before each call)."""
@@ -233,6 +235,40 @@ SCENARIOS += (
         check_body=_equals_json({"id": 42, "owner": "ann", "source": "db"}),
         typed=True,
         headers=(("Authorization", "Bearer bench-token"),),
+    ),
+)
+
+#: The origin the ``cors`` apps allow, and the request a preflight asks about.
+CORS_ORIGIN = "https://app.example.com"
+
+
+def _answers_the_preflight(headers: list[tuple[str, str]]) -> str | None:
+    # NOTE: what every framework sends; Flask-Cors and Falcon send no Vary: Origin,
+    # and offer every method they know rather than the URL's.
+    sent = {name.lower(): value for name, value in headers}
+    wrong = []
+    if sent.get("access-control-allow-origin") != CORS_ORIGIN:
+        wrong.append(f"Access-Control-Allow-Origin {sent.get('access-control-allow-origin')!r}")
+    if "PUT" not in sent.get("access-control-allow-methods", "").split(", "):
+        wrong.append(f"Access-Control-Allow-Methods {sent.get('access-control-allow-methods')!r}")
+    return f"the preflight's answer is wrong: {', '.join(wrong)}" if wrong else None
+
+
+SCENARIOS += (
+    Scenario(
+        name="cors_preflight",
+        description="CORS preflight OPTIONS /items/42 from an allowed origin",
+        app="cors",
+        method="OPTIONS",
+        path="/items/42",
+        status=200,
+        check_body=_any_body,
+        headers=(
+            ("Origin", CORS_ORIGIN),
+            ("Access-Control-Request-Method", "PUT"),
+            ("Access-Control-Request-Headers", "content-type"),
+        ),
+        check_headers=_answers_the_preflight,
     ),
 )
 

@@ -34,7 +34,6 @@ import os
 import sys
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager
-from datetime import timedelta
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -49,9 +48,10 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 from werkzeug.routing import Map, MapAdapter, RequestRedirect, RoutingException, Rule
+from werkzeug.wsgi import get_content_length
 
 from . import coroutines, signals
-from .config import DEFAULT_CONFIG, Config, ConfigAttribute
+from .config import DEFAULT_CONFIG, Config, ConfigAttribute, make_timedelta
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
 from .extensions import installed
 from .globals import _cv_request
@@ -85,12 +85,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .testing import ResourcefulCliRunner, TestClient
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
-    if value is None or isinstance(value, timedelta):
-        return value
-    return timedelta(seconds=value)
 
 
 class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
@@ -133,7 +127,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
     testing = ConfigAttribute("TESTING")
     secret_key = ConfigAttribute("SECRET_KEY")
     permanent_session_lifetime = ConfigAttribute(
-        "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta
+        "PERMANENT_SESSION_LIFETIME", get_converter=make_timedelta
     )
 
     #: The configuration every app starts from (:data:`resourceful.config.DEFAULT_CONFIG`).
@@ -542,15 +536,16 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
                 return rv
         # NOTE: checked after the hooks, so a hook can set request.max_content_length
         # for this request; checked before the view, so a too-large body is refused
-        # even when the view never reads it. PERF: with no limit set anywhere, the
-        # request object is not needed for this.
-        if ctx._request is None and self.config["MAX_CONTENT_LENGTH"] is None:
-            return None
-        request = ctx.request
-        limit = request.max_content_length
-        if limit is not None and (request.content_length or 0) > limit:
+        # even when the view never reads it. PERF: while nothing has made the request
+        # object (so nothing changed its limit), the environ says all that is needed.
+        if ctx._request is None and self.request_class is Request:
+            limit = self.config["MAX_CONTENT_LENGTH"]
+            length = get_content_length(ctx.environ) if limit is not None else None
+        else:
+            limit, length = ctx.request.max_content_length, ctx.request.content_length
+        if limit is not None and (length or 0) > limit:
             raise RequestEntityTooLarge(
-                f"The request body is {request.content_length} bytes; this server accepts at"
+                f"The request body is {length} bytes; this server accepts at"
                 f" most {limit} (MAX_CONTENT_LENGTH)."
             )
         return None
@@ -622,7 +617,8 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
         adapter = cast(MapAdapter, ctx.url_adapter)
         methods = adapter.allowed_methods(ctx.request.path)
         response = self.response_class()
-        response.allow.update(methods)
+        response.allow.update(sorted(methods))
+        del response.headers["Content-Type"]  # there is no body to describe
         return response
 
     def finalize_request(self, rv: Any, from_error_handler: bool = False) -> Response:

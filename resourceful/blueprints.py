@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from werkzeug.utils import cached_property
 
+from .extensions import installed
 from .scaffold import Scaffold, register_under_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,6 +57,12 @@ class BlueprintSetupState:
             url_prefix = blueprint.url_prefix
         #: The prefix of every rule of this registration.
         self.url_prefix: str | None = url_prefix
+        problem_errors = options.get("problem_errors")
+        if problem_errors is None:
+            problem_errors = blueprint.problem_errors
+        #: Whether HTTP errors under this registration are problem+json (``None``: the
+        #: default, which is yes when the blueprint holds resources).
+        self.problem_errors: bool | None = problem_errors
         #: The name of this registration (``name=`` or the blueprint's name).
         self.name: str = options.get("name") or blueprint.name
         #: The dotted name of the parent registration, for nested blueprints.
@@ -102,6 +109,12 @@ class Blueprint(Scaffold):
     ``subdomain`` and ``url_defaults`` apply to all its rules and can be
     overridden per registration. ``cli_group`` names its CLI group (the
     blueprint's name by default; ``None`` merges its commands into the app's).
+
+    ``problem_errors`` says whether the HTTP errors that no handler takes are
+    answered with problem+json (RFC 9457) for this blueprint's routes and for
+    any URL under its ``url_prefix``, even one that matches no rule: ``True``,
+    ``False``, or ``None`` (the default) for "when it holds resources". A
+    registration may override it (``register_blueprint(bp, problem_errors=False)``).
     """
 
     def __init__(
@@ -116,6 +129,7 @@ class Blueprint(Scaffold):
         url_defaults: dict[str, Any] | None = None,
         root_path: str | None = None,
         cli_group: str | None = _sentinel,
+        problem_errors: bool | None = None,
     ) -> None:
         super().__init__(
             import_name=import_name,
@@ -136,6 +150,12 @@ class Blueprint(Scaffold):
         self.subdomain = subdomain
         self.url_values_defaults: dict[str, Any] = url_defaults or {}
         self.cli_group = cli_group
+        if problem_errors is not None and not isinstance(problem_errors, bool):
+            raise TypeError(
+                f"Blueprint {name!r}: problem_errors must be True, False or None, got"
+                f" {problem_errors!r}."
+            )
+        self.problem_errors = problem_errors
         self.deferred_functions: list[DeferredSetupFunction] = []
         self._blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
 
@@ -218,6 +238,8 @@ class Blueprint(Scaffold):
         self._merge_into(app, name)
         for deferred in self.deferred_functions:
             deferred(state)
+        for extension in installed(app).records:
+            extension.blueprint_registered(state)
         self._register_cli(app, name)
 
         for child, child_options in self._blueprints:

@@ -47,7 +47,8 @@ DEFAULT_CONFIG: Mapping[str, Any] = types.MappingProxyType(
         "TEMPLATES_AUTO_RELOAD": None,
         "MAX_COOKIE_SIZE": 4093,
         "PROVIDE_AUTOMATIC_OPTIONS": True,
-        # Typed resources.
+        # Typed resources (MAX_CONTENT_LENGTH too: see API_MAX_CONTENT_LENGTH).
+        "PROBLEM_ERROR_PREFIXES": (),
         "VALIDATION_ERROR_STATUS": 422,
         "REJECT_UNKNOWN_FIELDS": True,
         "MAX_VALIDATION_ERRORS": 100,
@@ -66,6 +67,18 @@ DEFAULT_CONFIG: Mapping[str, Any] = types.MappingProxyType(
         "DOCS_URL": "/docs",
     }
 )
+
+
+def make_timedelta(value: timedelta | int | None) -> timedelta | None:
+    """Return ``value`` as a ``timedelta`` (an ``int`` is seconds; ``None`` stays)."""
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
+#: The ``MAX_CONTENT_LENGTH`` an app gets with its first resource, unless its
+#: config sets one (``None`` included): 16 MiB. Plain Flask-style apps keep ``None``.
+API_MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 #: Variables resourceful sets itself, which say nothing about the user's setup.
 _OWN_VARIABLES = frozenset({"RESOURCEFUL_RUN_FROM_CLI"})
@@ -131,6 +144,32 @@ class Config(dict[str, Any]):
     ):
         super().__init__(defaults or {})
         self.root_path = os.fspath(root_path)
+        # The keys set after the defaults (see was_set): dict's own update and
+        # setdefault bypass __setitem__, so they are covered too.
+        self._set_keys: set[str] = set()
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._set_keys.add(key)
+        super().__setitem__(key, value)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Set the keys of a mapping or of ``(key, value)`` pairs, and of the keyword arguments."""
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        """Return ``self[key]``, setting it to ``default`` first when it is missing."""
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def __ior__(self, other: Any) -> Config:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def was_set(self, key: str) -> bool:
+        """Return whether ``key`` was set after the defaults were loaded (to any value)."""
+        return key in self._set_keys
 
     def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
         """Load the Python file named by the environment variable ``variable_name``.

@@ -16,8 +16,11 @@ automatic ``Allow`` header is), ``Access-Control-Allow-Headers`` and
 ``Access-Control-Max-Age``. A request from an origin that is not allowed
 gets no CORS headers at all, so the browser refuses it.
 
-Settings on a blueprint apply to its routes instead of the app's: the
-innermost scope that has CORS answers, and the outer ones stay out.
+Settings on a blueprint apply to its routes instead of the app's, and
+settings on a resource class (its ``cors`` attribute) to the resource's URLs
+instead of its blueprint's or the app's: the nearest scope that has CORS
+answers, and the outer ones stay out. The typed layer applies a resource's
+settings with :meth:`CORS.init_endpoints` when the resource is registered.
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .errors import DefinitionError
-from .globals import request, request_ctx
+from .globals import _cv_app, request, request_ctx
 
 if TYPE_CHECKING:
+    from .app import App
     from .scaffold import Scaffold
     from .wrappers import Response
 
@@ -41,6 +45,8 @@ Origins = str | Iterable[str] | Callable[[str], bool]
 
 #: The WSGI environ key that marks a request whose CORS headers are set.
 _ANSWERED = "resourceful.cors.answered"
+#: Where an app keeps the settings of single endpoints (endpoint -> CORS).
+_ENDPOINTS = "resourceful.cors.endpoints"
 
 _ORIGIN = re.compile(r"\A[a-z][a-z0-9+.-]*://[^/?#\s]+\Z|\Anull\Z", re.ASCII | re.IGNORECASE)
 _TOKEN = re.compile(r"\A[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
@@ -150,6 +156,18 @@ class CORS:
         """Apply these settings to the app or blueprint ``scope`` (through ``after_request``)."""
         scope.after_request(self._after_request)
 
+    def init_endpoints(self, app: App, endpoints: Iterable[str]) -> None:
+        """Apply these settings to ``endpoints`` of ``app``, ahead of its blueprints' and its own.
+
+        A resource class's ``cors`` is applied so, to the endpoints of its rules.
+        """
+        table: dict[str, CORS] | None = app.extensions.get(_ENDPOINTS)
+        if table is None:
+            table = app.extensions[_ENDPOINTS] = {}
+            app.after_request(_answer_endpoint)
+        for endpoint in endpoints:
+            table[endpoint] = self
+
     def allows(self, origin: str) -> bool:
         """Return whether ``origin`` may read responses."""
         if self._any:
@@ -161,8 +179,12 @@ class CORS:
     # -- per request ---------------------------------------------------------------------
 
     def _after_request(self, response: Response) -> Response:
+        settings = _endpoint_settings()
+        return (self if settings is None else settings)._answer(response)
+
+    def _answer(self, response: Response) -> Response:
         environ = request.environ
-        if _ANSWERED in environ:  # an inner scope (a blueprint) has answered
+        if _ANSWERED in environ:  # a nearer scope (a blueprint, a resource) has answered
             return response
         environ[_ANSWERED] = True
         response.vary.add("Origin")
@@ -193,3 +215,18 @@ class CORS:
             headers["Access-Control-Allow-Headers"] = self._allow_headers
         if self.max_age is not None:
             headers["Access-Control-Max-Age"] = str(self.max_age)
+
+
+def _endpoint_settings() -> CORS | None:
+    """Return the settings of the current request's endpoint, if it has its own."""
+    table: dict[str, CORS] | None = _cv_app.get().app.extensions.get(_ENDPOINTS)
+    rule = request_ctx.url_rule
+    if table is None or rule is None:
+        return None
+    return table.get(rule.endpoint)
+
+
+def _answer_endpoint(response: Response) -> Response:
+    """Answer for the endpoints with settings of their own (an app-wide hook, added once)."""
+    settings = _endpoint_settings()
+    return response if settings is None else settings._answer(response)

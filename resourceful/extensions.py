@@ -18,6 +18,9 @@ then calls, at stated points:
   :meth:`App.handle_http_exception <resourceful.App.handle_http_exception>`,
   for an HTTP error that no user handler takes: the extension may choose how
   it is rendered (``None`` leaves it to the core);
+- :meth:`AppExtension.blueprint_registered`, from
+  :meth:`Blueprint.register <resourceful.Blueprint.register>`, once per
+  registration of a blueprint, after its deferred functions ran;
 - :meth:`AppExtension.openapi`, from :meth:`App.openapi <resourceful.App.openapi>`.
 
 Each plugged-in :class:`AppExtension` class gets one record per app, created
@@ -34,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from werkzeug.exceptions import HTTPException
 
     from .app import App
+    from .blueprints import BlueprintSetupState
     from .scaffold import Scaffold
 
 __all__ = ["AppExtension", "ResourceRegistrar", "installed", "plug_in", "resource_registrar"]
@@ -61,6 +65,9 @@ class AppExtension:
         Anything else is treated as the handler's return value would be.
         """
         return None
+
+    def blueprint_registered(self, state: BlueprintSetupState) -> None:
+        """Note one registration of a blueprint on the app (its name, prefix, options)."""
 
     def openapi(self, version: str = "3.1") -> dict[str, Any] | None:
         """Return the app's OpenAPI document in ``version``, or ``None`` when it has none."""

@@ -38,7 +38,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import quote, unquote_to_bytes
 
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest, MethodNotAllowed, NotFound
 from werkzeug.routing import BuildError, Map, MapAdapter, Rule
 from werkzeug.routing.converters import ValidationError
 from werkzeug.wsgi import get_host
@@ -255,7 +255,12 @@ class Router:
         if found is None:
             if adapter is None:
                 adapter = MapAdapter(app.url_map, *params, path, method, query)
-            rule, view_args = adapter.match(return_rule=True)
+            try:
+                rule, view_args = adapter.match(return_rule=True)
+            except MethodNotAllowed as exc:
+                # werkzeug lists them in set order, which changes from run to run.
+                exc.valid_methods = sorted(exc.valid_methods or ())
+                raise
             found = (rule, dict(view_args))
         if remember:
             if len(self._matches) >= _MATCH_CACHE_SIZE:

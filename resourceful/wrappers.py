@@ -8,7 +8,7 @@ import re
 from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, unquote_plus, unquote_to_bytes
 
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser as _WerkzeugFormDataParser
 from werkzeug.utils import cached_property, get_content_type
@@ -304,6 +304,13 @@ class Response(_WerkzeugResponse):
             # server can take the list as it is.
             return body, self.status, headers
         return self.get_app_iter(environ), self.status, headers
+
+    def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
+        """Return the headers to send; a 1xx or 204 has no body, so no ``Content-Type``."""
+        headers = super().get_wsgi_headers(environ)
+        if self.status_code < 200 or self.status_code == 204:
+            headers.remove("Content-Type")
+        return headers
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,6 +42,25 @@ def test_every_benchmark_app_answers_every_scenario_it_serves() -> None:
             want.discard("resourceful")
         assert measured == want, (scenario.name, results[scenario.name])
     assert format_table(results, FRAMEWORKS).count("\n") == len(SCENARIOS) + 1
+
+
+def test_the_cors_preflight_scenario_checks_the_answers_headers() -> None:
+    from benchmarks.run import check
+    from benchmarks.scenarios import CORS_ORIGIN, SCENARIOS_BY_NAME
+
+    scenario = SCENARIOS_BY_NAME["cors_preflight"]
+    assert dict(scenario.headers)["Origin"] == CORS_ORIGIN
+    resourceful = load("resourceful").apps["cors"]
+    assert check(resourceful, scenario) is None
+
+    def no_cors(environ: dict[str, object], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Allow", "GET, PUT")])
+        return [b""]
+
+    assert check(no_cors, scenario) == (
+        "the preflight's answer is wrong: Access-Control-Allow-Origin None,"
+        " Access-Control-Allow-Methods None"
+    )
 
 
 def test_every_registration_benchmark_builds_an_app_that_serves_its_resources() -> None:

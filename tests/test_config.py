@@ -229,3 +229,15 @@ def test_config_class_is_replaceable() -> None:
         config_class = MyConfig
 
     assert isinstance(MyApp("mine", root_path=os.sep).config, MyConfig)
+
+
+def test_was_set_tells_a_set_key_from_a_default(tmp_path: Path) -> None:
+    config = Config(tmp_path, {"A": None, "B": 1, "C": 2, "D": 3, "E": 4})
+    assert not any(config.was_set(key) for key in "ABCDE")
+    config["A"] = None
+    config.update(B=1)
+    config.from_mapping({"C": 2})
+    config.setdefault("F", 5)
+    config |= {"D": 3}
+    assert [key for key in "ABCDEF" if config.was_set(key)] == ["A", "B", "C", "D", "F"]
+    assert config == {"A": None, "B": 1, "C": 2, "D": 3, "E": 4, "F": 5}

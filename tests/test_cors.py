@@ -271,3 +271,116 @@ def test_init_app_style_registers_later(app: App) -> None:
         == SITE
     )
     assert cors.allows(SITE) and not cors.allows(OTHER)
+
+
+# -- settings on a resource class --------------------------------------------------------------
+
+PARTNER = "https://partner.example.org"
+
+
+class SharedNotes(Resource):
+    """Notes a partner site may read and change."""
+
+    cors = CORS(origins=[PARTNER], credentials=True, expose_headers=["Location"])
+
+    def list(self) -> list[Note]:
+        return [Note("shared")]
+
+    def get(self, note_id: int) -> Note:
+        return Note(str(note_id))
+
+    def replace(self, note_id: int, body: Note) -> Note:
+        return body
+
+
+def test_resource_settings_win_over_the_blueprints_and_the_apps(app: App) -> None:
+    api = Blueprint("api", __name__, url_prefix="/api")
+    CORS(api, origins=[OTHER])
+    api.add_resource(SharedNotes, "/shared/<int:note_id>")
+    api.add_resource(NoteResource, "/notes/<int:note_id>")
+    app.register_blueprint(api)
+    CORS(app, origins=[SITE])
+    client = app.test_client()
+
+    shared = client.get("/api/shared/1", headers={"Origin": PARTNER})
+    assert shared.status_code == 200
+    assert shared.headers["Content-Type"] == "application/json"
+    assert shared.json == {"text": "1"}
+    assert _cors_headers(shared) == {
+        "Access-Control-Allow-Origin": PARTNER,
+        "Access-Control-Allow-Credentials": "true",
+        "Access-Control-Expose-Headers": "Location",
+    }
+    assert shared.headers["Vary"] == "Origin"
+    # The blueprint's and the app's origins are not the resource's.
+    for origin in (OTHER, SITE):
+        response = client.get("/api/shared/", headers={"Origin": origin})
+        assert response.status_code == 200
+        assert _cors_headers(response) == {}
+        assert response.headers["Vary"] == "Origin"
+    # The blueprint's other resource keeps the blueprint's settings.
+    assert _cors_headers(client.get("/api/notes/", headers={"Origin": OTHER})) == {
+        "Access-Control-Allow-Origin": OTHER
+    }
+
+
+def test_a_resource_preflight_lists_exactly_the_methods_its_url_serves(app: App) -> None:
+    app.add_resource(SharedNotes, "/shared/<int:note_id>")
+    client = app.test_client()
+    member = _preflight(client, "/shared/4", origin=PARTNER, method="PUT")
+    assert member.status_code == 200
+    assert "Content-Type" not in member.headers
+    assert member.data == b""
+    assert member.headers["Allow"] == "GET, HEAD, OPTIONS, PUT"
+    assert _cors_headers(member) == {
+        "Access-Control-Allow-Origin": PARTNER,
+        "Access-Control-Allow-Credentials": "true",
+        "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS, PUT",
+        "Access-Control-Allow-Headers": "Content-Type",
+    }
+    assert member.headers["Vary"] == "Origin"
+    collection = _preflight(client, "/shared/", origin=PARTNER, method="GET")
+    assert collection.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    refused = _preflight(client, "/shared/4", origin=OTHER)
+    assert refused.status_code == 200
+    assert _cors_headers(refused) == {}
+    assert refused.headers["Vary"] == "Origin"
+
+
+def test_resource_settings_leave_the_other_routes_alone(app: App) -> None:
+    app.add_resource(SharedNotes, "/shared/<int:note_id>")
+
+    @app.route("/page")
+    def page() -> str:
+        return "page"
+
+    client = app.test_client()
+    outside = client.get("/page", headers={"Origin": PARTNER})
+    assert outside.text == "page"
+    assert _cors_headers(outside) == {}
+    assert "Vary" not in outside.headers
+
+
+def test_a_resource_cors_that_is_not_settings_is_a_definition_error(app: App) -> None:
+    class Loose(Resource):
+        cors = ("https://app.example.com",)  # type: ignore[assignment]
+
+        def get(self, loose_id: int) -> Note:
+            return Note("x")
+
+    with pytest.raises(DefinitionError) as caught:
+        app.add_resource(Loose, "/loose/<int:loose_id>")
+    assert str(caught.value) == (
+        "Loose.cors is ('https://app.example.com',); it must be CORS settings:"
+        " cors = CORS(origins=[...]) (from resourceful.cors), or None."
+    )
+
+
+def test_a_resource_cannot_reflect_any_origin_with_credentials() -> None:
+    with pytest.raises(DefinitionError, match=r'CORS\(origins="\*", credentials=True\)'):
+
+        class Everyone(Resource):
+            cors = CORS(origins="*", credentials=True)
+
+            def list(self) -> list[Note]:
+                return []

@@ -296,3 +296,70 @@ def test_page_is_a_generic_attrs_type_the_converter_reads(app: App) -> None:
         "next": None,
         "prev": None,
     }
+
+
+# -- in the OpenAPI document ---------------------------------------------------------------------
+
+
+def _operation(app: App, path: str) -> dict[str, Any]:
+    return dict(app.openapi()["paths"][path]["get"])
+
+
+def test_the_document_bounds_limit_with_the_settings(app: App, client: TestClient) -> None:
+    app.config.update(PAGE_SIZE_DEFAULT=5, PAGE_SIZE_MAX=30)
+    parameters = {p["name"]: p for p in _operation(app, "/numbers/")["parameters"]}
+    assert list(parameters) == ["offset", "limit", "odd"]
+    assert parameters["offset"]["schema"] == {"type": "integer", "minimum": 0, "default": 0}
+    assert parameters["limit"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 30,
+        "default": 5,
+    }
+    # What the document says is what binding does: 30 passes, 31 does not.
+    assert client.get("/numbers/?limit=30").status_code == 200
+    assert client.get("/numbers/?limit=31").status_code == 422
+    assert len(client.get("/numbers/").json["items"]) == 5
+
+
+def test_the_document_names_the_cursor_parameters(app: App, client: TestClient) -> None:
+    parameters = {p["name"]: p for p in _operation(app, "/events/")["parameters"]}
+    assert list(parameters) == ["cursor", "limit"]
+    assert parameters["cursor"]["schema"] == {"type": "string"}
+    assert parameters["limit"]["schema"]["maximum"] == 100
+    assert parameters["limit"]["schema"]["default"] == 20
+
+
+@pytest.mark.parametrize("path", ["/numbers/", "/stream/", "/events/"])
+def test_the_document_says_a_page_carries_a_link_header(
+    app: App, client: TestClient, path: str
+) -> None:
+    success = _operation(app, path)["responses"]["200"]
+    assert success["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Page_Number"
+    }
+    assert success["headers"]["Link"]["schema"] == {"type": "string"}
+    assert success["headers"]["Link"]["description"].startswith(
+        "The neighbouring pages (RFC 8288): rel first always"
+    )
+    # And the page sends it.
+    assert "Link" in client.get(path).headers
+
+
+def test_an_operation_without_paging_documents_no_link_header(app: App) -> None:
+    class Plain(Resource):
+        def list(self) -> list[Number]:
+            return NUMBERS
+
+    app.add_resource(Plain, "/plain/")
+    success = _operation(app, "/plain/")["responses"]["200"]
+    assert "headers" not in success
+    assert "parameters" not in _operation(app, "/plain/")
+
+
+def test_the_document_follows_a_change_of_the_page_size_settings(
+    app: App, client: TestClient
+) -> None:
+    assert _operation(app, "/numbers/")["parameters"][1]["schema"]["maximum"] == 100
+    app.config["PAGE_SIZE_MAX"] = 40
+    assert _operation(app, "/numbers/")["parameters"][1]["schema"]["maximum"] == 40

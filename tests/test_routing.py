@@ -613,7 +613,9 @@ def _environ_answer(app: App, environ: dict[str, Any]) -> object:
         assert adapter is not None
         rule, args = adapter.match(return_rule=True)
     except HTTPException as exc:
-        return type(exc), getattr(exc, "new_url", None), getattr(exc, "valid_methods", None)
+        # werkzeug lists a 405's methods in set order; the router sorts them.
+        methods = getattr(exc, "valid_methods", None)
+        return type(exc), getattr(exc, "new_url", None), methods and sorted(methods)
     return rule, args
 
 
@@ -698,3 +700,35 @@ def test_check_views_free_finds_the_conflict_with_werkzeugs_own_map_too() -> Non
         ), url_map_class
         # Rules of the same views never conflict with each other.
         check_views_free(app, [(first, "First"), (second, "Second")])
+
+
+# -- Allow: sorted, the same on every run ------------------------------------------------------
+
+
+def _many_methods_app() -> App:
+    app = App(__name__)
+
+    @app.route("/thing", methods=["PUT", "GET", "PATCH"])
+    def thing() -> str:
+        return "thing"
+
+    @app.route("/thing", methods=["DELETE", "POST"], endpoint="change_thing")
+    def change_thing() -> str:
+        return "changed"
+
+    return app
+
+
+def test_a_405_lists_the_allowed_methods_sorted() -> None:
+    response = _many_methods_app().test_client().open("/thing", method="TRACE")
+    assert response.status_code == 405
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+
+
+def test_an_options_answer_lists_the_methods_sorted_and_has_no_content_type() -> None:
+    response = _many_methods_app().test_client().options("/thing")
+    assert response.status_code == 200
+    assert response.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+    assert "Content-Type" not in response.headers
+    assert response.data == b""

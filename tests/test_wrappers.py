@@ -150,3 +150,33 @@ def test_response_json_uses_app_provider(app: App, client: TestClient) -> None:
 def test_location_header_is_not_made_absolute(app: App, client: TestClient) -> None:
     app.add_url_rule("/", "index", lambda: Response(status=302, headers={"Location": "/next"}))
     assert client.get("/").headers["Location"] == "/next"
+
+
+def test_a_204_carries_no_content_type(app: App) -> None:
+    @app.route("/gone", methods=["DELETE"])
+    def gone() -> tuple[str, int]:
+        return "", 204
+
+    @app.route("/made")
+    def made() -> Response:
+        return Response(status=204, mimetype="text/html")
+
+    client = app.test_client()
+    for response in (client.delete("/gone"), client.get("/made")):
+        assert response.status_code == 204
+        assert "Content-Type" not in response.headers
+        assert response.data == b""
+
+
+def test_a_typed_204_carries_no_content_type(app: App) -> None:
+    from resourceful.resources import Resource
+
+    class Things(Resource):
+        def delete(self, thing_id: int) -> None:
+            return None
+
+    app.add_resource(Things, "/things/<int:thing_id>")
+    response = app.test_client().delete("/things/1")
+    assert response.status_code == 204
+    assert "Content-Type" not in response.headers
+    assert response.data == b""

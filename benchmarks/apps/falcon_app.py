@@ -17,7 +17,7 @@ from benchmarks.apps.handwritten import (
     secured_item,
     validate_todo,
 )
-from benchmarks.scenarios import RULE_COUNT
+from benchmarks.scenarios import CORS_ORIGIN, RULE_COUNT
 
 NOTES = {
     "async_core": "Falcon runs async responders only as an ASGI app",
@@ -125,6 +125,24 @@ def make_secured() -> falcon.App:
     return app
 
 
+class CorsItem:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, item_id: int) -> None:
+        resp.media = {"id": item_id, "owner": "ann", "source": "db"}
+
+    def on_put(self, req: falcon.Request, resp: falcon.Response, item_id: int) -> None:
+        resp.media = req.get_media()
+
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, item_id: int) -> None:
+        resp.status = 204
+
+
+def make_cors() -> falcon.App:
+    """The same URL with Falcon's own CORS middleware answering the preflight."""
+    app = falcon.App(middleware=[falcon.CORSMiddleware(allow_origins=CORS_ORIGIN)])
+    app.add_route("/items/{item_id:int}", CorsItem())
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
     return {
         "core": make_core(),
@@ -132,4 +150,5 @@ def make_apps() -> dict[str, WSGIApp]:
         "hooked": make_hooked(),
         "typed": make_typed(),
         "secured": make_secured(),
+        "cors": make_cors(),
     }

@@ -20,7 +20,7 @@ from benchmarks.apps.handwritten import (
     secured_item,
     validate_todo,
 )
-from benchmarks.scenarios import RULE_COUNT
+from benchmarks.scenarios import CORS_ORIGIN, RULE_COUNT
 
 NOTES: dict[str, str] = {}
 
@@ -150,6 +150,22 @@ def make_async_typed() -> Flask:
     return app
 
 
+def make_cors() -> Flask:
+    """The same URL with Flask-Cors answering the preflight."""
+    from flask_cors import CORS
+
+    app = Flask("bench_cors")
+    CORS(app, origins=[CORS_ORIGIN])
+
+    @app.route("/items/<int:item_id>", methods=["GET", "PUT", "DELETE"])
+    def item(item_id: int) -> Any:
+        if request.method == "DELETE":
+            return "", 204
+        return {"id": item_id, "owner": "ann", "source": "db"}
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
     apps: dict[str, WSGIApp] = {
         "core": make_core(),
@@ -158,6 +174,10 @@ def make_apps() -> dict[str, WSGIApp]:
         "typed": make_typed(),
         "secured": make_secured(),
     }
+    if importlib.util.find_spec("flask_cors") is None:
+        NOTES["cors"] = "Flask-Cors is not installed"
+    else:
+        apps["cors"] = make_cors()
     # Flask runs async views through asgiref (flask[async]); without it they fail.
     if importlib.util.find_spec("asgiref") is None:
         NOTES["async_core"] = NOTES["async_typed"] = "asgiref is not installed (flask[async])"

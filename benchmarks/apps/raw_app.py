@@ -20,7 +20,7 @@ from benchmarks.apps.handwritten import (
     secured_item,
     validate_todo,
 )
-from benchmarks.scenarios import RULE_COUNT
+from benchmarks.scenarios import CORS_ORIGIN, RULE_COUNT
 
 StartResponse = Callable[..., Any]
 
@@ -116,6 +116,26 @@ NOTES = {
 }
 
 
+def cors(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """Answer a preflight for /items/<id> by hand: the URL's methods, the asked headers."""
+    path = environ["PATH_INFO"]
+    if not path.startswith("/items/") or not path[7:].isdigit():
+        return _not_found(start_response)
+    if environ["REQUEST_METHOD"] != "OPTIONS":
+        return _not_found(start_response)
+    headers = [("Allow", "DELETE, GET, HEAD, OPTIONS, PUT"), ("Vary", "Origin")]
+    if (
+        environ.get("HTTP_ORIGIN") == CORS_ORIGIN
+        and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
+    ):
+        headers += [
+            ("Access-Control-Allow-Origin", CORS_ORIGIN),
+            ("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PUT"),
+            ("Access-Control-Allow-Headers", "Content-Type"),
+        ]
+    return _answer(start_response, "200 OK", headers, b"")
+
+
 def make_apps() -> dict[str, WSGIApp]:
     return {
         "core": core,
@@ -123,4 +143,5 @@ def make_apps() -> dict[str, WSGIApp]:
         "hooked": hooked,
         "typed": typed,
         "secured": secured,
+        "cors": cors,
     }

@@ -11,7 +11,7 @@ from attrs.validators import max_len, min_len
 
 from benchmarks.apps import WSGIApp
 from benchmarks.apps.handwritten import TITLE_MAX, TITLE_MIN, TOKENS, Connection, secured_item
-from benchmarks.scenarios import RULE_COUNT
+from benchmarks.scenarios import CORS_ORIGIN, RULE_COUNT
 from resourceful import App, session
 from resourceful.providers import Provided
 
@@ -168,6 +168,29 @@ def make_async_typed() -> App | None:
     return app
 
 
+def make_cors() -> App:
+    """A resource whose own CORS settings answer the preflight (from the route table)."""
+    from resourceful.cors import CORS
+    from resourceful.resources import Resource
+
+    app = App("bench_cors")
+
+    @app.resource("/items/<int:item_id>")
+    class Items(Resource):
+        cors = CORS(origins=[CORS_ORIGIN])
+
+        def get(self, item_id: int) -> Item:
+            return Item(item_id, "ann", "db")
+
+        def replace(self, item_id: int, body: Item) -> Item:
+            return body
+
+        def delete(self, item_id: int) -> None:
+            return None
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
     apps: dict[str, WSGIApp] = {
         "core": make_core(),
@@ -182,4 +205,5 @@ def make_apps() -> dict[str, WSGIApp]:
     apps.update((kind, app) for kind, app in optional.items() if app is not None)
     if "typed" in apps:
         apps["secured"] = make_secured()
+        apps["cors"] = make_cors()
     return apps

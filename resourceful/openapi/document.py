@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from resourceful.errors import DefinitionError
 from resourceful.openapi.downgrade import to_openapi_30
+from resourceful.openapi.paging import document_paging
 from resourceful.openapi.parameters import parameters, request_body, takes_input
 from resourceful.openapi.responses import Responses
 from resourceful.openapi.schema import SchemaGenerator, SchemaHook
@@ -59,6 +60,8 @@ CONFIG_KEYS = (
     "OPENAPI_EXTERNAL_DOCS",
     "REJECT_UNKNOWN_FIELDS",
     "VALIDATION_ERROR_STATUS",
+    "PAGE_SIZE_DEFAULT",
+    "PAGE_SIZE_MAX",
 )
 
 _CACHE_KEY = "resourceful.openapi.document"
@@ -279,6 +282,7 @@ class _Builder:
         if body is not None:
             document["requestBody"] = body
         document["responses"] = self.responses.of(op, bool(rule.arguments), takes_input(op))
+        document_paging(op, document, self.config)
         if op.deprecated:
             document["deprecated"] = True
         if op.requirement is not None:

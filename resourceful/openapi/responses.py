@@ -125,8 +125,8 @@ class Responses:
         problem = self.problem()
         descriptions = {
             "BadRequest": "The request body could not be parsed.",
-            "NotFound": "No resource at this URL: problem details from the resource, or"
-            " the app's HTML page when the URL matches no rule.",
+            "NotFound": "No resource at this URL: the resource has no such item, or the"
+            " URL matches no rule (a value the path converter refuses, say).",
             "UnsupportedMediaType": "The request body has the wrong Content-Type.",
             "ValidationFailed": f"The input did not validate ({self.validation_status}); errors"
             " lists every invalid value with its location and pointer.",
@@ -150,10 +150,9 @@ class Responses:
                     "schema": {"type": "string"},
                 }
             }
-        if "NotFound" in responses:
-            # A URL that matches no rule never reaches a resource: the app
-            # answers with its plain (HTML) 404 page, as for any route.
-            responses["NotFound"]["content"]["text/html"] = {"schema": {"type": "string"}}
+        # NOTE: a URL that matches no rule is a problem too: every documented path
+        # with variables is under the static start of its rule, which the typed
+        # layer answers for (resourceful.typed.ProblemScopes).
         return responses
 
 

@@ -18,6 +18,7 @@ import attrs
 from werkzeug.sansio.response import Response as SansIOResponse
 
 from ..binding import handler_hints
+from ..cors import CORS
 from ..errors import DefinitionError, DefinitionWarning, display_name
 from ..operation import OperationOptions, frozen_security
 from ..providers import Providers
@@ -213,6 +214,9 @@ class Resource:
     #: documented), or OpenAPI requirement mappings (documented only);
     #: ``None`` leaves it to the blueprints and the app.
     security: ClassVar[Security | Sequence[Mapping[str, Sequence[str]]] | None] = None
+    #: Cross-origin settings for this class's URLs, ahead of its blueprint's and
+    #: the app's (a :class:`~resourceful.cors.CORS`); ``None`` leaves it to them.
+    cors: ClassVar[CORS | None] = None
     #: Provider functions for this class's handlers, nearest of all (each by
     #: its return type and its name, per request; see :doc:`/dependencies`).
     providers: ClassVar[Sequence[Callable[..., Any]]] = ()

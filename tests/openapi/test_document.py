@@ -361,11 +361,10 @@ def test_errors_an_operation_can_produce_are_listed(notes: App) -> None:
 def test_error_responses_share_the_problem_schema(notes: App) -> None:
     components = notes.openapi()["components"]
     assert components["responses"]["NotFound"] == {
-        "description": "No resource at this URL: problem details from the resource, or the"
-        " app's HTML page when the URL matches no rule.",
+        "description": "No resource at this URL: the resource has no such item, or the"
+        " URL matches no rule (a value the path converter refuses, say).",
         "content": {
             "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}},
-            "text/html": {"schema": {"type": "string"}},
         },
     }
     problem = components["schemas"]["Problem"]

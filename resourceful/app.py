@@ -47,7 +47,7 @@ from werkzeug.exceptions import (
     InternalServerError,
     RequestEntityTooLarge,
 )
-from werkzeug.routing import Map, MapAdapter, RequestRedirect, RoutingException, Rule
+from werkzeug.routing import Map, RequestRedirect, RoutingException, Rule
 from werkzeug.wsgi import get_content_length
 
 from . import coroutines, signals
@@ -613,11 +613,9 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
 
     def make_default_options_response(self) -> Response:
         """Answer an OPTIONS request with an ``Allow`` header listing the rule's methods."""
-        ctx = _cv_request.get()
-        adapter = cast(MapAdapter, ctx.url_adapter)
-        methods = adapter.allowed_methods(ctx.request.path)
+        methods = self._router.allowed_methods(_cv_request.get())
         response = self.response_class()
-        response.allow.update(sorted(methods))
+        response.allow.update(methods)
         del response.headers["Content-Type"]  # there is no body to describe
         return response
 

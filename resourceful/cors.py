@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from .errors import DefinitionError
-from .globals import _cv_app, request, request_ctx
+from .globals import _cv_app, _cv_request, request, request_ctx
 
 if TYPE_CHECKING:
     from .app import App
@@ -206,11 +206,14 @@ class CORS:
         return response
 
     def _answer_preflight(self, headers: Any) -> None:
-        adapter = request_ctx.url_adapter
-        served = set(adapter.allowed_methods(request.path)) if adapter is not None else set()
+        # The route table's answer, as for the automatic Allow header.
+        ctx = _cv_request.get()
+        served = ctx.app._router.allowed_methods(ctx)
         if self.methods is not None:
-            served &= self.methods | {"OPTIONS"}
-        headers["Access-Control-Allow-Methods"] = ", ".join(sorted(served))
+            served = tuple(
+                method for method in served if method in self.methods or method == "OPTIONS"
+            )
+        headers["Access-Control-Allow-Methods"] = ", ".join(served)
         if self._allow_headers:
             headers["Access-Control-Allow-Headers"] = self._allow_headers
         if self.max_age is not None:

@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from werkzeug.wrappers import Response as BaseResponse
 
     from .app import App
+    from .ctx import RequestContext
     from .scaffold import AppScope
     from .wrappers import Request
 
@@ -139,13 +140,42 @@ class Router:
         self._fast_matcher = FastMatcher(app.url_map)
         #: PERF: recent successful matches (see :meth:`match`).
         self._matches: dict[tuple[Any, ...], tuple[Rule, dict[str, Any]]] = {}
+        #: PERF: the methods of recent URLs (see :meth:`allowed_methods`).
+        self._allowed: dict[tuple[Any, ...], tuple[str, ...]] = {}
         #: The endpoints each view function was registered under (for conflict checks).
         self.endpoints_by_view: dict[int, list[str]] = {}
 
     def forget(self) -> None:
         """Drop the remembered matches and host parameters (the rules or config changed)."""
         self._matches.clear()
+        self._allowed.clear()
         self._adapter_params.clear()
+
+    def allowed_methods(self, ctx: RequestContext) -> tuple[str, ...]:
+        """Return the methods the URL of ``ctx``'s request serves, sorted (``Allow``, CORS).
+
+        PERF: remembered per host and path once setup is closed, when matching
+        is the router's own (no overridden ``create_url_adapter``): an OPTIONS
+        answer and a CORS preflight both ask, and werkzeug tries every rule.
+        """
+        app = self._app
+        if not app._serving.match_environ:
+            adapter = ctx.url_adapter
+            found = adapter.allowed_methods(ctx.request.path) if adapter is not None else ()
+            return tuple(sorted(found))
+        environ = ctx.environ
+        params = self.params(environ)
+        path = path_info(environ)
+        key = (params, path)
+        methods = self._allowed.get(key)
+        if methods is None:
+            adapter = MapAdapter(app.url_map, *params, path, "GET", "")
+            methods = tuple(sorted(adapter.allowed_methods()))
+            if app._got_first_request and len(path) <= _MATCH_CACHE_MAX_PATH:
+                if len(self._allowed) >= _MATCH_CACHE_SIZE:
+                    self._allowed.clear()
+                self._allowed[key] = methods
+        return methods
 
     def adapter(self, request: Request) -> MapAdapter:
         """Return the URL adapter of ``request``: its host's parameters, its path and method.

@@ -54,9 +54,9 @@ class ProblemScopes:
     3. URL prefixes, for a URL whose rule does not decide (one that matches
        no rule, a path that cannot be decoded): the prefixes of the
        registrations in 2 that say ``True``, the static start of every
-       resource rule with variables (``/todos/`` for
-       ``/todos/<int:todo_id>``, so a value the converter refuses is a
-       problem too), and ``PROBLEM_ERROR_PREFIXES``.
+       resource rule (``/todos/`` for ``/todos/<int:todo_id>``, so a value
+       the converter refuses is a problem too; a collection ``/books/``
+       owns what is under it), and ``PROBLEM_ERROR_PREFIXES``.
 
     A plain Flask-style app has none of these, and keeps werkzeug's HTML pages.
     """
@@ -115,10 +115,14 @@ def _endpoint(ctx: RequestContext, error: HTTPException) -> str | None:
 
 
 def static_prefix(rule: str) -> str | None:
-    """Return the part of ``rule`` before its first variable, up to a slash (``None``: none)."""
+    """Return the URLs ``rule`` owns: its start before the first variable, up to a slash.
+
+    A rule without variables owns what is under it when it ends with a slash
+    (``/books/``: a collection); otherwise (``None``) only itself.
+    """
     start = rule.find("<")
     if start < 0:
-        return None
+        return rule.rstrip("/") or None if rule.endswith("/") else None
     return rule[:start].rpartition("/")[0] or "/"
 
 

@@ -242,3 +242,15 @@ def test_resources_on_the_app_claim_their_static_prefix() -> None:
     _problem(client.get("/books/abc"), 404)
     _problem(client.get("/books/1/more"), 404)
     _html(client.get("/other"), 404)
+
+
+def test_a_collection_rule_owns_the_urls_under_it() -> None:
+    class Shelf(Resource):
+        def list(self) -> list[Book]:
+            return []
+
+    app = App(__name__)
+    app.add_resource(Shelf, "/shelf/")
+    client = app.test_client()
+    _problem(client.get("/shelf/unknown"), 404)
+    _html(client.get("/shelves"), 404)

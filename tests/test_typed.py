@@ -84,6 +84,8 @@ def test_a_plain_flask_style_app_keeps_no_limit() -> None:
         ("/<int:thing_id>", "/"),
         ("/files/x<name>", "/files"),
         ("/me", None),
+        ("/books/", "/books"),
+        ("/", None),
     ],
 )
 def test_a_rule_claims_its_start_before_the_first_variable(rule: str, prefix: str | None) -> None:

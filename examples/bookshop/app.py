@@ -11,6 +11,11 @@ Serve it with::
 - Writing (``POST``, ``PUT``, ``DELETE``) needs the ``admin`` permission, from
   a bearer token of an admin or from an API key (``X-API-Key``) that has it.
 - ``GET /api/v1/me`` says who the credentials belong to.
+- ``GET /api/v1/authors/1/books/?limit=10`` pages one author's books, with a
+  ``Link`` header to the first, previous, next and last pages.
+- Browser front ends on the origins in ``CORS_ORIGINS`` may call the API
+  (their scripts may read ``Link`` and ``Location``); every error of the API,
+  an unknown URL under ``/api/v1`` included, is problem+json.
 
 The SQLite database comes from a provider, one connection per request; a
 server database is another provider (see docs/deploying.md).
@@ -30,7 +35,10 @@ from attrs import validators as v
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from resourceful import App, Blueprint, Resource, current_app, operation, url_for
+from resourceful.binding import Query
+from resourceful.cors import CORS
 from resourceful.errors import Problem
+from resourceful.pagination import OffsetQuery, Page
 from resourceful.providers import Provided
 from resourceful.render import Reply, created
 from resourceful.security import APIKey, HTTPBasic, HTTPBearer, Security
@@ -284,6 +292,29 @@ class Books(Resource):
         db.change("DELETE FROM book WHERE id = ?", book_id)
 
 
+class AuthorBooks(Resource):
+    """The books of one author, a page at a time."""
+
+    tags = ("books",)
+
+    def list(
+        self, author_id: int, paging: Query[OffsetQuery], db: Provided[Database]
+    ) -> Reply[Page[Book]]:
+        """List an author's books by id; the Link header points to the other pages."""
+        if db.row("SELECT id FROM author WHERE id = ?", author_id) is None:
+            raise _missing("Author", author_id)
+        window = paging.window()
+        total = db.row("SELECT count(*) FROM book WHERE author_id = ?", author_id)
+        rows = db.rows(
+            "SELECT * FROM book WHERE author_id = ? ORDER BY id LIMIT ? OFFSET ?",
+            author_id,
+            window.limit,
+            window.offset,
+        )
+        books = [Book(row["id"], row["title"], row["author_id"]) for row in rows]
+        return window.page(books, total=int(total[0]) if total is not None else 0)
+
+
 class Tokens(Resource):
     """Bearer tokens, for a username and password."""
 
@@ -316,6 +347,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> App:
         OPENAPI_TITLE="Bookshop API",
         ACCOUNTS={"admin": ("admin", True), "reader": ("reader", False)},
         API_KEYS={"demo-admin-key": ("integration", True)},
+        # The browser front ends that may call the API (a local dev server here).
+        CORS_ORIGINS=["http://localhost:3000"],
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -323,7 +356,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> App:
     app.add_provider(open_database)
 
     api = Blueprint("api", __name__, url_prefix="/api/v1")
+    CORS(
+        api,
+        origins=app.config["CORS_ORIGINS"],
+        headers=["Content-Type", "Authorization", "X-API-Key"],
+        expose_headers=["Link", "Location"],
+        max_age=600,
+    )
     api.add_resource(Authors, "/authors/<int:author_id>")
+    api.add_resource(AuthorBooks, "/authors/<int:author_id>/books/")
     api.add_resource(Books, "/books/<int:book_id>")
     api.add_resource(Tokens, "/tokens")
     api.add_resource(WhoAmI, "/me")

@@ -152,6 +152,118 @@ def test_the_document_describes_the_security(app: App) -> None:
     assert document["paths"]["/api/v1/tokens"]["post"]["security"] == [{"basicAuth": []}]
 
 
+# -- pages, CORS and API-wide errors -------------------------------------------------------------
+
+FRONT_END = "http://localhost:3000"
+
+
+def _links(response: Any) -> dict[str, str]:
+    links = {}
+    for part in response.headers["Link"].split(", "):
+        url, rel = part.split("; ")
+        links[rel.removeprefix('rel="').removesuffix('"')] = url.strip("<>")
+    return links
+
+
+def test_an_authors_books_come_a_page_at_a_time_with_link_headers(client: TestClient) -> None:
+    assert client.post("/api/v1/authors/", json={"name": "Le Guin"}, headers=ADMIN_KEY).json == {
+        "id": 1,
+        "name": "Le Guin",
+    }
+    for title in ("Earthsea", "The Tombs of Atuan", "The Farthest Shore"):
+        created = client.post(
+            "/api/v1/books/", json={"title": title, "author_id": 1}, headers=ADMIN_KEY
+        )
+        assert created.status_code == 201
+    first = client.get("/api/v1/authors/1/books/?limit=2")
+    assert first.status_code == 200
+    assert first.headers["Content-Type"] == "application/json"
+    base = "http://localhost/api/v1/authors/1/books/"
+    assert _links(first) == {
+        "first": f"{base}?limit=2&offset=0",
+        "next": f"{base}?limit=2&offset=2",
+        "last": f"{base}?limit=2&offset=2",
+    }
+    assert first.json == {
+        "items": [
+            {"id": 1, "title": "Earthsea", "author_id": 1},
+            {"id": 2, "title": "The Tombs of Atuan", "author_id": 1},
+        ],
+        "next": f"{base}?limit=2&offset=2",
+        "prev": None,
+        "total": 3,
+    }
+    second = client.get(first.json["next"])
+    assert second.json["items"] == [{"id": 3, "title": "The Farthest Shore", "author_id": 1}]
+    assert second.json["next"] is None
+    assert set(_links(second)) == {"first", "prev", "last"}
+
+
+def test_the_books_of_an_unknown_author_are_a_404_problem(client: TestClient) -> None:
+    response = client.get("/api/v1/authors/9/books/")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json == {
+        "type": "about:blank",
+        "title": "Author not found",
+        "status": 404,
+        "detail": "There is no author 9.",
+    }
+
+
+def test_the_document_shows_the_paging_parameters_and_the_link_header(app: App) -> None:
+    operation = app.openapi()["paths"]["/api/v1/authors/{author_id}/books/"]["get"]
+    assert [(p["name"], p["in"]) for p in operation["parameters"]] == [
+        ("author_id", "path"),
+        ("offset", "query"),
+        ("limit", "query"),
+    ]
+    assert operation["parameters"][2]["schema"]["maximum"] == 100
+    assert "Link" in operation["responses"]["200"]["headers"]
+
+
+def test_the_front_end_may_call_the_api_across_origins(client: TestClient) -> None:
+    preflight = client.options(
+        "/api/v1/books/",
+        headers={
+            "Origin": FRONT_END,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "Content-Type" not in preflight.headers
+    assert preflight.headers["Access-Control-Allow-Origin"] == FRONT_END
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS, POST"
+    assert preflight.headers["Access-Control-Allow-Headers"] == (
+        "Content-Type, Authorization, X-API-Key"
+    )
+    assert preflight.headers["Access-Control-Max-Age"] == "600"
+    assert preflight.headers["Vary"] == "Origin"
+    read = client.get("/api/v1/authors/", headers={"Origin": FRONT_END})
+    assert read.json == []
+    assert read.headers["Access-Control-Allow-Origin"] == FRONT_END
+    assert read.headers["Access-Control-Expose-Headers"] == "Link, Location"
+
+
+def test_another_origin_gets_no_cors_headers(client: TestClient) -> None:
+    response = client.get("/api/v1/authors/", headers={"Origin": "https://elsewhere.example"})
+    assert response.status_code == 200
+    assert response.headers["Vary"] == "Origin"
+    assert not [name for name in response.headers.keys() if name.startswith("Access-Control-")]
+
+
+def test_an_unknown_url_of_the_api_is_a_problem(client: TestClient) -> None:
+    response = client.get("/api/v1/publishers/")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json["title"] == "Not Found"
+    wrong_method = client.patch("/api/v1/books/1")
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["Content-Type"] == "application/problem+json"
+    assert wrong_method.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS"
+
+
 # -- several processes: gunicorn with two workers ------------------------------------------------
 
 

@@ -53,7 +53,7 @@ from werkzeug.wsgi import get_content_length
 from . import coroutines, signals
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute, make_timedelta
 from .ctx import AppContext, RequestContext, _AppCtxGlobals
-from .extensions import installed
+from .extensions import installed, render_http_error
 from .globals import _cv_request
 from .helpers import get_root_path
 from .hooks import (
@@ -729,11 +729,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
         handler = self._hooks.error_handler(e, current_blueprints())
         if handler is not None:
             return handler(e)
-        for render in installed(self).error_renderers:
-            rv = render(e)
-            if rv is not None:
-                return rv
-        return e
+        return render_http_error(self, e)
 
     def trap_http_exception(self, e: Exception) -> bool:
         """Return whether an HTTP error should propagate like any other exception.
@@ -757,7 +753,8 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
         With ``PROPAGATE_EXCEPTIONS`` (on by default when testing or in debug
         mode) the exception is re-raised. Otherwise it is logged and the 500
         handler, if any, receives an :class:`~werkzeug.exceptions.InternalServerError`
-        whose ``original_exception`` is ``e``.
+        whose ``original_exception`` is ``e``; without one, the plugged-in
+        extensions may render it (as for :meth:`handle_http_exception`).
         """
         exc_info = sys.exc_info()
         if signals.got_request_exception.receivers:
@@ -774,6 +771,8 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
         handler = self._hooks.error_handler(server_error, current_blueprints())
         if handler is not None:
             server_error = handler(server_error)
+        else:  # an API's 500 is problem+json too (the extensions choose)
+            server_error = render_http_error(self, server_error)
         return self.finalize_request(server_error, from_error_handler=True)
 
     def log_exception(

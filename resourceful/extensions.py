@@ -16,8 +16,10 @@ then calls, at stated points:
   that depend on the final config;
 - :meth:`AppExtension.render_http_error`, from
   :meth:`App.handle_http_exception <resourceful.App.handle_http_exception>`,
-  for an HTTP error that no user handler takes: the extension may choose how
-  it is rendered (``None`` leaves it to the core);
+  for an HTTP error that no user handler takes, and from
+  :meth:`App.handle_exception <resourceful.App.handle_exception>` for the 500
+  of an unhandled exception: the extension may choose how it is rendered
+  (``None`` leaves it to the core);
 - :meth:`AppExtension.blueprint_registered`, from
   :meth:`Blueprint.register <resourceful.Blueprint.register>`, once per
   registration of a blueprint, after its deferred functions ran;
@@ -40,7 +42,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .blueprints import BlueprintSetupState
     from .scaffold import Scaffold
 
-__all__ = ["AppExtension", "ResourceRegistrar", "installed", "plug_in", "resource_registrar"]
+__all__ = [
+    "AppExtension",
+    "ResourceRegistrar",
+    "installed",
+    "plug_in",
+    "render_http_error",
+    "resource_registrar",
+]
 
 
 class AppExtension:
@@ -131,6 +140,15 @@ def installed(app: App) -> _Installed:
         found = _Installed(app, _plugged)
         app.__dict__["_installed_extensions"] = found
     return found
+
+
+def render_http_error(app: App, error: HTTPException) -> Any:
+    """Return what the first extension that answers renders for ``error``, else ``error``."""
+    for render in installed(app).error_renderers:
+        rv = render(error)
+        if rv is not None:
+            return rv
+    return error
 
 
 def resource_registrar() -> ResourceRegistrar:

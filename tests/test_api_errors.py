@@ -254,3 +254,27 @@ def test_a_collection_rule_owns_the_urls_under_it() -> None:
     client = app.test_client()
     _problem(client.get("/shelf/unknown"), 404)
     _html(client.get("/shelves"), 404)
+
+
+def test_an_unhandled_exception_in_the_api_is_a_500_problem(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class Broken(Resource):
+        def get(self, broken_id: int) -> Book:
+            raise ValueError("the database went away")
+
+    app = _api_app()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.add_resource(Broken, "/broken/<int:broken_id>")
+
+    @app.route("/broken-page")
+    def broken_page() -> str:
+        raise ValueError("so did this")
+
+    client = app.test_client()
+    data = _problem(client.get("/broken/1"), 500)
+    assert data["title"] == "Internal Server Error"
+    # The client learns nothing of the exception; the log has it.
+    assert "database" not in data["detail"]
+    assert "the database went away" in caplog.text
+    _html(client.get("/broken-page"), 500)

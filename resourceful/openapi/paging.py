@@ -5,7 +5,8 @@ An operation that takes a paging group (:class:`~resourceful.pagination.OffsetQu
 marked :data:`~resourceful.pagination.PAGE_SIZE_METADATA`) and answers with a
 :class:`~resourceful.pagination.Page` documents what binding and the page
 helpers do: ``limit`` is at most ``PAGE_SIZE_MAX`` and defaults to
-``PAGE_SIZE_DEFAULT``, and the page carries a ``Link`` header (RFC 8288).
+``PAGE_SIZE_DEFAULT``, and the page carries a ``Link`` header (RFC 8288;
+``window.page()`` always sends one, with at least ``rel="first"``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from resourceful.pagination import PAGE_SIZE_METADATA, Page
 __all__ = ["document_paging"]
 
 _LINK_HEADER = {
-    "description": "The neighbouring pages (RFC 8288): rel first always, prev and next where"
-    " there are such pages, last when the total is known; the URLs are the request's own"
-    " with the paging parameter replaced.",
+    "description": "The neighbouring pages (RFC 8288): rel first always, next when there is"
+    " a next page; with offset paging also prev, and last when the total is known. The URLs"
+    " are the request's own with the paging parameter replaced.",
     "schema": {"type": "string"},
 }
 

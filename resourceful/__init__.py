@@ -34,7 +34,10 @@ from .errors import DefinitionError as DefinitionError
 from .errors import Problem as Problem
 from .errors import RequestValidationError as RequestValidationError
 from .errors import ResponseValidationError as ResponseValidationError
+from .fields import UNSET as UNSET
+from .fields import Unset as Unset
 from .fields import field as field
+from .fields import set_fields as set_fields
 from .flashing import flash as flash
 from .flashing import get_flashed_messages as get_flashed_messages
 from .globals import _app_ctx_stack as _app_ctx_stack

@@ -20,12 +20,24 @@ from cattrs.dispatch import MultiStrategyDispatch
 from cattrs.fns import raise_error
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from ..fields import wire_name
+from ..errors import DefinitionError
+from ..fields import Unset, wire_name
 from .attrs_gen import attrs_structure_factory
-from .hooks import StructureHook
+from .hooks import Collector, StructureHook, collector_of, raising
 from .json_rules import install_json_rules
 from .text_rules import install_text_rules
-from .typeinfo import ANY_TYPES, is_attrs, is_wrapped, resolve_types, unwrap
+from .typeinfo import (
+    ANY_TYPES,
+    allows_unset,
+    is_attrs,
+    is_exactly,
+    is_wrapped,
+    resolve_types,
+    strip_unset,
+    unset_fields,
+    unwrap,
+)
+from .violations import Found
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -45,6 +57,39 @@ def _wrapped_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
     return structure_wrapped
 
 
+def _checked_attrs_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
+    unset_fields(tp)  # raises for an Unset field without the UNSET default
+    return attrs_structure_factory(tp, converter)
+
+
+def _unset_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
+    """Structure ``X | Unset`` as ``X``: an absent key is what leaves a field ``UNSET``.
+
+    ``"UNSET"`` on the wire is never the sentinel; only classes with such a
+    field call through this one extra function.
+    """
+    inner = strip_unset(tp)
+    collect: Collector = collector_of(converter.get_structure_hook(inner))
+
+    def collect_set(value: Any, _: Any, found: list[Found]) -> Any:
+        return collect(value, inner, found)
+
+    return raising(collect_set, "structure_set")
+
+
+def _bare_unset(tp: Any, converter: cattrs.Converter) -> StructureHook:
+    raise DefinitionError(
+        "Unset alone is not a type a request can send: put it in a union with the field's"
+        " type, for example `due: date | Unset | None = UNSET`."
+    )
+
+
+def _install_unset(converter: cattrs.Converter) -> None:
+    # Registered after the rules, so asked before their union hook.
+    converter.register_structure_hook_factory(allows_unset, _unset_factory)
+    converter.register_structure_hook_factory(is_exactly(Unset), _bare_unset)
+
+
 def _fresh_structure_dispatch(
     converter: cattrs.Converter,
 ) -> MultiStrategyDispatch[StructureHook]:
@@ -54,7 +99,7 @@ def _fresh_structure_dispatch(
 def _install_common(converter: cattrs.Converter) -> None:
     # Registered first, so checked last: later registrations take precedence.
     converter.register_structure_hook_func(lambda tp: tp in ANY_TYPES, _identity)
-    converter.register_structure_hook_factory(is_attrs, attrs_structure_factory)
+    converter.register_structure_hook_factory(is_attrs, _checked_attrs_factory)
     converter.register_structure_hook_factory(is_wrapped, _wrapped_factory)
 
 
@@ -77,6 +122,7 @@ class TextConverter(cattrs.Converter):
         self._structure_func = _fresh_structure_dispatch(self)
         _install_common(self)
         install_text_rules(self)
+        _install_unset(self)
         self._struct_copy_skip = self._structure_func.get_num_fns()
 
     def copy(self, *args: Any, **kwargs: Any) -> Self:
@@ -131,6 +177,7 @@ class Converter(cattrs.Converter):
         self._structure_func = _fresh_structure_dispatch(self)
         _install_common(self)
         install_json_rules(self)
+        _install_unset(self)
         self._struct_copy_skip = self._structure_func.get_num_fns()
 
         self.register_unstructure_hook(Decimal, str)
@@ -172,12 +219,16 @@ class Converter(cattrs.Converter):
 def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable[[Any], Any]:
     cls = typing.get_origin(tp) or tp
     resolve_types(cls)
-    renames = {
-        attribute.name: override(rename=wire_name(attribute))
+    may_be_unset = unset_fields(tp)
+    # An UNSET field is left out of the JSON (it equals its default, UNSET).
+    overrides: dict[str, Any] = {
+        attribute.name: override(
+            rename=wire_name(attribute) if wire_name(attribute) != attribute.name else None,
+            omit_if_default=True if attribute.name in may_be_unset else None,
+        )
         for attribute in attrs.fields(cls)
-        if wire_name(attribute) != attribute.name
+        if wire_name(attribute) != attribute.name or attribute.name in may_be_unset
     }
-    overrides: dict[str, Any] = renames
     return make_dict_unstructure_fn(tp, converter, **overrides)
 
 

@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar, Union
 import attrs
 
 from ..errors import DefinitionError, display_name
-from ..fields import wire_name
+from ..fields import UNSET, Unset, field_info, wire_name
 
 # -- kinds of types -------------------------------------------------------------
 
@@ -80,6 +80,71 @@ def strip_optional(tp: Any) -> Any:
         if len(members) == 1:
             return members[0]
     return tp
+
+
+def allows_unset(tp: Any) -> bool:
+    """Return whether ``tp`` is a union with :class:`~resourceful.fields.Unset` in it."""
+    tp = unwrap(tp)
+    return is_union(tp) and Unset in typing.get_args(tp)
+
+
+def strip_unset(tp: Any) -> Any:
+    """Return the union ``tp`` without ``Unset`` (``X`` for ``X | Unset``); others unchanged.
+
+    What binding structures and the schema describes: ``Unset`` only says
+    that the key may be absent.
+    """
+    tp = unwrap(tp)
+    if not is_union(tp):
+        return tp
+    members = [arg for arg in typing.get_args(tp) if arg is not Unset]
+    return members[0] if len(members) == 1 else union_of(members)
+
+
+def unset_fields(tp: Any) -> frozenset[str]:
+    """Return the attribute names of the fields of ``tp`` that may be ``UNSET``.
+
+    Raise :class:`DefinitionError` for such a field whose default is not
+    ``UNSET``: an absent key must leave the field ``UNSET``, which only that
+    default does.
+    """
+    names: set[str] = set()
+    for attribute, ftype in attrs_fields(tp):
+        if not allows_unset(ftype):
+            continue
+        if attribute.default is not UNSET:
+            cls = typing.get_origin(tp) or tp
+            raise DefinitionError(
+                f"{display_name(cls)}.{attribute.name} may be Unset, so its default must be"
+                f" UNSET (an absent key leaves it UNSET): write `{attribute.name}:"
+                f" {type_name(ftype)} = UNSET`."
+            )
+        if attribute.validator is not None:
+            _check_validator_takes_unset(tp, attribute)
+        names.add(attribute.name)
+    return frozenset(names)
+
+
+def _check_validator_takes_unset(tp: Any, attribute: attrs.Attribute[Any]) -> None:
+    # attrs validates defaults too: a validator that refuses UNSET makes
+    # every request that leaves the field out fail.
+    try:
+        attribute.validator(None, attribute, UNSET)  # type: ignore[misc]
+    except Exception as exc:
+        cls = typing.get_origin(tp) or tp
+        raise DefinitionError(
+            f"The validator of {display_name(cls)}.{attribute.name} refuses UNSET, its default"
+            f" ({type(exc).__name__}: {exc}), so leaving the field out would fail: wrap it,"
+            f" `validator=unless_unset(...)` (from resourceful.fields), or declare the field"
+            " with resourceful.field(default=UNSET, validator=...), which does."
+        ) from exc
+
+
+def read_only_fields(tp: Any) -> frozenset[str]:
+    """Return the wire names of the fields of ``tp`` marked ``field(read_only=True)``."""
+    return frozenset(
+        wire_name(attribute) for attribute, _ in attrs_fields(tp) if field_info(attribute).read_only
+    )
 
 
 def is_literal(tp: Any) -> bool:

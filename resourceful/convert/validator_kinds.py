@@ -6,7 +6,7 @@ Binding (:mod:`resourceful.convert.validators`), the OpenAPI document
 same way, or the document and the generated inputs drift from what binding
 accepts. They recognise validators by these classes (taken from attrs
 itself, so a renamed private class is caught here, at import), flatten
-``and_``/``optional`` with :func:`leaves` and read ``in_`` options with
+``and_``/``optional``/``unless_unset`` with :func:`leaves` and read ``in_`` options with
 :func:`options_of`.
 """
 
@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs.validators
+
+from ..fields import UnlessUnset
 
 __all__ = [
     "AND",
@@ -28,6 +30,7 @@ __all__ = [
     "MIN_LEN",
     "NUMBER",
     "OPTIONAL",
+    "UNLESS_UNSET",
     "leaves",
     "options_of",
 ]
@@ -48,6 +51,8 @@ IN: type[Any] = type(attrs.validators.in_(()))
 INSTANCE_OF: type[Any] = type(attrs.validators.instance_of(int))
 #: ``optional``: ``validator``, skipped for ``None``.
 OPTIONAL: type[Any] = type(attrs.validators.optional(_any))
+#: ``resourceful.fields.unless_unset``: ``validator``, skipped for ``UNSET``.
+UNLESS_UNSET: type[Any] = UnlessUnset
 #: ``and_`` (and a list of validators given to ``attrs.field``): ``_validators``.
 AND: type[Any] = type(attrs.validators.and_())
 #: ``deep_iterable``: ``member_validator`` and ``iterable_validator`` (or ``None``).
@@ -70,6 +75,8 @@ def leaves(validator: Any, nullable: bool = False) -> Iterator[tuple[Any, bool]]
             yield from leaves(inner, nullable)
     elif isinstance(validator, OPTIONAL):
         yield from leaves(validator.validator, True)
+    elif isinstance(validator, UNLESS_UNSET):
+        yield from leaves(validator.validator, nullable)
     elif isinstance(validator, list | tuple):
         for inner in validator:
             yield from leaves(inner, nullable)

@@ -78,6 +78,9 @@ def compile_validator(validator: Any, where: str = "a field") -> Check:
             return 0 if value is None else inner(instance, attribute, value, found)
 
         return check_optional
+    if isinstance(validator, vk.UNLESS_UNSET):
+        # Binding never checks an UNSET value (an absent key is not checked).
+        return compile_validator(validator.validator, where)
     if isinstance(validator, vk.MIN_LEN | vk.MAX_LEN):
         return _compile_length(validator)
     if isinstance(validator, vk.DEEP_ITERABLE):
@@ -223,6 +226,8 @@ def max_items(validator: Any) -> int | None:
     """
     if isinstance(validator, vk.MAX_LEN):
         return int(validator.max_length)
+    if isinstance(validator, vk.UNLESS_UNSET):
+        return max_items(validator.validator)
     if isinstance(validator, vk.AND):
         bounds = [b for inner in validator._validators if (b := max_items(inner)) is not None]
         return min(bounds) if bounds else None

@@ -38,15 +38,17 @@ from typing import Any, Literal, Union
 import attrs
 
 from resourceful.convert.typeinfo import (
+    allows_unset,
     is_attrs,
     is_union,
     resolve_types,
+    strip_unset,
     tag_field,
     union_of,
     unwrap,
 )
 from resourceful.errors import DefinitionError
-from resourceful.fields import field_info, wire_name
+from resourceful.fields import UNSET, Unset, field_info, wire_name
 from resourceful.openapi.builtin import install_builtin_hooks
 from resourceful.openapi.constraints import constrain, json_type
 from resourceful.openapi.names import (
@@ -298,7 +300,8 @@ class SchemaGenerator:
     # -- unions ----------------------------------------------------------------
 
     def _union(self, tp: Any) -> JSONSchema:
-        args = typing.get_args(tp)
+        # Unset says a key may be absent: no value on the wire is one.
+        args = [arg for arg in typing.get_args(tp) if arg is not Unset]
         members = [arg for arg in args if arg is not type(None)]
         nullable = len(members) < len(args)
         if len(members) == 1:
@@ -499,11 +502,11 @@ class SchemaGenerator:
         """Yield each field of ``cls`` in the current shape, whether it is required, and its schema.
 
         An input has the ``init`` fields, required when they have no
-        default; an output has the same fields, all required, because the
-        renderer writes each. (Read-only and write-only fields are marked
-        ``readOnly``/``writeOnly`` in both: binding still takes a read-only
-        field and the renderer still writes a write-only one, so leaving
-        them out would describe a different API.)
+        default; an output has the same fields, required unless they may
+        be ``UNSET``, because the renderer writes all but those. Read-only
+        and write-only fields are marked ``readOnly``/``writeOnly`` in both
+        shapes, as OpenAPI means them: a request does not send a read-only
+        field (binding refuses or ignores it, like an unknown field).
         """
         output = self._mode == OUTPUT
         for attribute in attrs.fields(cls):
@@ -518,10 +521,11 @@ class SchemaGenerator:
                 )
             previous, self._where = self._where, f"field {owner}"
             try:
-                schema = self._field_schema(attribute, tp, text, owner)
+                schema = self._field_schema(attribute, strip_unset(tp), text, owner)
             finally:
                 self._where = previous
-            yield attribute, output or attribute.default is attrs.NOTHING, schema
+            required = not allows_unset(tp) if output else attribute.default is attrs.NOTHING
+            yield attribute, required, schema
 
     def _field_schema(
         self, attribute: attrs.Attribute[Any], tp: Any, text: bool, owner: str
@@ -536,6 +540,8 @@ class SchemaGenerator:
         if info.description is not None:
             schema["description"] = info.description
         default = field_default(attribute)
+        if default is UNSET:  # absent means "not sent", not a value
+            default = attrs.NOTHING
         if default is not attrs.NOTHING and not (text and default is None):
             data = self.describe_value(default, f"the default of {owner}", tp, attribute)
             if self._mode == INPUT:  # an output always has the field
@@ -554,6 +560,7 @@ class SchemaGenerator:
         return schema
 
     def _text_schema(self, tp: Any, validator: Any) -> JSONSchema:
+        tp = strip_unset(tp)
         members = _union_members(tp)
         if type(None) not in members:
             schema = self._schema(tp)

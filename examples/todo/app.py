@@ -5,7 +5,8 @@ Serve it with::
     resourceful --app examples/todo/app.py run
 
 Then ``POST /todos/`` with ``{"title": "milk"}``, ``GET /todos/?done=false&limit=10``,
-``GET /todos/1``, ``PUT``/``PATCH``/``DELETE /todos/1``. The SQLite database is
+``GET /todos/1``, ``PUT``/``PATCH``/``DELETE /todos/1`` (``PATCH`` takes a JSON
+merge patch, RFC 7396: ``{"due": null}`` clears the due date). The SQLite database is
 created in the instance folder on the first request (set ``DATABASE`` to
 put it elsewhere).
 """
@@ -22,7 +23,7 @@ from attrs import validators as v
 from todo_store import TodoStore
 
 from resourceful import App, field, url_for
-from resourceful.binding import Query
+from resourceful.binding import MergePatch, Query
 from resourceful.errors import Problem
 from resourceful.providers import Provided
 from resourceful.render import Reply, created
@@ -39,18 +40,6 @@ class NewTodo:
     done: bool = False
     due: dt.date | None = None
     tags: list[str] = attrs.field(factory=list, validator=_tags)
-
-
-@attrs.define
-class TodoPatch:
-    """Fields to change; the ones left out keep their value."""
-
-    title: str | None = attrs.field(
-        default=None, validator=v.optional([v.min_len(1), v.max_len(200)])
-    )
-    done: bool | None = None
-    due: dt.date | None = None
-    tags: list[str] | None = attrs.field(default=None, validator=v.optional(_tags))
 
 
 @attrs.define
@@ -127,11 +116,13 @@ class TodoResource(Resource):
             raise _not_found(todo_id)
         return self.get(todo_id, store)
 
-    def update(self, todo_id: int, body: TodoPatch, store: Provided[TodoStore]) -> Todo:
-        """Change some fields of a todo."""
-        values = {k: value for k, value in attrs.asdict(body).items() if value is not None}
-        if values and not store.update(todo_id, **values):
-            raise _not_found(todo_id)
+    def update(self, todo_id: int, patch: MergePatch[NewTodo], store: Provided[TodoStore]) -> Todo:
+        """Change some fields of a todo (a JSON merge patch: null clears a field)."""
+        current = self.get(todo_id, store)
+        changed = patch.apply(
+            NewTodo(title=current.title, done=current.done, due=current.due, tags=current.tags)
+        )
+        store.update(todo_id, **attrs.asdict(changed))
         return self.get(todo_id, store)
 
     def delete(self, todo_id: int, store: Provided[TodoStore]) -> None:

@@ -47,6 +47,7 @@ from .markers import Header as Header
 from .markers import Path as Path
 from .markers import Query as Query
 from .markers import Source as Source
+from .merge_patch import MergePatch as MergePatch
 from .signature import handler_hints as handler_hints
 from .signature import params_from_signature as params_from_signature
 
@@ -57,6 +58,7 @@ __all__ = [
     "File",
     "Form",
     "Header",
+    "MergePatch",
     "Path",
     "Query",
     "Source",

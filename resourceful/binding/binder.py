@@ -35,6 +35,7 @@ from ..fields import wire_name
 from ..operation import Operation, Param
 from ..rules import parsed_from_text
 from .body import BodyParser, read_body, too_deep
+from .merge_patch import compile_merge_patch, is_merge_patch
 
 if TYPE_CHECKING:
     from ..app import App
@@ -138,7 +139,7 @@ class Binder:
             self._compile(param) for param in operation.params if param.location != "provided"
         )
         body = operation.body
-        if body is not None and body.location == "body":
+        if body is not None and body.location == "body" and not is_merge_patch(body.type):
             # Build the hook now so that definition errors surface here.
             self._body_hook(body, reject=True)
 
@@ -170,6 +171,8 @@ class Binder:
         if param.location == "path":
             return self._compile_path(param)
         if param.location == "body":
+            if is_merge_patch(param.type):
+                return compile_merge_patch(self.operation, param, self._app)
             return self._compile_json(param)
         if param.location == "files":
             return self._compile_files(param)
@@ -182,7 +185,7 @@ class Binder:
         if hook is None:
             converter = self._converter
             if isinstance(converter, Converter):
-                converter = converter.with_unknown_fields(reject=reject)
+                converter = converter.for_requests(reject_unknown=reject)
             hook = _hook(converter, body.type, self.operation, body, "JSON body")
             self._body_hooks[reject] = hook
         return hook

@@ -32,6 +32,7 @@ from ..operation import Location, Param
 from ..providers import Provide
 from ..rules import CONVERTER_TYPES, parsed_from_text
 from .markers import Source
+from .merge_patch import is_merge_patch
 
 __all__ = ["handler_hints", "params_from_signature"]
 
@@ -59,7 +60,7 @@ def _is_request_type(tp: Any) -> bool:
 def _is_body_type(tp: Any) -> bool:
     """Return whether ``tp`` is an attrs class, or a collection or union of them."""
     tp = strip_optional(tp)
-    if is_attrs(tp):
+    if is_attrs(tp) or is_merge_patch(tp):
         return True
     if is_collection(tp) or is_union(tp):
         args = [a for a in typing.get_args(tp) if a is not type(None) and a is not Ellipsis]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..binding.merge_patch import MergePatch
 from ..convert.typeinfo import attrs_fields
 from ..errors import PROBLEM_MIMETYPE, FieldError, ProblemDetails
 from ..fields import wire_name
@@ -148,7 +149,9 @@ def request_parts(
                 as_texts(app.converter.unstructure(value))[0] if parsed else value
             )
         elif param.location == "body":
-            body = app.converter.unstructure(value)
+            # A merge patch is sent as its document (values typed or JSON).
+            sent = dict(value.document) if isinstance(value, MergePatch) else value
+            body = app.converter.unstructure(sent)
         elif param.location == "query":
             query += _texts(app, param, value)
         elif param.location == "header":

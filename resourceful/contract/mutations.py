@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..binding.merge_patch import is_merge_patch, patch_target
 from ..convert.typeinfo import (
     ANY_TYPES,
     attrs_fields,
@@ -29,15 +30,17 @@ from ..convert.typeinfo import (
     is_enum,
     is_literal,
     is_mapping,
+    is_optional,
     is_sequence,
     is_set,
     is_tuple,
     is_union,
     strip_optional,
+    strip_unset,
     unwrap,
 )
 from ..convert.violations import escape_pointer
-from ..fields import wire_name
+from ..fields import field_info, wire_name
 from ..rules import parsed_from_text
 from .calls import NO_BODY, RequestParts
 from .strategies import NONE, Constraints, constraints_of
@@ -137,6 +140,9 @@ def _json_sites(
     tp: Any, value: Any, keys: tuple[Any, ...], c: Constraints, *, top: bool = False
 ) -> Iterator[Mutation]:
     tp = strip_optional(unwrap(tp))
+    if is_merge_patch(tp) and isinstance(value, dict):
+        yield from _merge_patch_sites(patch_target(tp), value)
+        return
     if is_attrs(tp) and isinstance(value, dict):
         for attribute, ftype in attrs_fields(tp):
             if not attribute.init:
@@ -163,6 +169,29 @@ def _json_sites(
         args = typing.get_args(tp)
         if args:
             yield from _json_sites(args[0], value[0], (*keys, 0), c.items or NONE)
+
+
+def _merge_patch_sites(tp: Any, value: dict[str, Any]) -> Iterator[Mutation]:
+    """Yield the mutations of a merge patch: leaving a member out is no mistake in one.
+
+    A wrong type or a crossed bound in a member is, and so is ``null`` for a
+    required field that takes no ``None``. Nested objects are patches whose
+    validity depends on the current value, so they are not broken.
+    """
+    for attribute, ftype in attrs_fields(tp):
+        if not attribute.init or field_info(attribute).read_only:
+            continue
+        wire = wire_name(attribute)
+        here = (wire,)
+        pointer = _pointer(here)
+        if attribute.default is attrs.NOTHING and not is_optional(strip_unset(ftype)):
+            yield Mutation("body", pointer, "null for a required field", here, None)
+        wrong = _wrong_json(ftype)
+        if wrong is not None:
+            yield Mutation("body", pointer, f"a value of the wrong type ({wrong!r})", here, wrong)
+        fc = constraints_of(attribute.validator)
+        for bad, what in _crossed(ftype, fc, value.get(wire), text=False):
+            yield Mutation("body", pointer, what, here, bad)
 
 
 def _accepts(tp: Any) -> set[str]:

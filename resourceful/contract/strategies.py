@@ -31,6 +31,7 @@ from typing import Any
 
 import attrs
 
+from ..binding.merge_patch import MergePatch, is_merge_patch, patch_target
 from ..convert import TextConverter
 from ..convert import validator_kinds as vk
 from ..convert.typeinfo import (
@@ -46,6 +47,7 @@ from ..convert.typeinfo import (
     is_union,
     unwrap,
 )
+from ..fields import field_info, wire_name
 
 try:
     from hypothesis import strategies as st
@@ -253,6 +255,8 @@ class Strategies:
             return st.sampled_from(typing.get_args(tp))
         if is_enum(tp):
             return st.sampled_from(list(tp))
+        if is_merge_patch(tp):
+            return self._merge_patch(tp, place)
         if is_attrs(tp):
             return self._attrs(tp, place)
         if tp is bool:
@@ -389,6 +393,27 @@ class Strategies:
             .map(construct)
             .filter(lambda value: value is not _INVALID)
         )
+
+    def _merge_patch(self, tp: Any, place: Place) -> st.SearchStrategy[Any]:
+        """Return merge patches that set some fields of a valid ``T`` (never read-only ones)."""
+        target = patch_target(tp)
+        settable = [
+            (attribute.name, wire_name(attribute))
+            for attribute, _ in attrs_fields(target)
+            if attribute.init and not field_info(attribute).read_only
+        ]
+
+        def patch_of(value: Any, keep: list[bool]) -> Any:
+            return MergePatch(
+                {
+                    wire: getattr(value, name)
+                    for (name, wire), kept in zip(settable, keep, strict=True)
+                    if kept
+                }
+            )
+
+        keeps = st.lists(st.booleans(), min_size=len(settable), max_size=len(settable))
+        return st.builds(patch_of, self._attrs(target, place), keeps)
 
 
 def _any_chars() -> st.SearchStrategy[str]:

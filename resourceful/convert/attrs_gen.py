@@ -23,7 +23,7 @@ from ..errors import DefinitionError, display_name
 from ..fields import wire_name
 from .describe import describe
 from .hooks import FAILED, Collector, LazyHook, StructureHook, collector_of, prefix_found, raising
-from .typeinfo import attrs_fields
+from .typeinfo import attrs_fields, read_only_fields
 from .validators import Check, compile_validator, max_items
 from .violations import CappedList, Found, escape_pointer, room_in
 
@@ -88,9 +88,10 @@ def attrs_structure_factory(tp: Any, converter: cattrs.Converter) -> StructureHo
 
 def _build_attrs_hook(tp: Any, converter: cattrs.Converter) -> StructureHook:
     cls = typing.get_origin(tp) or tp
+    read_only = _read_only_for_requests(tp, cls, converter)
     plans: list[_FieldPlan] = []
     for attribute, ftype in attrs_fields(tp):
-        if not attribute.init:
+        if not attribute.init or wire_name(attribute) in read_only:
             continue
         plans.append(
             _FieldPlan(
@@ -111,7 +112,27 @@ def _build_attrs_hook(tp: Any, converter: cattrs.Converter) -> StructureHook:
             )
         )
     forbid_unknown = bool(getattr(converter, "forbid_extra_keys", False))
-    return _generate_structure_fn(cls, tuple(plans), forbid_unknown)
+    return _generate_structure_fn(cls, tuple(plans), forbid_unknown, read_only)
+
+
+def _read_only_for_requests(tp: Any, cls: Any, converter: cattrs.Converter) -> frozenset[str]:
+    """Return the wire names of the read-only fields a request body does not set.
+
+    Only the converter binding uses (``binds_requests``) leaves them out; the
+    app's converter reads them, since a response has them.
+    """
+    if not getattr(converter, "binds_requests", False):
+        return frozenset()
+    read_only = read_only_fields(tp)
+    for attribute, _ in attrs_fields(tp):
+        if wire_name(attribute) in read_only and attribute.default is attrs.NOTHING:
+            raise DefinitionError(
+                f"{display_name(cls)}.{attribute.name} is read-only, so a request body never"
+                " sets it, and it has no default, so binding cannot build"
+                f" {display_name(cls)}: give it a default (`{attribute.name}: ... | Unset ="
+                " field(default=UNSET, read_only=True)`), or bind a class without it."
+            )
+    return read_only
 
 
 _generated_count = itertools.count(1)
@@ -122,7 +143,10 @@ INLINE_CHECKS: dict[Any, str] = {}
 
 
 def _generate_structure_fn(
-    cls: Any, plans: tuple[_FieldPlan, ...], forbid_unknown: bool
+    cls: Any,
+    plans: tuple[_FieldPlan, ...],
+    forbid_unknown: bool,
+    read_only: frozenset[str] = frozenset(),
 ) -> StructureHook:
     """Generate the structure function of one attrs class, like cattrs' ``make_dict_structure_fn``.
 
@@ -132,8 +156,9 @@ def _generate_structure_fn(
     once. Required fields are passed as keywords, fields with defaults only
     when present (so the class's own defaults and factories apply).
     """
-    known = frozenset(plan.wire for plan in plans)
-    known_list = ", ".join(sorted(known)) or "none"
+    known_list = ", ".join(sorted(plan.wire for plan in plans)) or "none"
+    # A read-only key is refused with its own message, or ignored: never "unknown".
+    known = frozenset(plan.wire for plan in plans) | read_only
     namespace: dict[str, Any] = {
         "_cls": cls,
         "_Mapping": Mapping,
@@ -207,6 +232,12 @@ def _generate_structure_fn(
             ]
         lines += ["    else:", *collect]
     if forbid_unknown:
+        for wire in sorted(read_only):
+            lines += [
+                f"    if {wire!r} in value:",
+                f"        found.append(({'/' + escape_pointer(wire)!r}, {_READ_ONLY!r}))",
+                "        failed = True",
+            ]
         lines += [
             "    if not _known.issuperset(value):",
             f"        _unknown(value, _known, {known_list!r}, found)",
@@ -240,6 +271,9 @@ def _generate_structure_fn(
     collect_fn: Collector = namespace["collect"]
     collect_fn.__name__ = collect_fn.__qualname__ = f"collect_{name[10:]}"
     return raising(collect_fn, name)
+
+
+_READ_ONLY = "is read-only: the server sets it; leave it out of the request"
 
 
 def _not_an_object(value: Any) -> str:

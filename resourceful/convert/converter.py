@@ -173,7 +173,9 @@ class Converter(cattrs.Converter):
         )
         #: The rules for strings from the path, query string, headers and cookies.
         self.text = text if text is not None else TextConverter()
-        self._variants: dict[bool, Converter] = {}
+        self._variants: dict[tuple[bool, bool], Converter] = {}
+        #: Whether this converter binds request bodies (read-only fields not taken).
+        self.binds_requests = False
         self._structure_func = _fresh_structure_dispatch(self)
         _install_common(self)
         install_json_rules(self)
@@ -194,12 +196,26 @@ class Converter(cattrs.Converter):
         The copy keeps every hook registered on this converter and is cached,
         so asking twice returns the same object.
         """
-        if reject == self.forbid_extra_keys:
+        if reject == self.forbid_extra_keys and not self.binds_requests:
             return self
-        variant = self._variants.get(reject)
+        return self._variant(reject, requests=False)
+
+    def for_requests(self, *, reject_unknown: bool) -> Converter:
+        """Return the copy binding reads request bodies with.
+
+        Unknown fields are refused or ignored as ``reject_unknown`` says, and
+        so are fields marked ``field(read_only=True)``, which a response has
+        but a request does not send. The copy keeps every hook registered on
+        this converter and is cached.
+        """
+        return self._variant(reject_unknown, requests=True)
+
+    def _variant(self, reject: bool, *, requests: bool) -> Converter:
+        variant = self._variants.get((reject, requests))
         if variant is None:
             variant = self.copy(forbid_extra_keys=reject)
-            self._variants[reject] = variant
+            variant.binds_requests = requests
+            self._variants[(reject, requests)] = variant
         return variant
 
     def copy(self, *args: Any, **kwargs: Any) -> Self:

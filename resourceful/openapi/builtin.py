@@ -31,6 +31,7 @@ from resourceful.convert.typeinfo import (
     unwrap,
 )
 from resourceful.openapi.constraints import json_type
+from resourceful.openapi.merge_patch import is_merge_patch, merge_patch_schema
 from resourceful.openapi.names import SchemaError, component_key
 from resourceful.openapi.values import to_json
 
@@ -78,6 +79,7 @@ def install_builtin_hooks(generator: SchemaGenerator) -> None:
     register(is_literal, lambda tp, gen: literal_schema(typing.get_args(tp), gen.unstructure))
     register(is_union, lambda tp, gen: gen._union(tp))
     register(is_attrs, lambda tp, gen: gen._named(component_key(tp), gen._class_component))
+    register(is_merge_patch, merge_patch_schema)
     register(is_enum, lambda tp, gen: gen._named(tp, gen._enum_component))
     register(lambda tp: tp in _SCALARS, lambda tp, gen: dict(_SCALARS[tp]))
     register(is_exactly(decimal.Decimal), lambda tp, gen: dict(_DECIMAL_SCHEMAS[gen.mode]))

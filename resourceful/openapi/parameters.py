@@ -19,6 +19,8 @@ from werkzeug.routing.converters import (
     UUIDConverter,
 )
 
+from resourceful.binding.merge_patch import MEDIA_TYPE as MERGE_PATCH
+from resourceful.binding.merge_patch import is_merge_patch
 from resourceful.convert.typeinfo import is_sequence, is_union, unwrap
 from resourceful.openapi.responses import examples
 from resourceful.openapi.schema import INPUT, JSONSchema, SchemaGenerator
@@ -79,6 +81,10 @@ def request_body(schemas: SchemaGenerator, op: Operation) -> dict[str, Any] | No
         if op.request_examples:
             where = f"the request body of {op.qualname}"
             media["examples"] = examples(schemas, op.request_examples, param.type, where)
+        if is_merge_patch(param.type):
+            # Binding reads both the same way: as a merge patch.
+            content = {MERGE_PATCH: media, "application/json": media}
+            return {"required": param.required, "content": content}
         return {"required": param.required, "content": {"application/json": media}}
     form = op.params_in("form", "files")
     if not form:

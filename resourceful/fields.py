@@ -104,9 +104,10 @@ class FieldInfo:
     description: str | None = None
     examples: tuple[Any, ...] = ()
     deprecated: bool = False
-    #: Documented ``readOnly``: clients should not send it (an id the server assigns).
+    #: ``readOnly``: clients do not send it (an id the server assigns); binding
+    #: refuses or ignores it in a request body, as it does unknown fields.
     read_only: bool = False
-    #: Documented ``writeOnly``: clients should not expect it back (a password).
+    #: ``writeOnly``: clients do not get it back (a password); responses leave it out.
     write_only: bool = False
 
 
@@ -133,7 +134,7 @@ def field(
     the wire when it differs from the attribute), ``description``,
     ``examples`` and ``deprecated`` (all three shown in the OpenAPI schema),
     ``read_only`` and ``write_only`` (``readOnly``/``writeOnly`` in the
-    schema: what clients should not send, and not expect back). With
+    schema: what request bodies may not set, and what responses leave out). With
     ``default=UNSET`` the validator is wrapped in :func:`unless_unset`::
 
         @attrs.define

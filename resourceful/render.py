@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 from werkzeug.sansio.response import Response as SansIOResponse
 
-from .convert import INPUT_ERRORS, InvalidData, violations_from
+from .convert import INPUT_ERRORS, Converter, InvalidData, violations_from
 from .convert.typeinfo import is_attrs, type_name
 from .errors import ResponseValidationError, display_name
 from .operation import Operation
@@ -71,6 +71,11 @@ def created(value: T, location: str, headers: Mapping[str, str] | None = None) -
             return created(todo, url_for("todo", todo_id=todo.id))
     """
     return Reply(value, 201, {**(headers or {}), "Location": location})
+
+
+def writer_of(converter: Any) -> Any:
+    """Return the converter response bodies are written with (write-only fields left out)."""
+    return converter.for_responses() if isinstance(converter, Converter) else converter
 
 
 def validate_response(value: Any, declared: Any, converter: Any, qualname: str) -> None:
@@ -121,11 +126,13 @@ class Renderer:
         self._app = app
         self._config = app.config
         self._converter = app.converter
+        # Responses are written without write-only fields; validation reads them all.
+        self._writer = writer_of(app.converter)
         declared = operation.response_type
         self._declared = declared
         self._declared_class = declared if isinstance(declared, type) else None
         self._unstructure: Any = (
-            app.converter.get_unstructure_hook(declared) if declared is not None else None
+            self._writer.get_unstructure_hook(declared) if declared is not None else None
         )
         self._status = operation.status
         self._empty_status = operation.status if declared is None else 204
@@ -175,7 +182,7 @@ class Renderer:
                 # NOTE: a value of another shape than declared (validation off):
                 # fall back to unstructuring by its runtime type.
                 pass
-        return self._converter.unstructure(value)
+        return self._writer.unstructure(value)
 
     def _name(self) -> str:
         return self._qualname

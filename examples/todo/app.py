@@ -46,12 +46,12 @@ class NewTodo:
 class Todo:
     """A todo as the API returns it."""
 
-    id: int
+    id: int = field(read_only=True)
     title: str
     done: bool
     due: dt.date | None
     tags: list[str]
-    created_at: dt.datetime = field(name="createdAt")
+    created_at: dt.datetime = field(name="createdAt", read_only=True)
 
 
 @attrs.define
@@ -117,7 +117,11 @@ class TodoResource(Resource):
         return self.get(todo_id, store)
 
     def update(self, todo_id: int, patch: MergePatch[NewTodo], store: Provided[TodoStore]) -> Todo:
-        """Change some fields of a todo (a JSON merge patch: null clears a field)."""
+        """Change some fields of a todo.
+
+        The body is a JSON merge patch (RFC 7396): a member sets a field,
+        ``null`` clears it (resets it to its default).
+        """
         current = self.get(todo_id, store)
         changed = patch.apply(
             NewTodo(title=current.title, done=current.done, due=current.due, tags=current.tags)

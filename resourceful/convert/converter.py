@@ -20,8 +20,8 @@ from cattrs.dispatch import MultiStrategyDispatch
 from cattrs.fns import raise_error
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from ..errors import DefinitionError
-from ..fields import Unset, wire_name
+from ..errors import DefinitionError, display_name
+from ..fields import Unset, field_info, wire_name
 from .attrs_gen import attrs_structure_factory
 from .hooks import Collector, StructureHook, collector_of, raising
 from .json_rules import install_json_rules
@@ -173,9 +173,11 @@ class Converter(cattrs.Converter):
         )
         #: The rules for strings from the path, query string, headers and cookies.
         self.text = text if text is not None else TextConverter()
-        self._variants: dict[tuple[bool, bool], Converter] = {}
+        self._variants: dict[tuple[bool, str], Converter] = {}
         #: Whether this converter binds request bodies (read-only fields not taken).
         self.binds_requests = False
+        #: Whether this converter writes response bodies (write-only fields left out).
+        self.writes_responses = False
         self._structure_func = _fresh_structure_dispatch(self)
         _install_common(self)
         install_json_rules(self)
@@ -196,9 +198,9 @@ class Converter(cattrs.Converter):
         The copy keeps every hook registered on this converter and is cached,
         so asking twice returns the same object.
         """
-        if reject == self.forbid_extra_keys and not self.binds_requests:
+        if reject == self.forbid_extra_keys and not (self.binds_requests or self.writes_responses):
             return self
-        return self._variant(reject, requests=False)
+        return self._variant(reject, "")
 
     def for_requests(self, *, reject_unknown: bool) -> Converter:
         """Return the copy binding reads request bodies with.
@@ -208,14 +210,25 @@ class Converter(cattrs.Converter):
         but a request does not send. The copy keeps every hook registered on
         this converter and is cached.
         """
-        return self._variant(reject_unknown, requests=True)
+        return self._variant(reject_unknown, "requests")
 
-    def _variant(self, reject: bool, *, requests: bool) -> Converter:
-        variant = self._variants.get((reject, requests))
+    def for_responses(self) -> Converter:
+        """Return the copy the renderer writes response bodies with.
+
+        Fields marked ``field(write_only=True)`` (a password) are left out of
+        what it writes; ``unstructure`` on this converter, which response
+        validation uses, still writes them. The copy keeps every hook
+        registered on this converter and is cached.
+        """
+        return self._variant(self.forbid_extra_keys, "responses")
+
+    def _variant(self, reject: bool, role: str) -> Converter:
+        variant = self._variants.get((reject, role))
         if variant is None:
             variant = self.copy(forbid_extra_keys=reject)
-            variant.binds_requests = requests
-            self._variants[(reject, requests)] = variant
+            variant.binds_requests = role == "requests"
+            variant.writes_responses = role == "responses"
+            self._variants[(reject, role)] = variant
         return variant
 
     def copy(self, *args: Any, **kwargs: Any) -> Self:
@@ -236,16 +249,41 @@ def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable
     cls = typing.get_origin(tp) or tp
     resolve_types(cls)
     may_be_unset = unset_fields(tp)
+    hidden = _write_only(cls) if getattr(converter, "writes_responses", False) else frozenset()
     # An UNSET field is left out of the JSON (it equals its default, UNSET).
     overrides: dict[str, Any] = {
         attribute.name: override(
             rename=wire_name(attribute) if wire_name(attribute) != attribute.name else None,
             omit_if_default=True if attribute.name in may_be_unset else None,
+            omit=True if attribute.name in hidden else None,
         )
         for attribute in attrs.fields(cls)
-        if wire_name(attribute) != attribute.name or attribute.name in may_be_unset
+        if wire_name(attribute) != attribute.name
+        or attribute.name in may_be_unset
+        or attribute.name in hidden
     }
     return make_dict_unstructure_fn(tp, converter, **overrides)
+
+
+def _write_only(cls: type[Any]) -> frozenset[str]:
+    """Return the write-only fields of ``cls``, which responses leave out.
+
+    Raise :class:`DefinitionError` for one without a default: a client could
+    not build the class from what the server sends.
+    """
+    names: set[str] = set()
+    for attribute in attrs.fields(cls):
+        if not field_info(attribute).write_only:
+            continue
+        if attribute.default is attrs.NOTHING:
+            raise DefinitionError(
+                f"{display_name(cls)}.{attribute.name} is write-only, so responses leave it"
+                f" out, and it has no default, so {display_name(cls)} cannot be read back from"
+                f" a response: give it a default (`field(default=UNSET, write_only=True)` with"
+                " the type `... | Unset`), or return a class without it."
+            )
+        names.add(attribute.name)
+    return frozenset(names)
 
 
 def make_converter(*, forbid_extra_keys: bool = True) -> Converter:

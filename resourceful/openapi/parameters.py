@@ -82,9 +82,10 @@ def request_body(schemas: SchemaGenerator, op: Operation) -> dict[str, Any] | No
             where = f"the request body of {op.qualname}"
             media["examples"] = examples(schemas, op.request_examples, param.type, where)
         if is_merge_patch(param.type):
-            # Binding reads both the same way: as a merge patch.
-            content = {MERGE_PATCH: media, "application/json": media}
-            return {"required": param.required, "content": content}
+            # NOTE: binding reads an application/json body as a merge patch
+            # too; the document lists the media type clients should send, as
+            # for forms (two JSON bodies break generated clients).
+            return {"required": param.required, "content": {MERGE_PATCH: media}}
         return {"required": param.required, "content": {"application/json": media}}
     form = op.params_in("form", "files")
     if not form:

@@ -503,10 +503,11 @@ class SchemaGenerator:
 
         An input has the ``init`` fields, required when they have no
         default; an output has the same fields, required unless they may
-        be ``UNSET``, because the renderer writes all but those. Read-only
-        and write-only fields are marked ``readOnly``/``writeOnly`` in both
-        shapes, as OpenAPI means them: a request does not send a read-only
-        field (binding refuses or ignores it, like an unknown field).
+        be ``UNSET`` or are write-only, because the renderer writes all but
+        those. Read-only and write-only fields are marked
+        ``readOnly``/``writeOnly`` in both shapes, as OpenAPI means them: a
+        request does not send a read-only field (binding refuses or ignores
+        it, like an unknown field) and a response leaves a write-only one out.
         """
         output = self._mode == OUTPUT
         for attribute in attrs.fields(cls):
@@ -524,7 +525,10 @@ class SchemaGenerator:
                 schema = self._field_schema(attribute, strip_unset(tp), text, owner)
             finally:
                 self._where = previous
-            required = not allows_unset(tp) if output else attribute.default is attrs.NOTHING
+            if output:  # the renderer leaves out UNSET and write-only fields
+                required = not allows_unset(tp) and not field_info(attribute).write_only
+            else:
+                required = attribute.default is attrs.NOTHING
             yield attribute, required, schema
 
     def _field_schema(

@@ -101,6 +101,70 @@ def test_missing_todo_is_a_problem(client: TestClient) -> None:
     assert client.put("/todos/42", json={"title": "x"}).status_code == 404
 
 
+def test_patch_with_null_clears_due_and_leaves_the_rest(client: TestClient) -> None:
+    todo = add(client, "milk", due="2030-01-02", tags=["shop"])
+    url = f"/todos/{todo['id']}"
+
+    cleared = client.patch(url, json={"due": None}).get_json()
+
+    assert (cleared["title"], cleared["due"], cleared["tags"]) == ("milk", None, ["shop"])
+    assert client.get(url).get_json()["due"] is None
+
+
+def test_patch_with_null_title_is_a_422_naming_title(client: TestClient) -> None:
+    todo = add(client, "milk")
+
+    response = client.patch(f"/todos/{todo['id']}", json={"title": None})
+
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [
+        {
+            "location": "body",
+            "pointer": "/title",
+            "detail": "is required and takes no null; in a merge patch null deletes the field,"
+            " so send a value or leave it out",
+        }
+    ]
+    assert client.get(f"/todos/{todo['id']}").get_json()["title"] == "milk"
+
+
+def test_patch_takes_a_json_merge_patch(client: TestClient) -> None:
+    todo = add(client, "milk", done=True, tags=["shop", "food"])
+
+    response = client.patch(
+        f"/todos/{todo['id']}",
+        data='{"done": null, "tags": ["home"], "title": "oat milk"}',
+        content_type="application/merge-patch+json",
+    )
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["title"], body["done"], body["tags"]) == ("oat milk", False, ["home"])
+
+
+def test_patch_refuses_the_fields_only_the_server_sets(client: TestClient) -> None:
+    todo = add(client, "milk")
+
+    response = client.patch(
+        f"/todos/{todo['id']}",
+        data='{"id": 5, "createdAt": "x"}',
+        content_type="application/merge-patch+json",
+    )
+
+    assert response.status_code == 422
+    assert [error["pointer"] for error in response.get_json()["errors"]] == ["/id", "/createdAt"]
+
+
+def test_patch_schema_says_title_takes_no_null_and_due_does(app: App) -> None:
+    document = app.openapi()
+    body = document["paths"]["/todos/{todo_id}"]["patch"]["requestBody"]["content"]
+    schema = document["components"]["schemas"]["MergePatch_NewTodo"]["properties"]
+
+    assert list(body) == ["application/merge-patch+json"]
+    assert schema["title"]["type"] == "string"
+    assert schema["due"]["type"] == ["string", "null"]
+
+
 def test_list_filters_by_done_tag_and_text(client: TestClient) -> None:
     add(client, "buy milk", tags=["shop"])
     add(client, "walk dog", done=True)

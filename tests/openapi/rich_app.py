@@ -16,14 +16,16 @@ What it uses, by where the docs describe it:
   Enum keys, nested and recursive classes, a generic class (``Page[Pet]``),
   ``Any``, a custom type described by ``OPENAPI_TYPE_SCHEMAS``;
 - fields: defaults, factories, a wire name, description, examples,
-  deprecated, and the validators with a JSON Schema form (``ge``/``gt``/
-  ``le``/``lt``, ``min_len``/``max_len``, ``matches_re``, ``in_``,
-  ``optional``, ``and_``, ``deep_iterable``, ``deep_mapping``);
+  deprecated, read-only, a field that may be ``Unset``, and the validators
+  with a JSON Schema form (``ge``/``gt``/``le``/``lt``, ``min_len``/
+  ``max_len``, ``matches_re``, ``in_``, ``optional``, ``and_``,
+  ``deep_iterable``, ``deep_mapping``);
 - binding (docs/binding.md): path values from int, uuid, any, path and
   string converters (one parsed as an Enum), single query values with and
   without defaults, a query group, repeated query values, a header, a header
   group, a cookie, a cookie group, a form group, single form fields, files, a
-  list of files, a JSON body, ``Body[list[...]]``, an optional body;
+  list of files, a JSON body, ``Body[list[...]]``, an optional body, a
+  ``MergePatch[...]`` body;
 - responses (docs/responses.md): a value, ``Reply[...]`` with ``created``,
   ``-> None`` (204), ``-> Response`` with its own media type, a status set by
   ``@operation``;
@@ -51,8 +53,8 @@ import attrs
 from attrs import validators as v
 from werkzeug.datastructures import FileStorage
 
-from resourceful import App, Blueprint, Response, field, url_for
-from resourceful.binding import Body, Cookie, File, Form, Header, Query
+from resourceful import UNSET, App, Blueprint, Response, Unset, field, url_for
+from resourceful.binding import Body, Cookie, File, Form, Header, MergePatch, Query
 from resourceful.errors import Problem
 from resourceful.render import Reply, created
 from resourceful.resources import Resource, operation
@@ -197,6 +199,7 @@ class PetPatch:
     name: str | None = attrs.field(default=None, validator=v.optional(v.min_len(1)))
     color: Color | None = None
     weight: Decimal | None = attrs.field(default=None, validator=v.optional(v.gt(0)))
+    born: dt.date | Unset | None = field(default=UNSET, description="null clears it.")
 
 
 @attrs.define
@@ -289,7 +292,7 @@ class Setting:
 class User:
     """An administrator's view of a user."""
 
-    id: int
+    id: int = field(read_only=True)
     email: str = attrs.field(validator=v.matches_re(r"[^@]+@[^@]+"))
     admin: bool = False
 
@@ -375,7 +378,13 @@ class PetResource(Resource):
     def update(self, pet_id: uuid.UUID, body: PetPatch) -> Pet:
         """Change some fields of a pet."""
         pet = self.store.get(pet_id)
-        changes = {key: value for key, value in attrs.asdict(body).items() if value is not None}
+        changes = {
+            key: value
+            for key, value in attrs.asdict(body).items()
+            if value is not None and value is not UNSET
+        }
+        if body.born is not UNSET:
+            changes["born"] = body.born
         pet = attrs.evolve(pet, **changes)
         self.store.pets[pet_id] = pet
         return pet
@@ -439,6 +448,12 @@ class SettingResource(Resource):
         """Write a setting."""
         self.store.settings[name] = body
         return body
+
+    def patch(self, name: str, patch: MergePatch[Setting]) -> Setting:
+        """Change a setting with a JSON merge patch."""
+        current = self.get(name)
+        self.store.settings[name] = patch.apply(current)
+        return self.store.settings[name]
 
     def delete(self, name: str) -> None:
         """Remove a setting."""

@@ -202,6 +202,43 @@ class Converter(cattrs.Converter):
             return self
         return self._variant(reject, "")
 
+    # A hook registered here must reach the variants made before it: they
+    # are copies, so they are dropped and made again when next asked for.
+    def register_structure_hook(self, *args: Any, **kwargs: Any) -> Any:
+        """Register a structure hook, as cattrs does (the variants are made anew)."""
+        self._forget_variants()
+        return super().register_structure_hook(*args, **kwargs)
+
+    def register_structure_hook_func(self, *args: Any, **kwargs: Any) -> Any:
+        """Register a structure hook for a predicate, as cattrs does."""
+        self._forget_variants()
+        return super().register_structure_hook_func(*args, **kwargs)
+
+    def register_structure_hook_factory(self, *args: Any, **kwargs: Any) -> Any:
+        """Register a structure hook factory, as cattrs does."""
+        self._forget_variants()
+        return super().register_structure_hook_factory(*args, **kwargs)
+
+    def register_unstructure_hook(self, *args: Any, **kwargs: Any) -> Any:
+        """Register an unstructure hook, as cattrs does (the variants are made anew)."""
+        self._forget_variants()
+        return super().register_unstructure_hook(*args, **kwargs)
+
+    def register_unstructure_hook_func(self, *args: Any, **kwargs: Any) -> Any:
+        """Register an unstructure hook for a predicate, as cattrs does."""
+        self._forget_variants()
+        return super().register_unstructure_hook_func(*args, **kwargs)
+
+    def register_unstructure_hook_factory(self, *args: Any, **kwargs: Any) -> Any:
+        """Register an unstructure hook factory, as cattrs does."""
+        self._forget_variants()
+        return super().register_unstructure_hook_factory(*args, **kwargs)
+
+    def _forget_variants(self) -> None:
+        variants = self.__dict__.get("_variants")
+        if variants:
+            variants.clear()
+
     def for_requests(self, *, reject_unknown: bool) -> Converter:
         """Return the copy binding reads request bodies with.
 

@@ -139,7 +139,7 @@ def _pointer(keys: tuple[Any, ...]) -> str:
 def _json_sites(
     tp: Any, value: Any, keys: tuple[Any, ...], c: Constraints, *, top: bool = False
 ) -> Iterator[Mutation]:
-    tp = strip_optional(unwrap(tp))
+    tp = strip_optional(strip_unset(tp))
     if is_merge_patch(tp) and isinstance(value, dict):
         yield from _merge_patch_sites(patch_target(tp), value)
         return
@@ -222,7 +222,7 @@ def _wrong_json(tp: Any) -> Any:
 
 def _crossed(tp: Any, c: Constraints, current: Any, *, text: bool) -> Iterator[tuple[Any, str]]:
     """Yield values (JSON, or text when ``text``) just past the bounds ``c`` sets on ``tp``."""
-    tp = strip_optional(unwrap(tp))
+    tp = strip_optional(strip_unset(tp))
     if tp in (int, float, Decimal):
         for bad, what in _numbers_past(tp, c):
             if tp is Decimal or text:

@@ -48,7 +48,7 @@ from resourceful.convert.typeinfo import (
     unwrap,
 )
 from resourceful.errors import DefinitionError
-from resourceful.fields import UNSET, Unset, field_info, wire_name
+from resourceful.fields import UNSET, field_info, wire_name
 from resourceful.openapi.builtin import install_builtin_hooks
 from resourceful.openapi.constraints import constrain, json_type
 from resourceful.openapi.names import (
@@ -301,7 +301,10 @@ class SchemaGenerator:
 
     def _union(self, tp: Any) -> JSONSchema:
         # Unset says a key may be absent: no value on the wire is one.
-        args = [arg for arg in typing.get_args(tp) if arg is not Unset]
+        tp = strip_unset(tp)
+        if not is_union(tp):
+            return self._schema(tp)
+        args = typing.get_args(tp)
         members = [arg for arg in args if arg is not type(None)]
         nullable = len(members) < len(args)
         if len(members) == 1:

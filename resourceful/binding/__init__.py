@@ -22,7 +22,9 @@ escape (a lone ``\uD800`` to ``\uDFFF``), or nesting too deep to parse.
 Everything that parses but does not validate is collected, every location
 at once, into one :class:`RequestValidationError` whose status is the
 ``VALIDATION_ERROR_STATUS`` setting (422 by default).
-Unknown JSON body fields are rejected when ``REJECT_UNKNOWN_FIELDS`` is true.
+Unknown JSON body fields, and fields marked ``field(read_only=True)``, are
+rejected when ``REJECT_UNKNOWN_FIELDS`` is true and ignored otherwise. A
+``MergePatch[T]`` parameter is the body as a JSON merge patch (RFC 7396).
 
 A :class:`Binder` is compiled once per operation and app; per request it
 only runs the steps it prepared.
@@ -30,8 +32,8 @@ only runs the steps it prepared.
 The package follows the two times of a handler's life: :mod:`.markers` (the
 ``Query[...]``-style markers) and :mod:`.signature` (reading a signature into
 :class:`~resourceful.operation.Param` records) at definition time;
-:mod:`.body` (reading and strictly decoding the body) and :mod:`.binder` (the
-compiled steps) per request.
+:mod:`.body` (reading and strictly decoding the body), :mod:`.binder` (the
+compiled steps) and :mod:`.merge_patch` (merge-patch bodies) per request.
 """
 
 from ..rules import rule_variables as rule_variables

@@ -1,4 +1,4 @@
-"""What a type is: wrappers removed, its kind, its attrs fields, its union's tag.
+"""What a type is: wrappers removed, its kind, its attrs fields, its union's tag, Unset.
 
 The one vocabulary the converter, binding, rendering, errors and the
 OpenAPI generator use to ask what a type is. Read when hooks, binders and

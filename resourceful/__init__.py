@@ -18,6 +18,7 @@ from .binding import Cookie as Cookie
 from .binding import File as File
 from .binding import Form as Form
 from .binding import Header as Header
+from .binding import MergePatch as MergePatch
 from .binding import Path as Path
 from .binding import Query as Query
 from .binding import Source as Source

@@ -46,7 +46,7 @@ CONVERT_ALLOWED = {
     "typeinfo": {"errors", "fields"},
     "describe": {"convert.typeinfo"},
     "hooks": {"convert.violations"},
-    "validator_kinds": set(),
+    "validator_kinds": {"fields"},
     "validators": {"errors", "convert.describe", "convert.validator_kinds", "convert.violations"},
     "containers": {"errors", "convert.hooks", "convert.typeinfo", "convert.violations"},
     "attrs_gen": {
@@ -76,12 +76,14 @@ CONVERT_ALLOWED = {
         "convert.violations",
     },
     "converter": {
+        "errors",
         "fields",
         "convert.attrs_gen",
         "convert.hooks",
         "convert.json_rules",
         "convert.text_rules",
         "convert.typeinfo",
+        "convert.violations",
     },
     "__init__": {
         "convert.converter",

@@ -69,7 +69,7 @@ class MergePatch(Generic[T]):
     attrs value, and any other value (an array) replaces the field whole.
     """
 
-    __slots__ = ("_converter", "_limit", "_status", "_target", "document")
+    __slots__ = ("_converter", "_limit", "_merged_as", "_status", "_target", "document")
 
     def __init__(
         self,
@@ -85,6 +85,8 @@ class MergePatch(Generic[T]):
         self._converter = converter
         self._status = status
         self._limit = max_errors
+        # Set by binding, prepared once per operation: how to merge and read back.
+        self._merged_as: tuple[_Shape | None, Collector] | None = None
 
     def __repr__(self) -> str:
         return f"MergePatch({dict(self.document)!r})"
@@ -104,9 +106,13 @@ class MergePatch(Generic[T]):
         """
         target = self._target if self._target is not None else type(current)
         converter = self._converter if self._converter is not None else _app_converter()
-        merged = merge(converter.unstructure(current), self.document, _shape_of(target))
+        prepared = self._merged_as
+        if prepared is None:
+            prepared = (_shape_of(target), collector_of(converter.get_structure_hook(target)))
+        shape, collect = prepared
+        merged = merge(converter.unstructure(current), self.document, shape)
         found: CappedList[tuple[str, str]] = CappedList(self._limit)
-        result = collector_of(converter.get_structure_hook(target))(merged, target, found)
+        result = collect(merged, target, found)
         if result is FAILED:
             raise RequestValidationError(
                 [FieldError("body", pointer, detail) for pointer, detail in found],
@@ -256,8 +262,8 @@ def _check_member(
     shape: _Shape, member: _Member, value: Any, here: str, errors: list[FieldError]
 ) -> None:
     found: list[tuple[str, str]] = []
-    assert member.collect is not None
-    result = member.collect(value, member.type, found)
+    collect = typing.cast(Collector, member.collect)  # set for every checked member
+    result = collect(value, member.type, found)
     if result is not FAILED and member.check is not None:
         # The validator sees a bare instance: the other fields are not known yet.
         member.check(object.__new__(shape.cls), member.attribute, result, found)
@@ -307,6 +313,10 @@ def compile_merge_patch(operation: Operation, param: Param, app: App) -> Step:
         reject: typing.cast(_Shape, _shape_of(target, converter))
         for reject, converter in converters.items()
     }
+    merged_as = {
+        reject: (_shape_of(target), collector_of(converter.get_structure_hook(target)))
+        for reject, converter in converters.items()
+    }
 
     def bind_merge_patch(
         request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
@@ -336,19 +346,20 @@ def compile_merge_patch(operation: Operation, param: Param, app: App) -> Step:
         reject = bool(config["REJECT_UNKNOWN_FIELDS"])
         found: CappedList[FieldError] = CappedList(config["MAX_VALIDATION_ERRORS"])
         shape = shapes[reject]
-        assert shape is not None
         document = _screen(value, shape, "", reject, found)
         if found or found.omitted:
             errors.extend(found)
             if isinstance(errors, CappedList):
                 errors.omit(found.omitted)
             return
-        kwargs[name] = MergePatch(
+        patch: MergePatch[Any] = MergePatch(
             document,
             target=target,
             converter=converters[reject],
             status=int(config["VALIDATION_ERROR_STATUS"]),
             max_errors=int(config["MAX_VALIDATION_ERRORS"]),
         )
+        patch._merged_as = merged_as[reject]
+        kwargs[name] = patch
 
     return bind_merge_patch

@@ -31,6 +31,9 @@ from ..convert import (
     compile_validator,
     escape_pointer,
 )
+
+# NOTE: the one wording of a list over its bound, as generated structuring reports it.
+from ..convert.attrs_gen import _too_many as too_many
 from ..convert.describe import describe
 from ..convert.typeinfo import (
     attrs_fields,
@@ -40,6 +43,7 @@ from ..convert.typeinfo import (
     strip_unset,
     unwrap,
 )
+from ..convert.validators import max_items
 from ..errors import DefinitionError, FieldError, Problem, RequestValidationError, display_name
 from ..fields import field_info, wire_name
 from ..globals import current_app
@@ -152,6 +156,8 @@ class _Member:
     type: Any = None
     collect: Collector | None = None
     check: Check | None = None
+    #: The most items the validator allows a list value (``None``: no bound).
+    max_items: int | None = None
 
 
 @attrs.frozen
@@ -198,6 +204,7 @@ def _shape_of(
                 if checked and validator is not None
                 else None
             ),
+            max_items=max_items(validator),
         )
     object.__setattr__(shape, "listed", ", ".join(sorted(names)) or "none")
     return shape
@@ -261,6 +268,11 @@ def _screen(
 def _check_member(
     shape: _Shape, member: _Member, value: Any, here: str, errors: list[FieldError]
 ) -> None:
+    bound = member.max_items
+    if bound is not None and isinstance(value, list) and len(value) > bound:
+        # One problem for the list, found at once: its items are not checked.
+        errors.append(FieldError("body", here, too_many(bound, len(value))))
+        return
     found: list[tuple[str, str]] = []
     collect = typing.cast(Collector, member.collect)  # set for every checked member
     result = collect(value, member.type, found)

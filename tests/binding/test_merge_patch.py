@@ -275,3 +275,32 @@ def test_openapi_3_0_document_keeps_the_media_type_and_nullable_members(
     assert list(body["content"]) == [MERGE_PATCH]
     assert patch["properties"]["pinned"] == {"type": "boolean", "nullable": True}
     assert patch["properties"]["id"]["readOnly"] is True
+
+
+def test_a_huge_list_over_its_bound_is_one_problem_and_a_huge_patch_a_bounded_report(
+    app: App,
+) -> None:
+    @attrs.define
+    class Tagged:
+        tags: list[str] = attrs.field(
+            factory=list, validator=v.deep_iterable(v.min_len(1), iterable_validator=v.max_len(5))
+        )
+
+    @app.resource("/tagged/<int:tagged_id>")
+    class Tags(Resource):
+        def update(self, tagged_id: int, patch: MergePatch[Tagged]) -> Tagged:
+            return patch.apply(Tagged())
+
+    client = app.test_client()
+    long_list = client.patch(
+        "/tagged/1", data=json.dumps({"tags": [""] * 150_000}), content_type=MERGE_PATCH
+    )
+    assert _errors(long_list) == [("/tags", "must have at most 5 items, got 150000")]
+
+    unknown = {f"k{number}": 1 for number in range(60_000)}
+    response = client.patch("/tagged/1", data=json.dumps(unknown), content_type=MERGE_PATCH)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert len(body["errors"]) == 100
+    assert body["omitted_errors"] == 59_900
+    assert len(response.data) < 20_000

@@ -40,6 +40,7 @@ if __package__ in (None, ""):  # run as a script: make the ``benchmarks`` packag
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.apps import FRAMEWORKS, Framework, WSGIApp, load
+from benchmarks.asgi import ASGIBench
 from benchmarks.scenarios import SCENARIOS, SCENARIOS_BY_NAME, Scenario
 
 BASELINE = "flask"
@@ -89,6 +90,8 @@ class Answer:
 def call(app: WSGIApp, scenario: Scenario, environ: dict[str, Any] | None = None) -> Answer:
     """Send the scenario's request to ``app`` once and collect the whole answer."""
     base = environ if environ is not None else scenario.environ()
+    if isinstance(app, ASGIBench):
+        return Answer(*app.answer(base, scenario.body))
     env = base.copy()
     if scenario.body is not None:
         env["wsgi.input"] = io.BytesIO(scenario.body)
@@ -128,8 +131,11 @@ def time_batch(
 ) -> float:
     """Return the time per request, in seconds, of ``number`` calls of ``app``.
 
-    The environs are sent in turn (usually there is one).
+    The environs are sent in turn (usually there is one). An ASGI app is
+    timed by its harness (``benchmarks/asgi.py``), the same way.
     """
+    if isinstance(app, ASGIBench):
+        return app.time_batch(environs, body, number)
     start_response = _start_response
     copies = [environ.copy for environ in environs]
     count = len(copies)
@@ -343,7 +349,16 @@ def _cpu_model() -> str:
 def describe_machine() -> dict[str, str]:
     """Return what the numbers depend on: CPU, Python and library versions."""
     versions = {
-        name: _version(name) for name in ("resourceful", "werkzeug", "flask", "falcon", "apiflask")
+        name: _version(name)
+        for name in (
+            "resourceful",
+            "werkzeug",
+            "flask",
+            "falcon",
+            "apiflask",
+            "fastapi",
+            "pydantic",
+        )
     }
     return {
         "cpu": _cpu_model(),

@@ -67,7 +67,7 @@ from .json.provider import DefaultJSONProvider, JSONProvider
 from .providers import Overrides
 from .responses import direct_answer
 from .responses import make_response as _make_response
-from .routing import Router, URLMap, URLsMixin, add_rule
+from .routing import LazyBuildRule, Router, URLMap, URLsMixin, add_rule
 from .scaffold import Scaffold, find_package
 from .serving import ServingMixin, env_flag
 from .sessions import SecureCookieSessionInterface, SessionInterface
@@ -114,7 +114,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
     #: The class of :attr:`url_map`.
     url_map_class: type[Map] = URLMap
     #: The class of the rules :meth:`add_url_rule` creates.
-    url_rule_class = Rule
+    url_rule_class: type[Rule] = LazyBuildRule
     #: The test client class; ``None`` means :class:`resourceful.testing.TestClient`.
     test_client_class: type[TestClient] | None = None
     #: The CLI runner class; ``None`` means :class:`resourceful.testing.ResourcefulCliRunner`.

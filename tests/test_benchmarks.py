@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import sys
 from pathlib import Path
@@ -15,8 +16,20 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.apps import FRAMEWORKS, load  # noqa: E402
 from benchmarks.run import Cell, format_table, measure  # noqa: E402
-from benchmarks.scenarios import SCENARIOS  # noqa: E402
+from benchmarks.scenarios import SCENARIOS, SCENARIOS_BY_NAME  # noqa: E402
 from resourceful import App  # noqa: E402
+
+#: The scenarios FastAPI has apps for (through the ASGI harness).
+FASTAPI_SCENARIOS = {
+    "text",
+    "json",
+    "json_distinct",
+    "not_found",
+    "many_rules",
+    "typed_valid",
+    "typed_invalid",
+    "secured",
+}
 
 
 def test_every_benchmark_app_answers_every_scenario_it_serves() -> None:
@@ -28,6 +41,7 @@ def test_every_benchmark_app_answers_every_scenario_it_serves() -> None:
     expected = {"flask", "resourceful", "falcon", "raw"}
     if importlib.util.find_spec("apiflask") is not None:
         expected.add("apiflask")
+    fastapi = importlib.util.find_spec("fastapi") is not None
     typed_resources = importlib.util.find_spec("resourceful.resources") is not None
     # Under WSGI only Flask (through asgiref) and resourceful run async def handlers.
     async_frameworks = {"flask", "resourceful"} if hasattr(App, "ensure_sync") else {"flask"}
@@ -40,6 +54,8 @@ def test_every_benchmark_app_answers_every_scenario_it_serves() -> None:
             want.discard("apiflask")
         elif not typed_resources:
             want.discard("resourceful")
+        if fastapi and scenario.name in FASTAPI_SCENARIOS:
+            want.add("fastapi")
         assert measured == want, (scenario.name, results[scenario.name])
     assert format_table(results, FRAMEWORKS).count("\n") == len(SCENARIOS) + 1
 
@@ -80,6 +96,24 @@ def test_every_registration_benchmark_builds_an_app_that_serves_its_resources() 
     }
 
 
+def test_the_registration_benchmark_times_every_framework_at_every_size_against_fastapi() -> None:
+    from benchmarks.registration import format_table, measure
+
+    if importlib.util.find_spec("fastapi") is None:
+        pytest.skip("FastAPI is not installed")
+    results = measure(["resourceful", "fastapi"], [1, 3], repeat=2)
+    assert set(results) == {"resourceful", "fastapi"}
+    for cells in results.values():
+        assert isinstance(cells, dict)
+        assert set(cells) == {1, 3}
+        assert all(elapsed > 0 and cpu > 0 for elapsed, cpu in cells.values())
+    lines = format_table(results, [1, 3]).splitlines()
+    assert lines[0] == "| framework | 1 resources | 3 resources | growth |"
+    ours = next(line for line in lines if line.startswith("| resourceful |"))
+    assert ours.count("x FastAPI") == 2
+    assert not next(line for line in lines if line.startswith("| fastapi |")).count("x FastAPI")
+
+
 def test_the_coroutine_micro_benchmark_times_every_case_with_every_runner(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -95,3 +129,66 @@ def test_the_coroutine_micro_benchmark_times_every_case_with_every_runner(
     ]
     assert [line.split("|")[1].strip() for line in lines[2:]] == list(coroutines.CASES)
     assert all(line.count(" µs") == 3 for line in lines[2:])
+
+
+@pytest.mark.parametrize(
+    ("header", "why"),
+    [(None, "no credentials"), ("Bearer wrong-token", "a token nobody has")],
+)
+def test_every_secured_benchmark_app_refuses_a_request_without_good_credentials(
+    header: str | None, why: str
+) -> None:
+    # The secured scenario only sends a good token: this holds every peer to
+    # the same check, so none is fast because it skips it.
+    from benchmarks.run import call
+
+    secured = SCENARIOS_BY_NAME["secured"]
+    headers = () if header is None else (("Authorization", header),)
+    scenario = dataclasses.replace(secured, headers=headers)
+    refusing = set()
+    for name in FRAMEWORKS:
+        app = load(name).apps.get("secured")
+        if app is None:
+            continue
+        answer = call(app, scenario)
+        assert answer.status in (401, 403), (name, why, answer)
+        if answer.status == 401:
+            assert "Bearer" in dict((k.lower(), v) for k, v in answer.headers)["www-authenticate"]
+        refusing.add(name)
+    assert {"flask", "resourceful", "falcon", "raw"} <= refusing
+    if importlib.util.find_spec("fastapi") is not None:
+        assert "fastapi" in refusing
+
+
+def test_the_asgi_harness_sends_the_request_and_collects_the_answer() -> None:
+    from benchmarks.asgi import ASGIBench
+
+    seen: list[tuple[dict[str, object], list[dict[str, object]]]] = []
+
+    async def echo(scope: dict[str, object], receive: object, send: object) -> None:
+        messages = [await receive(), await receive()]  # type: ignore[operator]
+        seen.append((scope, messages))
+        body = messages[0]["body"]
+        await send(  # type: ignore[operator]
+            {"type": "http.response.start", "status": 201, "headers": [(b"x-seen", b"yes")]}
+        )
+        await send({"type": "http.response.body", "body": body, "more_body": True})  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": b"!"})  # type: ignore[operator]
+
+    harness = ASGIBench(echo)
+    typed = SCENARIOS_BY_NAME["typed_valid"]
+    status, headers, body = harness.answer(typed.environ(), typed.body)
+    assert (status, headers) == (201, [("x-seen", "yes")])
+    assert body == (typed.body or b"") + b"!"
+    scope, messages = seen[0]
+    assert (scope["method"], scope["path"], scope["query_string"]) == ("POST", "/todos", b"")
+    assert (b"content-type", b"application/json") in scope["headers"]  # type: ignore[operator]
+    # The body is handed over once; after it the client is gone.
+    assert [m["type"] for m in messages] == ["http.request", "http.disconnect"]
+    assert messages[0]["more_body"] is False
+
+    # A timed batch sends each request with its own copy of the scope and its own body.
+    assert harness.time_batch([typed.environ()], typed.body, 3) > 0
+    assert len(seen) == 4
+    assert len({id(scope) for scope, _ in seen}) == 4
+    assert all(messages[0]["body"] == typed.body for _, messages in seen)

@@ -732,3 +732,42 @@ def test_an_options_answer_lists_the_methods_sorted_and_has_no_content_type() ->
     assert response.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
     assert "Content-Type" not in response.headers
     assert response.data == b""
+
+
+def test_a_rule_compiles_its_url_builders_on_first_use_and_keeps_them(app: App) -> None:
+    from resourceful import url_for
+    from resourceful.routing import LazyBuildRule
+
+    app.add_url_rule("/items/<int:item_id>", endpoint="item", view_func=lambda item_id: "")
+    (rule,) = app.url_map.iter_rules("item")
+    assert isinstance(rule, LazyBuildRule)
+
+    def stubs() -> list[bool]:
+        return [
+            "LazyBuildRule" in builder.__func__.__qualname__
+            for builder in (rule._build, rule._build_unknown)
+        ]
+
+    assert stubs() == [True, True]
+    with app.test_request_context():
+        assert url_for("item", item_id=3) == "/items/3"
+        assert url_for("item", item_id=4, sort="new") == "/items/4?sort=new"
+    assert stubs() == [True, False]
+    assert rule.build({"item_id": 5}, append_unknown=False) == ("", "/items/5")
+    assert stubs() == [False, False]
+    compiled = (rule._build, rule._build_unknown)
+    with app.test_request_context():
+        assert url_for("item", item_id=6, sort="old") == "/items/6?sort=old"
+    assert (rule._build, rule._build_unknown) == compiled
+
+
+def test_a_rule_with_defaults_builds_as_werkzeug_does(app: App) -> None:
+    from resourceful import url_for
+
+    view = lambda page: str(page)  # noqa: E731
+    app.add_url_rule("/pages/", endpoint="pages", view_func=view, defaults={"page": 1})
+    app.add_url_rule("/pages/<int:page>", endpoint="pages", view_func=view)
+    with app.test_request_context():
+        assert url_for("pages") == "/pages/"
+        assert url_for("pages", page=1) == "/pages/"
+        assert url_for("pages", page=2) == "/pages/2"

@@ -21,6 +21,8 @@ MODULES = {
     "resourceful": "benchmarks.apps.resourceful_app",
     "falcon": "benchmarks.apps.falcon_app",
     "apiflask": "benchmarks.apps.apiflask_app",
+    # An ASGI app, called in-process through benchmarks/asgi.py.
+    "fastapi": "benchmarks.apps.fastapi_app",
     "raw": "benchmarks.apps.raw_app",
 }
 FRAMEWORKS = tuple(MODULES)

@@ -117,10 +117,15 @@ def check_token(header: str | None) -> str | None:
     """Return the user a ``Bearer`` Authorization header names, comparing in constant time."""
     if header is None or not header.startswith("Bearer "):
         return None
-    given = header[7:].strip().encode()
+    return user_for(header[7:].strip())
+
+
+def user_for(token: str) -> str | None:
+    """Return whose ``token`` is, comparing with every known token in constant time."""
+    given = token.encode()
     found = None
-    for token, user in TOKENS.items():
-        if hmac.compare_digest(given, token.encode()):
+    for known, user in TOKENS.items():
+        if hmac.compare_digest(given, known.encode()):
             found = user
     return found
 

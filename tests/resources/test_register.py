@@ -6,6 +6,7 @@ from models import Todo, TodoResource
 
 from resourceful import App, Blueprint, url_for
 from resourceful.errors import DefinitionError
+from resourceful.providers import Provided
 from resourceful.resources import Resource
 
 
@@ -147,3 +148,51 @@ def test_a_second_registration_under_its_own_endpoint_is_accepted(app: App) -> N
         TodoResource, "/v2/todos/<int:todo_id>", endpoint="todo_v2", collection_rule="/v2/todos/"
     )
     assert {"todo", "todo_v2"} <= set(app.view_functions)
+
+
+def test_a_blueprint_resource_registered_twice_serves_under_both_names(app: App) -> None:
+    shop = Blueprint("shop", __name__)
+
+    @shop.resource("/items/<int:item_id>")
+    class Items(Resource):
+        def get(self, item_id: int) -> dict[str, int]:
+            return {"id": item_id}
+
+    app.register_blueprint(shop, url_prefix="/a")
+    app.register_blueprint(shop, url_prefix="/b", name="second")
+    client = app.test_client()
+    assert client.get("/a/items/1").get_json() == {"id": 1}
+    assert client.get("/b/items/2").get_json() == {"id": 2}
+    with app.test_request_context():
+        assert url_for("second.items", item_id=3) == "/b/items/3"
+
+
+def test_a_resource_registered_twice_where_its_providers_differ_is_refused(app: App) -> None:
+    # Finding every endpoint of the view (both registrations) is what lets
+    # registration see that they resolve differently.
+    shop = Blueprint("shop", __name__)
+
+    @shop.resource("/items/<int:item_id>")
+    class Items(Resource):
+        def get(self, item_id: int, who: Provided[str]) -> dict[str, str]:
+            return {"who": who}
+
+    @app.provider()
+    def app_who() -> str:
+        return "app"
+
+    outer = Blueprint("outer", __name__)
+
+    @outer.provider()
+    def outer_who() -> str:
+        return "outer"
+
+    app.register_blueprint(shop, url_prefix="/a")
+    outer.register_blueprint(shop, url_prefix="/b")
+    with pytest.raises(DefinitionError) as caught:
+        app.register_blueprint(outer, url_prefix="/o")
+    assert str(caught.value) == (
+        f"Items is registered twice on {app!r}, in {shop!r} in {app!r} and in {shop!r} in"
+        f" {outer!r} in {app!r}, which resolve its providers or security differently."
+        " Register it once per app, or give both the same providers and requirements."
+    )

@@ -196,3 +196,24 @@ def test_a_resource_registered_twice_where_its_providers_differ_is_refused(app: 
         f" {outer!r} in {app!r}, which resolve its providers or security differently."
         " Register it once per app, or give both the same providers and requirements."
     )
+
+
+def test_registration_leaves_the_openapi_document_to_its_first_use(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resourceful.openapi import document
+
+    builds = []
+    real = document._Builder.build
+
+    def counting(self: document._Builder) -> dict[str, object]:
+        builds.append(self.app)
+        return real(self)
+
+    monkeypatch.setattr(document._Builder, "build", counting)
+    for number in range(3):
+        app.add_resource(type(f"Todos{number}", (TodoResource,), {}), f"/t{number}/<int:todo_id>")
+    assert builds == []
+    assert len(app.openapi()["paths"]) == 6
+    app.openapi()
+    assert builds == [app]

@@ -200,7 +200,7 @@ def _authorization(request: Request, scheme: str) -> str | None:
     """Return the credentials after ``scheme`` (lower case) in the Authorization header, if any."""
     # PERF: straight from the environ, which is what request.headers reads
     # (without building the headers object and normalising the name).
-    header = request.environ.get("HTTP_AUTHORIZATION")
+    header: str | None = request.environ.get("HTTP_AUTHORIZATION")
     if header is None:
         return None
     kind, _, rest = header.strip().partition(" ")
@@ -328,6 +328,7 @@ class APIKey(SecurityScheme):
 
     def credentials(self, request: Request) -> str | None:
         """Return the key, or ``None`` when the request does not send it."""
+        value: str | None
         if self.location == "header":
             value = request.environ.get(self._environ_key)
         elif self.location == "query":

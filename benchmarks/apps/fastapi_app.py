@@ -37,7 +37,7 @@ def make_core() -> FastAPI:
         return "Hello, World!"
 
     @app.get("/users/{user_id}")
-    async def user(user_id: int):  # type: ignore[no-untyped-def]
+    async def user(user_id: int):
         # No return annotation, as in the Flask app: FastAPI encodes the dict as it is.
         return {"id": user_id, "name": f"user {user_id}"}
 

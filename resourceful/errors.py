@@ -46,6 +46,11 @@ _encode = compact_encoder(ensure_ascii=False, sort_keys=False)
 _quote: Callable[[str], str] = json.encoder.encode_basestring
 
 
+#: One invalid input as the binder collects it: ``(location, pointer, detail)``,
+#: the fields of a :class:`FieldError` (made only when someone asks for them).
+FieldProblem = tuple[str, str, str]
+
+
 @attrs.frozen
 class FieldError:
     """One invalid input: where it is and what is wrong with it.
@@ -115,17 +120,25 @@ class ProblemDetails:
         if self.instance is not None:
             parts += [',"instance":', quote(self.instance)]
         if self.errors:
-            parts.append(',"errors":[')
-            parts.append(
-                ",".join(
-                    f'{{"location":{quote(e.location)},"pointer":{quote(e.pointer)},'
-                    f'"detail":{quote(e.detail)}}}'
-                    for e in self.errors
-                )
-            )
-            parts.append("]")
+            parts.append(_errors_json([(e.location, e.pointer, e.detail) for e in self.errors]))
         parts.append("}")
         return "".join(parts)
+
+
+def _errors_json(errors: Iterable[FieldProblem]) -> str:
+    """Return the ``,"errors":[...]`` member of a problem body (string members only)."""
+    quote = _quote
+    return (
+        ',"errors":['
+        + ",".join(
+            [
+                f'{{"location":{quote(location)},"pointer":{quote(pointer)},'
+                f'"detail":{quote(detail)}}}'
+                for location, pointer, detail in errors
+            ]
+        )
+        + "]"
+    )
 
 
 def _status_title(status: int) -> str:
@@ -221,9 +234,10 @@ class Problem(HTTPException):
         scope: dict[str, Any] | None = None,
     ) -> Response:
         """Return a problem+json response for this error."""
+        status = self.code or 500
         if self.headers:
-            return Response(self.get_body(), self.details.status, self.get_headers())
-        return Response(self.get_body(), self.details.status, content_type=PROBLEM_MIMETYPE)
+            return Response(self.get_body(), status, self.get_headers())
+        return Response(self.get_body(), status, content_type=PROBLEM_MIMETYPE)
 
     def __str__(self) -> str:
         text = f"{self.details.status} {self.details.title}"
@@ -251,6 +265,13 @@ class RequestValidationError(Problem):
         """Return an instance of :meth:`~Problem.class_for` ``status``."""
         return super().__new__(cls, status)
 
+    # PERF: the binder collects invalid inputs as plain tuples (FieldProblem);
+    # an error made by :meth:`collected` keeps them, writes its body straight
+    # from them and makes the FieldError and ProblemDetails records only when
+    # someone reads ``details`` or ``errors``.
+    _found: tuple[FieldProblem, ...] | None = None
+    _details: ProblemDetails | None = None
+
     def __init__(
         self,
         errors: Iterable[FieldError],
@@ -262,14 +283,7 @@ class RequestValidationError(Problem):
     ) -> None:
         errors = tuple(errors)
         if detail is None:
-            count = len(errors) + omitted
-            detail = (
-                "The request has 1 invalid input."
-                if count == 1
-                else f"The request has {count} invalid inputs."
-            )
-            if omitted:
-                detail += f" The first {len(errors)} are listed; {omitted} more are not."
+            detail = _count_detail(len(errors), omitted)
         # ``omitted_errors``: how many invalid inputs the list leaves out
         # (MAX_VALIDATION_ERRORS bounds the list).
         extensions: dict[str, Any] = {"omitted_errors": omitted} if omitted else {}
@@ -282,10 +296,94 @@ class RequestValidationError(Problem):
             **extensions,
         )
 
+    @classmethod
+    def collected(
+        cls, found: Iterable[FieldProblem], *, status: int = 422, omitted: int = 0
+    ) -> RequestValidationError:
+        """Return the error for the invalid inputs ``found``, as ``(location, pointer, detail)``.
+
+        The same error as ``RequestValidationError([FieldError(*f) for f in
+        found], status=status, omitted=omitted)``, made without the records.
+        """
+        if not 400 <= status <= 599:
+            raise ValueError(
+                f"Problem status must be an HTTP error status (400-599), got {status!r}."
+            )
+        found = tuple(found)
+        detail = _count_detail(len(found), omitted)
+        exc = cls.__new__(cls, status=status)
+        HTTPException.__init__(exc, description=detail)
+        exc.code = status
+        exc.headers = {}
+        exc._found = found
+        exc._omitted = omitted
+        return exc
+
+    @property
+    def details(self) -> ProblemDetails:
+        """The problem document (made on first use for an error made by :meth:`collected`)."""
+        details = self._details
+        if details is None:
+            found = self._found or ()
+            omitted = self._omitted
+            status = self.code or 422
+            details = self._details = ProblemDetails(
+                status=status,
+                title=_status_title(status),
+                detail=self.description,
+                errors=tuple(FieldError(*item) for item in found),
+                extensions={"omitted_errors": omitted} if omitted else {},
+            )
+        return details
+
+    @details.setter
+    def details(self, value: ProblemDetails) -> None:
+        self._details = value
+
+    _omitted = 0
+
     @property
     def errors(self) -> tuple[FieldError, ...]:
         """Every invalid input, in the order found."""
         return self.details.errors
+
+    def get_body(
+        self,
+        environ: WSGIEnvironment | None = None,
+        scope: dict[str, Any] | None = None,
+    ) -> str:
+        """Return the problem document as JSON text."""
+        found = self._found
+        if self._details is not None or found is None or self._omitted:
+            return self.details.to_json()
+        status = self.code or 422
+        detail = self.description or ""
+        # The members of ProblemDetails._assemble_json, written from the tuples.
+        return "".join(
+            [
+                '{"type":"about:blank","title":',
+                _quote(_status_title(status)),
+                ',"status":',
+                int.__repr__(status),
+                ',"detail":',
+                _quote(detail),
+                _errors_json(found) if found else "",
+                "}",
+            ]
+        )
+
+
+def _count_detail(listed: int, omitted: int) -> str:
+    """Say how many invalid inputs a request has, and how many are not listed."""
+    count = listed + omitted
+    detail = (
+        "The request has 1 invalid input."
+        if count == 1
+        else f"The request has {count} invalid inputs."
+    )
+    if omitted:
+        detail += f" The first {listed} are listed; {omitted} more are not."
+    return detail
 
 
 _WITH_BASE: dict[tuple[type[Problem], type[HTTPException]], type[Problem]] = {}

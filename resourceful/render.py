@@ -35,15 +35,22 @@ from werkzeug.sansio.response import Response as SansIOResponse
 
 from .convert import INPUT_ERRORS, Converter, InvalidData, violations_from
 from .convert.typeinfo import is_attrs, type_name
-from .errors import ResponseValidationError, display_name
+from .errors import (
+    PROBLEM_MIMETYPE,
+    Problem,
+    RequestValidationError,
+    ResponseValidationError,
+    display_name,
+)
+from .json.provider import DefaultJSONProvider
 from .operation import Operation
-from .responses import Status, apply_status_and_headers, split_return
+from .responses import PreparedResponse, Status, apply_status_and_headers, split_return
 
 if TYPE_CHECKING:
     from .app import App
     from .wrappers import Response
 
-__all__ = ["Renderer", "Reply", "created", "validate_response"]
+__all__ = ["Renderer", "Reply", "created", "prepared_problem", "validate_response"]
 
 T = TypeVar("T")
 
@@ -144,8 +151,17 @@ class Renderer:
             return bool(self._config["DEBUG"] or self._config["TESTING"])
         return bool(validate)
 
-    def render(self, rv: Any) -> Response | SansIOResponse:
-        """Return the response for the handler's return value ``rv``."""
+    def render(
+        self, rv: Any, *, prepared: bool = False
+    ) -> Response | SansIOResponse | PreparedResponse:
+        """Return the response for the handler's return value ``rv``.
+
+        With ``prepared``, a JSON answer whose status and headers need nothing
+        of a response object is returned as a
+        :class:`~resourceful.responses.PreparedResponse` (the caller checks
+        that only the app sees it: no decorator, and
+        :func:`~resourceful.responses.may_answer_directly`).
+        """
         if isinstance(rv, SansIOResponse):
             return rv
         status: Status | None = None
@@ -164,12 +180,41 @@ class Renderer:
         if value is None:
             response = self._app.response_class(status=status or self._empty_status)
         else:
-            response = self._app.json.response_with_status(
-                self._to_data(value), status or self._status
-            )
+            status = status or self._status
+            data = self._to_data(value)
+            if (
+                prepared
+                and type(status) is int
+                and 200 <= status < 600
+                and status not in (204, 304)
+            ):
+                answer = self._prepared(data, status, headers)
+                if answer is not None:
+                    return answer
+            response = self._app.json.response_with_status(data, status)
         if headers:
             response.headers.update(headers)
         return response
+
+    def _prepared(self, data: Any, status: int, headers: Any) -> PreparedResponse | None:
+        """Return what ``response_with_status(data, status)`` plus ``headers`` would send.
+
+        ``None`` when only a response object can say: another provider, or
+        headers that werkzeug would check, merge or refuse.
+        """
+        extra = _plain_headers(headers) if headers else []
+        if extra is None:
+            return None
+        provider = self._app.json
+        encoded = (
+            provider.encoded_response(data) if isinstance(provider, DefaultJSONProvider) else None
+        )
+        if encoded is None:
+            return None
+        mimetype, body = encoded
+        return PreparedResponse(
+            status, [("Content-Type", mimetype), ("Content-Length", str(len(body))), *extra], body
+        )
 
     def _to_data(self, value: Any) -> Any:
         hook = self._unstructure
@@ -186,3 +231,58 @@ class Renderer:
 
     def _name(self) -> str:
         return self._qualname
+
+
+#: Headers the response sets itself, which a handler's header would replace.
+_OWN_HEADERS = frozenset({"content-type", "content-length"})
+
+
+def _plain_headers(headers: Any) -> list[tuple[str, str]] | None:
+    """Return a handler's extra headers as ``Headers.update`` would add them, or ``None``.
+
+    Only a ``dict`` of text names and values, none repeated (in any case),
+    none replacing the response's own, no value with a line break (werkzeug
+    refuses those): anything else is left to a response object.
+    """
+    if type(headers) is not dict:
+        return None
+    extra: list[tuple[str, str]] = []
+    names: set[str] = set()
+    for name, value in headers.items():
+        if type(name) is not str or type(value) is not str or "\n" in value or "\r" in value:
+            return None
+        lowered = name.lower()
+        if lowered in _OWN_HEADERS or lowered in names:
+            return None
+        names.add(lowered)
+        extra.append((name, value))
+    return extra
+
+
+#: The problem bodies that are the document alone (a subclass may write another).
+_PROBLEM_BODIES = (Problem.get_body, RequestValidationError.get_body)
+
+
+def prepared_problem(problem: Problem) -> PreparedResponse | Problem:
+    """Return what the problem's response would send, or ``problem`` itself to be rendered.
+
+    The same status, headers (``Content-Type``, ``Content-Length``) and body
+    as :meth:`Problem.get_response <resourceful.errors.Problem.get_response>`;
+    a problem with headers of its own, or of a subclass that changes how it
+    renders, is left to render itself.
+    """
+    cls = type(problem)
+    if (
+        cls.get_response is not Problem.get_response
+        or cls.get_body not in _PROBLEM_BODIES
+        or cls.get_headers is not Problem.get_headers
+        or problem.response is not None
+        or problem.headers
+    ):
+        return problem
+    body = problem.get_body().encode()
+    return PreparedResponse(
+        problem.code or 500,
+        [("Content-Type", PROBLEM_MIMETYPE), ("Content-Length", str(len(body)))],
+        body,
+    )

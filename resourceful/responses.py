@@ -59,6 +59,41 @@ _HEADER_TYPES = (Headers, Mapping, tuple, list)
 DirectAnswer = tuple[str, list[tuple[str, str]], bytes]
 
 
+class PreparedResponse:
+    """A response written out but not made: its status, headers and encoded body.
+
+    A service for the typed layer, which knows the whole answer of a typed
+    handler or a validation error before any response object exists. The
+    direct path sends it as it is; anything else (an after-request hook, a
+    session, a signal receiver) gets the response :func:`make_response`
+    makes of it: ``response_class(body, status, headers)``. ``headers`` holds
+    what that response would send, in order (``Content-Type`` and
+    ``Content-Length`` first); ``status`` is an ``int`` from 200 to 599 other
+    than 204 and 304, whose headers werkzeug would adjust. Return one only
+    when :func:`may_answer_directly` says so.
+    """
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def __repr__(self) -> str:
+        return f"<PreparedResponse {self.status} {len(self.body)} bytes>"
+
+
+def may_answer_directly(app: App) -> bool:
+    """Return whether a view of ``app`` may return a :class:`PreparedResponse`.
+
+    True when the app may take the direct path at all (its serving plan: no
+    after-request hook, no overridden step such as ``make_response``, the
+    default response class); the request may still take the full path.
+    """
+    return app._serving.direct
+
+
 def split_return(rv: tuple[Any, ...], who: Callable[[], str]) -> tuple[Any, Status | None, Any]:
     """Return ``(body, status, headers)`` for a returned tuple (see the module docs).
 
@@ -100,6 +135,8 @@ def make_response(app: App, rv: Any) -> Response:
     (through ``app.json``); an HTTP error (rendered); any WSGI callable; and
     the tuples of :func:`split_return`.
     """
+    if type(rv) is PreparedResponse:
+        return app.response_class(rv.body, status=rv.status, headers=rv.headers)
     status: Status | None = None
     headers: Any = None
     if isinstance(rv, tuple):
@@ -201,21 +238,26 @@ def direct_answer(app: App, rv: Any, environ: WSGIEnvironment) -> DirectAnswer |
     """Return the status, headers and body ``make_response(rv)`` would send, or ``None``.
 
     For the common return values only: ``str``, ``bytes``, ``dict``, ``list``,
-    one of them with an ``int`` status, and HTTP errors rendered as werkzeug
-    renders them. ``None`` means "make the response": anything else, and
-    statuses whose headers werkzeug adjusts (1xx, 204, 304). The caller
+    one of them with an ``int`` status, HTTP errors rendered as werkzeug
+    renders them, and a :class:`PreparedResponse`. ``None`` means "make the
+    response": anything else, and statuses whose headers werkzeug adjusts
+    (1xx, 204, 304). The caller
     checks that nothing else needs the response object
     (:attr:`ServingPlan.direct <resourceful.hooks.ServingPlan.direct>`).
     tests/test_app_fast_paths.py holds every case to the response's answer.
     """
+    kind = type(rv)
+    if kind is PreparedResponse:
+        body = b"" if environ["REQUEST_METHOD"] == "HEAD" else rv.body
+        return status_line(rv.status), rv.headers, body
     status = 200
-    if type(rv) is tuple:
+    if kind is tuple:
         if len(rv) != 2 or type(rv[1]) is not int:
             return None
         rv, status = rv
         if status < 200 or status == 204 or status == 304:
             return None
-    kind = type(rv)
+        kind = type(rv)
     if kind is str:
         body = rv.encode()
         headers = [("Content-Type", _TEXT_TYPE), ("Content-Length", str(len(body)))]

@@ -251,3 +251,50 @@ def test_problem_body_is_the_json_of_its_members() -> None:
     compact = {"ensure_ascii": False, "separators": (",", ":")}
     assert problem.get_body() == json.dumps(problem.details.to_dict(), **compact)
     assert with_extension.get_body() == json.dumps(with_extension.details.to_dict(), **compact)
+
+
+# -- the binder's error, made from tuples ----------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(max_size=12)
+
+
+@given(
+    found=st.lists(st.tuples(st.sampled_from(["body", "query", "path"]), _TEXT, _TEXT), max_size=5),
+    status=st.sampled_from([400, 409, 422, 499]),
+    omitted=st.sampled_from([0, 0, 3]),
+)
+def test_validation_error_collected_from_tuples_equals_the_one_made_of_records(
+    found: list[tuple[str, str, str]], status: int, omitted: int
+) -> None:
+    collected = RequestValidationError.collected(found, status=status, omitted=omitted)
+    made = RequestValidationError(
+        [FieldError(*item) for item in found], status=status, omitted=omitted
+    )
+
+    assert type(collected) is type(made)
+    assert collected.get_body() == made.get_body()
+    assert collected.code == made.code
+    assert collected.description == made.description
+    assert collected.errors == made.errors
+    assert collected.details == made.details
+    assert str(collected) == str(made)
+    assert collected.get_response().get_data() == made.get_response().get_data()
+
+
+def test_validation_error_collected_writes_its_body_once_its_details_are_read() -> None:
+    error = RequestValidationError.collected([("body", "/a", 'is "wrong"')])
+    first = error.get_body()
+
+    assert error.details.errors == (FieldError("body", "/a", 'is "wrong"'),)
+    assert error.get_body() == first
+    assert json.loads(first)["errors"] == [
+        {"location": "body", "pointer": "/a", "detail": 'is "wrong"'}
+    ]
+
+
+def test_validation_error_collected_refuses_a_status_that_is_not_an_error() -> None:
+    with pytest.raises(ValueError, match="got 200"):
+        RequestValidationError.collected([], status=200)

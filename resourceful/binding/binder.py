@@ -30,7 +30,7 @@ from ..convert import (
 )
 from ..convert.text_rules import unreadable_cookie
 from ..convert.typeinfo import strip_optional, type_name
-from ..errors import DefinitionError, FieldError, Problem, RequestValidationError
+from ..errors import DefinitionError, FieldProblem, Problem, RequestValidationError
 from ..fields import wire_name
 from ..operation import Operation, Param
 from ..rules import parsed_from_text
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["Binder"]
 
 Step = Callable[
-    [WerkzeugRequest, Mapping[str, Any], MutableMapping[str, Any], list[FieldError]], None
+    [WerkzeugRequest, Mapping[str, Any], MutableMapping[str, Any], list[FieldProblem]], None
 ]
 
 _FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -64,10 +64,8 @@ def _hook(converter: Any, tp: Any, operation: Operation, param: Param, where: st
         ) from exc
 
 
-def _report(errors: list[FieldError], location: str, prefix: str, exc: Exception) -> None:
-    errors.extend(
-        FieldError(location, pointer, detail) for pointer, detail in pairs_from(exc, prefix)
-    )
+def _report(errors: list[FieldProblem], location: str, prefix: str, exc: Exception) -> None:
+    errors.extend([(location, pointer, detail) for pointer, detail in pairs_from(exc, prefix)])
 
 
 def _pointer(name: str) -> str:
@@ -154,11 +152,11 @@ class Binder:
         validate; input that cannot be parsed (400, 413, 415) raises.
         """
         kwargs: dict[str, Any] = {}
-        errors: CappedList[FieldError] = CappedList(self._config["MAX_VALIDATION_ERRORS"])
+        errors: CappedList[FieldProblem] = CappedList(self._config["MAX_VALIDATION_ERRORS"])
         for step in self._steps:
             step(request, view_args, kwargs, errors)
         if errors or errors.omitted:
-            return RequestValidationError(
+            return RequestValidationError.collected(
                 errors, status=self._config["VALIDATION_ERROR_STATUS"], omitted=errors.omitted
             )
         return kwargs
@@ -239,7 +237,7 @@ class Binder:
         parser = BodyParser()
 
         def bind_json(
-            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldProblem]
         ) -> None:
             data = read_body(request)
             # PERF: the usual Content-Type is recognised without parsing the header.
@@ -264,7 +262,7 @@ class Binder:
             except RecursionError:
                 raise too_deep() from None
             if result is FAILED:
-                errors.extend(FieldError("body", pointer, detail) for pointer, detail in found)
+                errors.extend([("body", pointer, detail) for pointer, detail in found])
                 if isinstance(errors, CappedList):
                     errors.omit(found.omitted)
             else:
@@ -281,7 +279,7 @@ class Binder:
         operation = self.operation
 
         def bind_files(
-            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldProblem]
         ) -> None:
             if request.mimetype != "multipart/form-data":
                 if not required:
@@ -300,7 +298,7 @@ class Binder:
                     return
             if required:
                 errors.append(
-                    FieldError(
+                    (
                         "body",
                         pointer,
                         f"is required but missing; upload a file in the multipart field {wire!r}",
@@ -326,7 +324,7 @@ class Binder:
         operation = self.operation
 
         def bind_single(
-            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldProblem]
         ) -> None:
             if is_form and request.mimetype not in _FORM_MIMETYPES:
                 if not required:
@@ -336,15 +334,15 @@ class Binder:
             raw: Any = values.getlist(wire) if multi or single_only else values.get(wire)
             if single_only and not multi:
                 if len(raw) > 1:
-                    errors.append(FieldError(error_location, pointer, _repeated(raw)))
+                    errors.append((error_location, pointer, _repeated(raw)))
                     return
                 raw = raw[0] if raw else None
             if raw is None or (multi and not raw):
                 unreadable = is_cookie and unreadable_cookie(request.headers.get("Cookie"), wire)
                 if unreadable:
-                    errors.append(FieldError("cookie", pointer, unreadable))
+                    errors.append(("cookie", pointer, unreadable))
                 elif required:
-                    errors.append(FieldError(error_location, pointer, "is required but missing"))
+                    errors.append((error_location, pointer, "is required but missing"))
                 return
             try:
                 kwargs[name] = hook(raw, tp)
@@ -374,13 +372,13 @@ class Binder:
         operation = self.operation
 
         def bind_group(
-            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldProblem]
         ) -> None:
             if is_form and request.mimetype not in _FORM_MIMETYPES:
                 _require_form(request, operation)
             values = source(request)
             data: dict[str, Any] = {}
-            repeated: list[FieldError] = []
+            repeated: list[FieldProblem] = []
             for key, wire, multi in plan:
                 if key in values:
                     if multi:
@@ -388,15 +386,13 @@ class Binder:
                     elif single_only:
                         given = values.getlist(key)
                         if len(given) > 1:
-                            repeated.append(
-                                FieldError(error_location, _pointer(key), _repeated(given))
-                            )
+                            repeated.append((error_location, _pointer(key), _repeated(given)))
                         data[wire] = given[0]
                     else:
                         data[wire] = values.get(key)
                 elif is_cookie and (why := unreadable_cookie(request.headers.get("Cookie"), key)):
-                    repeated.append(FieldError("cookie", _pointer(key), why))
-            found: list[FieldError] = []
+                    repeated.append(("cookie", _pointer(key), why))
+            found: list[FieldProblem] = []
             try:
                 value = hook(data, tp)
             except InvalidData as exc:
@@ -408,8 +404,8 @@ class Binder:
             if repeated:
                 # A repeated key is reported once, not also for the value that was tried.
                 errors.extend(repeated)
-                blamed = {error.pointer for error in repeated}
-                errors.extend(error for error in found if error.pointer not in blamed)
+                blamed = {pointer for _, pointer, _ in repeated}
+                errors.extend([error for error in found if error[1] not in blamed])
             elif found:
                 errors.extend(found)
             else:

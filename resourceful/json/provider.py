@@ -250,6 +250,22 @@ class DefaultJSONProvider(JSONProvider):
             self._response_body(obj), status=status, content_type=content_type(self.mimetype)
         )
 
+    def encoded_response(self, obj: Any) -> tuple[str, bytes] | None:
+        """Return the content type and body :meth:`response_with_status` would send for ``obj``.
+
+        ``None`` when a subclass changes how responses are made (it overrides
+        :meth:`response` or :meth:`response_with_status`): only a response
+        object then says what is sent. The typed renderer uses it to answer
+        without making one (:class:`~resourceful.responses.PreparedResponse`).
+        """
+        cls = type(self)
+        if (
+            cls.response is not DefaultJSONProvider.response
+            or cls.response_with_status is not DefaultJSONProvider.response_with_status
+        ):
+            return None
+        return content_type(self.mimetype), self._response_body(obj).encode()
+
     def _response_body(self, obj: Any) -> str:
         pretty = not self.compact if self.compact is not None else self._app.debug
         if pretty:

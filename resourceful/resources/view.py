@@ -23,7 +23,8 @@ from ..globals import _cv_request
 from ..hooks import renders_as_is
 from ..operation import Operation, OperationsView
 from ..providers import OVERRIDES_ENVIRON_KEY
-from ..render import Renderer
+from ..render import Renderer, prepared_problem
+from ..responses import may_answer_directly
 from ..security import SecurityScheme, authenticate
 from .declare import Resource
 from .resolve import Resolved, resolve
@@ -143,19 +144,23 @@ class ResourceView(OperationsView):
 
         def call(**view_args: Any) -> Any:
             ctx = _cv_request.get()
-            binder, renderer, resolved = self.compiled(ctx.app).steps[method]
+            app = ctx.app
+            binder, renderer, resolved = self.compiled(app).steps[method]
+            # PERF: when only the app sees the answer, it may be written out
+            # without a response object (responses.PreparedResponse).
+            prepared = undecorated and may_answer_directly(app)
             if resolved is not None:
                 result = self._run_resolved(ctx, resolved, binder, view_args)
                 if isinstance(result, CoroutineType):  # an async def handler
                     return _rendered(renderer, result)
-                return renderer.render(result)
+                return renderer.render(result, prepared=prepared)
             kwargs = binder.try_bind(ctx.request, view_args)
             if isinstance(kwargs, RequestValidationError):
                 # PERF: raising it would only have the app render it, when nothing
                 # else can see it; returning it gives the same response and hooks
                 # without unwinding every frame of the request.
-                if undecorated and renders_as_is(ctx.app, kwargs):
-                    return kwargs
+                if undecorated and renders_as_is(app, kwargs):
+                    return prepared_problem(kwargs) if prepared else kwargs
                 raise kwargs
             instance = self._instance
             if instance is None:
@@ -163,7 +168,7 @@ class ResourceView(OperationsView):
             result = getattr(instance, handler_name)(**kwargs)
             if isinstance(result, CoroutineType):  # an async def handler
                 return _rendered(renderer, result)
-            return renderer.render(result)
+            return renderer.render(result, prepared=prepared)
 
         call.__name__ = handler_name
         call.__qualname__ = f"{self._resource.__qualname__}.{handler_name}"

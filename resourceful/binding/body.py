@@ -101,6 +101,20 @@ _STRICT_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constan
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
+_JSON_SPACE = " \t\n\r"
+#: The strict decoder's C scanner, called without the decoder's Python wrappers.
+_STRICT_SCAN = _STRICT_DECODER.scan_once
+
+
+def _text_of(data: bytes) -> str:
+    """Decode a JSON body: UTF-8, or the UTF-16/32 that :func:`json.detect_encoding` finds."""
+    # PERF: a body that starts with two non-zero bytes, the first ASCII, has
+    # no byte order mark and is not UTF-16 or UTF-32: detect_encoding says UTF-8.
+    if data and 0 < data[0] < 0x80 and (len(data) < 2 or data[1]):
+        return data.decode("utf-8")
+    return data.decode(json.detect_encoding(data))
+
+
 def strict_json_loads(data: bytes) -> Any:
     """Parse ``data`` as JSON the way a request body is read.
 
@@ -114,7 +128,26 @@ def strict_json_loads(data: bytes) -> Any:
     too, instead of failing with :class:`RecursionError`, and so is an
     integer with more digits than Python reads (4,300 by default).
     """
-    text = data.decode(json.detect_encoding(data))
+    text = _text_of(data)
+    # PERF: the strict decoder's C scanner is called directly, skipping
+    # JSONDecoder.decode's wrappers; on any error the decoder itself answers,
+    # so the error and its message are the decoder's.
+    start = 0
+    if text[:1] in _JSON_SPACE:  # NOTE: also for "", which the scanner then refuses
+        start = len(text) - len(text.lstrip(_JSON_SPACE))
+    try:
+        value, end = _STRICT_SCAN(text, start)
+    except (StopIteration, ValueError, RecursionError):
+        return _strict_loads(text)
+    if end != len(text) and text[end:].strip(_JSON_SPACE):
+        return _strict_loads(text)
+    if _SURROGATE_ESCAPE.search(text) is not None:
+        _refuse_lone_surrogates(value)
+    return value
+
+
+def _strict_loads(text: str) -> Any:
+    """Parse ``text`` with the strict decoder (a hook checks each object's keys)."""
     try:
         value = _STRICT_DECODER.decode(text)
     except RecursionError:
@@ -124,14 +157,18 @@ def strict_json_loads(data: bytes) -> Any:
     except ValueError:  # int() refused an integer's digits (sys.get_int_max_str_digits)
         raise RefusedJSON(number_too_long()) from None
     if _SURROGATE_ESCAPE.search(text) is not None:
-        try:
-            json.dumps(value, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            raise RefusedJSON(
-                "contains a lone surrogate escape (\\ud800 to \\udfff without its pair),"
-                " which is not a character; send valid Unicode text"
-            ) from None
+        _refuse_lone_surrogates(value)
     return value
+
+
+def _refuse_lone_surrogates(value: Any) -> None:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise RefusedJSON(
+            "contains a lone surrogate escape (\\ud800 to \\udfff without its pair),"
+            " which is not a character; send valid Unicode text"
+        ) from None
 
 
 def too_deep() -> RequestValidationError:

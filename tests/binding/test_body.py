@@ -202,3 +202,54 @@ def test_replaced_json_provider_parses_the_body_its_own_way(orders: App) -> None
     )
 
     assert response.status_code == 201, response.get_data(as_text=True)
+
+
+# -- the quick reading answers as the strict decoder does ----------------------------------------
+
+import json  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from resourceful.binding import body as body_module  # noqa: E402
+
+_KEYS = st.sampled_from(["a", "b", "a:b", "\\u003a", "\\ud800", "\\ud83d\\ude00", ""])
+_SCALARS = st.sampled_from(
+    ["1", "-0.5", "1e400", "true", "null", '"x"', '"a:b"', "NaN", "-Infinity", "9" * 5000]
+)
+_SPACE = st.sampled_from(["", " ", "\n\t", "\x0b"])
+
+
+def _json_texts() -> st.SearchStrategy[str]:
+    """JSON-like texts, written out so that keys may repeat and errors may appear."""
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        members = st.lists(st.tuples(_KEYS, inner), max_size=4).map(
+            lambda pairs: "{" + ",".join(f'"{key}": {value}' for key, value in pairs) + "}"
+        )
+        items = st.lists(inner, max_size=4).map(lambda values: "[" + ", ".join(values) + "]")
+        return members | items
+
+    return st.tuples(
+        _SPACE,
+        st.recursive(_SCALARS, extend, max_leaves=12),
+        _SPACE,
+        st.sampled_from(["", "", "x", ","]),
+    ).map("".join)
+
+
+def _answer(read: Any, data: bytes) -> Any:
+    try:
+        return ("value", read(data))
+    except Exception as exc:  # the kind of error and its message are the answer
+        return (type(exc).__name__, str(exc))
+
+
+@given(_json_texts(), st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]))
+def test_strict_json_loads_answers_as_the_strict_decoder(text: str, encoding: str) -> None:
+    data = text.encode(encoding)
+
+    def reference(raw: bytes) -> Any:
+        return body_module._strict_loads(raw.decode(json.detect_encoding(raw)))
+
+    assert _answer(body_module.strict_json_loads, data) == _answer(reference, data)

@@ -103,7 +103,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 _JSON_SPACE = " \t\n\r"
 #: The strict decoder's C scanner, called without the decoder's Python wrappers.
-_STRICT_SCAN = _STRICT_DECODER.scan_once
+_STRICT_SCAN: Any = _STRICT_DECODER.scan_once  # type: ignore[attr-defined]
 
 
 def _text_of(data: bytes) -> str:

@@ -10,7 +10,7 @@ import collections.abc as cabc
 import datetime as dt
 import typing
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ from ..errors import DefinitionError, display_name
 from ..fields import Unset, field_info, wire_name
 from .attrs_gen import attrs_structure_factory
 from .hooks import Collector, StructureHook, collector_of, raising
-from .json_rules import install_json_rules
+from .json_rules import INLINE_CHECKS, install_json_rules
 from .text_rules import install_text_rules
 from .typeinfo import (
     ANY_TYPES,
@@ -160,6 +160,10 @@ class Converter(cattrs.Converter):
 
         app.converter.register_structure_hook(Money, structure_money)
     """
+
+    #: The JSON scalar checks that generated attrs structuring functions
+    #: inline, by the hook they stand for (see :mod:`.attrs_gen`).
+    inline_checks: Mapping[StructureHook, str] = INLINE_CHECKS
 
     def __init__(self, *, forbid_extra_keys: bool = True, text: TextConverter | None = None):
         super().__init__(

@@ -13,11 +13,11 @@ import typing
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import cattrs
 
-from .attrs_gen import INLINE_CHECKS
 from .containers import COUNT_REFUSED, EXACT_ITEMS, element_hook, sequence_factory, tuple_factory
 from .describe import NOUNS, describe, expected, one_of
 from .hooks import (
@@ -123,9 +123,12 @@ with_collector(_json_int, _collect_int)
 with_collector(_json_bool, _collect_bool)
 
 
-#: Checks inlined into generated attrs functions for the default JSON scalar
-#: hooks (a hook registered by the user is called instead).
-INLINE_CHECKS.update(
+#: The type checks that the generated attrs functions (:mod:`.attrs_gen`)
+#: inline for the default JSON scalar hooks: the test a field's value
+#: ``raw`` passes to be kept as it is. A hook registered by the user is not
+#: in the table and is called instead. :class:`~.converter.Converter` hands
+#: the table to the generator (``Converter.inline_checks``).
+INLINE_CHECKS: Mapping[StructureHook, str] = MappingProxyType(
     {
         _json_str: "raw.__class__ is str",
         _json_int: "raw.__class__ is int",

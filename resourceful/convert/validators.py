@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..errors import DefinitionError
@@ -23,23 +24,62 @@ def _length_unit(value: Any, count: int) -> str:
     return unit if count == 1 else unit + "s"
 
 
+#: The words of a number bound's message, by ``compare_op``.
+_NUMBER_WORDS = {">=": "at least", ">": "greater than", "<=": "at most", "<": "less than"}
+#: The bound types whose comparison with an int or float cannot raise.
+_NUMBER_BOUNDS = (int, float, Decimal)
+
+#: One bound a validator checks: ``(is_length, compare_op, bound)``.
+Bound = tuple[bool, str, Any]
+
+
+def bound_message(bound: Bound, value: Any) -> str:
+    """Return what a failed bound says, up to the value it got (``"... got "``).
+
+    ``value`` only tells a string (characters) from a collection (items).
+    """
+    is_length, op, limit = bound
+    if is_length:
+        words = "at least" if op == ">=" else "at most"
+        return f"must have {words} {limit} {_length_unit(value, limit)}, got "
+    return f"must be {_NUMBER_WORDS[op]} {limit}, got "
+
+
+def bounds_of(validator: Any) -> list[Bound] | None:
+    """Return the bounds ``validator`` checks, in its order, or ``None`` if it checks anything else.
+
+    ``min_len`` and ``max_len`` are length bounds, ``ge``, ``gt``, ``le``
+    and ``lt`` (with a numeric bound) number bounds, alone or in ``and_``.
+    The generated attrs functions inline these (:mod:`.attrs_gen`).
+    """
+    leaves = validator._validators if isinstance(validator, vk.AND) else (validator,)
+    bounds: list[Bound] = []
+    for leaf in leaves:
+        if isinstance(leaf, vk.MIN_LEN):
+            bounds.append((True, ">=", int(leaf.min_length)))
+        elif isinstance(leaf, vk.MAX_LEN):
+            bounds.append((True, "<=", int(leaf.max_length)))
+        elif (
+            isinstance(leaf, vk.NUMBER)
+            and leaf.compare_op in _NUMBER_WORDS
+            and type(leaf.bound) in _NUMBER_BOUNDS
+        ):
+            bounds.append((False, leaf.compare_op, leaf.bound))
+        else:
+            return None
+    return bounds
+
+
 def _leaf_message(validator: Any, value: Any, message: str) -> str:
     """Say what a common attrs validator expected, instead of its own message."""
     if isinstance(validator, vk.NUMBER):
-        words = {
-            ">=": "at least",
-            ">": "greater than",
-            "<=": "at most",
-            "<": "less than",
-        }.get(validator.compare_op)
-        if words is not None:
-            return f"must be {words} {validator.bound}, got {describe(value)}"
+        if validator.compare_op in _NUMBER_WORDS:
+            bound = (False, validator.compare_op, validator.bound)
+            return bound_message(bound, value) + describe(value)
     elif isinstance(validator, vk.MIN_LEN):
-        unit = _length_unit(value, validator.min_length)
-        return f"must have at least {validator.min_length} {unit}, got {len(value)}"
+        return bound_message((True, ">=", validator.min_length), value) + str(len(value))
     elif isinstance(validator, vk.MAX_LEN):
-        unit = _length_unit(value, validator.max_length)
-        return f"must have at most {validator.max_length} {unit}, got {len(value)}"
+        return bound_message((True, "<=", validator.max_length), value) + str(len(value))
     elif isinstance(validator, vk.MATCHES_RE):
         return f'must match the pattern "{validator.pattern.pattern}", got {describe(value)}'
     elif isinstance(validator, vk.IN):
@@ -115,12 +155,10 @@ def _compile_length(validator: Any) -> Check:
             found.append(("", str(exc) or type(exc).__name__))
             return 1
         if minimum is not None and size < minimum:
-            unit = _length_unit(value, minimum)
-            found.append(("", f"must have at least {minimum} {unit}, got {size}"))
+            found.append(("", bound_message((True, ">=", minimum), value) + str(size)))
             return 1
         if maximum is not None and size > maximum:
-            unit = _length_unit(value, maximum)
-            found.append(("", f"must have at most {maximum} {unit}, got {size}"))
+            found.append(("", bound_message((True, "<=", maximum), value) + str(size)))
             return 1
         return 0
 

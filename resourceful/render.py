@@ -27,13 +27,19 @@ every wrong field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+import linecache
+import math
+from collections.abc import Callable, Mapping
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
+from cattrs.fns import identity
 from werkzeug.sansio.response import Response as SansIOResponse
 
 from .convert import INPUT_ERRORS, Converter, InvalidData, violations_from
+from .convert.converter import unstructured_members
 from .convert.typeinfo import is_attrs, type_name
 from .errors import (
     PROBLEM_MIMETYPE,
@@ -45,6 +51,7 @@ from .errors import (
 from .json.provider import DefaultJSONProvider
 from .operation import Operation
 from .responses import PreparedResponse, Status, apply_status_and_headers, split_return
+from .wrappers import content_type
 
 if TYPE_CHECKING:
     from .app import App
@@ -144,6 +151,8 @@ class Renderer:
         self._status = operation.status
         self._empty_status = operation.status if declared is None else 204
         self._qualname = operation.qualname
+        # The per-class encoder, with the provider encoder it was built around.
+        self._class_encoder: tuple[Any, Callable[[Any], str] | None] | None = None
 
     def _validating(self) -> bool:
         validate = self._config["VALIDATE_RESPONSES"]
@@ -181,40 +190,89 @@ class Renderer:
             response = self._app.response_class(status=status or self._empty_status)
         else:
             status = status or self._status
-            data = self._to_data(value)
+            encoded = self._encoded(value)
+            data = self._to_data(value) if encoded is None else None
             if (
                 prepared
                 and type(status) is int
                 and 200 <= status < 600
                 and status not in (204, 304)
             ):
-                answer = self._prepared(data, status, headers)
+                answer = self._prepared(data, encoded, status, headers)
                 if answer is not None:
                     return answer
-            response = self._app.json.response_with_status(data, status)
+            if encoded is None:
+                response = self._app.json.response_with_status(data, status)
+            else:
+                # What response_with_status makes of the value (_encoded checked it is the default).
+                response = self._app.response_class(
+                    encoded[1], status=status, content_type=encoded[0]
+                )
         if headers:
             response.headers.update(headers)
         return response
 
-    def _prepared(self, data: Any, status: int, headers: Any) -> PreparedResponse | None:
+    def _prepared(
+        self, data: Any, encoded: tuple[str, str] | None, status: int, headers: Any
+    ) -> PreparedResponse | None:
         """Return what ``response_with_status(data, status)`` plus ``headers`` would send.
 
-        ``None`` when only a response object can say: another provider, or
-        headers that werkzeug would check, merge or refuse.
+        ``encoded`` is the content type and body text the per-class encoder
+        gave, or ``None``. ``None`` when only a response object can say: another
+        provider, or headers that werkzeug would check, merge or refuse.
         """
         extra = _plain_headers(headers) if headers else []
         if extra is None:
             return None
         provider = self._app.json
-        encoded = (
-            provider.encoded_response(data) if isinstance(provider, DefaultJSONProvider) else None
-        )
-        if encoded is None:
-            return None
-        mimetype, body = encoded
+        if encoded is not None:
+            mimetype, body = encoded[0], encoded[1].encode()
+        else:
+            made = (
+                provider.encoded_response(data)
+                if isinstance(provider, DefaultJSONProvider)
+                else None
+            )
+            if made is None:
+                return None
+            mimetype, body = made
         return PreparedResponse(
             status, [("Content-Type", mimetype), ("Content-Length", str(len(body))), *extra], body
         )
+
+    def _encoded(self, value: Any) -> tuple[str, str] | None:
+        """Return the content type and JSON body text of an instance of the declared class.
+
+        PERF: the per-class encoder unstructures and encodes in one
+        generated step (:func:`class_encoder`), giving the text the app's
+        provider would write for the unstructured value. ``None`` (take the
+        general path) for another value, provider or setting.
+        """
+        cls = self._declared_class
+        if cls is None or type(value) is not cls:
+            return None
+        provider = self._app.json
+        if not isinstance(provider, DefaultJSONProvider):
+            return None
+        encode = provider.response_encoder()
+        if encode is None:
+            return None
+        cached = self._class_encoder
+        if cached is None or cached[0] is not encode:
+            made = class_encoder(
+                self._unstructure,
+                encode,
+                ensure_ascii=provider.ensure_ascii,
+                sort_keys=provider.sort_keys,
+            )
+            cached = self._class_encoder = (encode, made)
+        encoder = cached[1]
+        if encoder is None:
+            return None
+        try:
+            return content_type(provider.mimetype), encoder(value) + "\n"
+        except (AttributeError, TypeError):
+            return None  # a value of another shape (validation off): the general path says
 
     def _to_data(self, value: Any) -> Any:
         hook = self._unstructure
@@ -286,3 +344,65 @@ def prepared_problem(problem: Problem) -> PreparedResponse | Problem:
         [("Content-Type", PROBLEM_MIMETYPE), ("Content-Length", str(len(body)))],
         body,
     )
+
+
+_encoders_made = itertools.count(1)
+
+
+def class_encoder(
+    unstructure: Any, encode: Callable[[Any], str], *, ensure_ascii: bool, sort_keys: bool
+) -> Callable[[Any], str] | None:
+    """Generate the encoder of one attrs class: unstructure and encode in one step.
+
+    ``unstructure`` is the class's unstructure hook and ``encode`` the
+    provider's compact encoder. The generated function returns exactly
+    ``encode(unstructure(value))``: the members in the order the encoder
+    writes them (by key with ``sort_keys``, else in field order), each
+    value unstructured by the member's own hook and written by the
+    encoder's string, int, bool or float rule when it is exactly one of
+    those, else by ``encode``. ``None`` for a hook whose members are not
+    known (:func:`~resourceful.convert.converter.unstructured_members`).
+    tests/test_render_prepared.py holds it to the general path.
+    """
+    members = unstructured_members(unstructure)
+    if members is None:
+        return None
+    quote = encode_basestring_ascii if ensure_ascii else encode_basestring
+    ordered = sorted(members, key=lambda member: member[1]) if sort_keys else list(members)
+    namespace: dict[str, Any] = {"_e": encode, "_q": quote, "_isfinite": math.isfinite}
+    lines = ["def encode_fields(obj):"]
+    parts: list[str] = []
+    for index, (name, key, declared, handler) in enumerate(ordered):
+        local = f"v{index}"
+        if handler == identity:
+            lines.append(f"    {local} = obj.{name}")
+            written = _written(local, declared)
+        else:
+            namespace[f"h{index}"] = handler
+            lines.append(f"    {local} = h{index}(obj.{name})")
+            written = f"_q({local}) if {local}.__class__ is str else _e({local})"
+        parts += [repr(("{" if index == 0 else ",") + quote(key) + ":"), f"({written})"]
+    parts.append(repr("}" if ordered else "{}"))
+    lines.append(f"    return ''.join(({', '.join(parts)},))")
+    source = "\n".join(lines) + "\n"
+    filename = f"<resourceful generated encoder #{next(_encoders_made)}>"
+    exec(compile(source, filename, "exec"), namespace)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    encoder: Callable[[Any], str] = namespace["encode_fields"]
+    return encoder
+
+
+def _written(local: str, declared: Any) -> str:
+    """Return the expression writing a member passed through as it is (json's own rules)."""
+    if declared is str:
+        return f"_q({local}) if {local}.__class__ is str else _e({local})"
+    if declared is int:
+        return f"int.__repr__({local}) if {local}.__class__ is int else _e({local})"
+    if declared is bool:
+        return f"'true' if {local} is True else 'false' if {local} is False else _e({local})"
+    if declared is float:
+        return (
+            f"float.__repr__({local}) if {local}.__class__ is float and _isfinite({local})"
+            f" else _e({local})"
+        )
+    return f"_e({local})"

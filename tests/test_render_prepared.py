@@ -183,3 +183,103 @@ def test_a_decorated_operation_still_sees_a_response_object() -> None:
 
     assert response.status_code == 200
     assert seen == [app.response_class]
+
+
+# -- the per-class encoder writes what the general path writes --------------------------------
+
+import enum  # noqa: E402
+import uuid  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from resourceful.convert import Converter  # noqa: E402
+from resourceful.fields import field  # noqa: E402
+from resourceful.json.provider import compact_encoder, default_encoding  # noqa: E402
+from resourceful.render import class_encoder  # noqa: E402
+
+
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@attrs.define
+class Inner:
+    size: int
+    label: str | None = None
+
+
+@attrs.define
+class Wide:
+    title: str = field(name="Title")
+    count: int = 0
+    ratio: float = 0.0
+    flag: bool = False
+    due: dt.date | None = None
+    at: dt.datetime | None = None
+    tags: list[str] = attrs.field(factory=list)
+    inner: Inner | None = None
+    colour: Colour = Colour.RED
+    money: Decimal = Decimal("0")
+    ident: uuid.UUID | None = None
+    extra: dict[str, int] = attrs.field(factory=dict)
+    hidden: int = attrs.field(default=7, init=False)
+
+
+_ODD = st.one_of(st.integers(), st.text(max_size=3), st.none(), st.floats(), st.booleans())
+
+_WIDE = st.builds(
+    Wide,
+    title=st.text(max_size=6) | _ODD,
+    count=st.integers() | st.booleans() | _ODD,
+    ratio=st.floats() | st.integers(),
+    flag=st.booleans() | _ODD,
+    due=st.none() | st.dates(),
+    at=st.none() | st.datetimes(),
+    tags=st.lists(st.text(max_size=3), max_size=3) | st.tuples(st.text(max_size=2)),
+    inner=st.none() | st.builds(Inner, st.integers(), st.none() | st.text(max_size=3)),
+    colour=st.sampled_from(Colour),
+    money=st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    ident=st.none() | st.uuids(),
+    extra=st.dictionaries(st.text(max_size=3), st.integers(), max_size=3),
+)
+
+
+def _written(encode: Any, value: Any) -> Any:
+    try:
+        return ("text", encode(value))
+    except (AttributeError, TypeError, ValueError) as exc:
+        return ("error", type(exc))
+
+
+@given(_WIDE, st.booleans(), st.booleans())
+def test_class_encoder_writes_what_unstructuring_then_encoding_writes(
+    value: Wide, sort_keys: bool, ensure_ascii: bool
+) -> None:
+    converter = Converter()
+    encode = compact_encoder(
+        ensure_ascii=ensure_ascii,
+        sort_keys=sort_keys,
+        default=lambda obj: default_encoding(obj, converter, "iso"),
+    )
+    hook = converter.get_unstructure_hook(Wide)
+    encoder = class_encoder(hook, encode, ensure_ascii=ensure_ascii, sort_keys=sort_keys)
+    assert encoder is not None
+
+    expected = _written(lambda v: encode(hook(v)), value)
+    got = _written(encoder, value)
+
+    # The renderer takes the general path when the encoder raises.
+    assert got == expected or got[0] == "error"
+
+
+def test_class_encoder_is_not_made_for_a_hook_registered_by_the_user() -> None:
+    converter = Converter()
+    converter.register_unstructure_hook(Inner, lambda inner: {"size": inner.size})
+    encode = compact_encoder(ensure_ascii=True, sort_keys=True)
+
+    hook = converter.get_unstructure_hook(Inner)
+
+    assert class_encoder(hook, encode, ensure_ascii=True, sort_keys=True) is None

@@ -10,6 +10,7 @@ import collections.abc as cabc
 import datetime as dt
 import typing
 import uuid
+import weakref
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -286,6 +287,13 @@ class Converter(cattrs.Converter):
         return clone
 
 
+#: One member an attrs unstructure hook writes: (attribute name, key, declared
+#: type, the hook that unstructures its value).
+Member = tuple[str, str, Any, Callable[[Any], Any]]
+
+_members_of: weakref.WeakKeyDictionary[Any, tuple[Member, ...]] = weakref.WeakKeyDictionary()
+
+
 def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable[[Any], Any]:
     cls = typing.get_origin(tp) or tp
     resolve_types(cls)
@@ -303,7 +311,63 @@ def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable
         or attribute.name in may_be_unset
         or attribute.name in hidden
     }
-    return make_dict_unstructure_fn(tp, converter, **overrides)
+    hook = make_dict_unstructure_fn(tp, converter, **overrides)
+    members = _plain_members(tp, cls, converter, hidden) if not may_be_unset else None
+    if members is not None:
+        _members_of[hook] = members
+    return hook
+
+
+def _plain_members(
+    tp: Any, cls: Any, converter: cattrs.Converter, hidden: frozenset[str]
+) -> tuple[Member, ...] | None:
+    """Return the members the hook writes when the class is plain, else ``None``.
+
+    Plain: not generic, no field that may be UNSET (left out when it is), no
+    field typed with a type variable, ``Final`` or left untyped, keys
+    unique. cattrs then writes every ``init`` field but the ``hidden``
+    (write-only) ones, in order, under its wire name, unstructured by the
+    hook of its declared type.
+    """
+    if tp is not cls or getattr(converter, "use_alias", False):
+        return None
+    members: list[Member] = []
+    for attribute in attrs.fields(cls):
+        if not attribute.init or attribute.name in hidden:
+            continue
+        declared = attribute.type
+        if (
+            declared is None
+            or isinstance(declared, typing.TypeVar | str)
+            or typing.get_origin(declared) is typing.Final
+            or declared is typing.Final
+            or any(isinstance(arg, typing.TypeVar) for arg in typing.get_args(declared))
+        ):
+            return None
+        try:
+            # The hook cattrs' generated function called for the member, fetched likewise.
+            handler = converter.get_unstructure_hook(declared, cache_result=False)
+        except RecursionError:
+            return None
+        members.append((attribute.name, wire_name(attribute), declared, handler))
+    if len({member[1] for member in members}) != len(members):
+        return None
+    return tuple(members)
+
+
+def unstructured_members(hook: Callable[[Any], Any]) -> tuple[Member, ...] | None:
+    """Return what an attrs class's unstructure ``hook`` writes, or ``None`` if not known.
+
+    Known for hooks this module's factory made for plain classes: each
+    member as ``(attribute name, key, declared type, hook)``, in the order
+    of the dict the hook returns, each value unstructured by that hook (the
+    converter's hook for the declared type). The typed renderer's per-class
+    encoders are built from it (:mod:`resourceful.render`).
+    """
+    try:
+        return _members_of.get(hook)
+    except TypeError:  # not weak-referenceable: a user's callable object
+        return None
 
 
 def _write_only(cls: type[Any]) -> frozenset[str]:

@@ -250,6 +250,22 @@ class DefaultJSONProvider(JSONProvider):
             self._response_body(obj), status=status, content_type=content_type(self.mimetype)
         )
 
+    def _plain_responses(self) -> bool:
+        cls = type(self)
+        return (
+            cls.response is DefaultJSONProvider.response
+            and cls.response_with_status is DefaultJSONProvider.response_with_status
+        )
+
+    def response_encoder(self) -> Callable[[Any], str] | None:
+        """Return the encoder whose text (and a newline) :meth:`response_with_status` sends.
+
+        ``None`` when a subclass changes how responses are made, or bodies
+        are not compact (see :meth:`compact_encode`). The typed renderer
+        builds its per-class encoders around it.
+        """
+        return self.compact_encode() if self._plain_responses() else None
+
     def encoded_response(self, obj: Any) -> tuple[str, bytes] | None:
         """Return the content type and body :meth:`response_with_status` would send for ``obj``.
 
@@ -258,20 +274,22 @@ class DefaultJSONProvider(JSONProvider):
         object then says what is sent. The typed renderer uses it to answer
         without making one (:class:`~resourceful.responses.PreparedResponse`).
         """
-        cls = type(self)
-        if (
-            cls.response is not DefaultJSONProvider.response
-            or cls.response_with_status is not DefaultJSONProvider.response_with_status
-        ):
+        if not self._plain_responses():
             return None
         return content_type(self.mimetype), self._response_body(obj).encode()
 
-    def _response_body(self, obj: Any) -> str:
+    def compact_encode(self) -> Callable[[Any], str] | None:
+        """Return the encoder of this provider's compact response bodies, or ``None``.
+
+        ``None`` when bodies are indented (debug, or :attr:`compact` false)
+        or :meth:`dumps` is overridden. The encoder writes no trailing newline
+        (a response body is its text and a newline) and is kept while the
+        settings it was made for (:attr:`ensure_ascii`, :attr:`sort_keys`,
+        :attr:`datetime_format`) stay the same.
+        """
         pretty = not self.compact if self.compact is not None else self._app.debug
-        if pretty:
-            return self.dumps(obj, indent=2) + "\n"
-        if type(self).dumps is not DefaultJSONProvider.dumps:
-            return self.dumps(obj, separators=(",", ":")) + "\n"
+        if pretty or type(self).dumps is not DefaultJSONProvider.dumps:
+            return None
         settings = (self.ensure_ascii, self.sort_keys, self.datetime_format)
         cached = self._compact_encoder
         if cached is None or cached[0] != settings:
@@ -281,4 +299,13 @@ class DefaultJSONProvider(JSONProvider):
                 default=self._default_hook(),
             )
             cached = self._compact_encoder = (settings, encode)
-        return cached[1](obj) + "\n"
+        return cached[1]
+
+    def _response_body(self, obj: Any) -> str:
+        encode = self.compact_encode()
+        if encode is not None:
+            return encode(obj) + "\n"
+        pretty = not self.compact if self.compact is not None else self._app.debug
+        if pretty:
+            return self.dumps(obj, indent=2) + "\n"
+        return self.dumps(obj, separators=(",", ":")) + "\n"

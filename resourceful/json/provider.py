@@ -125,7 +125,22 @@ def compact_encoder(
     encoder = json.JSONEncoder(
         separators=(",", ":"), default=default, ensure_ascii=ensure_ascii, sort_keys=sort_keys
     )
-    return encoder.encode
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython without its _json accelerator
+        return encoder.encode
+    # PERF: JSONEncoder.encode builds its C encoder (and a closure) on every
+    # call; this is the same C encoder, made with the same arguments, with
+    # fresh circular-reference markers per call as iterencode gives it.
+    quote = json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring
+    fallback = encoder.default
+
+    def encode(obj: Any) -> str:
+        if isinstance(obj, str):
+            return quote(obj)
+        chunks = make({}, fallback, quote, None, ":", ",", sort_keys, False, True)(obj, 0)
+        return "".join(chunks)
+
+    return encode
 
 
 def default_encoding(

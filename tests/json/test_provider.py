@@ -344,3 +344,57 @@ def test_response_with_status_goes_through_an_overridden_response(app: App) -> N
     with app.app_context():
         response = app.json.response_with_status([1], "202 Accepted")
     assert (response.status, response.get_json()) == ("202 Accepted", {"data": [1]})
+
+
+# -- the compact encoder writes what json.dumps writes -------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from resourceful.json.provider import compact_encoder  # noqa: E402
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner)
+        | st.dictionaries(st.text(max_size=3) | st.integers() | st.booleans(), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@given(_JSONISH, st.booleans(), st.booleans())
+def test_compact_encoder_writes_what_json_dumps_writes(
+    value: Any, ensure_ascii: bool, sort_keys: bool
+) -> None:
+    encode = compact_encoder(ensure_ascii=ensure_ascii, sort_keys=sort_keys, default=repr)
+    options: dict[str, Any] = {"ensure_ascii": ensure_ascii, "sort_keys": sort_keys}
+
+    def dumps(obj: Any) -> Any:
+        try:
+            return json.dumps(obj, separators=(",", ":"), default=repr, **options)
+        except TypeError as exc:  # keys of mixed types cannot be sorted
+            return type(exc)
+
+    def written(obj: Any) -> Any:
+        try:
+            return encode(obj)
+        except TypeError as exc:
+            return type(exc)
+
+    assert written(value) == dumps(value)
+    assert written([value, {1}]) == dumps([value, {1}])
+
+
+def test_compact_encoder_still_encodes_after_refusing_a_value() -> None:
+    encode = compact_encoder(ensure_ascii=True, sort_keys=True)
+    shared: list[Any] = [1]
+    circular: list[Any] = [shared]
+    circular.append(circular)
+
+    with pytest.raises(ValueError, match="Circular reference"):
+        encode(circular)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        encode([shared, object()])
+    assert encode([shared, shared, {"b": 1, "a": "é"}]) == '[[1],[1],{"a":"\\u00e9","b":1}]'

@@ -270,6 +270,7 @@ class RequestValidationError(Problem):
     # from them and makes the FieldError and ProblemDetails records only when
     # someone reads ``details`` or ``errors``.
     _found: tuple[FieldProblem, ...] | None = None
+    _omitted = 0
     _details: ProblemDetails | None = None
 
     def __init__(
@@ -339,8 +340,6 @@ class RequestValidationError(Problem):
     @details.setter
     def details(self, value: ProblemDetails) -> None:
         self._details = value
-
-    _omitted = 0
 
     @property
     def errors(self) -> tuple[FieldError, ...]:

@@ -17,7 +17,9 @@ A handler returns one of:
 
 Values are unstructured by the app's converter with a hook fetched once per
 operation and encoded by the app's JSON provider
-(:meth:`~resourceful.json.provider.JSONProvider.response_with_status`).
+(:meth:`~resourceful.json.provider.JSONProvider.response_with_status`); an
+instance of the declared attrs class is written by a per-class encoder
+(:func:`class_encoder`) that gives the same text in one generated step.
 When response validation is on (``VALIDATE_RESPONSES``; ``None``, the
 default, means on in debug and testing) the value is checked against the
 declared type first, and a mismatch raises

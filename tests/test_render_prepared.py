@@ -195,7 +195,7 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from resourceful.convert import Converter  # noqa: E402
-from resourceful.fields import field  # noqa: E402
+from resourceful.fields import UNSET, Unset, field  # noqa: E402
 from resourceful.json.provider import compact_encoder, default_encoding  # noqa: E402
 from resourceful.render import class_encoder  # noqa: E402
 
@@ -281,5 +281,36 @@ def test_class_encoder_is_not_made_for_a_hook_registered_by_the_user() -> None:
     encode = compact_encoder(ensure_ascii=True, sort_keys=True)
 
     hook = converter.get_unstructure_hook(Inner)
+
+    assert class_encoder(hook, encode, ensure_ascii=True, sort_keys=True) is None
+
+
+@attrs.define
+class Account:
+    name: str
+    password: str | None = field(default=None, write_only=True)
+
+
+@attrs.define
+class Draft:
+    name: str
+    note: str | Unset = UNSET
+
+
+def test_class_encoder_leaves_write_only_fields_out_as_the_response_writer_does() -> None:
+    writer = Converter().for_responses()
+    encode = compact_encoder(ensure_ascii=True, sort_keys=True)
+    hook = writer.get_unstructure_hook(Account)
+    encoder = class_encoder(hook, encode, ensure_ascii=True, sort_keys=True)
+
+    assert encoder is not None
+    value = Account("ann", "secret")
+    assert encoder(value) == encode(hook(value)) == '{"name":"ann"}'
+
+
+def test_class_encoder_is_not_made_for_a_class_with_fields_that_may_be_unset() -> None:
+    writer = Converter().for_responses()
+    encode = compact_encoder(ensure_ascii=True, sort_keys=True)
+    hook = writer.get_unstructure_hook(Draft)
 
     assert class_encoder(hook, encode, ensure_ascii=True, sort_keys=True) is None

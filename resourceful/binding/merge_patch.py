@@ -44,7 +44,14 @@ from ..convert.typeinfo import (
     unwrap,
 )
 from ..convert.validators import max_items
-from ..errors import DefinitionError, FieldError, Problem, RequestValidationError, display_name
+from ..errors import (
+    DefinitionError,
+    FieldError,
+    FieldProblem,
+    Problem,
+    RequestValidationError,
+    display_name,
+)
 from ..fields import field_info, wire_name
 from ..globals import current_app
 from .body import BodyParser, read_body, too_deep
@@ -296,7 +303,7 @@ def _app_converter() -> Converter:
 # -- binding ---------------------------------------------------------------------------
 
 Step = Callable[
-    ["WerkzeugRequest", Mapping[str, Any], MutableMapping[str, Any], list[FieldError]], None
+    ["WerkzeugRequest", Mapping[str, Any], MutableMapping[str, Any], list[FieldProblem]], None
 ]
 
 
@@ -331,7 +338,7 @@ def compile_merge_patch(operation: Operation, param: Param, app: App) -> Step:
     }
 
     def bind_merge_patch(
-        request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldError]
+        request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldProblem]
     ) -> None:
         data = read_body(request)
         if request.mimetype not in _MEDIA_TYPES:
@@ -352,7 +359,7 @@ def compile_merge_patch(operation: Operation, param: Param, app: App) -> Step:
             raise too_deep() from None
         if not isinstance(value, dict):
             errors.append(
-                FieldError("body", "", f"expected an object (a merge patch), got {describe(value)}")
+                ("body", "", f"expected an object (a merge patch), got {describe(value)}")
             )
             return
         reject = bool(config["REJECT_UNKNOWN_FIELDS"])
@@ -360,7 +367,8 @@ def compile_merge_patch(operation: Operation, param: Param, app: App) -> Step:
         shape = shapes[reject]
         document = _screen(value, shape, "", reject, found)
         if found or found.omitted:
-            errors.extend(found)
+            # The binder collects (location, pointer, detail) tuples.
+            errors.extend([(error.location, error.pointer, error.detail) for error in found])
             if isinstance(errors, CappedList):
                 errors.omit(found.omitted)
             return

@@ -4,13 +4,16 @@ Usage, from the repository root::
 
     python -m benchmarks.coroutines            # about 10 seconds
     python -m benchmarks.coroutines --quick
+    python -m benchmarks.coroutines --async-to-sync   # with the in-place path
 
 Each case runs one coroutine function per call, the way an ``async def``
-view runs under WSGI: ``resourceful.coroutines.run_coroutine`` on the
-thread's reused loop, ``asyncio.run`` (a new loop per call) and asgiref's
-``async_to_sync``, which Flask uses (a new thread and loop per call). The
-reported time is the best batch of several, since only the machine's noise
-makes a batch slower.
+view runs under WSGI: ``resourceful.coroutines.run_coroutine`` (a task on
+the thread's reused loop), ``asyncio.run`` (a new loop per call) and asgiref's
+``async_to_sync``, which Flask uses (a new thread and loop per call). With
+``--async-to-sync``, a first column times ``resourceful.coroutines.async_to_sync``,
+what views and hooks get: in place for a function without await points
+(``never waits`` here), else ``run_coroutine``. The reported time is the best
+batch of several, since only the machine's noise makes a batch slower.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the ``benchmarks`` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from resourceful.coroutines import async_to_sync as resourceful_async_to_sync
 from resourceful.coroutines import run_coroutine
 
 CoroutineFunction = Callable[[], Coroutine[Any, Any, Any]]
@@ -88,9 +92,16 @@ def best_per_call(call: Callable[[], Any], batch_time: float, batches: int) -> f
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.coroutines", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short batches (noisier)")
+    parser.add_argument(
+        "--async-to-sync",
+        action="store_true",
+        help="also time resourceful's async_to_sync (in place when there is no await point)",
+    )
     args = parser.parse_args(argv)
     batch_time, batches = (0.02, 3) if args.quick else (0.1, 7)
     runners = _runners()
+    if args.async_to_sync:
+        runners = {"async_to_sync": resourceful_async_to_sync, **runners}
     rows = [["coroutine", *runners]]
     for case, func in CASES.items():
         times = [best_per_call(make(func), batch_time, batches) for make in runners.values()]

@@ -22,6 +22,13 @@ stay set for the caller. :func:`async_to_sync` and :func:`ensure_sync` are
 what :meth:`App.async_to_sync` and :meth:`App.ensure_sync` do, and
 :func:`iterate_async` turns an async generator into the synchronous iterator a
 WSGI server consumes.
+
+PERF: an ``async def`` function whose body has no await point (no
+``await``, ``async with`` or ``async for``: :func:`never_suspends`, read once
+from its bytecode) cannot suspend, so its coroutine finishes in its first
+step. :func:`async_to_sync` runs such a function in place
+(:func:`run_in_place`): one ``send()`` with the thread's loop marked running,
+and no task. Everything else runs in a task.
 """
 
 from __future__ import annotations
@@ -29,13 +36,21 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextvars
+import dis
 import functools
 import inspect
 import sys
 import threading
 import weakref
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator
-from types import CoroutineType
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterator,
+)
+from types import CoroutineType, FunctionType, MethodType
 from typing import Any, ParamSpec, TypeVar
 
 __all__ = [
@@ -43,8 +58,10 @@ __all__ = [
     "close_thread_loop",
     "ensure_sync",
     "iterate_async",
+    "never_suspends",
     "refuse_coroutine_function",
     "run_coroutine",
+    "run_in_place",
     "thread_loop",
 ]
 
@@ -223,6 +240,80 @@ def run_coroutine(awaitable: Awaitable[T]) -> T:
         del task
 
 
+#: The instructions a coroutine can suspend at (``await``, ``async with``, ``async for``),
+#: under their names in Python 3.10 to 3.13. A plain ``yield`` (in an async generator)
+#: is not one: it hands a value to the consumer, not control to the loop.
+_AWAIT_POINTS = frozenset(
+    {"GET_AWAITABLE", "GET_AITER", "GET_ANEXT", "BEFORE_ASYNC_WITH", "SETUP_ASYNC_WITH"}
+    | {"END_ASYNC_FOR", "SEND", "YIELD_FROM"}
+)
+
+
+def never_suspends(func: Callable[..., Any]) -> bool:
+    """Return whether ``func`` is an ``async def`` function whose body has no await point.
+
+    Such a coroutine finishes (or raises) in its first step, whatever it
+    calls; for an async generator function, each step (``__anext__()``,
+    ``athrow()``, ``aclose()``) finishes at the next ``yield`` or the end. Read
+    from the bytecode, so call it once per function, not per call. ``False``
+    for anything else: a partial, a callable object, a function that awaits
+    anywhere (even in a branch that never runs).
+    """
+    if isinstance(func, MethodType):
+        func = func.__func__
+    if not isinstance(func, FunctionType) or not (
+        inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func)
+    ):
+        return False
+    return not any(ins.opname in _AWAIT_POINTS for ins in dis.get_instructions(func.__code__))
+
+
+_SUSPENDED = """run_in_place() ran a coroutine that suspended ({name}); it takes only coroutines
+that never wait (see never_suspends()). Use run_coroutine() for this one."""
+
+
+def run_in_place(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that cannot suspend to completion: one step, in place.
+
+    For the coroutines of functions :func:`never_suspends` accepts (and the
+    steps of their async generators, such as ``agen.__anext__()``). The
+    thread's loop is marked running while the step runs, so
+    :func:`asyncio.get_running_loop` and :func:`asyncio.create_task` work (the
+    tasks it leaves pending are cancelled before this returns, as with
+    :func:`run_coroutine`); it runs in the caller's context, so the context
+    variables it sets stay set. It runs outside any task:
+    :func:`asyncio.current_task` is ``None`` there. Raises
+    :class:`RuntimeError` inside a running loop, as :func:`run_coroutine`
+    does, and if the coroutine suspends after all.
+    """
+    if _get_running_loop() is not None:
+        coroutine.close()
+        raise RuntimeError(_IN_RUNNING_LOOP)
+    holder: _ThreadLoop | None = getattr(_local, "holder", None)
+    if holder is None or holder.loop.is_closed():
+        holder = _current()
+    loop: Any = holder.loop
+    if not holder.steppable or loop._debug:
+        # Another loop class, or debug mode (its checks want the real loop): a task.
+        return run_coroutine(coroutine)
+    loop._thread_id = _get_ident()
+    _set_running_loop(loop)
+    try:
+        coroutine.send(None)
+    except StopIteration as stop:
+        result: T = stop.value
+    else:
+        coroutine.close()
+        name = getattr(coroutine, "__qualname__", repr(coroutine))
+        raise RuntimeError(_SUSPENDED.format(name=name))
+    finally:
+        _set_running_loop(None)
+        loop._thread_id = None
+    if loop._ready:  # it created tasks or scheduled callbacks
+        _settle(holder)
+    return result
+
+
 async def _await(awaitable: Awaitable[T]) -> T:
     return await awaitable
 
@@ -274,11 +365,21 @@ def async_to_sync(func: Callable[P, Awaitable[T]]) -> Callable[P, T]:
     """Return a synchronous function that calls ``func`` and runs its coroutine.
 
     ``async_to_sync(func)(*args, **kwargs)`` is
-    ``run_coroutine(func(*args, **kwargs))``; the wrapper keeps ``func``'s
+    ``run_coroutine(func(*args, **kwargs))``, or :func:`run_in_place` for a
+    function that :func:`never_suspends`; the wrapper keeps ``func``'s
     name, docstring and signature (``__wrapped__``).
     """
     if not callable(func):
         raise TypeError(f"async_to_sync() needs a coroutine function, not {func!r}.")
+
+    if never_suspends(func):
+        in_place: Callable[P, Any] = func
+
+        @functools.wraps(func)
+        def run_now(*args: P.args, **kwargs: P.kwargs) -> T:
+            return run_in_place(in_place(*args, **kwargs))  # type: ignore[no-any-return]
+
+        return run_now
 
     @functools.wraps(func)
     def run(*args: P.args, **kwargs: P.kwargs) -> T:

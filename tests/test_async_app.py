@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
@@ -12,7 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from resourceful import App, abort, g, render_template_string, request, session, signals
 from resourceful.providers import Provided
-from resourceful.resources import Resource
+from resourceful.resources import Resource, operation
 
 
 async def pause() -> None:
@@ -316,6 +317,130 @@ def test_a_coroutine_decorator_around_a_sync_handler_runs_too(app: App) -> None:
     client = app.test_client()
     assert client.get("/notes/2").get_json() == {"id": 2, "text": "sync"}
     assert client.get("/notes/0").status_code == 403
+
+
+def _resource_view(app: App) -> Any:
+    from resourceful.resources.view import ResourceView
+
+    (view,) = [v for v in app.view_functions.values() if isinstance(v, ResourceView)]
+    return view
+
+
+def audited(call: Callable[..., Any]) -> Callable[..., Any]:
+    async def wrapper(**view_args: Any) -> Any:
+        result = call(**view_args)
+        return await result if inspect.isawaitable(result) else result
+
+    return wrapper
+
+
+class SyncNotes(Resource):
+    def get(self, note_id: int) -> Note:
+        return Note(id=note_id, text="sync")
+
+
+class InPlaceNotes(Resource):
+    async def get(self, note_id: int) -> Note:
+        return Note(id=note_id, text="in place")
+
+
+class WaitingNotes(Resource):
+    async def get(self, note_id: int) -> Note:
+        await pause()
+        return Note(id=note_id, text="waited")
+
+
+class DecoratedSyncNotes(SyncNotes):
+    decorators = (audited,)
+
+
+class DecoratedInPlaceNotes(Resource):
+    @operation(decorators=(audited,))
+    async def get(self, note_id: int) -> Note:
+        return Note(id=note_id, text="in place")
+
+
+@pytest.mark.parametrize(
+    ("resource", "text", "runs_coroutines"),
+    [
+        (SyncNotes, "sync", False),
+        (InPlaceNotes, "in place", False),
+        (WaitingNotes, "waited", True),
+        (DecoratedSyncNotes, "sync", True),
+        (DecoratedInPlaceNotes, "in place", True),
+    ],
+    ids=lambda value: getattr(value, "__name__", str(value)),
+)
+def test_whether_a_resource_view_runs_coroutines_is_decided_when_it_is_built(
+    app: App, resource: type[Resource], text: str, runs_coroutines: bool
+) -> None:
+    app.add_resource(resource, "/notes/<int:note_id>")
+    assert _resource_view(app).runs_coroutines is runs_coroutines
+    assert app.test_client().get("/notes/5").get_json() == {"id": 5, "text": text}
+
+
+def test_a_sync_resource_never_looks_for_a_coroutine_in_what_its_handler_returns(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resourceful.resources import view
+
+    looked_at: list[Any] = []
+
+    class Watching(type):
+        def __instancecheck__(cls, instance: Any) -> bool:
+            looked_at.append(instance)
+            return False
+
+    monkeypatch.setattr(view, "CoroutineType", Watching("CoroutineType", (), {}))
+    app.add_resource(SyncNotes, "/notes/<int:note_id>")
+    app.add_resource(InPlaceNotes, "/in-place/<int:note_id>")
+    client = app.test_client()
+    assert client.get("/notes/1").get_json() == {"id": 1, "text": "sync"}
+    assert client.get("/in-place/1").get_json() == {"id": 1, "text": "in place"}
+    assert looked_at == []
+
+
+def test_an_async_handler_without_await_points_runs_in_place_with_its_providers(
+    app: App,
+) -> None:
+    events: list[str] = []
+
+    @app.provider()
+    def store() -> Iterator[Store]:
+        try:
+            yield Store("main")
+        finally:
+            events.append("store closed")
+
+    class Notes(Resource):
+        async def get(self, note_id: int, store: Provided[Store]) -> Note:
+            events.append(f"task: {asyncio.current_task()}")
+            if note_id == 0:
+                raise LookupError("no note 0")
+            return Note(id=note_id, text=store.name)
+
+    app.add_resource(Notes, "/notes/<int:note_id>")
+    assert _resource_view(app).runs_coroutines is False
+    client = app.test_client()
+    assert client.get("/notes/2").get_json() == {"id": 2, "text": "main"}
+    with pytest.raises(LookupError):
+        client.get("/notes/0")
+    assert events == ["task: None", "store closed"] * 2
+
+
+def test_a_resource_with_sync_and_async_handlers_serves_both(app: App) -> None:
+    @app.resource("/notes/<int:note_id>")
+    class Notes(Resource):
+        def get(self, note_id: int) -> Note:
+            return Note(id=note_id, text="sync")
+
+        async def delete(self, note_id: int) -> None:
+            await pause()
+
+    assert _resource_view(app).runs_coroutines is True
+    client = app.test_client()
+    assert client.get("/notes/1").get_json() == {"id": 1, "text": "sync"}
+    assert client.delete("/notes/1").status_code == 204
 
 
 @pytest.mark.parametrize("waits", [False, True], ids=["never waits", "waits"])

@@ -192,3 +192,18 @@ def test_the_asgi_harness_sends_the_request_and_collects_the_answer() -> None:
     assert len(seen) == 4
     assert len({id(scope) for scope, _ in seen}) == 4
     assert all(messages[0]["body"] == typed.body for _, messages in seen)
+
+
+def test_the_coroutine_micro_benchmark_can_time_async_to_sync_first(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import coroutines
+
+    assert coroutines.main(["--quick", "--async-to-sync"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [cell.strip() for cell in lines[0].split("|")[1:-1]][:3] == [
+        "coroutine",
+        "async_to_sync",
+        "run_coroutine",
+    ]
+    assert all(line.count(" µs") == 4 for line in lines[2:])

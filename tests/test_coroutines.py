@@ -23,7 +23,9 @@ from resourceful.coroutines import (
     close_thread_loop,
     ensure_sync,
     iterate_async,
+    never_suspends,
     run_coroutine,
+    run_in_place,
     thread_loop,
 )
 
@@ -414,6 +416,189 @@ def test_the_request_and_g_are_there_inside_and_changes_to_g_are_seen_after(app:
     with app.test_request_context("/inside?x=1", method="POST"):
         assert run_coroutine(handler()) == "POST /inside"
         assert g.user == "ann"
+
+
+# -- coroutines that cannot suspend: run in place ----------------------------------------------
+
+
+async def no_await_point() -> int:
+    return 1
+
+
+async def awaits(x: Any) -> None:
+    await x
+
+
+async def enters(x: Any) -> None:
+    async with x:
+        pass  # pragma: no cover - never run
+
+
+async def iterates(x: Any) -> None:
+    async for _ in x:
+        pass  # pragma: no cover - never run
+
+
+async def comprehends(x: Any) -> list[Any]:
+    return [item async for item in x]
+
+
+async def awaits_in_a_branch_never_taken(x: Any) -> int:
+    if x is None:
+        return 1
+    await x  # pragma: no cover - never run
+    return 2  # pragma: no cover
+
+
+async def yields_only() -> AsyncIterator[int]:
+    yield 1
+
+
+async def yields_and_awaits(x: Any) -> AsyncIterator[int]:
+    yield 1
+    await x  # pragma: no cover - never run
+
+
+class Holder:
+    async def method(self) -> int:
+        return 2
+
+
+def plain_function() -> int:
+    return 3  # pragma: no cover - only inspected
+
+
+@pytest.mark.parametrize(
+    ("func", "expected"),
+    [
+        (no_await_point, True),
+        (Holder().method, True),
+        (yields_only, True),
+        (yields_and_awaits, False),
+        (awaits, False),
+        (enters, False),
+        (iterates, False),
+        (comprehends, False),
+        (awaits_in_a_branch_never_taken, False),
+        (functools.partial(no_await_point), False),
+        (plain_function, False),
+    ],
+    ids=lambda value: getattr(value, "__name__", None) or type(value).__name__,
+)
+def test_never_suspends_says_whether_the_body_has_an_await_point(func: Any, expected: bool) -> None:
+    assert never_suspends(func) is expected
+
+
+def test_a_coroutine_without_await_points_runs_in_place_on_the_loop_outside_a_task() -> None:
+    seen: dict[str, Any] = {}
+
+    async def look() -> str:
+        loop = asyncio.get_running_loop()
+        seen["loop"], seen["running"] = loop, loop.is_running()
+        seen["task"] = asyncio.current_task()
+        marker.set("set inside")
+        return "looked"
+
+    def call() -> str:
+        assert never_suspends(look)
+        return async_to_sync(look)()
+
+    context = contextvars.Context()
+    assert context.run(call) == "looked"
+    assert seen["loop"] is thread_loop()
+    assert seen["running"] is True
+    assert seen["task"] is None
+    assert context[marker] == "set inside"  # it ran in the caller's context
+    assert not thread_loop().is_running()
+    assert asyncio._get_running_loop() is None
+
+
+def test_the_first_coroutine_of_a_new_thread_runs_in_place_too() -> None:
+    async def look() -> Any:
+        return asyncio.current_task(), asyncio.get_running_loop()
+
+    task, loop = in_new_thread(async_to_sync(look))
+    assert task is None
+    assert loop is not thread_loop()
+    assert loop.is_closed()  # the thread ended
+
+
+def test_a_coroutine_with_an_await_point_runs_in_a_task_even_if_it_never_waits() -> None:
+    tasks: list[Any] = []
+
+    async def maybe(wait: bool) -> None:
+        tasks.append(asyncio.current_task())
+        if wait:
+            await asyncio.sleep(0)  # pragma: no cover - not taken
+
+    async_to_sync(maybe)(False)
+    assert isinstance(tasks[0], asyncio.Task)
+
+
+def test_tasks_created_by_a_coroutine_run_in_place_are_cancelled_when_it_returns() -> None:
+    started: list[str] = []
+
+    async def background() -> None:  # pragma: no cover - cancelled before it starts
+        started.append("yes")
+
+    async def fire_and_forget() -> Any:
+        return asyncio.get_running_loop().create_task(background())
+
+    task = async_to_sync(fire_and_forget)()
+    assert task.cancelled()
+    assert started == []
+    assert not asyncio.all_tasks(thread_loop())
+
+
+def test_an_exception_from_a_coroutine_run_in_place_propagates_and_the_loop_stops() -> None:
+    async def fail() -> None:
+        raise LookupError("nothing here")
+
+    with pytest.raises(LookupError, match="nothing here"):
+        async_to_sync(fail)()
+    assert not thread_loop().is_running()
+    assert run_coroutine(no_await_point()) == 1
+
+
+def test_run_in_place_refuses_a_coroutine_that_suspends() -> None:
+    closed: list[bool] = []
+
+    async def sleeps() -> None:
+        try:
+            await asyncio.sleep(0)
+        finally:
+            closed.append(True)
+
+    with pytest.raises(RuntimeError) as info:
+        run_in_place(sleeps())
+    assert str(info.value).startswith(
+        "run_in_place() ran a coroutine that suspended (test_run_in_place_refuses_a_coroutine"
+    )
+    assert closed == [True]
+    assert not thread_loop().is_running()
+
+
+def test_run_in_place_inside_a_running_loop_raises_and_says_to_await() -> None:
+    async def outer() -> None:
+        run_in_place(no_await_point())
+
+    with pytest.raises(RuntimeError, match="Await the coroutine function directly"):
+        run_coroutine(outer())
+
+
+def test_run_in_place_uses_a_task_in_debug_mode() -> None:
+    tasks: list[Any] = []
+
+    async def look() -> None:
+        tasks.append(asyncio.current_task())
+
+    loop = thread_loop()
+    loop.set_debug(True)
+    try:
+        run_in_place(look())
+    finally:
+        loop.set_debug(False)
+    assert isinstance(tasks[0], asyncio.Task)
 
 
 # -- sync wrappers -----------------------------------------------------------------------------

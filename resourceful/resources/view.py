@@ -7,6 +7,7 @@ calls the handler and renders its result.
 
 from __future__ import annotations
 
+import inspect
 import weakref
 from collections.abc import Callable, Mapping
 from types import CoroutineType, MappingProxyType
@@ -16,7 +17,7 @@ from cattrs.errors import StructureHandlerNotFoundError
 from werkzeug.exceptions import HTTPException
 
 from ..binding import Binder
-from ..coroutines import run_coroutine
+from ..coroutines import never_suspends, run_coroutine, run_in_place
 from ..dependencies import app_state, request_values, run
 from ..errors import DefinitionError, RequestValidationError, as_problem
 from ..globals import _cv_request
@@ -92,17 +93,25 @@ class ResourceView(OperationsView):
         )
         self._last: tuple[App, _Compiled] | None = None
         calls: dict[str, Callable[..., Any]] = {}
+        #: Whether a call can return a coroutine, decided here once: an ``async
+        #: def`` handler that may wait, or a decorator that made a coroutine function.
+        self.runs_coroutines = False
         for method, op in operations.items():
-            call: Callable[..., Any] = self._operation_call(method)
+            call, awaits = self._operation_call(method)
             for decorator in op.decorators:
                 call = decorator(call)
             calls[method] = call
+            self.runs_coroutines |= awaits or inspect.iscoroutinefunction(call)
         if "GET" in calls and "HEAD" not in calls:
             calls["HEAD"] = calls["GET"]
         self._calls = calls
         dispatch: Callable[..., Any] = self._dispatch
         for decorator in resource.decorators:
             dispatch = decorator(dispatch)
+            self.runs_coroutines |= inspect.iscoroutinefunction(dispatch)
+        if self.runs_coroutines:
+            # PERF: only views that can return a coroutine look at what they return.
+            dispatch = _running_coroutines(dispatch)
         self._dispatch_decorated = dispatch
 
     def __repr__(self) -> str:
@@ -115,10 +124,7 @@ class ResourceView(OperationsView):
         a coroutine: it runs here, once, on the worker thread's event loop.
         """
         try:
-            rv = self._dispatch_decorated(**view_args)
-            if isinstance(rv, CoroutineType):
-                rv = run_coroutine(rv)
-            return rv
+            return self._dispatch_decorated(**view_args)
         except HTTPException as exc:
             if exc.response is not None or exc.code is None or exc.code < 400:
                 raise
@@ -137,10 +143,22 @@ class ResourceView(OperationsView):
         method = _cv_request.get().request.method
         return self._calls[method](**view_args)
 
-    def _operation_call(self, method: str) -> Callable[..., Any]:
+    def _operation_call(self, method: str) -> tuple[Callable[..., Any], bool]:
+        """Return the call of one operation, and whether it returns a coroutine.
+
+        How an ``async def`` handler runs is decided here, once: with no
+        decorator to await it, one that never waits runs in place
+        (:func:`~resourceful.coroutines.run_in_place`) and the call stays
+        synchronous; otherwise the call returns a coroutine, which
+        :meth:`__call__` runs on the thread's loop.
+        """
         handler_name = self.operations[method].handler_name
         # Nothing but the app sees this operation's errors when no decorator wraps it.
         undecorated = not self.operations[method].decorators and not self._resource.decorators
+        handler_function = getattr(self._resource, handler_name)
+        asynchronous = inspect.iscoroutinefunction(handler_function)
+        awaits = asynchronous and not (undecorated and never_suspends(handler_function))
+        in_place = asynchronous and not awaits
 
         def call(**view_args: Any) -> Any:
             ctx = _cv_request.get()
@@ -150,8 +168,8 @@ class ResourceView(OperationsView):
             # without a response object (responses.PreparedResponse).
             prepared = undecorated and may_answer_directly(app)
             if resolved is not None:
-                result = self._run_resolved(ctx, resolved, binder, view_args)
-                if isinstance(result, CoroutineType):  # an async def handler
+                result = self._run_resolved(ctx, resolved, binder, view_args, in_place)
+                if awaits:
                     return _rendered(renderer, result)
                 return renderer.render(result, prepared=prepared)
             kwargs = binder.try_bind(ctx.request, view_args)
@@ -166,16 +184,23 @@ class ResourceView(OperationsView):
             if instance is None:
                 instance = self._resource()
             result = getattr(instance, handler_name)(**kwargs)
-            if isinstance(result, CoroutineType):  # an async def handler
-                return _rendered(renderer, result)
+            if asynchronous:
+                if awaits:
+                    return _rendered(renderer, result)
+                result = run_in_place(result)
             return renderer.render(result, prepared=prepared)
 
         call.__name__ = handler_name
         call.__qualname__ = f"{self._resource.__qualname__}.{handler_name}"
-        return call
+        return call, awaits
 
     def _run_resolved(
-        self, ctx: RequestContext, resolved: Resolved, binder: Binder, view_args: Any
+        self,
+        ctx: RequestContext,
+        resolved: Resolved,
+        binder: Binder,
+        view_args: Any,
+        in_place: bool,
     ) -> Any:
         """Authenticate, bind, run the providers and the handler; return its result."""
         app = ctx.app
@@ -208,10 +233,13 @@ class ResourceView(OperationsView):
             instance = self._resource()
         handler = getattr(instance, resolved.operation.handler_name)
         if values is None:
-            return handler(**kwargs)
+            result = handler(**kwargs)
+            return run_in_place(result) if in_place else result
         try:
             run(resolved.plan, kwargs, values, app_values, overrides or None)
             result = handler(**kwargs)
+            if in_place:
+                result = run_in_place(result)
         except BaseException as exc:
             # Teardown sees it even when an error handler turns it into a response.
             values.error = exc
@@ -281,6 +309,19 @@ def _check_response_type(op: Operation, app: App) -> None:
         raise DefinitionError(
             f"{op.qualname}: its return type {op.response_type!r} cannot be converted: {exc}"
         ) from exc
+
+
+def _running_coroutines(dispatch: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap the dispatch of a view whose calls may return a coroutine, to run it."""
+
+    def run(**view_args: Any) -> Any:
+        rv = dispatch(**view_args)
+        # A mixed view (some handlers sync) or a decorator that awaits only sometimes.
+        if isinstance(rv, CoroutineType):
+            rv = run_coroutine(rv)
+        return rv
+
+    return run
 
 
 async def _rendered(renderer: Renderer, handler_result: Any) -> Any:

@@ -14,6 +14,14 @@ A provider's other parameters (query, header, cookie, path, body...) are
 bound and validated with the handler's own (:attr:`Plan.params` joins the
 operation's parameters), so their problems land in the same problem+json
 response and the OpenAPI document lists them.
+
+An ``async def`` provider (a coroutine function, or an async generator
+function) runs on the worker thread's event loop
+(:mod:`resourceful.coroutines`), from synchronous code, before the handler
+is called, so sync and async handlers alike receive its value; an async
+generator's code after ``yield`` runs at request teardown on the same loop,
+in the same reverse order as the sync ones. Whether each step can run in
+place (no await point) is decided when the plan is made.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from typing import Any
 import attrs
 
 from .convert.typeinfo import type_name
+from .coroutines import never_suspends, run_coroutine, run_in_place
 from .errors import DefinitionError
 from .globals import _cv_request
 from .operation import Param
@@ -74,6 +83,8 @@ class Step:
     dependencies: tuple[tuple[str, int], ...]
     #: Provider keyword -> key of the bound value in the binder's results.
     bound: tuple[tuple[str, str], ...]
+    #: An ``async def`` provider without await points: its steps run in place.
+    in_place: bool = False
 
 
 @attrs.frozen
@@ -173,7 +184,8 @@ def plan(
                 " request-scoped (the default), or remove those parameters."
             )
         bound = [(param.name, _bind_key(provider, param)) for param in signature.bound]
-        steps.append(Step(provider, tuple(dependencies), tuple(bound)))
+        in_place = provider.asynchronous and never_suspends(provider.function)
+        steps.append(Step(provider, tuple(dependencies), tuple(bound), in_place))
         index[id(provider)] = len(steps) - 1
         return len(steps) - 1
 
@@ -228,9 +240,12 @@ class RequestValues:
         exits, self.exits = self.exits, []
         self.values.clear()
         failure: BaseException | None = None
-        for generator, provider in reversed(exits):
+        for generator, provider, in_place in reversed(exits):
             try:
-                _finish(generator, provider, exc)
+                if provider.asynchronous:
+                    _finish_async(generator, provider, exc, in_place)
+                else:
+                    _finish(generator, provider, exc)
             except Exception as error:  # noqa: PERF203 - each teardown must run
                 if failure is None:
                     failure = error
@@ -254,6 +269,25 @@ def _finish(generator: Any, provider: Provider, exc: BaseException | None) -> No
     raise RuntimeError(
         f"The provider {provider.qualname} yielded more than once; a generator provider"
         " yields its value once, then cleans up."
+    )
+
+
+def _finish_async(
+    generator: Any, provider: Provider, exc: BaseException | None, in_place: bool
+) -> None:
+    run_step = run_in_place if in_place else run_coroutine
+    try:
+        run_step(generator.__anext__() if exc is None else generator.athrow(exc))
+    except StopAsyncIteration:
+        return
+    except BaseException as error:
+        if error is exc:
+            return  # the generator let the request's own exception through
+        raise
+    run_step(generator.aclose())
+    raise RuntimeError(
+        f"The provider {provider.qualname} yielded more than once; an async generator"
+        " provider yields its value once, then cleans up."
     )
 
 
@@ -284,18 +318,26 @@ def _close_all_app_values() -> None:  # pragma: no cover - runs at interpreter e
         values.close()
 
 
-def _call(provider: Provider, arguments: Mapping[str, Any], exits: list[Any]) -> Any:
+def _call(step: Step, arguments: Mapping[str, Any], exits: list[Any]) -> Any:
+    provider = step.provider
     if not provider.generator:
+        if provider.asynchronous:
+            coroutine = provider.function(**arguments)
+            return run_in_place(coroutine) if step.in_place else run_coroutine(coroutine)
         return provider.function(**arguments)
     generator = provider.function(**arguments)
     try:
-        value = next(generator)
-    except StopIteration:
+        if provider.asynchronous:
+            first = generator.__anext__()
+            value = run_in_place(first) if step.in_place else run_coroutine(first)
+        else:
+            value = next(generator)
+    except (StopIteration, StopAsyncIteration):
         raise RuntimeError(
             f"The provider {provider.qualname} returned without yielding a value; a generator"
             " provider must yield exactly once."
         ) from None
-    exits.append((generator, provider))
+    exits.append((generator, provider, step.in_place))
     return value
 
 
@@ -330,10 +372,10 @@ def run(
                 with app_values.lock:
                     value = app_values.values.get(provider, MISSING)
                     if value is MISSING:
-                        value = _call(provider, arguments, app_values.exits)
+                        value = _call(step, arguments, app_values.exits)
                         app_values.values[provider] = value
             else:
-                value = _call(provider, arguments, request_values.exits)
+                value = _call(step, arguments, request_values.exits)
                 request_values.values[provider] = value
         results.append(value)
     for key in the_plan.private_keys:

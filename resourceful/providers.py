@@ -22,6 +22,10 @@ down, receiving the exception if there was one::
             yield db
         finally:
             db.close()
+
+A request-scoped provider may be ``async def`` (a coroutine function, or an
+async generator function annotated ``-> AsyncIterator[T]``): it runs on the
+worker thread's event loop (:mod:`resourceful.dependencies`).
 """
 
 from __future__ import annotations
@@ -68,7 +72,8 @@ class Provide:
 #: The parameter's value comes from the nearest provider for its type.
 Provided = Annotated[T, Provide()]
 
-_GENERATORS = (Iterator, Generator, AsyncIterator, AsyncGenerator)
+_GENERATORS = (Iterator, Generator)
+_ASYNC_GENERATORS = (AsyncIterator, AsyncGenerator)
 
 
 @attrs.frozen(eq=False)
@@ -85,6 +90,8 @@ class Provider:
     owner: str
     #: A generator function: the value is what it yields; it resumes at teardown.
     generator: bool
+    #: ``async def``: a coroutine function, or (with ``generator``) an async generator function.
+    asynchronous: bool = False
 
     @property
     def qualname(self) -> str:
@@ -109,10 +116,17 @@ def _provided_type(function: Callable[..., Any], generator: bool, owner: str) ->
         )
     if generator:
         origin = typing.get_origin(returned)
-        if origin not in _GENERATORS or not typing.get_args(returned):
+        asynchronous = inspect.isasyncgenfunction(function)
+        kinds = _ASYNC_GENERATORS if asynchronous else _GENERATORS
+        if origin not in kinds or not typing.get_args(returned):
+            kind, annotation = (
+                ("an async generator", "AsyncIterator[T]")
+                if asynchronous
+                else ("a generator", "Iterator[T]")
+            )
             raise DefinitionError(
-                f"The provider {function.__qualname__} ({owner}) is a generator, so annotate it"
-                f" -> Iterator[T] (what it yields), not -> {type_name(returned)}."
+                f"The provider {function.__qualname__} ({owner}) is {kind}, so annotate it"
+                f" -> {annotation} (what it yields), not -> {type_name(returned)}."
             )
         return typing.get_args(returned)[0]
     return returned
@@ -156,6 +170,16 @@ class Providers:
                 f"A provider must be a function; {function!r} ({self.owner}) is not. Wrap a"
                 " class in a function that returns an instance."
             )
+        asynchronous = inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function)
+        if asynchronous and scope == "app":
+            raise DefinitionError(
+                f"The provider {function.__qualname__} ({self.owner}) is 'async def' and"
+                " scope='app'. Each worker thread runs coroutines on its own event loop, so"
+                " an app-wide value made on one thread's loop (a connection pool, a client)"
+                " would be used, and closed, on other threads' loops. Make it request-scoped"
+                " (the default), or, if the value is not tied to an event loop, make the"
+                " provider a plain 'def'."
+            )
         generator = inspect.isgeneratorfunction(function) or inspect.isasyncgenfunction(function)
         if provides is None:
             provides = _provided_type(function, generator, self.owner)
@@ -166,6 +190,7 @@ class Providers:
             scope=scope,
             owner=self.owner,
             generator=generator,
+            asynchronous=asynchronous,
         )
         for key, table, what in (
             (provides, self._by_type, f"the type {type_name(provides)}"),

@@ -5,6 +5,7 @@ Usage, from the repository root::
     python -m benchmarks.coroutines            # about 10 seconds
     python -m benchmarks.coroutines --quick
     python -m benchmarks.coroutines --async-to-sync   # with the in-place path
+    python -m benchmarks.coroutines --requests        # async def against def, whole requests
 
 Each case runs one coroutine function per call, the way an ``async def``
 view runs under WSGI: ``resourceful.coroutines.run_coroutine`` (a task on
@@ -14,12 +15,19 @@ the thread's reused loop), ``asyncio.run`` (a new loop per call) and asgiref's
 what views and hooks get: in place for a function without await points
 (``never waits`` here), else ``run_coroutine``. The reported time is the best
 batch of several, since only the machine's noise makes a batch slower.
+
+``--requests`` compares whole requests instead: each ``async def`` benchmark
+scenario against its ``def`` twin on resourceful (issue 14 holds the first to
+1.5x the second). The batches alternate between the two, and each is timed in
+CPU time of the thread (:func:`time.thread_time`), which time spent waiting
+for a core on a loaded machine does not inflate.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import sys
 import time
 from collections.abc import Callable, Coroutine, Sequence
@@ -89,6 +97,70 @@ def best_per_call(call: Callable[[], Any], batch_time: float, batches: int) -> f
     return best
 
 
+#: Each async scenario and its sync twin.
+REQUEST_PAIRS = {"async_text": "text", "async_typed_valid": "typed_valid"}
+
+
+def _cpu_per_request(app: Any, environ: dict[str, Any], body: bytes | None, number: int) -> float:
+    """Return the thread's CPU time per request over ``number`` calls of ``app``."""
+    from benchmarks.run import _start_response
+
+    copy = environ.copy
+    clock = time.thread_time
+    begin = clock()
+    for _ in range(number):
+        env = copy()
+        if body is not None:
+            env["wsgi.input"] = io.BytesIO(body)
+        iterable = app(env, _start_response)
+        for _chunk in iterable:
+            pass
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            close()
+    return (clock() - begin) / number
+
+
+def compare_requests(rounds: int, number: int) -> list[list[str]]:
+    """Time each async scenario and its sync twin in alternating batches; return table rows."""
+    from benchmarks.apps import load
+    from benchmarks.run import check
+    from benchmarks.scenarios import SCENARIOS_BY_NAME
+
+    apps = load("resourceful").apps
+    subjects = {}
+    for name in (n for pair in REQUEST_PAIRS.items() for n in pair):
+        scenario = SCENARIOS_BY_NAME[name]
+        app = apps[scenario.app]
+        problem = check(app, scenario)
+        if problem is not None:
+            raise RuntimeError(f"resourceful answers {name} wrongly: {problem}")
+        subjects[name] = (app, scenario.environs()[0], scenario.body)
+    best = dict.fromkeys(subjects, float("inf"))
+    for _ in range(rounds):
+        for name, (app, environ, body) in subjects.items():
+            best[name] = min(best[name], _cpu_per_request(app, environ, body, number))
+    rows = [["scenario", "def", "async def", "async / def"]]
+    for asynchronous, synchronous in REQUEST_PAIRS.items():
+        rows.append(
+            [
+                asynchronous,
+                f"{best[synchronous] * 1e6:.1f} µs",
+                f"{best[asynchronous] * 1e6:.1f} µs",
+                f"{best[asynchronous] / best[synchronous]:.2f}x",
+            ]
+        )
+    return rows
+
+
+def _print_table(rows: list[list[str]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for index, row in enumerate(rows):
+        print("| " + " | ".join(text.ljust(w) for text, w in zip(row, widths, strict=True)) + " |")
+        if index == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.coroutines", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short batches (noisier)")
@@ -97,7 +169,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also time resourceful's async_to_sync (in place when there is no await point)",
     )
+    parser.add_argument(
+        "--requests",
+        action="store_true",
+        help="compare whole async def requests with their def twins (CPU time)",
+    )
     args = parser.parse_args(argv)
+    if args.requests:
+        _print_table(compare_requests(*((3, 20) if args.quick else (80, 500))))
+        return 0
     batch_time, batches = (0.02, 3) if args.quick else (0.1, 7)
     runners = _runners()
     if args.async_to_sync:
@@ -106,11 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for case, func in CASES.items():
         times = [best_per_call(make(func), batch_time, batches) for make in runners.values()]
         rows.append([case, *(f"{seconds * 1e6:.1f} µs" for seconds in times)])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for index, row in enumerate(rows):
-        print("| " + " | ".join(text.ljust(w) for text, w in zip(row, widths, strict=True)) + " |")
-        if index == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    _print_table(rows)
     return 0
 
 

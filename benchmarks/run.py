@@ -62,7 +62,7 @@ TARGETS = {
     "async_typed_valid": 0.3,
 }
 #: Async scenarios whose time is also compared with resourceful's sync twin (issue 14).
-SYNC_TWINS = {"async_text": ("text", 1.5)}
+SYNC_TWINS = {"async_text": ("text", 1.5), "async_typed_valid": ("typed_valid", 1.5)}
 GOAL = 0.1
 
 

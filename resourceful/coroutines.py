@@ -290,11 +290,12 @@ def run_in_place(coroutine: Coroutine[Any, Any, T]) -> T:
         coroutine.close()
         raise RuntimeError(_IN_RUNNING_LOOP)
     holder: _ThreadLoop | None = getattr(_local, "holder", None)
-    if holder is None or holder.loop.is_closed():
+    if holder is None:
         holder = _current()
     loop: Any = holder.loop
-    if not holder.steppable or loop._debug:
-        # Another loop class, or debug mode (its checks want the real loop): a task.
+    if not holder.steppable or loop._closed or loop._debug:
+        # Another loop class, a closed loop (run_coroutine makes a new one), or
+        # debug mode (its checks want the loop to run the task): a task.
         return run_coroutine(coroutine)
     loop._thread_id = _get_ident()
     _set_running_loop(loop)

@@ -207,3 +207,20 @@ def test_the_coroutine_micro_benchmark_can_time_async_to_sync_first(
         "run_coroutine",
     ]
     assert all(line.count(" µs") == 4 for line in lines[2:])
+
+
+def test_the_coroutine_benchmark_compares_async_requests_with_their_sync_twins(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import coroutines
+
+    assert coroutines.main(["--quick", "--requests"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [cell.strip() for cell in lines[0].split("|")[1:-1]] == [
+        "scenario",
+        "def",
+        "async def",
+        "async / def",
+    ]
+    assert [line.split("|")[1].strip() for line in lines[2:]] == list(coroutines.REQUEST_PAIRS)
+    assert all(line.count(" µs") == 2 and line.rstrip(" |").endswith("x") for line in lines[2:])

@@ -392,11 +392,22 @@ def test_a_sync_resource_never_looks_for_a_coroutine_in_what_its_handler_returns
             return False
 
     monkeypatch.setattr(view, "CoroutineType", Watching("CoroutineType", (), {}))
+
+    @app.provider()
+    def store() -> Store:
+        return Store("provided")
+
+    class ProvidedNotes(Resource):
+        def get(self, note_id: int, store: Provided[Store]) -> Note:
+            return Note(id=note_id, text=store.name)
+
     app.add_resource(SyncNotes, "/notes/<int:note_id>")
     app.add_resource(InPlaceNotes, "/in-place/<int:note_id>")
+    app.add_resource(ProvidedNotes, "/provided/<int:note_id>")
     client = app.test_client()
     assert client.get("/notes/1").get_json() == {"id": 1, "text": "sync"}
     assert client.get("/in-place/1").get_json() == {"id": 1, "text": "in place"}
+    assert client.get("/provided/1").get_json() == {"id": 1, "text": "provided"}
     assert looked_at == []
 
 

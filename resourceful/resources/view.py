@@ -120,8 +120,9 @@ class ResourceView(OperationsView):
     def __call__(self, **view_args: Any) -> Any:
         """Run the operation for the request's method; HTTP errors become problems.
 
-        With an ``async def`` handler (or decorator) the decorated call returns
-        a coroutine: it runs here, once, on the worker thread's event loop.
+        With an ``async def`` handler that may wait (or a coroutine-function
+        decorator) the decorated call returns a coroutine: it runs here, once,
+        on the worker thread's event loop (see :attr:`runs_coroutines`).
         """
         try:
             return self._dispatch_decorated(**view_args)
@@ -168,7 +169,7 @@ class ResourceView(OperationsView):
             # without a response object (responses.PreparedResponse).
             prepared = undecorated and may_answer_directly(app)
             if resolved is not None:
-                result = self._run_resolved(ctx, resolved, binder, view_args, in_place)
+                result = self._run_resolved(ctx, resolved, binder, view_args, in_place, awaits)
                 if awaits:
                     return _rendered(renderer, result)
                 return renderer.render(result, prepared=prepared)
@@ -201,8 +202,13 @@ class ResourceView(OperationsView):
         binder: Binder,
         view_args: Any,
         in_place: bool,
+        awaits: bool,
     ) -> Any:
-        """Authenticate, bind, run the providers and the handler; return its result."""
+        """Authenticate, bind, run the providers and the handler; return its result.
+
+        ``in_place``: the handler is ``async def`` and runs here, in place;
+        ``awaits``: it is ``async def`` and its coroutine is returned.
+        """
         app = ctx.app
         values = request_values(ctx) if resolved.needs_values else None
         overrides = ctx.request.environ.get(OVERRIDES_ENVIRON_KEY) or app.overrides
@@ -244,7 +250,7 @@ class ResourceView(OperationsView):
             # Teardown sees it even when an error handler turns it into a response.
             values.error = exc
             raise
-        if isinstance(result, CoroutineType):  # an async def handler raises when awaited
+        if awaits:  # the coroutine raises when it is awaited
             return _noting_error(result, values)
         return result
 

@@ -249,6 +249,9 @@ _AWAIT_POINTS = frozenset(
 )
 
 
+_ASYNC_CODE = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
 def never_suspends(func: Callable[..., Any]) -> bool:
     """Return whether ``func`` is an ``async def`` function whose body has no await point.
 
@@ -261,9 +264,9 @@ def never_suspends(func: Callable[..., Any]) -> bool:
     """
     if isinstance(func, MethodType):
         func = func.__func__
-    if not isinstance(func, FunctionType) or not (
-        inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func)
-    ):
+    # The code's own flags, not inspect.iscoroutinefunction(), which (3.12+) also
+    # says yes for a plain function marked with inspect.markcoroutinefunction().
+    if not isinstance(func, FunctionType) or not func.__code__.co_flags & _ASYNC_CODE:
         return False
     return not any(ins.opname in _AWAIT_POINTS for ins in dis.get_instructions(func.__code__))
 

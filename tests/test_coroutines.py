@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -468,6 +469,11 @@ def plain_function() -> int:
     return 3  # pragma: no cover - only inspected
 
 
+@types.coroutine
+def generator_based() -> Any:
+    yield  # pragma: no cover - only inspected
+
+
 @pytest.mark.parametrize(
     ("func", "expected"),
     [
@@ -482,6 +488,7 @@ def plain_function() -> int:
         (awaits_in_a_branch_never_taken, False),
         (functools.partial(no_await_point), False),
         (plain_function, False),
+        (generator_based, False),
     ],
     ids=lambda value: getattr(value, "__name__", None) or type(value).__name__,
 )

@@ -34,11 +34,13 @@ from ..errors import DefinitionError, FieldProblem, Problem, RequestValidationEr
 from ..fields import wire_name
 from ..operation import Operation, Param
 from ..rules import parsed_from_text
-from .body import BodyParser, read_body, too_deep
+from ..wrappers import Request
+from .body import BodyParser, read_body, read_json_from_environ, too_deep
 from .merge_patch import compile_merge_patch, is_merge_patch
 
 if TYPE_CHECKING:
     from ..app import App
+    from ..ctx import RequestContext
 
 __all__ = ["Binder"]
 
@@ -132,16 +134,46 @@ class Binder:
         self._text: Any = text if text is not None else TextConverter()
         self._body_hooks: dict[bool, Any] = {}
         self._body_collectors: dict[bool, Collector] = {}
+        # The JSON body's step that takes the bytes of the body (see _compile_json).
+        self._data_steps: dict[str, Callable[..., None]] = {}
         # Provided values are not read from the request: the operation's plan supplies them.
-        self._steps: tuple[Step, ...] = tuple(
-            self._compile(param) for param in operation.params if param.location != "provided"
-        )
+        params = [param for param in operation.params if param.location != "provided"]
+        self._steps: tuple[Step, ...] = tuple(self._compile(param) for param in params)
+        #: PERF: the steps when nothing but the path and a JSON body is read: they
+        #: take the body's bytes, read from the environ, and no request object is made.
+        self._environ_steps: tuple[Callable[..., None], ...] | None = None
+        self._reads_body = False
+        if all(_environ_only(param) for param in params):
+            self._reads_body = operation.body is not None
+            self._environ_steps = tuple(
+                self._data_steps.get(param.name, step) if param.location == "body" else step
+                for param, step in zip(params, self._steps, strict=True)
+            )
         body = operation.body
         if body is not None and body.location == "body" and not is_merge_patch(body.type):
             # Build the hook now so that definition errors surface here.
             self._body_hook(body, reject=True)
 
     # -- per request ----------------------------------------------------------------------
+
+    def bind(
+        self, ctx: RequestContext, view_args: Mapping[str, Any]
+    ) -> dict[str, Any] | RequestValidationError:
+        """Return what :meth:`try_bind` returns for the request of ``ctx``.
+
+        PERF: an operation that reads only its path and a JSON body sent with a
+        plain ``Content-Length`` is bound from the environ, without the request
+        object; anything else (or a request object already made, which may have
+        read the body or changed its limit) takes :meth:`try_bind`.
+        """
+        steps = self._environ_steps
+        if steps is not None and ctx._request is None and self._app.request_class is Request:
+            if not self._reads_body:
+                return self._run(steps, None, view_args)
+            data = read_json_from_environ(ctx.environ, self._config["MAX_CONTENT_LENGTH"])
+            if data is not None:
+                return self._run(steps, data, view_args)
+        return self._run(self._steps, ctx.request, view_args)
 
     def try_bind(
         self, request: WerkzeugRequest, view_args: Mapping[str, Any]
@@ -151,10 +183,16 @@ class Binder:
         The error is returned, not raised, for input that parses but does not
         validate; input that cannot be parsed (400, 413, 415) raises.
         """
+        return self._run(self._steps, request, view_args)
+
+    def _run(
+        self, steps: tuple[Callable[..., None], ...], source: Any, view_args: Mapping[str, Any]
+    ) -> dict[str, Any] | RequestValidationError:
+        """Run ``steps`` on ``source`` (the request, or the body for the environ steps)."""
         kwargs: dict[str, Any] = {}
         errors: CappedList[FieldProblem] = CappedList(self._config["MAX_VALIDATION_ERRORS"])
-        for step in self._steps:
-            step(request, view_args, kwargs, errors)
+        for step in steps:
+            step(source, view_args, kwargs, errors)
         if errors or errors.omitted:
             return RequestValidationError.collected(
                 errors, status=self._config["VALIDATION_ERROR_STATUS"], omitted=errors.omitted
@@ -236,6 +274,25 @@ class Binder:
         app = self._app
         parser = BodyParser()
 
+        def bind_data(data: bytes, view_args: Any, kwargs: Any, errors: list[FieldProblem]) -> None:
+            if not data and not required:
+                return
+            value = parser.parse(app.json, data)
+            collect = self._body_collector(param, reject=bool(config["REJECT_UNKNOWN_FIELDS"]))
+            found: CappedList[tuple[str, str]] = CappedList(config["MAX_VALIDATION_ERRORS"])
+            try:
+                result = collect(value, tp, found)
+            except RecursionError:
+                raise too_deep() from None
+            if result is FAILED:
+                errors.extend([("body", pointer, detail) for pointer, detail in found])
+                if isinstance(errors, CappedList):
+                    errors.omit(found.omitted)
+            else:
+                kwargs[name] = result
+
+        self._data_steps[name] = bind_data
+
         def bind_json(
             request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldProblem]
         ) -> None:
@@ -252,21 +309,7 @@ class Binder:
                         f" {request.mimetype or 'no Content-Type'})."
                     ),
                 )
-            if not data and not required:
-                return
-            value = parser.parse(app.json, data)
-            collect = self._body_collector(param, reject=bool(config["REJECT_UNKNOWN_FIELDS"]))
-            found: CappedList[tuple[str, str]] = CappedList(config["MAX_VALIDATION_ERRORS"])
-            try:
-                result = collect(value, tp, found)
-            except RecursionError:
-                raise too_deep() from None
-            if result is FAILED:
-                errors.extend([("body", pointer, detail) for pointer, detail in found])
-                if isinstance(errors, CappedList):
-                    errors.omit(found.omitted)
-            else:
-                kwargs[name] = result
+            bind_data(data, view_args, kwargs, errors)
 
         return bind_json
 
@@ -412,6 +455,13 @@ class Binder:
                 kwargs[name] = value
 
         return bind_group
+
+
+def _environ_only(param: Param) -> bool:
+    """Return whether ``param`` is read from the path or is a JSON body (see Binder.bind)."""
+    if param.location == "body":
+        return not is_merge_patch(param.type)
+    return param.location == "path"
 
 
 def _rename_pointers(exc: InvalidData, plan: tuple[tuple[str, str, bool], ...]) -> InvalidData:

@@ -141,7 +141,7 @@ class ResourceView(OperationsView):
                 del problem
 
     def _dispatch(self, **view_args: Any) -> Any:
-        method = _cv_request.get().request.method
+        method = _cv_request.get().method
         return self._calls[method](**view_args)
 
     def _operation_call(self, method: str) -> tuple[Callable[..., Any], bool]:
@@ -173,7 +173,7 @@ class ResourceView(OperationsView):
                 if awaits:
                     return _rendered(renderer, result)
                 return renderer.render(result, prepared=prepared)
-            kwargs = binder.try_bind(ctx.request, view_args)
+            kwargs = binder.bind(ctx, view_args)
             if isinstance(kwargs, RequestValidationError):
                 # PERF: raising it would only have the app render it, when nothing
                 # else can see it; returning it gives the same response and hooks
@@ -231,7 +231,7 @@ class ResourceView(OperationsView):
             if resolved.principal is not None:
                 assert values is not None
                 values.values[resolved.principal] = principal
-        kwargs = binder.try_bind(ctx.request, view_args)
+        kwargs = binder.bind(ctx, view_args)
         if isinstance(kwargs, RequestValidationError):
             raise kwargs
         instance = self._instance

@@ -57,6 +57,53 @@ def test_body_of_content_length_is_read_once_and_cached(app: App) -> None:
     assert seen == [ORDER_JSON, {"items": [{"name": "tea", "quantity": 2}]}, b""]
 
 
+def test_body_bound_without_the_request_object_is_read_again_by_it(app: App) -> None:
+    from resourceful import request
+    from resourceful.globals import _cv_request
+
+    seen: list[Any] = []
+
+    @app.resource("/orders/")
+    class Orders(Resource):
+        def create(self, order: Order) -> Order:
+            # The binder read the body from the environ: no request object yet.
+            seen.append(_cv_request.get()._request is None)
+            if order.note == "stream":
+                seen.append(request.stream.read())
+            else:
+                seen.extend([request.get_data(), request.get_json()])
+            return order
+
+    stream_body = b'{"items": [], "note": "stream"}'
+    assert _call(app, _post_environ(ORDER_JSON))[0] == 201
+    assert _call(app, _post_environ(stream_body))[0] == 201
+
+    assert seen == [
+        True,
+        ORDER_JSON,
+        {"items": [{"name": "tea", "quantity": 2}]},
+        True,
+        stream_body,
+    ]
+
+
+def test_path_values_are_bound_without_the_request_object(app: App) -> None:
+    from resourceful.globals import _cv_request
+
+    made: list[bool] = []
+
+    @app.resource("/orders/<int:order_id>")
+    class OrderItem(Resource):
+        def get(self, order_id: int) -> dict[str, int]:
+            made.append(_cv_request.get()._request is not None)
+            return {"id": order_id}
+
+    environ = _post_environ(b"", REQUEST_METHOD="GET", PATH_INFO="/orders/7")
+
+    assert _call(app, environ) == (200, b'{"id":7}\n')
+    assert made == [False]
+
+
 def test_body_already_read_by_a_hook_is_bound(orders: App) -> None:
     @orders.before_request
     def peek() -> None:

@@ -48,7 +48,6 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 from werkzeug.routing import Map, RequestRedirect, RoutingException, Rule
-from werkzeug.wsgi import get_content_length
 
 from . import coroutines, signals
 from .config import DEFAULT_CONFIG, Config, ConfigAttribute, make_timedelta
@@ -72,7 +71,7 @@ from .scaffold import Scaffold, find_package
 from .serving import ServingMixin, env_flag
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import TemplatesMixin, default_template_context
-from .wrappers import Request, Response
+from .wrappers import Request, Response, declared_length
 
 if TYPE_CHECKING:  # pragma: no cover
     import logging
@@ -540,7 +539,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
         # object (so nothing changed its limit), the environ says all that is needed.
         if ctx._request is None and self.request_class is Request:
             limit = self.config["MAX_CONTENT_LENGTH"]
-            length = get_content_length(ctx.environ) if limit is not None else None
+            length = declared_length(ctx.environ) if limit is not None else None
         else:
             limit, length = ctx.request.max_content_length, ctx.request.content_length
         if limit is not None and (length or 0) > limit:

@@ -173,10 +173,13 @@ class Problem(HTTPException):
         for ``NotFound`` (or 404) apply to it. The class is made once per
         class and status; a status werkzeug has no class for gives ``cls``.
         """
-        base = default_exceptions.get(status)
-        if base is None or issubclass(cls, base):
-            return cls
-        return _with_base(cls, base)
+        # PERF: every 422 asks; the answer is one dictionary lookup after the first.
+        found = _CLASS_FOR.get((cls, status))
+        if found is None:
+            base = default_exceptions.get(status)
+            found = cls if base is None or issubclass(cls, base) else _with_base(cls, base)
+            _CLASS_FOR[(cls, status)] = found
+        return cast("type[Self]", found)
 
     def __init__(
         self,
@@ -385,6 +388,7 @@ def _count_detail(listed: int, omitted: int) -> str:
     return detail
 
 
+_CLASS_FOR: dict[tuple[type[Problem], int], type[Problem]] = {}
 _WITH_BASE: dict[tuple[type[Problem], type[HTTPException]], type[Problem]] = {}
 
 

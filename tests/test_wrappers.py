@@ -180,3 +180,29 @@ def test_a_typed_204_carries_no_content_type(app: App) -> None:
     assert response.status_code == 204
     assert "Content-Type" not in response.headers
     assert response.data == b""
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"CONTENT_LENGTH": "0"},
+        {"CONTENT_LENGTH": "17"},
+        {"CONTENT_LENGTH": " 17 "},
+        {"CONTENT_LENGTH": "-3"},
+        {"CONTENT_LENGTH": "+3"},
+        {"CONTENT_LENGTH": "1_000"},
+        {"CONTENT_LENGTH": "\u0661\u0662"},
+        {"CONTENT_LENGTH": "12", "HTTP_TRANSFER_ENCODING": "chunked"},
+        {"CONTENT_LENGTH": "12", "HTTP_TRANSFER_ENCODING": "gzip"},
+        {"HTTP_TRANSFER_ENCODING": "chunked"},
+    ],
+)
+def test_declared_length_is_werkzeugs_content_length(headers: dict[str, str]) -> None:
+    from werkzeug.wsgi import get_content_length
+
+    from resourceful.wrappers import declared_length
+
+    environ: dict[str, Any] = dict(headers)
+
+    assert declared_length(environ) == get_content_length(environ)

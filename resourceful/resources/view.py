@@ -211,7 +211,7 @@ class ResourceView(OperationsView):
         """
         app = ctx.app
         values = request_values(ctx) if resolved.needs_values else None
-        overrides = ctx.request.environ.get(OVERRIDES_ENVIRON_KEY) or app.overrides
+        overrides = ctx.environ.get(OVERRIDES_ENVIRON_KEY) or app.overrides
         app_values = app_state(app).app_values
         requirement = resolved.requirement
         if requirement is not None:

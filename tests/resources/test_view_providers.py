@@ -291,3 +291,29 @@ def test_a_provider_that_fails_is_seen_by_the_providers_made_before_it(app: App)
     app.register_error_handler(Fails, lambda exc: ("handled", 503))
     assert app.test_client().get("/t").status_code == 503
     assert log == ["connection saw no repository"]
+
+
+def test_provided_values_and_path_values_are_bound_without_the_request_object(app: App) -> None:
+    from resourceful.globals import _cv_request
+
+    @app.provider()
+    def connection() -> Connection:
+        return Connection("c")
+
+    class Item(Resource):
+        def get(self, item_id: int, conn: Provided[Connection]) -> Out:
+            made = _cv_request.get()._request is not None
+            return Out(f"{conn.name}{item_id}:{made}")
+
+    app.add_resource(Item, "/items/<int:item_id>")
+    status: list[str] = []
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/items/3",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+    }
+    body = b"".join(app(environ, lambda line, headers, exc_info=None: status.append(line)))
+
+    assert (status, body) == (["200 OK"], b'{"value":"c3:False"}\n')

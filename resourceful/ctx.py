@@ -376,7 +376,13 @@ class RequestContext:
         else:
             app_ctx = None
         self._tokens.append((_cv_request.set(self), app_ctx))
-        if self.url_rule is None and self.routing_exception is None:
+        # PERF: read as the _Matched descriptors would, without calling them.
+        request = self._request
+        if request is None:
+            unmatched = self._url_rule is None and self._routing_exception is None
+        else:
+            unmatched = request.url_rule is None and request.routing_exception is None
+        if unmatched:
             self.match_request()
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:

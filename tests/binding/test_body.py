@@ -104,6 +104,52 @@ def test_path_values_are_bound_without_the_request_object(app: App) -> None:
     assert made == [False]
 
 
+def _orders_app(*, make_request_first: bool) -> App:
+    app = App(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 100
+
+    @app.resource("/orders/")
+    class Orders(Resource):
+        def create(self, order: Order) -> Order:
+            return order
+
+    if make_request_first:
+
+        @app.before_request
+        def make_request() -> None:
+            from resourceful import request
+
+            assert request.method == "POST"
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("body", "extra"),
+    [
+        (ORDER_JSON, {}),
+        (b'{"items": [{"name": "", "quantity": -1}], "x": 1}', {}),
+        (b'{"items": [], "items": []}', {}),
+        (b"[1,", {}),
+        (b"", {}),
+        (ORDER_JSON, {"CONTENT_LENGTH": str(len(ORDER_JSON) + 5)}),
+        (b" " * 101, {}),
+        (ORDER_JSON, {"CONTENT_TYPE": "application/json; charset=utf-8"}),
+        (ORDER_JSON, {"CONTENT_TYPE": "text/plain"}),
+        (ORDER_JSON, {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True}),
+    ],
+)
+def test_body_bound_from_the_environ_answers_as_from_the_request_object(
+    body: bytes, extra: dict[str, Any]
+) -> None:
+    answers = [
+        _call(_orders_app(make_request_first=first), _post_environ(body, **extra))
+        for first in (False, True)
+    ]
+
+    assert answers[0] == answers[1]
+
+
 def test_body_already_read_by_a_hook_is_bound(orders: App) -> None:
     @orders.before_request
     def peek() -> None:

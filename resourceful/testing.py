@@ -274,11 +274,12 @@ class ResourcefulCliRunner(CliRunner):
         return super().invoke(cli, args, **kwargs)
 
 
-def selftest(app_or_factory: Any, **options: Any) -> None:
+def selftest(app_or_factory: Any, **options: Any) -> list[tuple[str, str]]:
     """Run the self-test of every operation (see :func:`resourceful.contract.selftest.selftest`).
 
-    Needs Hypothesis (``pip install 'resourceful[contract]'``).
+    Return the checks that could not run, with the reasons. Needs
+    Hypothesis (``pip install 'resourceful[contract]'``).
     """
     from .contract.selftest import selftest as run_selftest
 
-    run_selftest(app_or_factory, **options)
+    return run_selftest(app_or_factory, **options)

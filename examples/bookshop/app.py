@@ -64,6 +64,8 @@ CREATE TABLE IF NOT EXISTS api_key (
 
 #: Token lifetime, in seconds.
 TOKEN_MAX_AGE = 3600
+#: SQLite's integers are 64-bit: larger ids cannot be stored, nor looked up.
+MAX_ID = 2**63 - 1
 
 
 def _sha256(text: str) -> str:
@@ -200,7 +202,7 @@ class Author:
 @attrs.frozen
 class NewBook:
     title: str = attrs.field(validator=[v.min_len(1), v.max_len(200)])
-    author_id: int
+    author_id: int = attrs.field(validator=[v.ge(0), v.le(MAX_ID)])
 
 
 @attrs.frozen
@@ -261,6 +263,8 @@ class Books(Resource):
         """List books, optionally by one author."""
         if author_id is None:
             rows = db.rows("SELECT * FROM book ORDER BY id")
+        elif not -MAX_ID - 1 <= author_id <= MAX_ID:
+            rows = []  # No author has an id SQLite cannot store.
         else:
             rows = db.rows("SELECT * FROM book WHERE author_id = ? ORDER BY id", author_id)
         return [Book(row["id"], row["title"], row["author_id"]) for row in rows]
@@ -321,10 +325,11 @@ class Tokens(Resource):
     tags = ("tokens",)
     security = Security(basic)
 
-    def post(self, caller: Provided[Caller]) -> Reply[Token]:
+    @operation(status=201)
+    def post(self, caller: Provided[Caller]) -> Token:
         """Issue a bearer token for the HTTP Basic credentials sent."""
         token = _serializer().dumps([caller.name, "admin" in caller.permissions])
-        return Reply(Token(token, "Bearer", TOKEN_MAX_AGE), status=201)
+        return Token(token, "Bearer", TOKEN_MAX_AGE)
 
 
 class WhoAmI(Resource):
@@ -363,9 +368,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> App:
         expose_headers=["Link", "Location"],
         max_age=600,
     )
-    api.add_resource(Authors, "/authors/<int:author_id>")
-    api.add_resource(AuthorBooks, "/authors/<int:author_id>/books/")
-    api.add_resource(Books, "/books/<int:book_id>")
+    # Ids beyond MAX_ID match no rule (a 404), and the document says "maximum": MAX_ID.
+    api.add_resource(Authors, f"/authors/<int(max={MAX_ID}):author_id>")
+    api.add_resource(AuthorBooks, f"/authors/<int(max={MAX_ID}):author_id>/books/")
+    api.add_resource(Books, f"/books/<int(max={MAX_ID}):book_id>")
     api.add_resource(Tokens, "/tokens")
     api.add_resource(WhoAmI, "/me")
     app.register_blueprint(api)

@@ -10,6 +10,10 @@ unless one of its options is given:
     ``myapp:app``. A factory is called once per example; an app instance is
     shared. Repeat the option for several apps;
     ``--resourceful-selftest-examples=N`` sets the examples per check.
+``--resourceful-selftest-credentials=OBJECT``
+    The :class:`~resourceful.contract.Credentials` the self-test
+    authenticates with: ``OBJECT`` names a list of them, or a function that
+    returns one, as ``module:name`` or ``path/file.py:name``.
 ``--resourceful-coverage``
     Records the answers every :class:`~resourceful.contract.TypedClient`
     gets and prints, after the run, the table of declared (operation,
@@ -28,9 +32,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from _pytest.terminal import TerminalReporter
 
     from ..app import App
+    from .auth import Credentials
     from .selftest import SelftestCase
 
 
@@ -50,6 +57,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=20,
         metavar="N",
         help="Examples per self-test check (default 20).",
+    )
+    group.addoption(
+        "--resourceful-selftest-credentials",
+        default=None,
+        metavar="OBJECT",
+        help="Credentials for the self-test: a list of Credentials, or a function that"
+        " returns one (module:name or path/file.py:name).",
     )
     group.addoption(
         "--resourceful-coverage",
@@ -77,10 +91,15 @@ def pytest_collection_modifyitems(
     from .selftest import selftest_cases
 
     examples = config.getoption("resourceful_selftest_examples")
+    credentials_spec = config.getoption("resourceful_selftest_credentials")
+    credentials = () if credentials_spec is None else load_credentials(credentials_spec)
     for index, spec in enumerate(specs):
         # Item names become node ids, in which "::" and "." have meanings: no spec in them.
         prefix = "selftest" if len(specs) == 1 else f"selftest{index + 1}"
-        for case in selftest_cases(load_app_source(spec), max_examples=examples):
+        cases = selftest_cases(
+            load_app_source(spec), max_examples=examples, credentials=credentials
+        )
+        for case in cases:
             name = f"{prefix} {case.name}"
             items.append(SelftestItem.from_parent(session, name=name, case=case))
 
@@ -129,20 +148,41 @@ class SelftestItem(pytest.Item):
         return "resourceful-selftest", None, self.name
 
 
-def load_app_source(spec: str) -> App | Callable[[], App]:
-    """Return the app or factory ``spec`` names (``path/app.py:create_app``, ``pkg:app``...)."""
-    from ..app import App
-    from ..cli.discovery import (
-        find_best_app,
-        parse_app_expression,
-        prepare_import,
-        split_app_path,
-    )
+def _import(spec: str) -> tuple[ModuleType, str | None]:
+    """Import the module ``spec`` names; return it and the name after ``:``, if any."""
+    from ..cli.discovery import prepare_import, split_app_path
 
     path, name = split_app_path(spec)
     module_name = prepare_import(path)
     importlib.invalidate_caches()  # The file may be newer than the import system's listing.
-    module = importlib.import_module(module_name)
+    return importlib.import_module(module_name), name
+
+
+def load_credentials(spec: str) -> list[Credentials]:
+    """Return the credentials ``spec`` names (``path/file.py:NAME`` or ``module:NAME``)."""
+    from .auth import Credentials
+
+    module, name = _import(spec)
+    found = getattr(module, name, None) if name is not None else None
+    if callable(found):
+        found = found()
+    if not isinstance(found, list | tuple) or not all(
+        isinstance(item, Credentials) for item in found
+    ):
+        raise pytest.UsageError(
+            f"--resourceful-selftest-credentials={spec}: name a list of"
+            " resourceful.contract.Credentials, or a function that returns one"
+            f" (module:name or path/file.py:name); got {found!r}."
+        )
+    return list(found)
+
+
+def load_app_source(spec: str) -> App | Callable[[], App]:
+    """Return the app or factory ``spec`` names (``path/app.py:create_app``, ``pkg:app``...)."""
+    from ..app import App
+    from ..cli.discovery import find_best_app, parse_app_expression
+
+    module, name = _import(spec)
     if name is None:
         return find_best_app(module)
     attribute, args, kwargs, is_call = parse_app_expression(name)

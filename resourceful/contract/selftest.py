@@ -21,6 +21,14 @@ lists them, the pytest plugin turns each into a test item):
     For a resource with a ``POST`` on its collection and a ``GET`` on its
     items: create, follow ``Location``, read it back equal; each ``PUT``/
     ``PATCH`` then read back equal to its answer; ``DELETE`` then read a 404.
+``auth``
+    For an operation the document says needs credentials: valid input with
+    none, or with wrong or malformed ones, must get the declared 401 with a
+    ``WWW-Authenticate`` challenge (:mod:`.auth`).
+
+Protected operations are called with the :class:`~.auth.Credentials` given
+for their schemes; an operation whose permissions the credentials lack must
+refuse valid input with its declared 403.
 
 State: with a factory, each example gets a fresh app from it (so examples
 cannot see each other's in-process state, and a shrunk example replays the
@@ -46,6 +54,7 @@ from ..errors import PROBLEM_MIMETYPE
 from ..operation import Operation, Param, operations_of
 from ..rules import parse_variables, templated_path, url_converter
 from . import mutations
+from .auth import Access, BadCredentials, Credentials, access_of, bad_credentials
 from .calls import NO_BODY, RequestParts, declared_type, request_parts
 from .strategies import Strategies
 
@@ -63,9 +72,10 @@ if TYPE_CHECKING:
     from werkzeug.routing import Rule
 
     from ..app import App
-    from ..testing import TestResponse
+    from ..testing import TestClient, TestResponse
 
 __all__ = [
+    "Credentials",
     "SelftestCase",
     "SelftestError",
     "SelftestFailure",
@@ -106,6 +116,8 @@ class Target:
     operation: Operation
     #: The statuses the document lists for it (``"200"``, ``"4XX"``, ``"default"``...).
     declared: frozenset[str]
+    #: What its security requirement lets the self-test do with the credentials given.
+    access: Access
 
     @property
     def label(self) -> str:
@@ -125,14 +137,18 @@ class SelftestCase:
 
 AppSource = Callable[[], "App"]
 
+#: Every kind of check, in the order they run.
+CHECKS = ("valid", "invalid", "chain", "auth")
+
 
 def selftest(
     app_or_factory: App | AppSource,
     *,
     max_examples: int = 20,
-    checks: Sequence[str] = ("valid", "invalid", "chain"),
+    checks: Sequence[str] = CHECKS,
     operations: Sequence[str] | None = None,
-) -> None:
+    credentials: Sequence[Credentials] = (),
+) -> list[tuple[str, str]]:
     """Run every check on every operation; raise :class:`SelftestError` listing the failures.
 
     ``app_or_factory`` is an app or a callable that returns a new app
@@ -140,57 +156,89 @@ def selftest(
     is deterministic: Hypothesis's randomness is derived from the check);
     ``checks`` picks the kinds and ``operations`` the operations
     (``"GET /todos/{todo_id}"`` or ``"TodoResource.get"``).
+    ``credentials`` authenticate the calls of protected operations (see
+    :class:`~resourceful.contract.auth.Credentials`).
+
+    Return the checks that could not run, each with the reason.
     """
     failures: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
     for case in selftest_cases(
-        app_or_factory, max_examples=max_examples, checks=checks, operations=operations
+        app_or_factory,
+        max_examples=max_examples,
+        checks=checks,
+        operations=operations,
+        credentials=credentials,
     ):
         if case.skip is not None:
+            skipped.append((case.name, case.skip))
             continue
         try:
             case.run()
-        except SelftestSkipped:
-            continue
+        except SelftestSkipped as exc:
+            skipped.append((case.name, str(exc)))
         except SelftestFailure as exc:
             failures.append((case.name, str(exc)))
     if failures:
         raise SelftestError(failures)
+    return skipped
 
 
 def selftest_cases(
     app_or_factory: App | AppSource,
     *,
     max_examples: int = 20,
-    checks: Sequence[str] = ("valid", "invalid", "chain"),
+    checks: Sequence[str] = CHECKS,
     operations: Sequence[str] | None = None,
+    credentials: Sequence[Credentials] = (),
 ) -> list[SelftestCase]:
     """Return the self-test's checks as cases, one per operation and kind (and chain)."""
-    runner = _Runner(app_or_factory, max_examples)
+    unknown = sorted(set(checks) - set(CHECKS))
+    if unknown:
+        raise ValueError(f"Unknown self-test checks {unknown}; the checks are {list(CHECKS)}.")
+    runner = _Runner(app_or_factory, max_examples, credentials)
     cases: list[SelftestCase] = []
     for target in runner.targets:
         wanted = operations is None or {target.label, target.operation.qualname} & set(operations)
         if not wanted:
             continue
-        skip = runner.unsupported(target)
-        cases += [
-            SelftestCase(
-                f"{target.label} [{kind}]",
-                _bind(runner.check_valid if kind == "valid" else runner.check_invalid, target),
-                skip,
-            )
-            for kind in ("valid", "invalid")
-            if kind in checks
-        ]
+        unsupported = runner.unsupported(target)
+        access = target.access
+        skips = {
+            "valid": unsupported or access.unreachable,
+            "invalid": unsupported
+            or access.unreachable
+            or (
+                f"the credentials lack {_names(access.lacking)}, so every request is refused"
+                " with 403 before its input is read ([valid] checks the 403)"
+                if access.lacking
+                else None
+            ),
+            "auth": unsupported,
+        }
+        for kind, check in (
+            ("valid", runner.check_valid),
+            ("invalid", runner.check_invalid),
+            ("auth", runner.check_auth),
+        ):
+            if kind in checks and (kind != "auth" or access.protected):
+                cases.append(
+                    SelftestCase(f"{target.label} [{kind}]", _bind(check, target), skips[kind])
+                )
     if "chain" in checks:
         for create, read, others in runner.chains():
             if operations is not None and not {create.label, read.label} & set(operations):
                 continue
-            skip = runner.unsupported(create) or next(
-                (reason for o in others if (reason := runner.unsupported(o))), None
+            skip = next(
+                (reason for t in (create, read, *others) if (reason := runner.unchainable(t))), None
             )
             name = f"{create.operation.resource.__name__} [chain]"
             cases.append(SelftestCase(name, _bind_chain(runner, create, read, others), skip))
     return cases
+
+
+def _names(permissions: frozenset[str]) -> str:
+    return ", ".join(repr(name) for name in sorted(permissions))
 
 
 def _bind(check: Callable[[Target], None], target: Target) -> Callable[[], None]:
@@ -206,7 +254,12 @@ def _bind_chain(
 class _Runner:
     """What the checks share: the app source, the targets and the strategies."""
 
-    def __init__(self, app_or_factory: App | AppSource, max_examples: int) -> None:
+    def __init__(
+        self,
+        app_or_factory: App | AppSource,
+        max_examples: int,
+        credentials: Sequence[Credentials] = (),
+    ) -> None:
         from ..app import App
 
         if isinstance(app_or_factory, App):
@@ -221,7 +274,7 @@ class _Runner:
         self.max_examples = max_examples
         self.strategies = Strategies()
         first = self.new_app()
-        self.targets = _targets(first)
+        self.targets = _targets(first, credentials)
         self._url_map = first.url_map
         self._status = int(first.config["VALIDATION_ERROR_STATUS"])
         self._inputs: dict[int, st.SearchStrategy[dict[str, Any]]] = {}
@@ -236,6 +289,13 @@ class _Runner:
                 f"{target.operation.qualname} takes {param.location} input, which is not generated"
             )
         return None
+
+    def unchainable(self, target: Target) -> str | None:
+        """Say why ``target`` cannot be a step of a chain (``None``: it can)."""
+        access = target.access
+        if access.lacking:
+            return f"{target.label}: the credentials lack {_names(access.lacking)}"
+        return self.unsupported(target) or access.unreachable
 
     def chains(self) -> Iterator[tuple[Target, Target, tuple[Target, ...]]]:
         by_resource: dict[Any, list[Target]] = {}
@@ -320,10 +380,13 @@ class _Runner:
 
     def check_valid(self, target: Target) -> None:
         def check(values: dict[str, Any]) -> None:
-            app = self.new_app()
-            parts = self._parts(app, target, values)
-            response = self._send(app, target, parts, values)
-            self._expect_valid_answer(app, target, parts, values, response)
+            example = _Example(self.new_app())
+            parts = self._parts(example.app, target, values)
+            response = self._send(example, target, parts, values)
+            if target.access.lacking:
+                self._expect_forbidden(target, parts, values, response)
+            else:
+                self._expect_valid_answer(example.app, target, parts, values, response)
 
         self._run(target.label, self.inputs(target), check)
 
@@ -342,9 +405,9 @@ class _Runner:
 
         def check(data: st.DataObject) -> None:
             values, site = draw(data)
-            app = self.new_app()
-            parts = site.apply(self._parts(app, target, values))
-            response = self._send(app, target, parts, values, mutation=site)
+            example = _Example(self.new_app())
+            parts = site.apply(self._parts(example.app, target, values))
+            response = self._send(example, target, parts, values, mutation=site)
             body = _json_of(response)
             errors = body.get("errors") if isinstance(body, dict) else None
             ok = (
@@ -368,6 +431,30 @@ class _Runner:
 
         self._run(target.label, st.data(), check)
 
+    def check_auth(self, target: Target) -> None:
+        strategy = st.tuples(self.inputs(target), bad_credentials(target.access.schemes))
+
+        def check(drawn: tuple[dict[str, Any], BadCredentials]) -> None:
+            values, bad = drawn
+            example = _Example(self.new_app())
+            parts = self._parts(example.app, target, values)
+            response = self._send(example, target, parts, values, bad=bad)
+            problem: str | None = None
+            if response.status_code >= 500:
+                problem = f"{bad.description} got a server error"
+            elif response.status_code < 400:
+                problem = f"{bad.description} got the success {response.status_code}"
+            elif response.status_code != 401:
+                problem = f"{bad.description} got {response.status_code}, not 401"
+            elif not _declares(target.declared, 401):
+                problem = "the 401 is not one the document declares"
+            elif not response.headers.get("WWW-Authenticate"):
+                problem = f"the 401 for {bad.description} has no WWW-Authenticate challenge"
+            if problem is not None:
+                raise SelftestFailure(_report(target, problem, values, parts, response))
+
+        self._run(f"{target.label} auth", strategy, check)
+
     def check_chain(self, create: Target, read: Target, others: tuple[Target, ...]) -> None:
         strategy = st.tuples(
             self.inputs(create), st.tuples(*(self.inputs(o, skip_path=True) for o in others))
@@ -375,9 +462,10 @@ class _Runner:
 
         def check(drawn: tuple[dict[str, Any], tuple[dict[str, Any], ...]]) -> None:
             create_values, other_values = drawn
-            app = self.new_app()
+            example = _Example(self.new_app())
+            app = example.app
             parts = self._parts(app, create, create_values)
-            response = self._send(app, create, parts, create_values)
+            response = self._send(example, create, parts, create_values)
             self._expect_valid_answer(app, create, parts, create_values, response)
             if response.status_code >= 300:
                 return  # Refused for a reason of its own (a conflict...): nothing to follow.
@@ -393,15 +481,15 @@ class _Runner:
                     )
                 )
             created = _json_of(response)
-            self._read_back(app, read, location, created, f"the created {create.label}")
+            self._read_back(example, read, location, created, f"the created {create.label}")
             for target, values in zip(others, other_values, strict=True):
                 parts = self._parts(app, target, values, skip_path=True)
-                answer = self._send(app, target, parts, values, url=location)
+                answer = self._send(example, target, parts, values, url=location)
                 self._expect_valid_answer(app, target, parts, values, answer)
                 if answer.status_code >= 300:
                     continue
                 if target.operation.method == "DELETE":
-                    gone = self._client(app).get(location)
+                    gone = example.get(read, location)
                     if gone.status_code != 404:
                         raise SelftestFailure(
                             _report(
@@ -415,7 +503,7 @@ class _Runner:
                     return
                 if answer.status_code != 204 and target.operation.response_type is not None:
                     self._read_back(
-                        app, read, location, _json_of(answer), f"the answer of {target.label}"
+                        example, read, location, _json_of(answer), f"the answer of {target.label}"
                     )
 
         self._run(f"{create.label} chain", strategy, check)
@@ -427,18 +515,16 @@ class _Runner:
     ) -> RequestParts:
         return request_parts(app, target.rule.endpoint, target.operation, values)
 
-    def _client(self, app: App) -> Any:
-        return app.test_client()
-
     def _send(
         self,
-        app: App,
+        example: _Example,
         target: Target,
         parts: RequestParts,
         values: dict[str, Any],
         *,
         url: str | None = None,
         mutation: mutations.Mutation | None = None,
+        bad: BadCredentials | None = None,
     ) -> TestResponse:
         from ..signals import got_request_exception
         from .client import TypedClient
@@ -449,11 +535,25 @@ class _Runner:
             raised.append(exception)
 
         try:
-            with got_request_exception.connected_to(remember, app):
-                response = TypedClient(self._client(app)).send(parts, url=url)
+            # The credentials go with the request, not into ``parts``: reports show
+            # which credentials were sent, never their secrets.
+            if bad is None:
+                sent = attrs.evolve(parts, headers=parts.headers + example.auth(target.access))
+            else:
+                sent = attrs.evolve(
+                    parts,
+                    headers=parts.headers + bad.headers,
+                    query=parts.query + bad.query,
+                    cookies=parts.cookies + bad.cookies,
+                )
+            with got_request_exception.connected_to(remember, example.app):
+                response = TypedClient(example.client).send(sent, url=url)
             if raised:
                 # The answer is a bare 500 page: say what the handler raised instead.
                 response.raised = raised[0]  # type: ignore[attr-defined]
+            response.credentials = (  # type: ignore[attr-defined]
+                bad.description if bad is not None else _credentials_note(target.access)
+            )
             return response
         except Exception as exc:
             raise SelftestFailure(
@@ -466,6 +566,23 @@ class _Runner:
                     mutation,
                 )
             ) from exc
+
+    def _expect_forbidden(
+        self, target: Target, parts: RequestParts, values: dict[str, Any], response: TestResponse
+    ) -> None:
+        status = response.status_code
+        lacking = _names(target.access.lacking)
+        problem: str | None = None
+        if status >= 500:
+            problem = "valid input got a server error"
+        elif status != 403:
+            problem = f"the credentials lack {lacking}, but the answer is {status}, not 403"
+        elif not _declares(target.declared, 403):
+            problem = "the 403 is not one the document declares"
+        elif response.mimetype != PROBLEM_MIMETYPE:
+            problem = f"the 403 is not a problem ({response.mimetype or 'no body'})"
+        if problem is not None:
+            raise SelftestFailure(_report(target, problem, values, parts, response))
 
     def _expect_valid_answer(
         self,
@@ -490,6 +607,8 @@ class _Runner:
             and status in (400, 415, self._status)
         ):
             problem = "valid input was refused as invalid"
+        elif status in (401, 403) and target.access.use:
+            problem = f"the credentials were refused with {status}"
         elif status < 300 and status != 204:
             problem = self._structure_problem(app, target, status, response, body)
         if problem is not None:
@@ -509,8 +628,10 @@ class _Runner:
             return f"the body does not structure into the declared {_type_name(declared)}: {exc}"
         return None
 
-    def _read_back(self, app: App, read: Target, location: str, expected: Any, what: str) -> None:
-        response = self._client(app).get(location)
+    def _read_back(
+        self, example: _Example, read: Target, location: str, expected: Any, what: str
+    ) -> None:
+        response = example.get(read, location)
         if response.status_code != 200 or _json_of(response) != expected:
             raise SelftestFailure(
                 f"{read.label} [chain]: GET {location} does not return {what}.\n"
@@ -519,10 +640,42 @@ class _Runner:
             )
 
 
+class _Example:
+    """One example's app and test client, with each credentials' headers fetched once."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.client: TestClient = app.test_client()
+        self._headers: dict[Credentials, tuple[tuple[str, str], ...]] = {}
+
+    def auth(self, access: Access) -> tuple[tuple[str, str], ...]:
+        """Return the headers of the credentials ``access`` uses."""
+        headers: tuple[tuple[str, str], ...] = ()
+        for credentials in access.use:
+            found = self._headers.get(credentials)
+            if found is None:
+                found = self._headers[credentials] = credentials.headers_for(self.client)
+            headers += found
+        return headers
+
+    def get(self, read: Target, location: str) -> TestResponse:
+        """Read ``location`` with the credentials ``read`` uses."""
+        response: TestResponse = self.client.get(location, headers=list(self.auth(read.access)))
+        return response
+
+
+def _credentials_note(access: Access) -> str | None:
+    if not access.use:
+        return None
+    schemes = ", ".join(credentials.scheme for credentials in access.use)
+    lacking = f" (lacking {_names(access.lacking)})" if access.lacking else ""
+    return f"the credentials for {schemes}{lacking}"
+
+
 # -- the targets -----------------------------------------------------------------------
 
 
-def _targets(app: App) -> list[Target]:
+def _targets(app: App, credentials: Sequence[Credentials]) -> list[Target]:
     document = app.openapi()
     paths = document.get("paths", {})
     targets: list[Target] = []
@@ -535,7 +688,8 @@ def _targets(app: App) -> list[Target]:
             seen.add((rule.endpoint, method))
             item = paths.get(templated_path(rule.rule), {}).get(method.lower(), {})
             declared = frozenset(item.get("responses", {})) or frozenset({str(operation.status)})
-            targets.append(Target(rule, operation, declared))
+            access = access_of(document, item, credentials)
+            targets.append(Target(rule, operation, declared, access))
     return targets
 
 
@@ -590,6 +744,9 @@ def _report(
         lines.append(f"    cookies: {list(parts.cookies)!r}")
     if parts.json is not NO_BODY:
         lines.append(f"    body: {_excerpt(json.dumps(parts.json, default=str))}")
+    note = getattr(response, "credentials", None)
+    if note is not None:
+        lines.append(f"    credentials: {note}")
     if response is not None:
         lines.append(f"  response: {response.status} ({response.mimetype or 'no body'})")
         raised = getattr(response, "raised", None)

@@ -124,3 +124,99 @@ def create_app():
             "    the handler raised KeyError: <Color.MAUVE: 'mauve'>",
         ]
     )
+
+
+PROTECTED_APP = """
+import attrs
+from resourceful import App, Resource
+from resourceful.contract import Credentials
+from resourceful.security import APIKey
+
+KEYS = {"writer-key": "writer"}
+
+
+def find_key(key: str) -> str | None:
+    return KEYS.get(key)
+
+
+@attrs.define
+class Note:
+    text: str
+
+
+class Notes(Resource):
+    security = APIKey(find_key, permissions=lambda name: {"write"}).requiring("write")
+
+    def create(self, body: Note) -> Note:
+        return body
+
+
+def create_app():
+    app = App(__name__)
+    app.add_resource(Notes, "/notes")
+    return app
+
+
+def credentials():
+    return [Credentials("apiKeyAuth", {"X-API-Key": "writer-key"}, permissions={"write"})]
+
+
+NOT_CREDENTIALS = ["writer-key"]
+"""
+
+
+def test_selftest_authenticates_with_the_credentials_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(notes_for_selftest=PROTECTED_APP)
+    result = pytester.runpytest(
+        "--resourceful-selftest=notes_for_selftest.py:create_app",
+        "--resourceful-selftest-credentials=notes_for_selftest.py:credentials",
+        "--resourceful-selftest-examples=5",
+        "-p",
+        "no:cacheprovider",
+        "-v",
+    )
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*selftest POST /notes [[]valid[]] PASSED*",
+            "*selftest POST /notes [[]invalid[]] PASSED*",
+            "*selftest POST /notes [[]auth[]] PASSED*",
+        ]
+    )
+
+
+def test_without_credentials_the_protected_checks_are_skipped_with_the_reason(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(notes_for_selftest=PROTECTED_APP)
+    result = pytester.runpytest(
+        "--resourceful-selftest=notes_for_selftest.py:create_app",
+        "--resourceful-selftest-examples=5",
+        "-p",
+        "no:cacheprovider",
+        "-rs",
+    )
+    result.assert_outcomes(passed=1, skipped=2)
+    result.stdout.fnmatch_lines(
+        ["SKIPPED [[]2[]] *: no credentials for apiKeyAuth were given (selftest(*"]
+    )
+
+
+def test_the_credentials_option_must_name_a_list_of_credentials(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(notes_for_selftest=PROTECTED_APP)
+    result = pytester.runpytest(
+        "--resourceful-selftest=notes_for_selftest.py:create_app",
+        "--resourceful-selftest-credentials=notes_for_selftest.py:NOT_CREDENTIALS",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --resourceful-selftest-credentials=notes_for_selftest.py:NOT_CREDENTIALS:"
+            " name a list of resourceful.contract.Credentials, or a function that returns one"
+            " (module:name or path/file.py:name); got ['writer-key'].",
+        ]
+    )

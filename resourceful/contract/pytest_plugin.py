@@ -15,10 +15,11 @@ unless one of its options is given:
     authenticates with: ``OBJECT`` names a list of them, or a function that
     returns one, as ``module:name`` or ``path/file.py:name``.
 ``--resourceful-coverage``
-    Records the answers every :class:`~resourceful.contract.TypedClient`
-    gets and prints, after the run, the table of declared (operation,
-    status) pairs with how often each was exercised, and the pairs never
-    exercised.
+    Records the answer to every request sent to an operation in the
+    process (a :class:`~resourceful.contract.TypedClient`'s or the plain
+    test client's) and prints, after the run, the table of declared
+    (operation, status) pairs with how often each was exercised, and the
+    pairs never exercised.
 
 The module imports nothing heavy: pytest loads it in every session.
 """
@@ -69,7 +70,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--resourceful-coverage",
         action="store_true",
         default=False,
-        help="Report which declared (operation, status) pairs the typed calls exercised.",
+        help="Report which declared (operation, status) pairs the tests' requests exercised.",
     )
 
 
@@ -113,7 +114,7 @@ def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
     recorded = coverage.stop()
     terminalreporter.section("resourceful response coverage")
     terminalreporter.write_line(
-        recorded.report() if recorded is not None else "No typed calls were recorded."
+        recorded.report() if recorded is not None else "No calls to operations were recorded."
     )
 
 

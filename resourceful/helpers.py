@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import os
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from functools import update_wrapper
-from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, overload
+from typing import IO, TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar, overload
 
 import werkzeug.utils
 from werkzeug.exceptions import NotFound
@@ -18,6 +19,7 @@ from werkzeug.utils import redirect as _werkzeug_redirect
 
 from .coroutines import iterate_async
 from .globals import _cv_app, _cv_request, current_app, request
+from .routing import URLsMixin
 
 if TYPE_CHECKING:  # pragma: no cover
     from werkzeug.wrappers import Response as BaseResponse
@@ -25,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .wrappers import Response
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def get_root_path(import_name: str) -> str:
@@ -46,16 +50,26 @@ def get_root_path(import_name: str) -> str:
     return os.path.dirname(os.path.abspath(spec.origin))
 
 
-def url_for(
-    endpoint: str,
-    /,
-    *,
-    _anchor: str | None = None,
-    _method: str | None = None,
-    _scheme: str | None = None,
-    _external: bool | None = None,
-    **values: Any,
-) -> str:
+def _signature_of(
+    method: Callable[Concatenate[Any, P], R],
+) -> Callable[[Callable[..., R]], Callable[P, R]]:
+    """Give the decorated function the signature of ``method`` without ``self``.
+
+    Type checkers and :func:`inspect.signature` see ``method``'s parameters,
+    so a function that forwards to the method states them in one place.
+    """
+
+    def decorate(function: Callable[..., R]) -> Callable[P, R]:
+        signature = inspect.signature(method)
+        parameters = list(signature.parameters.values())[1:]
+        function.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        return function
+
+    return decorate
+
+
+@_signature_of(URLsMixin.url_for)
+def url_for(endpoint: str, /, **options: Any) -> str:
     """Build the URL of ``endpoint`` with ``values`` for its rule's variables.
 
     Values the rule does not use become query arguments. A name starting with
@@ -64,14 +78,7 @@ def url_for(
     scheme, ``_anchor`` appends a fragment and ``_method`` selects the rule
     that accepts that method. See :meth:`App.url_for`.
     """
-    return current_app.url_for(
-        endpoint,
-        _anchor=_anchor,
-        _method=_method,
-        _scheme=_scheme,
-        _external=_external,
-        **values,
-    )
+    return current_app.url_for(endpoint, **options)
 
 
 def abort(code: int | BaseResponse, *args: Any, **kwargs: Any) -> NoReturn:

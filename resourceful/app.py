@@ -67,7 +67,7 @@ from .providers import Overrides
 from .responses import direct_answer
 from .responses import make_response as _make_response
 from .routing import LazyBuildRule, Router, URLMap, URLsMixin, add_rule
-from .scaffold import Scaffold, find_package
+from .scaffold import NewRule, Scaffold, find_package
 from .serving import ServingMixin, env_flag
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import TemplatesMixin, default_template_context
@@ -300,23 +300,10 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
 
     # -- registration ----------------------------------------------------------------------
 
-    def add_url_rule(
-        self,
-        rule: str,
-        endpoint: str | None = None,
-        view_func: Callable[..., Any] | None = None,
-        provide_automatic_options: bool | None = None,
-        **options: Any,
-    ) -> None:
-        """Register ``rule`` for ``view_func`` under ``endpoint``.
-
-        ``options`` go to werkzeug's :class:`~werkzeug.routing.Rule`
-        (``methods``, ``defaults``, ``subdomain``, ``host``, ``strict_slashes``,
-        ``redirect_to``...). The view function may carry ``methods``,
-        ``required_methods`` and ``provide_automatic_options`` attributes.
-        """
+    def _add_rule(self, new: NewRule) -> None:
+        """Register the rule of an :meth:`add_url_rule` call in :attr:`url_map`."""
         self._check_setup_finished("add_url_rule")
-        add_rule(self, rule, endpoint, view_func, provide_automatic_options, options)
+        add_rule(self, *new)
 
     def _on_app(self, f: Callable[[App], None]) -> None:
         f(self)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from werkzeug.utils import cached_property
 
 from .extensions import installed
-from .scaffold import Scaffold, register_under_name
+from .scaffold import NewRule, Scaffold, register_under_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from .app import App
@@ -305,15 +305,9 @@ class Blueprint(Scaffold):
 
     # -- routes -----------------------------------------------------------------------------
 
-    def add_url_rule(
-        self,
-        rule: str,
-        endpoint: str | None = None,
-        view_func: Callable[..., Any] | None = None,
-        provide_automatic_options: bool | None = None,
-        **options: Any,
-    ) -> None:
+    def _add_rule(self, new: NewRule) -> None:
         """Record a rule, registered with this blueprint's prefix and name on each app."""
+        rule, endpoint, view_func, provide_automatic_options, options = new
         if endpoint and "." in endpoint:
             raise ValueError(f"Endpoint {endpoint!r} must not contain a dot in a blueprint.")
         if view_func is not None and "." in getattr(view_func, "__name__", ""):

@@ -16,7 +16,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import IO, TYPE_CHECKING, Any, SupportsIndex, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, SupportsIndex, TypeVar
 
 from jinja2 import FileSystemLoader
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -34,6 +34,17 @@ if TYPE_CHECKING:  # pragma: no cover
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
+
+
+class NewRule(NamedTuple):
+    """The arguments of one :meth:`Scaffold.add_url_rule` call."""
+
+    rule: str
+    endpoint: str | None
+    view_func: Callable[..., Any] | None
+    provide_automatic_options: bool | None
+    options: dict[str, Any]
+
 
 #: The scope of the application itself in the per-scope hook dicts.
 AppScope = str | None
@@ -285,7 +296,19 @@ class Scaffold:
         provide_automatic_options: bool | None = None,
         **options: Any,
     ) -> None:
-        """Register ``rule`` for ``view_func`` under ``endpoint`` (default: the function's name)."""
+        """Register ``rule`` for ``view_func`` under ``endpoint`` (default: the function's name).
+
+        ``options`` go to werkzeug's :class:`~werkzeug.routing.Rule`
+        (``methods``, ``defaults``, ``subdomain``, ``host``, ``strict_slashes``,
+        ``redirect_to``...). The view function may carry ``methods``,
+        ``required_methods`` and ``provide_automatic_options`` attributes. A
+        blueprint records the rule and registers it, with its prefix and
+        name, on each app it is registered on.
+        """
+        self._add_rule(NewRule(rule, endpoint, view_func, provide_automatic_options, options))
+
+    def _add_rule(self, new: NewRule) -> None:
+        """Add one rule: an app registers it, a blueprint records it for each app."""
         raise NotImplementedError
 
     def route(self, rule: str, **options: Any) -> Callable[[F], F]:

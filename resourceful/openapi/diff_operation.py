@@ -8,7 +8,6 @@ the response side.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -64,20 +63,42 @@ class OperationComparer:
     ) -> None:
         self.report(kind, effect, side, self.label, message, old, new)
 
+    def _documentation(
+        self,
+        side: Side,
+        prefix: str,
+        keys: tuple[str, ...],
+        old: tuple[Mapping[str, Any], str],
+        new: tuple[Mapping[str, Any], str],
+    ) -> None:
+        """Report each of ``keys`` that differs between two objects as documentation only.
+
+        ``old`` and ``new`` are (object, pointer); a key one object lacks is
+        reported at that object's pointer.
+        """
+        (old_object, old_where), (new_object, new_where) = old, new
+        for key in keys:
+            if canonical(old_object.get(key)) != canonical(new_object.get(key)):
+                self._add(
+                    "doc-changed",
+                    Effect.NONE,
+                    side,
+                    f"{prefix}{key} changed (documentation only)",
+                    pointer(old_where, key) if key in old_object else old_where,
+                    pointer(new_where, key) if key in new_object else new_where,
+                )
+
     def _schemas(self, side: Side, subject: str) -> SchemaComparer:
         return SchemaComparer(
             self.old,
             self.new,
             side,
             subject,
-            functools.partial(self._emit, side),
+            lambda kind, effect, message, old, new: self._add(
+                kind, effect, side, message, old, new
+            ),
             self.same,
         )
-
-    def _emit(
-        self, side: Side, kind: str, effect: Effect, message: str, old: str | None, new: str | None
-    ) -> None:
-        self.report(kind, effect, side, self.label, message, old, new)
 
     def compare(
         self,
@@ -90,16 +111,13 @@ class OperationComparer:
         new_item, new_item_where, new_op = new
         old_where = pointer(old_item_where, method)
         new_where = pointer(new_item_where, method)
-        for key in ("summary", "description", "tags", "externalDocs"):
-            if canonical(old_op.get(key)) != canonical(new_op.get(key)):
-                self._add(
-                    "doc-changed",
-                    Effect.NONE,
-                    "operation",
-                    f"{key} changed (documentation only)",
-                    pointer(old_where, key) if key in old_op else old_where,
-                    pointer(new_where, key) if key in new_op else new_where,
-                )
+        self._documentation(
+            "operation",
+            "",
+            ("summary", "description", "tags", "externalDocs"),
+            (old_op, old_where),
+            (new_op, new_where),
+        )
         if old_op.get("operationId") != new_op.get("operationId"):
             self._add(
                 "operation-id-changed",
@@ -248,22 +266,30 @@ class OperationComparer:
                 pointer(old_where, "allowEmptyValue"),
                 new_where,
             )
-        for key in ("description", "example", "examples", "deprecated"):
-            if canonical(old.get(key)) != canonical(new.get(key)):
-                self._add(
-                    "doc-changed",
-                    Effect.NONE,
-                    "request",
-                    f"{subject}: {key} changed (documentation only)",
-                    pointer(old_where, key) if key in old else old_where,
-                    pointer(new_where, key) if key in new else new_where,
-                )
-        if "content" in old or "content" in new:
-            self._compare_content(old, old_where, new, new_where, "request", subject)
+        self._documentation(
+            "request",
+            f"{subject}: ",
+            ("description", "example", "examples", "deprecated"),
+            (old, old_where),
+            (new, new_where),
+        )
+        self._compare_value("request", subject, (old, old_where), (new, new_where))
+
+    def _compare_value(
+        self,
+        side: Side,
+        subject: str,
+        old: tuple[Mapping[str, Any], str],
+        new: tuple[Mapping[str, Any], str],
+    ) -> None:
+        """Compare the values a parameter or a header describes: by ``content``, else ``schema``."""
+        (old_object, old_where), (new_object, new_where) = old, new
+        if "content" in old_object or "content" in new_object:
+            self._compare_content(old_object, old_where, new_object, new_where, side, subject)
         else:
-            self._schemas("request", subject).compare(
-                old.get("schema", True),
-                new.get("schema", True),
+            self._schemas(side, subject).compare(
+                old_object.get("schema", True),
+                new_object.get("schema", True),
                 pointer(old_where, "schema"),
                 pointer(new_where, "schema"),
             )
@@ -362,15 +388,9 @@ class OperationComparer:
         new_where: str,
     ) -> None:
         subject = f"response {status}"
-        if canonical(old.get("description")) != canonical(new.get("description")):
-            self._add(
-                "doc-changed",
-                Effect.NONE,
-                "response",
-                f"{subject}: description changed (documentation only)",
-                pointer(old_where, "description"),
-                pointer(new_where, "description"),
-            )
+        self._documentation(
+            "response", f"{subject}: ", ("description",), (old, old_where), (new, new_where)
+        )
         self._compare_headers(old, old_where, new, new_where, subject)
         self._compare_content(old, old_where, new, new_where, "response", subject)
 
@@ -420,15 +440,7 @@ class OperationComparer:
                     a_where,
                     pointer(b_where, "required"),
                 )
-            if "content" in a or "content" in b:
-                self._compare_content(a, a_where, b, b_where, "response", header_subject)
-            else:
-                self._schemas("response", header_subject).compare(
-                    a.get("schema", True),
-                    b.get("schema", True),
-                    pointer(a_where, "schema"),
-                    pointer(b_where, "schema"),
-                )
+            self._compare_value("response", header_subject, (a, a_where), (b, b_where))
         for name in new_by_name.values():
             self._add(
                 "header-added",

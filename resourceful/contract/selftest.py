@@ -56,17 +56,9 @@ from ..rules import parse_variables, templated_path, url_converter
 from . import mutations
 from .auth import Access, BadCredentials, Credentials, access_of, bad_credentials
 from .calls import NO_BODY, RequestParts, declared_type, request_parts
-from .strategies import Strategies
 
-try:
-    import hypothesis
-    from hypothesis import HealthCheck, Phase
-    from hypothesis import strategies as st
-except ImportError as exc:  # pragma: no cover - exercised without the extra only
-    raise ImportError(
-        "resourceful's self-test generates inputs with Hypothesis, which is not installed:"
-        " pip install 'resourceful[contract]'"
-    ) from exc
+# Hypothesis comes through .strategies, which says how to install it when it is missing.
+from .strategies import HealthCheck, Phase, Strategies, hypothesis, st
 
 if TYPE_CHECKING:
     from werkzeug.routing import Rule

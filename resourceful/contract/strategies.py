@@ -49,7 +49,11 @@ from ..convert.typeinfo import (
 )
 from ..fields import field_info, wire_name
 
+# The one place that says how to install Hypothesis: the self-test takes it from here.
 try:
+    import hypothesis as hypothesis
+    from hypothesis import HealthCheck as HealthCheck
+    from hypothesis import Phase as Phase
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - exercised without the extra only
     raise ImportError(
@@ -60,7 +64,7 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra onl
 if typing.TYPE_CHECKING:
     from werkzeug.routing import BaseConverter
 
-__all__ = ["Constraints", "Strategies", "constraints_of"]
+__all__ = ["Constraints", "Strategies", "constraints_of", "st"]
 
 #: Where a value travels: the JSON body, or text in one part of the request.
 Place = typing.Literal["json", "query", "header", "cookie", "path"]

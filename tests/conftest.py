@@ -37,6 +37,18 @@ settings.register_profile(
 settings.load_profile("resourceful")
 
 
+#: Fixtures that start a real server or browser: the tests that use them are ``live``.
+LIVE_FIXTURES = frozenset({"live_server", "chromium", "todo_server"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that use a live fixture as ``live``."""
+    for item in items:
+        if LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.live)
+
+
 @pytest.fixture(autouse=True)
 def _no_leaked_contexts() -> Iterator[None]:
     """Fail a test that leaves an application or request context pushed."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from types import FrameType
 
+import pytest
 from werkzeug.exceptions import HTTPException, NotFound
 
 from resourceful import App, Request, Response, abort, json
@@ -254,6 +255,7 @@ def test_remembered_error_handlers_stay_per_blueprint() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_common_responses_leave_nothing_for_the_garbage_collector() -> None:
     import gc
 

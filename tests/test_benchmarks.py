@@ -32,6 +32,7 @@ FASTAPI_SCENARIOS = {
 }
 
 
+@pytest.mark.slow
 def test_every_benchmark_app_answers_every_scenario_it_serves() -> None:
     frameworks = [load(name) for name in FRAMEWORKS]
     # measure() checks each app's status and body before timing it, and raises
@@ -79,6 +80,7 @@ def test_the_cors_preflight_scenario_checks_the_answers_headers() -> None:
     )
 
 
+@pytest.mark.slow
 def test_every_registration_benchmark_builds_an_app_that_serves_its_resources() -> None:
     from benchmarks.registration import BUILDERS, build_resourceful
 
@@ -96,6 +98,7 @@ def test_every_registration_benchmark_builds_an_app_that_serves_its_resources() 
     }
 
 
+@pytest.mark.slow
 def test_the_registration_benchmark_times_every_framework_at_every_size_against_fastapi() -> None:
     from benchmarks.registration import format_table, measure
 
@@ -114,6 +117,7 @@ def test_the_registration_benchmark_times_every_framework_at_every_size_against_
     assert not next(line for line in lines if line.startswith("| fastapi |")).count("x FastAPI")
 
 
+@pytest.mark.slow
 def test_the_coroutine_micro_benchmark_times_every_case_with_every_runner(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

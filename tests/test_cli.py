@@ -488,6 +488,7 @@ def test_app_run_does_nothing_under_the_cli(project: Path, monkeypatch: pytest.M
     assert os.environ["RESOURCEFUL_RUN_FROM_CLI"] == "true"
 
 
+@pytest.mark.slow
 def test_python_dash_m_resourceful_runs_the_cli(project: Path) -> None:
     write(project / "hello.py", HELLO)
     completed = subprocess.run(
@@ -1057,6 +1058,7 @@ def test_run_adhoc_cert_needs_cryptography(
     )
 
 
+@pytest.mark.live
 def test_run_adhoc_cert(served: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "cryptography", types.ModuleType("cryptography"))
     result = invoke("--app", "hello", "run", "--cert", "adhoc")
@@ -1113,6 +1115,7 @@ def _stop(process: subprocess.Popen[str]) -> str:
     return output
 
 
+@pytest.mark.live
 def test_run_serves_the_app_over_http_and_says_it_is_a_development_server(
     project: Path,
 ) -> None:
@@ -1129,6 +1132,7 @@ def test_run_serves_the_app_over_http_and_says_it_is_a_development_server(
     assert f"Running on http://127.0.0.1:{port}" in output
 
 
+@pytest.mark.live
 def test_run_port_from_the_environment_with_the_debugger_on_errors(project: Path) -> None:
     write(project / "hello.py", HELLO)
     port = _free_port()
@@ -1144,6 +1148,7 @@ def test_run_port_from_the_environment_with_the_debugger_on_errors(project: Path
     assert " * Debug mode: on" in output
 
 
+@pytest.mark.live
 def test_run_serves_https_with_a_certificate(project: Path) -> None:
     write(project / "hello.py", HELLO)
     port = _free_port()

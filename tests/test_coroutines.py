@@ -345,6 +345,7 @@ def test_a_thread_has_its_loops_async_generator_hooks_until_the_loop_is_closed()
     assert after == before
 
 
+@pytest.mark.slow
 def test_loops_still_open_at_interpreter_exit_are_closed() -> None:
     script = """
 import asyncio, atexit

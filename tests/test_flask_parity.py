@@ -143,6 +143,7 @@ def _with_client(app: App) -> None:
         pytest.param(lambda app: (app.jinja_env, app.cli, app.url_map), id="lazy parts built"),
     ],
 )
+@pytest.mark.slow
 def test_dropped_app_is_freed(use: Any) -> None:
     # App factories in test suites create an app per test: each must be freed.
     assert _app_is_freed(use)

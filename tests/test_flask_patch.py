@@ -10,9 +10,13 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
 from alias_scripts import run_script
 
 from resourceful.flask_alias import ALIASES, FLASK_VERSION
+
+# Each test runs a script in a fresh interpreter (the alias must shadow a real flask there).
+pytestmark = pytest.mark.slow
 
 
 def test_real_flask_is_installed_so_the_alias_has_to_shadow_it() -> None:

@@ -95,6 +95,7 @@ _SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_default_handler_writes_to_wsgi_errors() -> None:
     # A fresh interpreter: pytest configures the root logger, which would take over.
     result = subprocess.run(

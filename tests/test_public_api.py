@@ -126,6 +126,7 @@ _IMPORT_EVERYTHING = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_importing_every_module_never_imports_flask() -> None:
     result = subprocess.run(
         [sys.executable, "-c", _IMPORT_EVERYTHING],

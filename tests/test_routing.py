@@ -517,6 +517,7 @@ def _werkzeug_answer(url_map: Map, path: str, method: str) -> object:
         max_size=12,
     ),
 )
+@pytest.mark.slow
 def test_fast_matcher_answers_only_as_werkzeug_would(
     specs: list[tuple[str, str, frozenset[str], bool, bool]],
     requests: list[tuple[str, str]],

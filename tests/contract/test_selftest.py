@@ -34,6 +34,7 @@ def seeded_failures() -> dict[str, str]:
     return _failures(lambda: seeded_bugs.create_app(fixed=False))
 
 
+@pytest.mark.slow
 def test_a_handler_that_fails_on_one_enum_value_is_reported(
     seeded_failures: dict[str, str],
 ) -> None:
@@ -46,6 +47,7 @@ def test_a_handler_that_fails_on_one_enum_value_is_reported(
     assert "the handler raised KeyError: <Color.MAUVE: 'mauve'>" in report
 
 
+@pytest.mark.slow
 def test_a_body_that_does_not_match_its_annotation_is_reported(
     seeded_failures: dict[str, str],
 ) -> None:
@@ -57,6 +59,7 @@ def test_a_body_that_does_not_match_its_annotation_is_reported(
     assert '{"items":null,"total":0}' in report
 
 
+@pytest.mark.slow
 def test_a_handler_that_crashes_past_an_undeclared_bound_is_reported(
     seeded_failures: dict[str, str],
 ) -> None:
@@ -66,6 +69,7 @@ def test_a_handler_that_crashes_past_an_undeclared_bound_is_reported(
     assert "the handler raised IndexError: tuple index out of range" in report
 
 
+@pytest.mark.slow
 def test_out_of_range_data_stored_through_an_update_is_reported_by_the_chain(
     seeded_failures: dict[str, str],
 ) -> None:
@@ -77,6 +81,7 @@ def test_out_of_range_data_stored_through_an_update_is_reported_by_the_chain(
     assert "    PATCH /items/1\n" in report
 
 
+@pytest.mark.slow
 def test_the_seeded_bugs_are_the_only_failures(seeded_failures: dict[str, str]) -> None:
     assert sorted(seeded_failures) == [
         "GET /chapter [valid]",
@@ -86,6 +91,7 @@ def test_the_seeded_bugs_are_the_only_failures(seeded_failures: dict[str, str]) 
     ]
 
 
+@pytest.mark.slow
 def test_the_same_api_with_the_bugs_fixed_passes() -> None:
     assert _failures(lambda: seeded_bugs.create_app(fixed=True)) == {}
 

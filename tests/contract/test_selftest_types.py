@@ -146,6 +146,7 @@ def test_strategies_are_built_once_per_type_and_place() -> None:
 
 @settings(max_examples=50)
 @given(st.data())
+@pytest.mark.slow
 def test_drawn_values_keep_the_bounds_their_validators_set(data: st.DataObject) -> None:
     value = data.draw(Strategies().for_type(Everything))
     assert 0 < value.count < 10

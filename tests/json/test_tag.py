@@ -259,6 +259,7 @@ def _exact(value: Any) -> Any:
 
 @settings(max_examples=100, deadline=None)
 @given(_VALUES)
+@pytest.mark.slow
 def test_any_nesting_of_supported_values_round_trips_exactly(value: Any) -> None:
     serializer = TaggedJSONSerializer()
     assert _exact(roundtrip(serializer, value)) == _exact(value)

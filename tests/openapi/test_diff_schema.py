@@ -6,6 +6,7 @@ import copy
 import random
 from typing import Any
 
+import pytest
 from diff_builders import api, obj, rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -187,6 +188,7 @@ def _reshuffle(value: Any, rng: random.Random, key: str | None = None) -> Any:
 # schemas), and one test for both properties: generating documents is what costs.
 @settings(max_examples=30)
 @given(documents(), st.randoms(use_true_random=False))
+@pytest.mark.slow
 def test_a_document_has_no_change_against_itself_reordered_or_not(
     document: dict[str, Any], rng: random.Random
 ) -> None:

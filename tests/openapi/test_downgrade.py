@@ -474,6 +474,7 @@ for app in (todo, rich_app.create_app()):
 """
 
 
+@pytest.mark.slow
 def test_downgraded_documents_are_byte_identical_across_processes() -> None:
     outputs = []
     for seed in ("1", "2"):

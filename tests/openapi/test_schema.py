@@ -931,6 +931,7 @@ DETERMINISM_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_generating_twice_gives_byte_identical_json() -> None:
     outputs = set()
     for seed in ("1", "2", "3"):

@@ -101,6 +101,7 @@ schema.app = APP
 
 
 @schema.parametrize()
+@pytest.mark.slow
 def test_todo_api_conforms_to_its_document(case: schemathesis.Case) -> None:
     case.call_and_validate()
 

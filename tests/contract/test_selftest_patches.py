@@ -3,6 +3,7 @@
 import datetime as dt
 
 import attrs
+import pytest
 from attrs import validators as v
 
 from resourceful import UNSET, App, Problem, Unset, field, set_fields, url_for
@@ -66,6 +67,7 @@ def create_app(*, crash_on_null: bool = False) -> App:
     return app
 
 
+@pytest.mark.slow
 def test_merge_patches_and_unset_bodies_pass_the_self_test() -> None:
     selftest(create_app, max_examples=10)
 

@@ -139,6 +139,7 @@ def test_the_coroutine_micro_benchmark_times_every_case_with_every_runner(
     ("header", "why"),
     [(None, "no credentials"), ("Bearer wrong-token", "a token nobody has")],
 )
+@pytest.mark.slow
 def test_every_secured_benchmark_app_refuses_a_request_without_good_credentials(
     header: str | None, why: str
 ) -> None:

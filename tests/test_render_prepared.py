@@ -255,6 +255,7 @@ def _written(encode: Any, value: Any) -> Any:
 
 
 @given(_WIDE, st.booleans(), st.booleans())
+@pytest.mark.slow
 def test_class_encoder_writes_what_unstructuring_then_encoding_writes(
     value: Wide, sort_keys: bool, ensure_ascii: bool
 ) -> None:

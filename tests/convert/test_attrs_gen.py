@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import pytest
 from attrs import validators as v
 from hypothesis import given
 from hypothesis import strategies as st
@@ -58,6 +59,7 @@ def _answer(converter: Converter, data: Any, cls: type) -> Any:
     ),
     st.sampled_from([Bounded, Mixed]),
 )
+@pytest.mark.slow
 def test_inlined_checks_answer_as_the_hooks_and_validators(data: dict[str, Any], cls: type) -> None:
     assert _answer(Converter(), data, cls) == _answer(_NothingInlined(), data, cls)
 

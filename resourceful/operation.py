@@ -102,6 +102,9 @@ class OperationOptions:
     #: Example request bodies and success bodies, by name (for OpenAPI).
     request_examples: Mapping[str, Any] = attrs.field(factory=dict)
     response_examples: Mapping[str, Any] = attrs.field(factory=dict)
+    #: The validators (a ``resourceful.conditional.Conditional``), ``False`` for
+    #: none, ``None`` for the class's.
+    conditional: Any = None
 
 
 @attrs.frozen
@@ -142,6 +145,9 @@ class Operation:
     decorators: tuple[Callable[..., Any], ...] = ()
     #: Example request bodies, by name (values of the body's type).
     request_examples: Mapping[str, Any] = attrs.field(factory=dict)
+    #: How its representation is validated (a ``resourceful.conditional.Conditional``:
+    #: ETag, Last-Modified, preconditions); ``None``: no validators.
+    conditional: Any = None
 
     @property
     def qualname(self) -> str:

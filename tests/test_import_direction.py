@@ -124,6 +124,7 @@ CORE = {
 }
 TYPED = {
     "binding",
+    "conditional",
     "dependencies",
     "openapi",
     "pagination",

@@ -21,6 +21,7 @@ from werkzeug.routing.converters import (
 
 from resourceful.binding.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from resourceful.binding.merge_patch import is_merge_patch
+from resourceful.conditional import SAFE_METHODS
 from resourceful.convert.typeinfo import is_sequence, is_union, unwrap
 from resourceful.openapi.responses import examples
 from resourceful.openapi.schema import INPUT, JSONSchema, SchemaGenerator
@@ -69,7 +70,68 @@ def parameters(
             found.append(
                 _parameter(param.wire_name, param.location, param.required, schema, param.type)
             )
+    return found + conditional_parameters(op)
+
+
+def conditional_parameters(op: Operation) -> list[dict[str, Any]]:
+    """Return the precondition headers ``op`` evaluates (:mod:`resourceful.conditional`)."""
+    conditional = op.conditional
+    if conditional is None:
+        return []
+    safe = op.method in SAFE_METHODS
+    dated = conditional.last_modified is not None
+    required = conditional.required and not safe
+    found = [
+        _header(
+            "If-Match",
+            (
+                "Answer only if the current ETag is one of these (strong comparison; * for"
+                " any): else 412."
+                if safe
+                else "Change only if the current ETag is one of these (strong comparison; *"
+                " for any current representation): else 412, and nothing changes."
+            )
+            + (" Without it the answer is 428." if required and conditional.etag else ""),
+            required and conditional.etag is not False,
+        ),
+        _header(
+            "If-None-Match",
+            "The ETags you hold (weak comparison; * for any): when one is current, the answer"
+            " is 304 with no body."
+            if safe
+            else "Change only if the current ETag is none of these (*: only if there is no"
+            " current representation): else 412.",
+        ),
+    ]
+    if dated and safe:
+        found.append(
+            _header(
+                "If-Modified-Since",
+                "An HTTP date: 304 with no body when the resource has not changed since then"
+                " (ignored with If-None-Match, or when it is not a valid date).",
+            )
+        )
+    if dated:
+        found.append(
+            _header(
+                "If-Unmodified-Since",
+                "An HTTP date: 412 when the resource changed after it (ignored with If-Match,"
+                " or when it is not a valid date)."
+                + (" Without it the answer is 428." if required and not conditional.etag else ""),
+                required and conditional.etag is False,
+            )
+        )
     return found
+
+
+def _header(name: str, description: str, required: bool = False) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "description": description,
+        "required": required,
+        "schema": {"type": "string"},
+    }
 
 
 def request_body(schemas: SchemaGenerator, op: Operation) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from werkzeug.exceptions import HTTPException
 
+from resourceful.conditional import SAFE_METHODS, UNSAFE_METHODS
 from resourceful.errors import LOCATIONS, PROBLEM_MIMETYPE, Problem
 from resourceful.openapi.names import schema_name
 from resourceful.openapi.schema import OUTPUT, JSONSchema, SchemaGenerator
@@ -59,6 +60,8 @@ class Responses:
             errors.append((401, "Unauthorized"))
             if requirement.requires or any(scheme.may_forbid for scheme in requirement.schemes):
                 errors.append((403, "Forbidden"))
+        if op.conditional is not None:
+            errors = self.conditional(op, responses, errors)
         # With VALIDATION_ERROR_STATUS = 400 one 400 covers both; ValidationFailed says more.
         for status, name in sorted(
             errors, key=lambda item: (item[0], item[1] != "ValidationFailed")
@@ -88,10 +91,42 @@ class Responses:
         response["content"] = {spec.media_type: media}
         return response
 
+    def conditional(
+        self, op: Operation, responses: dict[str, Any], errors: list[tuple[int, str]]
+    ) -> list[tuple[int, str]]:
+        """Add what validators add to ``op``'s responses; return its framework errors.
+
+        The 200 carries ``ETag`` (and ``Last-Modified``); a GET can be a 304;
+        a failed precondition is a 412, a missing required one a 428, and a
+        malformed entity-tag list a 400.
+        """
+        conditional = op.conditional
+        success = responses.get("200")
+        if success is not None and op.status == 200 and op.response_type is not None:
+            headers = success.setdefault("headers", {})
+            headers.update(_validator_headers(conditional))
+        if op.method in SAFE_METHODS:
+            responses["304"] = {
+                "description": "Not modified: the representation you hold (If-None-Match,"
+                " If-Modified-Since) is current. No body.",
+                "headers": _validator_headers(conditional),
+            }
+        errors = [error for error in errors if error != (400, "BadRequest")]
+        errors.append((400, "BadConditionalRequest"))
+        errors.append((412, "PreconditionFailed"))
+        if conditional.required and op.method in UNSAFE_METHODS:
+            errors.append((428, "PreconditionRequired"))
+        return errors
+
     def headers(self, spec: ResponseSpec) -> dict[str, Any]:
-        """Return the header objects of one response: declared ones, and Location on a 201."""
+        """Return the header objects of a response: declared ones, Location (201), Allow (405)."""
         headers: dict[str, Any] = {}
         declared = {name.lower() for name in spec.headers}
+        if spec.status == 405 and "allow" not in declared:
+            headers["Allow"] = {
+                "description": "The methods the URL serves (the framework sets it).",
+                "schema": {"type": "string"},
+            }
         if spec.status == 201 and spec.type is not Any and "location" not in declared:
             # NOTE: created() sets it; a handler that builds its own Response
             # (type Any) says what it sends with response_headers.
@@ -135,6 +170,13 @@ class Responses:
             "Forbidden": "Authenticated, but not allowed: missing_permissions lists the"
             " permissions the operation needs (or a cookie-authenticated change failed the"
             " CSRF check).",
+            "BadConditionalRequest": "The request body could not be parsed, or If-Match or"
+            " If-None-Match is not * or a list of entity tags.",
+            "PreconditionFailed": "A precondition (If-Match, If-None-Match,"
+            " If-Unmodified-Since) does not hold for the current representation; nothing"
+            " was changed.",
+            "PreconditionRequired": "This change must be conditional: send If-Match with the"
+            " ETag a GET gave.",
         }
         responses: dict[str, Any] = {
             name: {
@@ -164,6 +206,24 @@ def examples(
         name: {"value": schemas.describe_value(value, f"the example {name!r} of {where}", tp)}
         for name, value in named.items()
     }
+
+
+def _validator_headers(conditional: Any) -> dict[str, Any]:
+    """Return the header objects of the validators a ``Conditional`` declares."""
+    headers: dict[str, Any] = {}
+    if conditional.etag is not False:
+        headers["ETag"] = {
+            "description": "The representation's entity tag (strong), for If-None-Match and"
+            " If-Match.",
+            "schema": {"type": "string"},
+        }
+    if conditional.last_modified is not None:
+        headers["Last-Modified"] = {
+            "description": "When the representation last changed (an HTTP date), for"
+            " If-Modified-Since and If-Unmodified-Since.",
+            "schema": {"type": "string"},
+        }
+    return headers
 
 
 def _is_problem(tp: Any) -> bool:

@@ -12,12 +12,13 @@ import typing
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 import attrs
 from werkzeug.sansio.response import Response as SansIOResponse
 
 from ..binding import handler_hints
+from ..conditional import Conditional, check_current, declared_conditional
 from ..cors import CORS
 from ..errors import DefinitionError, DefinitionWarning, display_name
 from ..operation import OperationOptions, frozen_security
@@ -94,6 +95,7 @@ def operation(
     response_headers: Mapping[str, Any] | None = None,
     request_examples: Mapping[str, Any] | None = None,
     response_examples: Mapping[str, Any] | None = None,
+    conditional: Conditional | Literal[False] | None = None,
 ) -> Callable[[F], F]:
     """Declare what a handler's docstring and name do not say.
 
@@ -110,6 +112,9 @@ def operation(
     ``request_examples`` and ``response_examples`` name example bodies
     (``{"milk": NewTodo("milk")}``), checked against the types when the
     document is built;
+    ``conditional`` gives this operation its own validators
+    (a :class:`~resourceful.conditional.Conditional`; ``False`` for none),
+    instead of the class's :attr:`~Resource.conditional`;
     ``decorators`` wrap this operation only, innermost first, around binding,
     the handler and rendering::
 
@@ -138,6 +143,7 @@ def operation(
         response_headers=dict(response_headers or {}),
         request_examples=dict(request_examples or {}),
         response_examples=dict(response_examples or {}),
+        conditional=conditional,
     )
 
     def decorator(func: F) -> F:
@@ -157,6 +163,8 @@ class Handler:
     function: Callable[..., Any]
     response_type: Any
     options: OperationOptions
+    #: Its validators: its own, or its class's (see :mod:`resourceful.conditional`).
+    conditional: Conditional | None = None
 
 
 def _response_type(cls: type[Any], name: str, func: Callable[..., Any]) -> Any:
@@ -224,6 +232,11 @@ class Resource:
     provider_registry: ClassVar[Providers] = Providers("resource 'Resource'")
     #: Further responses of every operation, by status (``@operation(responses=...)`` adds).
     responses: ClassVar[Mapping[int, Any]] = MappingProxyType({})
+    #: The validators of the one representation the class serves (ETag,
+    #: Last-Modified), on ``get``, ``replace``, ``update`` and ``delete``
+    #: (``@operation(conditional=...)`` overrides); changing handlers then need
+    #: a ``current(...)`` method. See :doc:`/http`, "Conditional requests".
+    conditional: ClassVar[Conditional | None] = None
 
     #: The handlers found when the class was created, by name.
     handlers: ClassVar[Mapping[str, Handler]] = MappingProxyType({})
@@ -264,8 +277,16 @@ class Resource:
                 function=func,
                 response_type=_response_type(cls, name, func),
                 options=options,
+                conditional=declared_conditional(
+                    cls,
+                    name,
+                    method,
+                    bool(by_method) or name in MEMBER_HANDLERS,
+                    options.conditional,
+                ),
             )
         cls.handlers = MappingProxyType(handlers)
+        check_current(cls, handlers)
         _check_misspelled(cls, names, handlers)
         registry = Providers(f"resource class {display_name(cls)}")
         for function in cls.providers:

@@ -175,6 +175,7 @@ def _build_operation(
         **_declared_security(options, cls),
         decorators=options.decorators,
         request_examples=options.request_examples,
+        conditional=handler.conditional,
     )
 
 

@@ -17,6 +17,8 @@ from cattrs.errors import StructureHandlerNotFoundError
 from werkzeug.exceptions import HTTPException
 
 from ..binding import Binder
+from ..conditional import UNSAFE_METHODS, Guard
+from ..conditional import prepare as prepare_conditional
 from ..coroutines import never_suspends, run_coroutine, run_in_place
 from ..dependencies import app_state, request_values, run
 from ..errors import DefinitionError, RequestValidationError, as_problem
@@ -46,17 +48,20 @@ class _Compiled:
     requirement, which then takes the shortest path.
     """
 
-    __slots__ = ("converter", "operations", "steps")
+    __slots__ = ("converter", "guards", "operations", "steps")
 
     def __init__(
         self,
         converter: Any,
         steps: dict[str, tuple[Binder, Renderer, Resolved | None]],
         operations: Mapping[str, Operation],
+        guards: Mapping[str, Guard] = MappingProxyType({}),
     ) -> None:
         self.converter = converter
         self.steps = steps
         self.operations = operations
+        #: The precondition checks of the changing operations that have validators.
+        self.guards = guards
 
 
 class ResourceView(OperationsView):
@@ -97,7 +102,11 @@ class ResourceView(OperationsView):
         #: def`` handler that may wait, or a decorator that made a coroutine function.
         self.runs_coroutines = False
         for method, op in operations.items():
-            call, awaits = self._operation_call(method)
+            call, awaits = (
+                self._guarded_call(method)
+                if op.conditional is not None and method in UNSAFE_METHODS
+                else self._operation_call(method)
+            )
             for decorator in op.decorators:
                 call = decorator(call)
             calls[method] = call
@@ -195,6 +204,39 @@ class ResourceView(OperationsView):
         call.__qualname__ = f"{self._resource.__qualname__}.{handler_name}"
         return call, awaits
 
+    def _guarded_call(self, method: str) -> tuple[Callable[..., Any], bool]:
+        """Return the call of a changing operation whose preconditions are checked first.
+
+        With an ``async def`` handler or ``current``, the call returns a coroutine.
+        """
+        handler_name = self.operations[method].handler_name
+        awaits = inspect.iscoroutinefunction(
+            getattr(self._resource, handler_name)
+        ) or inspect.iscoroutinefunction(getattr(self._resource, "current", None))
+
+        def call(**view_args: Any) -> Any:
+            ctx = _cv_request.get()
+            compiled = self.compiled(ctx.app)
+            binder, renderer, resolved = compiled.steps[method]
+            guard = compiled.guards[method]
+            if resolved is not None:
+                result = self._run_resolved(ctx, resolved, binder, view_args, False, awaits, guard)
+            else:
+                kwargs = binder.try_bind(ctx.request, view_args)
+                if isinstance(kwargs, RequestValidationError):
+                    raise kwargs
+                instance = self._instance
+                if instance is None:
+                    instance = self._resource()
+                result = guard.bound(instance, getattr(instance, handler_name))(**kwargs)
+            if isinstance(result, CoroutineType):
+                return _rendered(renderer, result)
+            return renderer.render(result)
+
+        call.__name__ = handler_name
+        call.__qualname__ = f"{self._resource.__qualname__}.{handler_name}"
+        return call, awaits
+
     def _run_resolved(
         self,
         ctx: RequestContext,
@@ -203,11 +245,14 @@ class ResourceView(OperationsView):
         view_args: Any,
         in_place: bool,
         awaits: bool,
+        guard: Guard | None = None,
     ) -> Any:
         """Authenticate, bind, run the providers and the handler; return its result.
 
         ``in_place``: the handler is ``async def`` and runs here, in place;
         ``awaits``: it is ``async def`` and its coroutine is returned.
+        ``guard`` checks a changing request's preconditions once the handler's
+        values are known, before it runs.
         """
         app = ctx.app
         values = request_values(ctx) if resolved.needs_values else None
@@ -238,6 +283,8 @@ class ResourceView(OperationsView):
         if instance is None:
             instance = self._resource()
         handler = getattr(instance, resolved.operation.handler_name)
+        if guard is not None:
+            handler = guard.bound(instance, handler)
         if values is None:
             result = handler(**kwargs)
             return run_in_place(result) if in_place else result
@@ -300,9 +347,33 @@ class ResourceView(OperationsView):
             _check_response_type(op, app)
             steps[method] = (Binder(op, app), Renderer(op, app), resolved)
             operations[method] = op
-        compiled = _Compiled(app.converter, steps, MappingProxyType(operations))
+        guards = _prepare_conditional(steps, operations, app)
+        compiled = _Compiled(app.converter, steps, MappingProxyType(operations), guards)
         self._compiled[app] = compiled
         return compiled
+
+
+def _prepare_conditional(
+    steps: dict[str, tuple[Binder, Renderer, Resolved | None]],
+    operations: Mapping[str, Operation],
+    app: App,
+) -> Mapping[str, Guard]:
+    """Put the conditional renderer in the steps of operations with validators; return the guards.
+
+    A changing operation's guard renders ``current(...)`` with GET's renderer,
+    so its hashed ETag is the one GET sends.
+    """
+    guards: dict[str, Guard] = {}
+    get = steps.get("GET")
+    for method, op in operations.items():
+        if op.conditional is None:
+            continue
+        binder, renderer, resolved = steps[method]
+        wrapped, guard = prepare_conditional(op, renderer, get[1] if get else None, app)
+        steps[method] = (binder, wrapped, resolved)  # type: ignore[assignment]
+        if guard is not None:
+            guards[method] = guard
+    return MappingProxyType(guards)
 
 
 def _check_response_type(op: Operation, app: App) -> None:

@@ -8,8 +8,12 @@ Serve it with::
 - ``POST /api/v1/tokens`` with HTTP Basic credentials (``admin``/``admin`` and
   ``reader``/``reader`` in the demo database) returns a bearer token, signed
   with ``SECRET_KEY``: any process that shares the key can check it.
-- Writing (``POST``, ``PUT``, ``DELETE``) needs the ``admin`` permission, from
-  a bearer token of an admin or from an API key (``X-API-Key``) that has it.
+- Writing (``POST``, ``PUT``, ``PATCH``, ``DELETE``) needs the ``admin``
+  permission, from a bearer token of an admin or from an API key
+  (``X-API-Key``) that has it.
+- A book has an ETag (``GET /api/v1/books/1``); changing it (``PUT``,
+  ``PATCH``) needs ``If-Match`` with that ETag: 428 without it, 412 when the
+  book changed meanwhile, so no change is lost. ``If-None-Match`` gives 304.
 - ``GET /api/v1/me`` says who the credentials belong to.
 - ``GET /api/v1/authors/1/books/?limit=10`` pages one author's books, with a
   ``Link`` header to the first, previous, next and last pages.
@@ -36,6 +40,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from resourceful import App, Blueprint, Resource, current_app, operation, url_for
 from resourceful.binding import Query
+from resourceful.conditional import Conditional
 from resourceful.cors import CORS
 from resourceful.errors import Problem
 from resourceful.pagination import OffsetQuery, Page
@@ -213,6 +218,11 @@ class Book:
 
 
 @attrs.frozen
+class Retitle:
+    title: str = attrs.field(validator=[v.min_len(1), v.max_len(200)])
+
+
+@attrs.frozen
 class Token:
     access_token: str
     token_type: str
@@ -254,10 +264,26 @@ class Authors(Resource):
         return Author(row["id"], row["name"])
 
 
+def _book(db: Database, book_id: int) -> Book | None:
+    row = db.row("SELECT * FROM book WHERE id = ?", book_id)
+    return None if row is None else Book(row["id"], row["title"], row["author_id"])
+
+
+def _known_author(db: Database, author_id: int) -> None:
+    if db.row("SELECT id FROM author WHERE id = ?", author_id) is None:
+        raise Problem(422, title="Unknown author", detail=f"There is no author {author_id}.")
+
+
+#: A change to a book must say which version it changes (If-Match).
+CHANGE_CHECKED = Conditional(required=True)
+
+
 class Books(Resource):
     """The catalogue."""
 
     tags = ("books",)
+    # A book's ETag is a hash of its JSON as GET sends it; If-None-Match gives 304.
+    conditional = Conditional()
 
     def list(self, db: Provided[Database], author_id: int | None = None) -> list[Book]:
         """List books, optionally by one author."""
@@ -272,10 +298,7 @@ class Books(Resource):
     @operation(security=ADMIN)
     def create(self, body: NewBook, db: Provided[Database]) -> Reply[Book]:
         """Add a book."""
-        if db.row("SELECT id FROM author WHERE id = ?", body.author_id) is None:
-            raise Problem(
-                422, title="Unknown author", detail=f"There is no author {body.author_id}."
-            )
+        _known_author(db, body.author_id)
         book_id = db.change(
             "INSERT INTO book (title, author_id) VALUES (?, ?)", body.title, body.author_id
         )
@@ -285,10 +308,36 @@ class Books(Resource):
 
     def get(self, book_id: int, db: Provided[Database]) -> Book:
         """Read one book."""
-        row = db.row("SELECT * FROM book WHERE id = ?", book_id)
-        if row is None:
+        book = _book(db, book_id)
+        if book is None:
             raise _missing("Book", book_id)
-        return Book(row["id"], row["title"], row["author_id"])
+        return book
+
+    def current(self, book_id: int, db: Provided[Database]) -> Book | None:
+        """Return the book as it is now: If-Match is checked against it before a change."""
+        return _book(db, book_id)
+
+    @operation(security=ADMIN, conditional=CHANGE_CHECKED)
+    def replace(self, book_id: int, body: NewBook, db: Provided[Database]) -> Book:
+        """Replace a book's title and author (If-Match: the ETag you read)."""
+        _known_author(db, body.author_id)
+        if not db.change(
+            "UPDATE book SET title = ?, author_id = ? WHERE id = ?",
+            body.title,
+            body.author_id,
+            book_id,
+        ):
+            raise _missing("Book", book_id)
+        return Book(book_id, body.title, body.author_id)
+
+    @operation(security=ADMIN, conditional=CHANGE_CHECKED)
+    def update(self, book_id: int, body: Retitle, db: Provided[Database]) -> Book:
+        """Give a book a new title (If-Match: the ETag you read)."""
+        db.change("UPDATE book SET title = ? WHERE id = ?", body.title, book_id)
+        book = _book(db, book_id)
+        if book is None:
+            raise _missing("Book", book_id)
+        return book
 
     @operation(security=ADMIN)
     def delete(self, book_id: int, db: Provided[Database]) -> None:

@@ -122,6 +122,71 @@ def test_a_book_needs_a_known_author(client: TestClient) -> None:
     assert response.json["detail"] == "There is no author 9."
 
 
+def _a_book(client: TestClient) -> str:
+    """Add Earthsea by Le Guin; return the book's ETag."""
+    client.post("/api/v1/authors/", json={"name": "Le Guin"}, headers=ADMIN_KEY)
+    client.post("/api/v1/books/", json={"title": "Earthsea", "author_id": 1}, headers=ADMIN_KEY)
+    etag: str = client.get("/api/v1/books/1").headers["ETag"]
+    return etag
+
+
+def test_a_book_has_an_etag_and_if_none_match_with_it_gives_304(client: TestClient) -> None:
+    etag = _a_book(client)
+    assert etag.startswith('"') and etag.endswith('"')
+    unchanged = client.get("/api/v1/books/1", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+    assert unchanged.data == b""
+
+
+def test_changing_a_book_needs_if_match_and_a_stale_one_is_412(client: TestClient) -> None:
+    etag = _a_book(client)
+    body = {"title": "A Wizard of Earthsea", "author_id": 1}
+    missing = client.put("/api/v1/books/1", json=body, headers=ADMIN_KEY)
+    assert missing.status_code == 428
+    assert missing.mimetype == "application/problem+json"
+
+    replaced = client.put("/api/v1/books/1", json=body, headers={**ADMIN_KEY, "If-Match": etag})
+    assert replaced.status_code == 200
+    assert replaced.json == {"id": 1, "title": "A Wizard of Earthsea", "author_id": 1}
+    new_etag = replaced.headers["ETag"]
+    assert new_etag != etag
+    assert client.get("/api/v1/books/1").headers["ETag"] == new_etag
+
+    # A second client still holding the first ETag cannot overwrite the change.
+    stale = client.patch(
+        "/api/v1/books/1", json={"title": "Earthsea"}, headers={**ADMIN_KEY, "If-Match": etag}
+    )
+    assert stale.status_code == 412
+    assert stale.json["title"] == "Precondition Failed"
+    assert client.get("/api/v1/books/1").json["title"] == "A Wizard of Earthsea"
+
+    retitled = client.patch(
+        "/api/v1/books/1", json={"title": "Earthsea"}, headers={**ADMIN_KEY, "If-Match": new_etag}
+    )
+    assert retitled.status_code == 200
+    assert retitled.json["title"] == "Earthsea"
+
+
+def test_credentials_are_checked_before_preconditions(client: TestClient) -> None:
+    etag = _a_book(client)
+    response = client.put(
+        "/api/v1/books/1", json={"title": "x", "author_id": 1}, headers={"If-Match": etag}
+    )
+    assert response.status_code == 401
+
+
+def test_the_document_describes_the_etags(app: App) -> None:
+    document = app.openapi()
+    book = document["paths"]["/api/v1/books/{book_id}"]
+    assert "ETag" in book["get"]["responses"]["200"]["headers"]
+    assert "304" in book["get"]["responses"]
+    for method in ("put", "patch"):
+        if_match = next(p for p in book[method]["parameters"] if p["name"] == "If-Match")
+        assert if_match["required"] is True
+        assert {"412", "428"} <= set(book[method]["responses"])
+    assert "428" not in book["delete"]["responses"]
+
+
 def test_the_database_provider_can_be_overridden(
     example: ModuleType, app: App, client: TestClient, tmp_path: Path
 ) -> None:

@@ -60,9 +60,19 @@ TARGETS = {
     # Issue 14 names 0.3 for async hello; the async typed POST is held to the same.
     "async_text": 0.3,
     "async_typed_valid": 0.3,
+    # Issue 13: a typed GET with a hashed ETag, and its 304 (by tag or by version).
+    "etag_200": 0.3,
+    "etag_304": 0.3,
+    "etag_version_304": 0.3,
 }
-#: Async scenarios whose time is also compared with resourceful's sync twin (issue 14).
-SYNC_TWINS = {"async_text": ("text", 1.5), "async_typed_valid": ("typed_valid", 1.5)}
+#: Scenarios whose time is also compared with another of resourceful's: an async
+#: one with its sync twin (issue 14), the 304 with its 200 (issue 13: cheaper).
+SYNC_TWINS = {
+    "async_text": ("text", 1.5),
+    "async_typed_valid": ("typed_valid", 1.5),
+    "etag_304": ("etag_200", 1.0),
+    "etag_version_304": ("etag_200", 1.0),
+}
 GOAL = 0.1
 
 

@@ -9,6 +9,7 @@ status, same body), which :func:`check` verifies before anything is timed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -269,6 +270,47 @@ SCENARIOS += (
             ("Access-Control-Request-Headers", "content-type"),
         ),
         check_headers=_answers_the_preflight,
+    ),
+)
+
+# -- conditional GET (issue 13) -------------------------------------------------------------------
+
+#: The book the ``etag`` app sends for GET /books/42.
+ETAG_BOOK: dict[str, Any] = {"id": 42, "title": "Dune", "version": 3}
+#: Its body as every framework encodes it (compact, sorted keys, a newline, as Flask does).
+ETAG_BODY = json.dumps(ETAG_BOOK, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+#: Its ETag: the SHA-1 of the body, as werkzeug's ``Response.add_etag()`` makes it.
+ETAG = f'"{hashlib.sha1(ETAG_BODY).hexdigest()}"'
+
+SCENARIOS += (
+    Scenario(
+        name="etag_200",
+        description="GET with an ETag, no If-None-Match (200)",
+        app="etag",
+        method="GET",
+        path="/books/42",
+        status=200,
+        check_body=_equals_text(ETAG_BODY.decode()),
+    ),
+    Scenario(
+        name="etag_304",
+        description="the same with a matching If-None-Match (304)",
+        app="etag",
+        method="GET",
+        path="/books/42",
+        status=304,
+        check_body=_equals_text(""),
+        headers=(("If-None-Match", ETAG),),
+    ),
+    Scenario(
+        name="etag_version_304",
+        description="a matching If-None-Match, the tag a version field (304)",
+        app="etag",
+        method="GET",
+        path="/versioned/42",
+        status=304,
+        check_body=_equals_text(""),
+        headers=(("If-None-Match", f'"{ETAG_BOOK["version"]}"'),),
     ),
 )
 

@@ -25,6 +25,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from werkzeug.routing import Rule
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: Headers werkzeug removes from (or rewrites on) a 304: one with none of them is sent as is.
+_NOT_IN_A_304 = frozenset(
+    {
+        "allow",
+        "content-encoding",
+        "content-language",
+        "content-length",
+        "content-location",
+        "content-md5",
+        "content-range",
+        "content-type",
+        "expires",
+        "last-modified",
+        "location",
+    }
+)
 
 _content_types: dict[str, str] = {}
 
@@ -295,7 +311,18 @@ class Response(_WerkzeugResponse):
         the others take werkzeug's path.
         """
         status = self.status_code
-        if status < 200 or status == 204 or status == 304:
+        if status == 304:
+            # PERF: a 304 made without entity headers (as conditional GETs make
+            # them), with nothing to close, goes out as it is.
+            headers = self.headers.to_wsgi_list()
+            if (
+                type(self.response) is list
+                and not getattr(self, "_on_close", True)
+                and not any(key.lower() in _NOT_IN_A_304 for key, _ in headers)
+            ):
+                return [], self.status, headers
+            return super().get_wsgi_response(environ)
+        if status < 200 or status == 204:
             return super().get_wsgi_response(environ)
         headers = self.headers.to_wsgi_list()
         has_length = False

@@ -229,3 +229,25 @@ def test_the_coroutine_benchmark_compares_async_requests_with_their_sync_twins(
     ]
     assert [line.split("|")[1].strip() for line in lines[2:]] == list(coroutines.REQUEST_PAIRS)
     assert all(line.count(" µs") == 2 and line.rstrip(" |").endswith("x") for line in lines[2:])
+
+
+def test_every_framework_sends_the_same_etag_in_the_etag_scenarios() -> None:
+    from werkzeug.test import Client
+
+    from benchmarks.scenarios import ETAG, SCENARIOS_BY_NAME
+
+    expected = {"etag_200": ETAG, "etag_304": ETAG, "etag_version_304": '"3"'}
+    for name in FRAMEWORKS:
+        framework = load(name)
+        if "etag" not in framework.apps:
+            continue
+        client = Client(framework.apps["etag"])
+        for scenario_name, etag in expected.items():
+            scenario = SCENARIOS_BY_NAME[scenario_name]
+            response = client.get(scenario.path, headers=list(scenario.headers))
+            assert response.status_code == scenario.status, (name, scenario_name)
+            assert response.headers["ETag"] == etag, (name, scenario_name)
+        # Without If-None-Match the versioned book is sent whole, with its tag.
+        full = client.get("/versioned/42")
+        assert full.status_code == 200, name
+        assert full.headers["ETag"] == '"3"', name

@@ -206,3 +206,35 @@ def test_declared_length_is_werkzeugs_content_length(headers: dict[str, str]) ->
     environ: dict[str, Any] = dict(headers)
 
     assert declared_length(environ) == get_content_length(environ)
+
+
+def _sent(response: WerkzeugResponse, environ: dict[str, Any]) -> tuple[bytes, str, Any]:
+    app_iter, status, headers = response.get_wsgi_response(environ)
+    return b"".join(app_iter), status, list(headers)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("ETag", '"a"')],
+        [("ETag", '"a"'), ("Cache-Control", "no-cache"), ("Vary", "Origin")],
+        [("ETag", '"a"'), ("Content-Type", "text/html"), ("Last-Modified", "x")],
+        [("Content-Location", "/caf\u00e9")],
+    ],
+)
+def test_a_304_is_sent_as_werkzeug_sends_it(headers: list[tuple[str, str]]) -> None:
+    environ = {"REQUEST_METHOD": "GET", "SERVER_NAME": "localhost", "SERVER_PORT": "80"}
+    ours = Response(status=304)
+    theirs = WerkzeugResponse(status=304)
+    for response in (ours, theirs):
+        response.headers.clear()
+        response.headers.extend(headers)
+    assert _sent(ours, environ) == _sent(theirs, environ)
+
+
+def test_a_304_without_representation_headers_goes_out_as_it_is() -> None:
+    response = Response(status=304)
+    response.headers.clear()
+    response.headers["ETag"] = '"a"'
+    app_iter, status, headers = response.get_wsgi_response({"REQUEST_METHOD": "GET"})
+    assert (app_iter, status, headers) == ([], "304 NOT MODIFIED", [("ETag", '"a"')])

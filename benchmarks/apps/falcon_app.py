@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -143,6 +144,39 @@ def make_cors() -> falcon.App:
     return app
 
 
+class Book:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, book_id: int) -> None:
+        book = {"id": book_id, "title": "Dune", "version": 3}
+        body = json.dumps(book, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+        tag = hashlib.sha1(body).hexdigest()
+        resp.etag = tag
+        held = req.if_none_match
+        if held is not None and any(item == tag for item in held):
+            resp.status = 304
+            return
+        resp.content_type = falcon.MEDIA_JSON
+        resp.data = body
+
+
+class Versioned:
+    def on_get(self, req: falcon.Request, resp: falcon.Response, book_id: int) -> None:
+        book = {"id": book_id, "title": "Dune", "version": 3}
+        resp.etag = tag = str(book["version"])
+        held = req.if_none_match
+        if held is not None and any(item == tag for item in held):
+            resp.status = 304
+            return
+        resp.content_type = falcon.MEDIA_JSON
+        resp.data = json.dumps(book, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+
+
+def make_etag() -> falcon.App:
+    app = falcon.App()
+    app.add_route("/books/{book_id:int}", Book())
+    app.add_route("/versioned/{book_id:int}", Versioned())
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
     return {
         "core": make_core(),
@@ -151,4 +185,5 @@ def make_apps() -> dict[str, WSGIApp]:
         "typed": make_typed(),
         "secured": make_secured(),
         "cors": make_cors(),
+        "etag": make_etag(),
     }

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, g, jsonify, request, session
 
 from benchmarks.apps import WSGIApp
 from benchmarks.apps.handwritten import (
@@ -166,6 +166,26 @@ def make_cors() -> Flask:
     return app
 
 
+def make_etag() -> Flask:
+    """The conditional GET by hand, as Flask's docs suggest: add_etag, then make_conditional."""
+    app = Flask("bench_etag")
+
+    @app.get("/books/<int:book_id>")
+    def book(book_id: int) -> Any:
+        response = jsonify({"id": book_id, "title": "Dune", "version": 3})
+        response.add_etag()
+        return response.make_conditional(request)
+
+    @app.get("/versioned/<int:book_id>")
+    def versioned(book_id: int) -> Any:
+        book = {"id": book_id, "title": "Dune", "version": 3}
+        response = jsonify(book)
+        response.set_etag(str(book["version"]))
+        return response.make_conditional(request)
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
     apps: dict[str, WSGIApp] = {
         "core": make_core(),
@@ -173,6 +193,7 @@ def make_apps() -> dict[str, WSGIApp]:
         "hooked": make_hooked(),
         "typed": make_typed(),
         "secured": make_secured(),
+        "etag": make_etag(),
     }
     if importlib.util.find_spec("flask_cors") is None:
         NOTES["cors"] = "Flask-Cors is not installed"

@@ -6,6 +6,7 @@ the same hand-written checks as Flask and Falcon.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -110,6 +111,33 @@ def secured(environ: dict[str, Any], start_response: StartResponse) -> Iterable[
     return _answer(start_response, "200 OK", _JSON, body)
 
 
+def _held(environ: dict[str, Any]) -> list[str]:
+    held = environ.get("HTTP_IF_NONE_MATCH")
+    return [] if held is None else [item.strip().removeprefix("W/") for item in held.split(",")]
+
+
+def etag(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    path = environ["PATH_INFO"]
+    hashed = path.startswith("/books/")
+    if not (hashed or path.startswith("/versioned/")):
+        return _not_found(start_response)
+    book_id = path.rpartition("/")[2]
+    if not book_id.isdigit():
+        return _not_found(start_response)
+    book = {"id": int(book_id), "title": "Dune", "version": 3}
+    tag = None if hashed else f'"{book["version"]}"'
+    if tag is not None and tag in _held(environ):
+        start_response("304 NOT MODIFIED", [("ETag", tag)])
+        return []
+    body = json.dumps(book, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+    if tag is None:
+        tag = f'"{hashlib.sha1(body).hexdigest()}"'
+        if tag in _held(environ):
+            start_response("304 NOT MODIFIED", [("ETag", tag)])
+            return []
+    return _answer(start_response, "200 OK", [*_JSON, ("ETag", tag)], body)
+
+
 NOTES = {
     "async_core": "a plain WSGI callable has no event loop to await on",
     "async_typed": "a plain WSGI callable has no event loop to await on",
@@ -144,4 +172,5 @@ def make_apps() -> dict[str, WSGIApp]:
         "typed": typed,
         "secured": secured,
         "cors": cors,
+        "etag": etag,
     }

@@ -191,6 +191,37 @@ def make_cors() -> App:
     return app
 
 
+@attrs.frozen
+class Book:
+    id: int
+    title: str
+    version: int
+
+
+def make_etag() -> App:
+    """GET /books/<id> with the default ETag (a hash of the body); /versioned/<id>: its version."""
+    from resourceful.conditional import Conditional
+    from resourceful.resources import Resource
+
+    app = App("bench_etag")
+
+    @app.resource("/books/<int:book_id>")
+    class Books(Resource):
+        conditional = Conditional()
+
+        def get(self, book_id: int) -> Book:
+            return Book(book_id, "Dune", 3)
+
+    @app.resource("/versioned/<int:book_id>")
+    class Versioned(Resource):
+        conditional = Conditional(etag=lambda book: book.version)
+
+        def get(self, book_id: int) -> Book:
+            return Book(book_id, "Dune", 3)
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
     apps: dict[str, WSGIApp] = {
         "core": make_core(),
@@ -206,4 +237,5 @@ def make_apps() -> dict[str, WSGIApp]:
     if "typed" in apps:
         apps["secured"] = make_secured()
         apps["cors"] = make_cors()
+        apps["etag"] = make_etag()
     return apps

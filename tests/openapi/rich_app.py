@@ -33,7 +33,9 @@ What it uses, by where the docs describe it:
   ``collection_rule``, a blueprint with a prefix, tags from the class and
   from ``@operation``, summary and description, ``operation_id``,
   ``deprecated``, ``security`` on classes and operations, servers, security
-  schemes and the document's title, version and description.
+  schemes and the document's title, version and description;
+- conditional requests (docs/http.md): ETag on a 200 and a 304, the
+  precondition header parameters (a required If-Match), 412 and 428.
 
 Every operation declares its security (``security = ()`` for the public
 ones) and no path ends with a slash, because redocly's recommended ruleset
@@ -55,6 +57,7 @@ from werkzeug.datastructures import FileStorage
 
 from resourceful import UNSET, App, Blueprint, Response, Unset, field, url_for
 from resourceful.binding import Body, Cookie, File, Form, Header, MergePatch, Query
+from resourceful.conditional import Conditional
 from resourceful.errors import Problem
 from resourceful.render import Reply, created
 from resourceful.resources import Resource, operation
@@ -429,9 +432,10 @@ class ColorResource(Resource):
 
 
 class SettingResource(Resource):
-    """Settings, in the HTTP-method style of a ported MethodView."""
+    """Settings, in the HTTP-method style of a ported MethodView, with ETags."""
 
     security = API_KEY
+    conditional = Conditional(required=True)
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -442,6 +446,10 @@ class SettingResource(Resource):
         if setting is None:
             raise Problem(404, detail=f"No setting {name!r}.")
         return setting
+
+    def current(self, name: str) -> Setting | None:
+        """Return the setting as it is (If-Match is checked against it)."""
+        return self.store.settings.get(name)
 
     @operation(status=201)
     def put(self, name: str, body: Setting) -> Setting:

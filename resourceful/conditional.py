@@ -496,9 +496,9 @@ class Guard:
                 and "HTTP_IF_UNMODIFIED_SINCE" not in environ
             ):
                 return handler(**kwargs)
-            current = getattr(instance, CURRENT_HOOK)(
-                **{name: kwargs[name] for name in self._names}
-            )
+            # A value binding leaves to the handler's default is left to current's too.
+            given = {name: kwargs[name] for name in self._names if name in kwargs}
+            current = getattr(instance, CURRENT_HOOK)(**given)
             if isinstance(current, CoroutineType):  # an async def current
                 return self._checked_later(current, environ, handler, kwargs)
             self._check(current, environ)

@@ -496,7 +496,7 @@ class Guard:
                 and "HTTP_IF_UNMODIFIED_SINCE" not in environ
             ):
                 return handler(**kwargs)
-            # A value binding leaves to the handler's default is left to current's too.
+            # A value that binding leaves to the handler's default is left to current's.
             given = {name: kwargs[name] for name in self._names if name in kwargs}
             current = getattr(instance, CURRENT_HOOK)(**given)
             if isinstance(current, CoroutineType):  # an async def current

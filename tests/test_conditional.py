@@ -776,3 +776,27 @@ def test_a_declared_405_documents_the_allow_header() -> None:
     response = document["paths"]["/locked"]["get"]["responses"]["405"]
     assert response["headers"]["Allow"]["schema"] == {"type": "string"}
     validate(document)
+
+
+def test_current_gets_its_own_default_where_the_handler_gets_its_default() -> None:
+    seen: list[Any] = []
+
+    class Flagged(Resource):
+        conditional = Conditional(etag=lambda book: book.version)
+
+        def get(self, book_id: int) -> Book:
+            return Book(book_id, "Dune")
+
+        def current(self, book_id: int, hard: bool = False) -> Book | None:
+            seen.append(hard)
+            return Book(book_id, "Dune")
+
+        def delete(self, book_id: int, hard: bool = False) -> None:
+            seen.append(("deleted", hard))
+
+    app = App(__name__)
+    app.add_resource(Flagged, "/flagged/<int:book_id>")
+    client = app.test_client()
+    assert client.delete("/flagged/1", headers={"If-Match": '"1"'}).status_code == 204
+    assert client.delete("/flagged/1?hard=true", headers={"If-Match": '"1"'}).status_code == 204
+    assert seen == [False, ("deleted", False), True, ("deleted", True)]

@@ -195,10 +195,18 @@ def _parameters(function: Callable[..., Any]) -> tuple[str, ...]:
 
 # -- reading the request's conditions --------------------------------------------------------
 
-#: One entity tag and the separator after it: ``W/"xyz" ,`` (RFC 9110 §8.8.3).
-_TAG = re.compile(r'[ \t]*(W/)?"([\x21\x23-\x7e\x80-\xff]*)"[ \t]*(?:,|\Z)')
-_EMPTY_ITEM = re.compile(r"[ \t]*,")
-_OPAQUE = re.compile(r"[\x21\x23-\x7e\x80-\xff]*\Z")
+_ETAGC = r"[\x21\x23-\x7e\x80-\xff]"
+_ENTITY_TAG = rf'(?:W/)?"{_ETAGC}*"'
+#: ``*`` or a list of entity tags (RFC 9110 §8.8.3, §5.6.1: empty items allowed).
+#: NOTE: each run of spaces belongs to one quantifier only (after a comma or
+#: after a tag), so a match never backtracks more than linearly. The same text
+#: is the document's ``pattern`` for the two headers, so they say the same set.
+ENTITY_TAGS_PATTERN = (
+    rf"[ \t]*(?:\*[ \t]*|(?:{_ENTITY_TAG}[ \t]*)?(?:,[ \t]*(?:{_ENTITY_TAG}[ \t]*)?)*)"
+)
+_ENTITY_TAGS = re.compile(ENTITY_TAGS_PATTERN)
+_TAG = re.compile(rf'(W/)?"({_ETAGC}*)"')
+_OPAQUE = re.compile(rf"{_ETAGC}*\Z")
 
 #: ``*``: any current representation.
 ANY: Literal["*"] = "*"
@@ -211,27 +219,15 @@ def entity_tags(value: str, header: str) -> tuple[tuple[bool, str], ...] | Liter
     naming the header: ignoring it could let a change through that the
     client meant to prevent.
     """
+    if _ENTITY_TAGS.fullmatch(value) is None:
+        raise Problem(
+            400,
+            detail=f"The {header} header must be * or a list of entity tags such as"
+            f' "a1b2" or W/"a1b2" (quoted), got {value[:80]!r}.',
+        )
     if value.strip(" \t") == ANY:
         return ANY
-    tags: list[tuple[bool, str]] = []
-    position, end = 0, len(value)
-    while position < end:
-        match = _TAG.match(value, position)
-        if match is None:
-            empty = _EMPTY_ITEM.match(value, position)
-            if empty is None:
-                if not value[position:].strip(" \t"):
-                    break
-                raise Problem(
-                    400,
-                    detail=f"The {header} header must be * or a list of entity tags such as"
-                    f' "a1b2" or W/"a1b2" (quoted), got {value[:80]!r}.',
-                )
-            position = empty.end()
-            continue
-        tags.append((match.group(1) is not None, match.group(2)))
-        position = match.end()
-    return tuple(tags)
+    return tuple((bool(weak), opaque) for weak, opaque in _TAG.findall(value))
 
 
 def _date(value: str | None) -> dt.datetime | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 import pytest
+from ecma_regex import ecma_matches
 from openapi_spec_validator import validate
 from problem_json import problem
 from werkzeug.http import generate_etag, http_date
@@ -800,3 +801,51 @@ def test_current_gets_its_own_default_where_the_handler_gets_its_default() -> No
     assert client.delete("/flagged/1", headers={"If-Match": '"1"'}).status_code == 204
     assert client.delete("/flagged/1?hard=true", headers={"If-Match": '"1"'}).status_code == 204
     assert seen == [False, ("deleted", False), True, ("deleted", True)]
+
+
+ENTITY_TAG_VALUES = [
+    '"a"',
+    'W/"a"',
+    "*",
+    " * ",
+    "",
+    " , ",
+    '"a", W/"b"',
+    '"a,b"',
+    '\t"a"\t,\t"b"\t',
+    '"caf\u00e9"',
+    '""',
+    '"a" "b"',
+    "a",
+    "**",
+    '"a",x',
+    'W/ "a"',
+    'w/"a"',
+    '"\x7f"',
+    '"a b"',
+    '"\u20ac"',
+    '"a"\n',
+    '*, "a"',
+]
+
+
+def _parses(value: str) -> bool:
+    try:
+        entity_tags(value, "If-Match")
+    except Problem:
+        return False
+    return True
+
+
+def test_the_documented_pattern_is_exactly_what_the_headers_accept(store: Store) -> None:
+    document = book_app(store, Conditional()).openapi()
+    get = document["paths"]["/books/{book_id}"]["get"]
+    patterns = {
+        p["name"]: p["schema"]["pattern"]
+        for p in get["parameters"]
+        if p["name"] in ("If-Match", "If-None-Match")
+    }
+    assert len(set(patterns.values())) == 1
+    accepted = [_parses(value) for value in ENTITY_TAG_VALUES]
+    assert True in accepted and False in accepted
+    assert ecma_matches(patterns["If-Match"], ENTITY_TAG_VALUES) == accepted

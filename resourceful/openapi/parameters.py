@@ -21,7 +21,7 @@ from werkzeug.routing.converters import (
 
 from resourceful.binding.merge_patch import MEDIA_TYPE as MERGE_PATCH
 from resourceful.binding.merge_patch import is_merge_patch
-from resourceful.conditional import SAFE_METHODS
+from resourceful.conditional import ENTITY_TAGS_PATTERN, SAFE_METHODS
 from resourceful.convert.typeinfo import is_sequence, is_union, unwrap
 from resourceful.openapi.responses import examples
 from resourceful.openapi.schema import INPUT, JSONSchema, SchemaGenerator
@@ -93,6 +93,7 @@ def conditional_parameters(op: Operation) -> list[dict[str, Any]]:
             )
             + (" Without it the answer is 428." if required and conditional.etag else ""),
             required and conditional.etag is not False,
+            _ENTITY_TAGS,
         ),
         _header(
             "If-None-Match",
@@ -101,6 +102,7 @@ def conditional_parameters(op: Operation) -> list[dict[str, Any]]:
             if safe
             else "Change only if the current ETag is none of these (*: only if there is no"
             " current representation): else 412.",
+            pattern=_ENTITY_TAGS,
         ),
     ]
     if dated and safe:
@@ -124,13 +126,22 @@ def conditional_parameters(op: Operation) -> list[dict[str, Any]]:
     return found
 
 
-def _header(name: str, description: str, required: bool = False) -> dict[str, Any]:
+#: What binding reads as an entity-tag list: the parser's own grammar, anchored.
+_ENTITY_TAGS = f"^(?:{ENTITY_TAGS_PATTERN})$"
+
+
+def _header(
+    name: str, description: str, required: bool = False, pattern: str | None = None
+) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if pattern is not None:
+        schema["pattern"] = pattern
     return {
         "name": name,
         "in": "header",
         "description": description,
         "required": required,
-        "schema": {"type": "string"},
+        "schema": schema,
     }
 
 

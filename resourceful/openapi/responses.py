@@ -171,7 +171,7 @@ class Responses:
             " permissions the operation needs (or a cookie-authenticated change failed the"
             " CSRF check).",
             "BadConditionalRequest": "The request body could not be parsed, or If-Match or"
-            " If-None-Match is not * or a list of entity tags.",
+            " If-None-Match is not * or a list of entity tags (the parameters' pattern).",
             "PreconditionFailed": "A precondition (If-Match, If-None-Match,"
             " If-Unmodified-Since) does not hold for the current representation; nothing"
             " was changed.",

@@ -323,10 +323,11 @@ def test_an_unknown_url_of_the_api_is_a_problem(client: TestClient) -> None:
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.json["title"] == "Not Found"
-    wrong_method = client.patch("/api/v1/books/1")
+    # A book serves PUT and PATCH too (with If-Match), so POST is the wrong method here.
+    wrong_method = client.post("/api/v1/books/1")
     assert wrong_method.status_code == 405
     assert wrong_method.headers["Content-Type"] == "application/problem+json"
-    assert wrong_method.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS"
+    assert wrong_method.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, PUT"
 
 
 # -- several processes: gunicorn with two workers ------------------------------------------------

@@ -47,7 +47,7 @@ from werkzeug.sansio.response import Response as SansIOResponse
 from .errors import DefinitionError, Problem, display_name
 from .globals import _cv_request
 from .render import Reply
-from .responses import split_return
+from .responses import PreparedResponse, split_return
 
 if TYPE_CHECKING:
     from .app import App
@@ -358,6 +358,13 @@ def body_tag(body: bytes) -> str:
 
 
 def _set_validators(response: Any, etag: str | None, modified: dt.datetime | None) -> None:
+    if isinstance(response, PreparedResponse):
+        # Written out without a response object: its header list is its own.
+        if etag is not None:
+            response.headers.append(("ETag", f'"{etag}"'))
+        if modified is not None:
+            response.headers.append(("Last-Modified", http_date(modified)))
+        return
     if etag is not None:
         response.headers["ETag"] = f'"{etag}"'
     if modified is not None:
@@ -408,8 +415,12 @@ class ConditionalRenderer:
         """The operation rendered."""
         return self._inner.operation
 
-    def render(self, rv: Any) -> Any:
-        """Return the response for ``rv``, answering the request's preconditions."""
+    def render(self, rv: Any, *, prepared: bool = False) -> Any:
+        """Return the response for ``rv``, answering the request's preconditions.
+
+        ``prepared`` is the renderer's: the 200 may be written out without a
+        response object (:class:`~resourceful.responses.PreparedResponse`).
+        """
         if isinstance(rv, SansIOResponse):
             return rv  # the handler built its own: it owns its headers
         status: Any
@@ -420,32 +431,41 @@ class ConditionalRenderer:
         else:
             value, status = rv, None
         if value is None or (status if status is not None else self._status) != 200:
-            return self._inner.render(rv)  # validators describe a 200's representation
+            # Validators describe a 200's representation.
+            return self._inner.render(rv, prepared=prepared)
         validators = self._validators
         modified = validators.modified_of(value)
         if validators.hashed:
-            response: Any = self._inner.render(rv)
-            if response.status_code != 200:  # pragma: no cover - status checked above
-                return response
+            response: Any = self._inner.render(rv, prepared=prepared)
             # PERF: the body as encoded for sending; the response keeps the same bytes.
-            etag: str | None = body_tag(response.get_data())
+            if isinstance(response, PreparedResponse):
+                etag: str | None = body_tag(response.body)
+            elif response.status_code != 200:  # pragma: no cover - status checked above
+                return response
+            else:
+                etag = body_tag(response.get_data())
             outcome = self._outcome(etag, modified)
         else:
             etag = validators.tag_of_value(value)
             outcome = self._outcome(etag, modified)
             if outcome is not None and outcome[0] == 304:
                 # PERF: the value's own tag matched: no unstructuring, no encoding.
-                response = self._app.response_class(status=304)
-                if isinstance(rv, Reply) and rv.headers:
-                    response.headers.update(rv.headers)
-                _set_validators(response, etag, None)
-                return _not_modified(response)
-            response = self._inner.render(rv)
+                return self._not_modified_reply(rv, etag)
+            response = self._inner.render(rv, prepared=prepared)
         if outcome is None:
             _set_validators(response, etag, modified)
             return response
         if outcome[0] == 412:
             raise _precondition_failed(self.operation.method, outcome[1])
+        if isinstance(response, PreparedResponse):
+            response = self._app.response_class(status=200, headers=response.headers)
+        _set_validators(response, etag, None)
+        return _not_modified(response)
+
+    def _not_modified_reply(self, rv: Any, etag: str | None) -> Any:
+        response = self._app.response_class(status=304)
+        if isinstance(rv, Reply) and rv.headers:
+            response.headers.update(rv.headers)
         _set_validators(response, etag, None)
         return _not_modified(response)
 

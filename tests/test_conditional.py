@@ -19,7 +19,7 @@ from resourceful.conditional import Conditional, entity_tags
 from resourceful.errors import DefinitionError, Problem
 from resourceful.openapi.downgrade import to_openapi_30
 from resourceful.providers import Provided
-from resourceful.render import Reply
+from resourceful.render import Renderer, Reply
 from resourceful.testing import TestClient
 
 CHANGED = dt.datetime(2030, 1, 31, 12, 0, 0, tzinfo=dt.timezone.utc)
@@ -245,7 +245,7 @@ def test_entity_tag_lists_allow_empty_elements_and_spaces() -> None:
 # -- a tag from the value: no rendering for a 304 ---------------------------------------------
 
 
-def versioned_client(store: Store, rendered: list[Any]) -> TestClient:
+def versioned_client(store: Store) -> TestClient:
     class Versioned(Resource):
         conditional = Conditional(etag=lambda book: book.version)
 
@@ -262,21 +262,21 @@ def versioned_client(store: Store, rendered: list[Any]) -> TestClient:
 
     app = App(__name__)
     app.add_resource(Versioned, "/v/<int:book_id>")
-    encode = app.json.response_with_status
-
-    def counting(obj: Any, status: int | str) -> Any:
-        rendered.append(obj)
-        return encode(obj, status)
-
-    app.json.response_with_status = counting  # type: ignore[method-assign]
     return app.test_client()
 
 
 def test_a_user_etag_function_tags_from_the_value_and_a_304_renders_nothing(
-    store: Store,
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rendered: list[Any] = []
-    client = versioned_client(store, rendered)
+    render = Renderer.render
+
+    def counting(self: Renderer, rv: Any, **options: Any) -> Any:
+        rendered.append(rv)
+        return render(self, rv, **options)
+
+    monkeypatch.setattr(Renderer, "render", counting)
+    client = versioned_client(store)
     response = client.get("/v/1")
     assert response.headers["ETag"] == '"1"'
     assert len(rendered) == 1
@@ -289,7 +289,7 @@ def test_a_user_etag_function_tags_from_the_value_and_a_304_renders_nothing(
 
 
 def test_if_match_is_checked_against_the_users_tag_of_current(store: Store) -> None:
-    client = versioned_client(store, [])
+    client = versioned_client(store)
     stale = client.put(
         "/v/1", json={"id": 1, "title": "X", "version": 2}, headers={"If-Match": '"0"'}
     )

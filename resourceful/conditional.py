@@ -387,6 +387,12 @@ def _not_modified(response: Any) -> Any:
     return response
 
 
+def _prepared_not_modified(headers: list[tuple[str, str]]) -> PreparedResponse:
+    """Return the 304 of a written-out 200 with ``headers``, as :func:`_not_modified` makes it."""
+    kept = [item for item in headers if item[0].lower() not in _NOT_SENT_ON_304]
+    return PreparedResponse(304, kept, b"")
+
+
 #: What a 304 does not carry (werkzeug removes them too; RFC 9110 §15.4.5).
 _NOT_SENT_ON_304 = frozenset({"content-type", "content-length", "last-modified"})
 
@@ -450,7 +456,7 @@ class ConditionalRenderer:
             outcome = self._outcome(etag, modified)
             if outcome is not None and outcome[0] == 304:
                 # PERF: the value's own tag matched: no unstructuring, no encoding.
-                return self._not_modified_reply(rv, etag)
+                return self._not_modified_reply(rv, etag, prepared)
             response = self._inner.render(rv, prepared=prepared)
         if outcome is None:
             _set_validators(response, etag, modified)
@@ -458,11 +464,20 @@ class ConditionalRenderer:
         if outcome[0] == 412:
             raise _precondition_failed(self.operation.method, outcome[1])
         if isinstance(response, PreparedResponse):
-            response = self._app.response_class(status=200, headers=response.headers)
+            # PERF: still no response object: the 304 keeps the 200's headers
+            # minus the representation ones, and sends no body.
+            _set_validators(response, etag, None)
+            return _prepared_not_modified(response.headers)
         _set_validators(response, etag, None)
         return _not_modified(response)
 
-    def _not_modified_reply(self, rv: Any, etag: str | None) -> Any:
+    def _not_modified_reply(self, rv: Any, etag: str | None, prepared: bool) -> Any:
+        if prepared:
+            headers = list(rv.headers.items()) if isinstance(rv, Reply) and rv.headers else []
+            if etag is not None:  # the validator replaces a tag the reply set, as below
+                headers = [item for item in headers if item[0].lower() != "etag"]
+                headers.append(("ETag", f'"{etag}"'))
+            return _prepared_not_modified(headers)
         response = self._app.response_class(status=304)
         if isinstance(rv, Reply) and rv.headers:
             response.headers.update(rv.headers)
@@ -472,7 +487,7 @@ class ConditionalRenderer:
     def _outcome(self, etag: str | None, modified: dt.datetime | None) -> tuple[int, str] | None:
         if not self._safe:  # checked before the handler ran (Guard)
             return None
-        environ = _cv_request.get().request.environ
+        environ = _cv_request.get().environ
         return evaluate(environ, True, etag, modified, exists=True)
 
 
@@ -503,7 +518,7 @@ class Guard:
         """Return ``handler`` that first checks the request's preconditions."""
 
         def guarded(**kwargs: Any) -> Any:
-            environ = _cv_request.get().request.environ
+            environ = _cv_request.get().environ
             if self._required and self._required_header not in environ:
                 raise self._required_problem()
             if (

@@ -69,8 +69,11 @@ class PreparedResponse:
     makes of it: ``response_class(body, status, headers)``. ``headers`` holds
     what that response would send, in order (``Content-Type`` and
     ``Content-Length`` first); ``status`` is an ``int`` from 200 to 599 other
-    than 204 and 304, whose headers werkzeug would adjust. Return one only
-    when :func:`may_answer_directly` says so.
+    than 204, whose headers werkzeug would adjust. A 304 is allowed when its
+    headers are already those werkzeug would send (no ``Content-Type``,
+    ``Content-Length`` or ``Last-Modified``; resourceful.conditional makes
+    them so) and its body is empty. Return one only when
+    :func:`may_answer_directly` says so.
     """
 
     __slots__ = ("body", "headers", "status")

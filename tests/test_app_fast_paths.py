@@ -12,6 +12,7 @@ from types import FrameType
 
 import pytest
 from werkzeug.exceptions import HTTPException, NotFound
+from wsgi_calls import wsgi_call
 
 from resourceful import App, Request, Response, abort, json
 from resourceful.ctx import RequestContext
@@ -323,26 +324,7 @@ def _ours(filename: str) -> bool:
 def _raw_call(
     app: App, path: str, method: str = "GET", **builder: object
 ) -> tuple[str, list[tuple[str, str]], bytes, dict[str, object]]:
-    from werkzeug.test import EnvironBuilder
-
-    env_builder = EnvironBuilder(path, method=method, **builder)  # type: ignore[arg-type]
-    environ = env_builder.get_environ()
-    env_builder.close()
-    started: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def start_response(
-        status: str, headers: list[tuple[str, str]], exc_info: object = None
-    ) -> None:
-        started.append((status, list(headers)))
-
-    iterable = app(environ, start_response)
-    try:
-        body = b"".join(iterable)
-    finally:
-        close = getattr(iterable, "close", None)
-        if close is not None:
-            close()
-    return started[0][0], started[0][1], body, environ
+    return wsgi_call(app, path, method, **builder)
 
 
 def _views(app: App) -> None:

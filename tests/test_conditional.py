@@ -13,6 +13,7 @@ from ecma_regex import ecma_matches
 from openapi_spec_validator import validate
 from problem_json import problem
 from werkzeug.http import generate_etag, http_date
+from wsgi_calls import wsgi_call
 
 from resourceful import App, Resource, operation
 from resourceful.conditional import Conditional, entity_tags
@@ -855,22 +856,7 @@ def test_the_documented_pattern_is_exactly_what_the_headers_accept(store: Store)
 
 
 def _sent(app: App, path: str, headers: dict[str, str]) -> tuple[str, list[tuple[str, str]], bytes]:
-    from werkzeug.test import EnvironBuilder
-
-    builder = EnvironBuilder(path, headers=headers)
-    environ = builder.get_environ()
-    builder.close()
-    started: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def start_response(status: str, sent: list[tuple[str, str]], exc_info: Any = None) -> None:
-        started.append((status, list(sent)))
-
-    iterable = app(environ, start_response)
-    try:
-        body = b"".join(iterable)
-    finally:
-        getattr(iterable, "close", lambda: None)()
-    return started[0][0], started[0][1], body
+    return wsgi_call(app, path, headers=headers)[:3]
 
 
 def test_a_304_without_a_response_object_sends_what_the_full_path_sends(store: Store) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import pytest
 from attrs.validators import min_len
-from werkzeug.test import EnvironBuilder
+from wsgi_calls import wsgi_call
 
 from resourceful import App, signals
 from resourceful.errors import Problem
@@ -81,22 +81,7 @@ def _build(app: App) -> App:
 def _raw_call(
     app: App, path: str, method: str = "GET", **builder: Any
 ) -> tuple[str, list[tuple[str, str]], bytes]:
-    env_builder = EnvironBuilder(path, method=method, **builder)
-    environ = env_builder.get_environ()
-    env_builder.close()
-    started: list[tuple[str, list[tuple[str, str]]]] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-        started.append((status, list(headers)))
-
-    iterable = app(environ, start_response)
-    try:
-        body = b"".join(iterable)
-    finally:
-        close = getattr(iterable, "close", None)
-        if close is not None:
-            close()
-    return started[0][0], started[0][1], body
+    return wsgi_call(app, path, method, **builder)[:3]
 
 
 _CASES: list[tuple[str, str, dict[str, Any]]] = [

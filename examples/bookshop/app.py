@@ -39,7 +39,7 @@ from attrs import validators as v
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from resourceful import App, Blueprint, Resource, current_app, operation, url_for
-from resourceful.binding import Query
+from resourceful.binding import MergePatch, Query
 from resourceful.conditional import Conditional
 from resourceful.cors import CORS
 from resourceful.errors import Problem
@@ -218,11 +218,6 @@ class Book:
 
 
 @attrs.frozen
-class Retitle:
-    title: str = attrs.field(validator=[v.min_len(1), v.max_len(200)])
-
-
-@attrs.frozen
 class Token:
     access_token: str
     token_type: str
@@ -331,13 +326,20 @@ class Books(Resource):
         return Book(book_id, body.title, body.author_id)
 
     @operation(security=ADMIN, conditional=CHANGE_CHECKED)
-    def update(self, book_id: int, body: Retitle, db: Provided[Database]) -> Book:
-        """Give a book a new title (If-Match: the ETag you read)."""
-        db.change("UPDATE book SET title = ? WHERE id = ?", body.title, book_id)
+    def update(self, book_id: int, patch: MergePatch[NewBook], db: Provided[Database]) -> Book:
+        """Change some of a book's fields (a JSON merge patch; If-Match: the ETag you read)."""
         book = _book(db, book_id)
         if book is None:
             raise _missing("Book", book_id)
-        return book
+        changed = patch.apply(NewBook(book.title, book.author_id))
+        _known_author(db, changed.author_id)
+        db.change(
+            "UPDATE book SET title = ?, author_id = ? WHERE id = ?",
+            changed.title,
+            changed.author_id,
+            book_id,
+        )
+        return Book(book_id, changed.title, changed.author_id)
 
     @operation(security=ADMIN)
     def delete(self, book_id: int, db: Provided[Database]) -> None:

@@ -167,6 +167,29 @@ def test_changing_a_book_needs_if_match_and_a_stale_one_is_412(client: TestClien
     assert retitled.json["title"] == "Earthsea"
 
 
+def test_patching_a_book_is_a_merge_patch_checked_as_a_whole_book(client: TestClient) -> None:
+    etag = _a_book(client)
+    client.post("/api/v1/authors/", json={"name": "Jemisin"}, headers=ADMIN_KEY)
+    headers = {**ADMIN_KEY, "If-Match": etag, "Content-Type": "application/merge-patch+json"}
+    moved = client.patch("/api/v1/books/1", data=b'{"author_id": 2}', headers=headers)
+    assert moved.status_code == 200, moved.json
+    assert moved.json == {"id": 1, "title": "Earthsea", "author_id": 2}
+
+    headers["If-Match"] = moved.headers["ETag"]
+    # title takes no null, and an empty title breaks its bound: each at its pointer.
+    for patch, pointer in ((b'{"title": null}', "/title"), (b'{"title": ""}', "/title")):
+        refused = client.patch("/api/v1/books/1", data=patch, headers=headers)
+        assert refused.status_code == 422
+        assert [error["pointer"] for error in refused.json["errors"]] == [pointer]
+    unknown = client.patch("/api/v1/books/1", data=b'{"author_id": 99}', headers=headers)
+    assert unknown.status_code == 422
+    assert client.get("/api/v1/books/1").json["author_id"] == 2
+
+    spec = client.get("/openapi.json").json
+    patch_op = spec["paths"]["/api/v1/books/{book_id}"]["patch"]
+    assert list(patch_op["requestBody"]["content"]) == ["application/merge-patch+json"]
+
+
 def test_credentials_are_checked_before_preconditions(client: TestClient) -> None:
     etag = _a_book(client)
     response = client.put(

@@ -47,6 +47,8 @@ Origins = str | Iterable[str] | Callable[[str], bool]
 _ANSWERED = "resourceful.cors.answered"
 #: Where an app keeps the settings of single endpoints (endpoint -> CORS).
 _ENDPOINTS = "resourceful.cors.endpoints"
+#: Where an app keeps its blueprints' URL prefixes with CORS, longest first.
+_PREFIXES = "resourceful.cors.prefixes"
 
 _ORIGIN = re.compile(r"\A[a-z][a-z0-9+.-]*://[^/?#\s]+\Z|\Anull\Z", re.ASCII | re.IGNORECASE)
 _TOKEN = re.compile(r"\A[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
@@ -153,8 +155,29 @@ class CORS:
         return checked
 
     def init_app(self, scope: Scaffold) -> None:
-        """Apply these settings to the app or blueprint ``scope`` (through ``after_request``)."""
+        """Apply these settings to the app or blueprint ``scope`` (through ``after_request``).
+
+        On a blueprint they also apply to URLs under its ``url_prefix`` that
+        match none of its routes (a 404, a 405, an undecodable path): those
+        requests run no blueprint hook, yet a browser must be able to read
+        their problem.
+        """
         scope.after_request(self._after_request)
+        record = getattr(scope, "record", None)
+        if record is not None:  # a blueprint
+            record(self._register_prefix)
+
+    def _register_prefix(self, state: Any) -> None:
+        prefix = state.url_prefix
+        if not prefix or state.subdomain:
+            return
+        app = state.app
+        table: list[tuple[str, CORS]] | None = app.extensions.get(_PREFIXES)
+        if table is None:
+            table = app.extensions[_PREFIXES] = []
+            app.after_request(_answer_unrouted)
+        table.append((prefix.rstrip("/") + "/", self))
+        table.sort(key=lambda entry: len(entry[0]), reverse=True)  # the longest prefix first
 
     def init_endpoints(self, app: App, endpoints: Iterable[str]) -> None:
         """Apply these settings to ``endpoints`` of ``app``, ahead of its blueprints' and its own.
@@ -227,6 +250,18 @@ def _endpoint_settings() -> CORS | None:
     if table is None or rule is None:
         return None
     return table.get(rule.endpoint)
+
+
+def _answer_unrouted(response: Response) -> Response:
+    """Answer for a URL under a blueprint with CORS that matched no rule (an app-wide hook)."""
+    ctx = request_ctx
+    if ctx.url_rule is not None:
+        return response
+    path = request.path
+    for prefix, settings in _cv_app.get().app.extensions[_PREFIXES]:
+        if path.startswith(prefix) or path == prefix[:-1]:
+            return settings._answer(response)
+    return response
 
 
 def _answer_endpoint(response: Response) -> Response:

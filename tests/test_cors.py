@@ -246,6 +246,27 @@ def test_blueprint_settings_apply_to_its_routes_only(app: App) -> None:
     assert "Vary" not in outside.headers
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/api/nothere", 404), ("PUT", "/api/notes/", 405), ("GET", "/api/%FF", 400)],
+)
+def test_blueprint_settings_apply_to_urls_under_its_prefix_that_match_no_rule(
+    app: App, method: str, path: str, status: int
+) -> None:
+    client = _blueprint_app(app)
+    response = client.open(path, method=method, headers={"Origin": OTHER})
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    assert _cors_headers(response) == {
+        "Access-Control-Allow-Origin": OTHER,
+        "Access-Control-Allow-Credentials": "true",
+    }
+    assert response.headers["Vary"] == "Origin"
+    outside = client.get("/nothere", headers={"Origin": OTHER})
+    assert outside.status_code == 404
+    assert _cors_headers(outside) == {}
+
+
 def test_blueprint_settings_win_over_the_apps(app: App) -> None:
     client = _blueprint_app(app)
     CORS(app, origins=[SITE])

@@ -415,8 +415,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> App:
     CORS(
         api,
         origins=app.config["CORS_ORIGINS"],
-        headers=["Content-Type", "Authorization", "X-API-Key"],
-        expose_headers=["Link", "Location"],
+        # A front end sends back the ETag it read (If-Match) and must be able to read it.
+        headers=["Content-Type", "Authorization", "X-API-Key", "If-Match", "If-None-Match"],
+        expose_headers=["Link", "Location", "ETag"],
         max_age=600,
     )
     # Ids beyond MAX_ID match no rule (a 404), and the document says "maximum": MAX_ID.

@@ -324,14 +324,40 @@ def test_the_front_end_may_call_the_api_across_origins(client: TestClient) -> No
     assert preflight.headers["Access-Control-Allow-Origin"] == FRONT_END
     assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS, POST"
     assert preflight.headers["Access-Control-Allow-Headers"] == (
-        "Content-Type, Authorization, X-API-Key"
+        "Content-Type, Authorization, X-API-Key, If-Match, If-None-Match"
     )
     assert preflight.headers["Access-Control-Max-Age"] == "600"
     assert preflight.headers["Vary"] == "Origin"
     read = client.get("/api/v1/authors/", headers={"Origin": FRONT_END})
     assert read.json == []
     assert read.headers["Access-Control-Allow-Origin"] == FRONT_END
-    assert read.headers["Access-Control-Expose-Headers"] == "Link, Location"
+    assert read.headers["Access-Control-Expose-Headers"] == "Link, Location, ETag"
+
+
+def test_the_front_end_may_read_a_books_etag_and_change_it_with_if_match(
+    client: TestClient,
+) -> None:
+    _a_book(client)
+    read = client.get("/api/v1/books/1", headers={"Origin": FRONT_END})
+    assert "ETag" in read.headers["Access-Control-Expose-Headers"].split(", ")
+    preflight = client.options(
+        "/api/v1/books/1",
+        headers={
+            "Origin": FRONT_END,
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "x-api-key, if-match, content-type",
+        },
+    )
+    allowed = preflight.headers["Access-Control-Allow-Headers"].lower().split(", ")
+    assert {"x-api-key", "if-match", "content-type"} <= set(allowed)
+    assert "PATCH" in preflight.headers["Access-Control-Allow-Methods"]
+    changed = client.patch(
+        "/api/v1/books/1",
+        json={"title": "Earthsea!"},
+        headers={**ADMIN_KEY, "Origin": FRONT_END, "If-Match": read.headers["ETag"]},
+    )
+    assert changed.status_code == 200
+    assert changed.headers["Access-Control-Allow-Origin"] == FRONT_END
 
 
 def test_another_origin_gets_no_cors_headers(client: TestClient) -> None:

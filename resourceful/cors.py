@@ -254,11 +254,11 @@ def _endpoint_settings() -> CORS | None:
 
 def _answer_unrouted(response: Response) -> Response:
     """Answer for a URL under a blueprint with CORS that matched no rule (an app-wide hook)."""
-    ctx = request_ctx
-    if ctx.url_rule is not None:
+    if request_ctx.url_rule is not None:
         return response
     path = request.path
-    for prefix, settings in _cv_app.get().app.extensions[_PREFIXES]:
+    table: list[tuple[str, CORS]] = _cv_app.get().app.extensions[_PREFIXES]
+    for prefix, settings in table:
         if path.startswith(prefix) or path == prefix[:-1]:
             return settings._answer(response)
     return response

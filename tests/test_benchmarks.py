@@ -61,6 +61,7 @@ def test_every_benchmark_app_answers_every_scenario_it_serves() -> None:
     assert format_table(results, FRAMEWORKS).count("\n") == len(SCENARIOS) + 1
 
 
+@pytest.mark.slow
 def test_the_cors_preflight_scenario_checks_the_answers_headers() -> None:
     from benchmarks.run import check
     from benchmarks.scenarios import CORS_ORIGIN, SCENARIOS_BY_NAME
@@ -199,6 +200,7 @@ def test_the_asgi_harness_sends_the_request_and_collects_the_answer() -> None:
     assert all(messages[0]["body"] == typed.body for _, messages in seen)
 
 
+@pytest.mark.slow
 def test_the_coroutine_micro_benchmark_can_time_async_to_sync_first(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -214,6 +216,7 @@ def test_the_coroutine_micro_benchmark_can_time_async_to_sync_first(
     assert all(line.count(" µs") == 4 for line in lines[2:])
 
 
+@pytest.mark.slow
 def test_the_coroutine_benchmark_compares_async_requests_with_their_sync_twins(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -231,6 +234,7 @@ def test_the_coroutine_benchmark_compares_async_requests_with_their_sync_twins(
     assert all(line.count(" µs") == 2 and line.rstrip(" |").endswith("x") for line in lines[2:])
 
 
+@pytest.mark.slow
 def test_every_framework_sends_the_same_etag_in_the_etag_scenarios() -> None:
     from werkzeug.test import Client
 

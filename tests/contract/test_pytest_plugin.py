@@ -53,6 +53,7 @@ def test_coverage_prints_the_table_and_the_pairs_never_exercised(
     assert "  POST /todos/ -> 201" not in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_no_table_without_the_option(pytester: pytest.Pytester) -> None:
     _copy_todo(pytester, "todo_for_coverage.py")
     pytester.makepyfile(test_todo_coverage=SUITE)
@@ -82,6 +83,7 @@ def test_selftest_runs_one_item_per_check_of_the_todo_example(
     )
 
 
+@pytest.mark.slow
 def test_a_selftest_failure_shows_the_report(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         buggy_for_selftest="""
@@ -165,6 +167,7 @@ NOT_CREDENTIALS = ["writer-key"]
 """
 
 
+@pytest.mark.slow
 def test_selftest_authenticates_with_the_credentials_option(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(notes_for_selftest=PROTECTED_APP)
     result = pytester.runpytest(

@@ -126,6 +126,7 @@ def _order_app(lenient: bool) -> App:
     return app
 
 
+@pytest.mark.slow
 def test_valid_and_mutated_inputs_pass_when_binding_refuses_them() -> None:
     cases = {case.name: case for case in selftest_cases(lambda: _order_app(False))}
     assert sorted(cases) == ["POST /orders [invalid]", "POST /orders [valid]"]
@@ -133,6 +134,7 @@ def test_valid_and_mutated_inputs_pass_when_binding_refuses_them() -> None:
     cases["POST /orders [invalid]"].run()
 
 
+@pytest.mark.slow
 def test_mutated_input_that_is_accepted_is_reported() -> None:
     (case,) = selftest_cases(lambda: _order_app(True), checks=("invalid",))
     with pytest.raises(SelftestFailure) as caught:
@@ -149,6 +151,7 @@ class PlainResource(Resource):
         return "x"
 
 
+@pytest.mark.slow
 def test_an_operation_with_nothing_binding_can_refuse_is_skipped() -> None:
     app = App(__name__)
     app.add_resource(PlainResource, "/plain/<int:item_id>")

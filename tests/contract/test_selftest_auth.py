@@ -35,6 +35,7 @@ def admin_failures() -> dict[str, str]:
     return _failures(lambda: seeded_auth_bugs.create_app(), credentials=seeded_auth_bugs.ADMIN)
 
 
+@pytest.mark.slow
 def test_a_bad_token_that_gets_a_server_error_is_reported(admin_failures: dict[str, str]) -> None:
     report = admin_failures["POST /notes [auth]"]
     assert report.startswith(
@@ -44,6 +45,7 @@ def test_a_bad_token_that_gets_a_server_error_is_reported(admin_failures: dict[s
     assert "the handler raised KeyError: '0'" in report
 
 
+@pytest.mark.slow
 def test_an_operation_that_forgets_its_security_check_is_reported(
     admin_failures: dict[str, str],
 ) -> None:
@@ -53,10 +55,12 @@ def test_an_operation_that_forgets_its_security_check_is_reported(
     )
 
 
+@pytest.mark.slow
 def test_the_admin_credentials_pass_the_other_checks(admin_failures: dict[str, str]) -> None:
     assert sorted(admin_failures) == ["GET /report [auth]", "POST /notes [auth]"]
 
 
+@pytest.mark.slow
 def test_credentials_that_lack_a_permission_must_get_the_declared_403() -> None:
     failures = _failures(lambda: seeded_auth_bugs.create_app(), credentials=seeded_auth_bugs.READER)
     report = failures["POST /notes [valid]"]
@@ -68,6 +72,7 @@ def test_credentials_that_lack_a_permission_must_get_the_declared_403() -> None:
     assert "reader-key" not in report
 
 
+@pytest.mark.slow
 def test_the_same_api_with_the_auth_bugs_fixed_passes() -> None:
     def factory() -> Any:
         return seeded_auth_bugs.create_app(fixed=True)
@@ -145,6 +150,7 @@ def test_the_document_default_security_applies_to_operations_without_their_own()
     assert not access_of(document, {"security": []}, []).protected
 
 
+@pytest.mark.slow
 def test_a_login_function_is_called_once_per_app() -> None:
     calls: list[TestClient] = []
 

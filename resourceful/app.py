@@ -66,11 +66,12 @@ from .json.provider import DefaultJSONProvider, JSONProvider
 from .providers import Overrides
 from .responses import direct_answer
 from .responses import make_response as _make_response
-from .routing import LazyBuildRule, Router, URLMap, URLsMixin, add_rule
+from .routing import Router, URLsMixin
 from .scaffold import NewRule, Scaffold, find_package
 from .serving import ServingMixin, env_flag
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import TemplatesMixin, default_template_context
+from .url_map import LazyBuildRule, URLMap, add_rule
 from .wrappers import Request, Response, declared_length
 
 if TYPE_CHECKING:  # pragma: no cover

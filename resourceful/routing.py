@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import quote, unquote_to_bytes
@@ -43,7 +43,6 @@ from werkzeug.routing import BuildError, Map, MapAdapter, Rule
 from werkzeug.routing.converters import ValidationError
 from werkzeug.wsgi import get_host
 
-from .errors import RouteConflictError
 from .globals import _cv_app, _cv_request
 from .hooks import blueprint_scopes
 from .wrappers import _BAD_ESCAPE
@@ -66,77 +65,6 @@ except ImportError:  # pragma: no cover
 _ADAPTER_CACHE_SIZE = 256
 _MATCH_CACHE_SIZE = 1024
 _MATCH_CACHE_MAX_PATH = 256
-
-
-class URLMap(Map):
-    """werkzeug's :class:`~werkzeug.routing.Map`, with listing its rules kept cheap.
-
-    PERF: werkzeug's ``iter_rules()`` first brings the compiled matcher up to
-    date, rebuilding its whole state machine after every added rule, so code
-    that lists the rules while rules are being added (a duplicate check per
-    registration) pays for every rule at every step. Listing the rules needs
-    no matcher, only werkzeug's order (by endpoint, each endpoint's rules
-    sorted for building), so here it sorts just the endpoints with several
-    rules; the matcher is brought up to date when a URL is matched or built,
-    as before.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        #: The rules by (rule, host, subdomain), for conflict checks in constant time.
-        self.rules_by_place: dict[tuple[str, str | None, str | None], list[Rule]] = {}
-        super().__init__(*args, **kwargs)
-
-    def add(self, rulefactory: Any) -> None:
-        """Add a rule (or a rule factory's rules), indexing each by where it matches."""
-        for rule in rulefactory.get_rules(self):
-            super().add(rule)
-            self.rules_by_place.setdefault(_place(rule), []).append(rule)
-
-    def iter_rules(self, endpoint: Any | None = None) -> Iterator[Rule]:
-        """Iterate over all rules, or the rules of ``endpoint``, in werkzeug's order."""
-        if endpoint is not None or not self._remap:
-            return super().iter_rules(endpoint)
-        return (
-            rule
-            for rules in self._rules_by_endpoint.values()
-            for rule in (
-                rules if len(rules) < 2 else sorted(rules, key=lambda r: r.build_compare_key())
-            )
-        )
-
-
-class LazyBuildRule(Rule):
-    """werkzeug's :class:`~werkzeug.routing.Rule`, each URL builder compiled when first called.
-
-    PERF: werkzeug compiles two builders per rule it adds (about 85 % of adding
-    it), though most rules are never built. A rule with defaults compiles them
-    at once: a default its converter refuses must fail when the rule is added.
-    """
-
-    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
-        if self.defaults:
-            return super()._compile_builder(append_unknown)
-        attribute = "_build_unknown" if append_unknown else "_build"
-        compile_real = super()._compile_builder
-
-        def build(rule: Rule, *args: Any, **kwargs: Any) -> tuple[str, str]:
-            real = compile_real(append_unknown).__get__(rule, None)
-            setattr(rule, attribute, real)
-            return real(*args, **kwargs)  # type: ignore[no-any-return]
-
-        return build
-
-
-def _place(rule: Rule) -> tuple[str, str | None, str | None]:
-    return rule.rule, rule.host, rule.subdomain
-
-
-def rules_at(url_map: Map, rule: Rule) -> Iterable[Rule]:
-    """Return the rules of ``url_map`` at ``rule``'s rule, host and subdomain (itself too)."""
-    if isinstance(url_map, URLMap):
-        return url_map.rules_by_place.get(_place(rule), ())
-    place = _place(rule)
-    return [other for other in url_map.iter_rules() if _place(other) == place]
 
 
 class _AdapterParams(NamedTuple):
@@ -424,133 +352,6 @@ def build_url(
     if _anchor is not None:
         rv = f"{rv}#{quote(_anchor, safe=_ANCHOR_SAFE)}"
     return rv
-
-
-# -- registration -------------------------------------------------------------------------------
-
-
-def add_rule(
-    app: App,
-    rule: str,
-    endpoint: str | None,
-    view_func: Callable[..., Any] | None,
-    provide_automatic_options: bool | None,
-    options: dict[str, Any],
-) -> None:
-    """Add ``rule`` to ``app.url_map`` and ``view_func`` under ``endpoint`` (``App.add_url_rule``).
-
-    The methods come from ``options``, the view's ``methods`` attribute or
-    ``GET``, plus its ``required_methods`` and, unless turned off, ``OPTIONS``.
-    """
-    if endpoint is None:
-        if view_func is not None:
-            endpoint = view_func.__name__
-        elif "redirect_to" not in options:
-            raise TypeError(
-                f"add_url_rule({rule!r}) needs an endpoint name when no view function is given."
-            )
-    methods = options.pop("methods", None)
-    if methods is None:
-        methods = getattr(view_func, "methods", None) or ("GET",)
-    if isinstance(methods, str):
-        raise TypeError(
-            f"methods for {rule!r} must be a list of method names, such as"
-            f" methods=[{methods!r}], not the string {methods!r}."
-        )
-    method_set = {method.upper() for method in methods}
-    required = {m.upper() for m in getattr(view_func, "required_methods", ())}
-    if provide_automatic_options is None:
-        provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
-    if provide_automatic_options is None:
-        provide_automatic_options = (
-            "OPTIONS" not in method_set and app.config["PROVIDE_AUTOMATIC_OPTIONS"]
-        )
-    if provide_automatic_options:
-        required.add("OPTIONS")
-    method_set |= required
-
-    if view_func is not None and endpoint is not None:
-        check_endpoint_free(app.view_functions, endpoint, view_func)
-    try:
-        rule_obj = app.url_rule_class(rule, methods=method_set, endpoint=endpoint, **options)
-        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
-        app.url_map.add(rule_obj)
-    except (ValueError, LookupError) as exc:
-        raise ValueError(f"Invalid URL rule {rule!r} for endpoint {endpoint!r}: {exc}") from exc
-    if view_func is not None and endpoint is not None:
-        app.view_functions[endpoint] = view_func
-        endpoints = app._router.endpoints_by_view.setdefault(id(view_func), [])
-        if endpoint not in endpoints:
-            endpoints.append(endpoint)
-
-
-# -- conflicts, refused at registration -------------------------------------------------------
-
-
-def describe_view(view: Callable[..., Any]) -> str:
-    """Return ``module.qualname`` of a view function, for messages."""
-    module = getattr(view, "__module__", None) or "?"
-    qualname = getattr(view, "__qualname__", None) or repr(view)
-    return f"{module}.{qualname}"
-
-
-def check_endpoint_free(
-    view_functions: dict[str, Callable[..., Any]], endpoint: str, view_func: Callable[..., Any]
-) -> None:
-    """Raise :class:`RouteConflictError` when another view already has ``endpoint``."""
-    existing = view_functions.get(endpoint)
-    if existing is not None and existing != view_func:
-        raise RouteConflictError(
-            f"Endpoint {endpoint!r} is already mapped to {describe_view(existing)};"
-            f" {describe_view(view_func)} cannot use it too. Give one of them another"
-            f" name with endpoint=..."
-        )
-
-
-def check_methods_free(rules: Iterable[tuple[Rule, str]], others: Iterable[Rule]) -> None:
-    """Raise :class:`RouteConflictError` when ``others`` serve a rule and method of ``rules``.
-
-    ``rules`` pairs each new rule with the name of what registers it, for the
-    message. HEAD and OPTIONS are answered for every rule, so they never clash.
-    """
-    others = tuple(others)
-    ignored = {"HEAD", "OPTIONS"}
-    for rule, owner in rules:
-        for other in others:
-            if (other.rule, other.host, other.subdomain) != (rule.rule, rule.host, rule.subdomain):
-                continue
-            shared = ((rule.methods or set()) & (other.methods or set())) - ignored
-            if shared:
-                raise RouteConflictError(
-                    f"{owner} registers {', '.join(sorted(shared))} {rule.rule} (endpoint"
-                    f" {rule.endpoint!r}), which endpoint {other.endpoint!r} already serves."
-                    " Two operations cannot share a rule and method: change one of the rules."
-                )
-
-
-def check_views_free(app: App, views: Iterable[tuple[Callable[..., Any], str]]) -> None:
-    """Raise :class:`RouteConflictError` when another endpoint serves a rule and method of a view.
-
-    ``views`` pairs each view function with the name of what registers it,
-    for the message; their rules are the rules of the endpoints they were
-    registered under. PERF: with :class:`URLMap` each rule's neighbours are
-    looked up, not listed, so registering N resources costs O(N) in all.
-    """
-    url_map = app.url_map
-    by_endpoint = url_map._rules_by_endpoint
-    mine: list[tuple[Rule, str]] = []
-    ours: set[int] = set()
-    for view, owner in views:
-        for endpoint in app._router.endpoints_by_view.get(id(view), ()):
-            if app.view_functions.get(endpoint) is not view:
-                continue
-            for rule in by_endpoint.get(endpoint, ()):
-                mine.append((rule, owner))
-                ours.add(id(rule))
-    for rule, owner in mine:
-        others = [other for other in rules_at(url_map, rule) if id(other) not in ours]
-        if others:
-            check_methods_free([(rule, owner)], others)
 
 
 class _StepAside(Exception):

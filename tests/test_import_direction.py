@@ -119,6 +119,7 @@ CORE = {
     "signals",
     "templating",
     "typing",
+    "url_map",
     "views",
     "wrappers",
 }

@@ -674,7 +674,7 @@ def test_check_views_free_finds_the_conflict_with_werkzeugs_own_map_too() -> Non
     from werkzeug.routing import Map
 
     from resourceful.errors import RouteConflictError
-    from resourceful.routing import URLMap, check_views_free
+    from resourceful.url_map import URLMap, check_views_free
 
     for url_map_class in (URLMap, Map):
 
@@ -737,7 +737,7 @@ def test_an_options_answer_lists_the_methods_sorted_and_has_no_content_type() ->
 
 def test_a_rule_compiles_its_url_builders_on_first_use_and_keeps_them(app: App) -> None:
     from resourceful import url_for
-    from resourceful.routing import LazyBuildRule
+    from resourceful.url_map import LazyBuildRule
 
     app.add_url_rule("/items/<int:item_id>", endpoint="item", view_func=lambda item_id: "")
     (rule,) = app.url_map.iter_rules("item")

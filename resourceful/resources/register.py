@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DefinitionError, display_name
-from ..routing import check_views_free
+from ..url_map import check_views_free
 from .declare import Resource
 from .plan import plan_rules
 from .resolve import resolve, scopes_of

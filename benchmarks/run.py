@@ -13,11 +13,15 @@ framework order rotates every round), each time as one batch of calls sized
 to last ``--batch-time`` seconds. Every call gets a fresh copy of a prebuilt
 WSGI environ (and a fresh body stream), and its response iterable is consumed
 and closed, as a WSGI server would. The reported time is the median over the
-rounds of the batch's time per request; the ratio divides it by Flask's median
-from the same run. The garbage collector stays on: frameworks that make
-reference cycles pay for them here as they would in production. The apps
-themselves are frozen out of its sight (``gc.freeze()``, as pre-forking
-servers do) so that large route tables do not slow every collection.
+rounds of the batch's time per request. A ratio pairs batches: in each round
+it divides the framework's batch by Flask's batch of the same scenario, taken
+moments before or after it, and the reported ratio is the median of those
+per-round ratios (a slow spell of the machine slows both halves of a pair, so
+it cancels instead of landing on one framework's median). The garbage
+collector stays on: frameworks that make reference cycles pay for them here as
+they would in production. The apps themselves are frozen out of its sight
+(``gc.freeze()``, as pre-forking servers do) so that large route tables do not
+slow every collection.
 """
 
 from __future__ import annotations
@@ -262,13 +266,22 @@ def _run_rounds(
         progress(f"round {round_index + 1}/{rounds} done")
 
 
+def paired_ratio(samples: Sequence[float], base: Sequence[float]) -> float:
+    """Return the median over rounds of ``samples[i] / base[i]``.
+
+    Both lists hold one batch per round, in round order, so each pair was
+    timed close together (see the module docstring).
+    """
+    return statistics.median(s / b for s, b in zip(samples, base, strict=True))
+
+
 def ratio(results: Results, scenario: str, framework: str) -> float | None:
-    """Return the framework's median time divided by Flask's in the same run."""
+    """Return the framework's time as a ratio to Flask's, paired by round."""
     cell = results[scenario].get(framework)
     base = results[scenario].get(BASELINE)
     if not isinstance(cell, Cell) or not isinstance(base, Cell):
         return None
-    return cell.median / base.median
+    return paired_ratio(cell.samples, base.samples)
 
 
 def format_table(results: Results, frameworks: Sequence[str]) -> str:
@@ -333,7 +346,7 @@ def _against_sync_twin(results: Results, scenario_name: str, twin: str, target: 
     base = results.get(twin, {}).get(SUBJECT)
     if not isinstance(cell, Cell) or not isinstance(base, Cell):
         return f"  - against resourceful's {twin}: n/a (run it too; target <= {target}x)"
-    r = cell.median / base.median
+    r = paired_ratio(cell.samples, base.samples)
     verdict = "meets" if r <= target else "MISSES"
     return f"  - against resourceful's {twin}: {r:.2f}x, {verdict} the target <= {target}x"
 
@@ -430,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(
         f"Time per request (median of {rounds} rounds, batches of ~{batch_time * 1000:g} ms)"
-        f" and ratio to Flask's time in this run; {elapsed:.0f} s.\n"
+        f" and ratio to Flask's time (median of the rounds' paired ratios); {elapsed:.0f} s.\n"
     )
     print(format_table(results, names))
     notes = format_notes(results)

@@ -255,3 +255,23 @@ def test_every_framework_sends_the_same_etag_in_the_etag_scenarios() -> None:
         full = client.get("/versioned/42")
         assert full.status_code == 200, name
         assert full.headers["ETag"] == '"3"', name
+
+
+def test_a_ratio_pairs_each_rounds_batches_so_a_slow_spell_cancels() -> None:
+    from benchmarks.run import ratio
+
+    # Rounds 2 and 3 ran while the machine was twice as slow, for both halves of
+    # the pair; in round 5 only Flask's batch was slowed. Each pair says 0.25
+    # but the last, so the paired ratio is 0.25; dividing the two medians
+    # (200 us and 25 us) would say 0.125.
+    results: Any = {
+        "text": {
+            "flask": Cell([100e-6, 200e-6, 200e-6, 100e-6, 200e-6], 1),
+            "resourceful": Cell([25e-6, 50e-6, 50e-6, 25e-6, 25e-6], 1),
+        }
+    }
+    assert ratio(results, "text", "resourceful") == pytest.approx(0.25)
+    # A framework measured in some rounds only cannot be paired.
+    results["text"]["resourceful"] = Cell([25e-6], 1)
+    with pytest.raises(ValueError):
+        ratio(results, "text", "resourceful")

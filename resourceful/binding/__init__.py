@@ -23,7 +23,9 @@ Everything that parses but does not validate is collected, every location
 at once, into one :class:`RequestValidationError` whose status is the
 ``VALIDATION_ERROR_STATUS`` setting (422 by default).
 Unknown JSON body fields, and fields marked ``field(read_only=True)``, are
-rejected when ``REJECT_UNKNOWN_FIELDS`` is true and ignored otherwise. A
+rejected when ``REJECT_UNKNOWN_FIELDS`` is true and ignored otherwise; a
+form ignores both, and a query, header or cookie group cannot declare a
+read-only field. A
 ``MergePatch[T]`` parameter is the body as a JSON merge patch (RFC 7396).
 
 A :class:`Binder` is compiled once per operation and app; per request it

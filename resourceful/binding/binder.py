@@ -31,7 +31,7 @@ from ..convert import (
 from ..convert.text_rules import unreadable_cookie
 from ..convert.typeinfo import strip_optional, type_name
 from ..errors import DefinitionError, FieldProblem, Problem, RequestValidationError
-from ..fields import wire_name
+from ..fields import field_info, wire_name
 from ..operation import Operation, Param
 from ..rules import parsed_from_text
 from ..wrappers import Request
@@ -403,6 +403,11 @@ class Binder:
         # The group's fields: (key on the wire, key the structure hook reads, multi-valued).
         fields: list[tuple[str, str, bool]] = []
         for attribute, ftype in attrs_fields(tp):
+            if field_info(attribute).read_only:
+                # Only a form can get here (_check_groups refuses the others): a
+                # client does not set a read-only field, so it keeps its default,
+                # as an unknown form field is ignored.
+                continue
             wire = wire_name(attribute)
             key = wire.replace("_", "-") if location == "header" else wire
             fields.append((key, wire, is_multi_valued(ftype)))

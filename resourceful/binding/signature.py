@@ -27,7 +27,7 @@ from ..convert.typeinfo import (
     unwrap,
 )
 from ..errors import DefinitionError
-from ..fields import wire_name
+from ..fields import field_info, wire_name
 from ..operation import Location, Param
 from ..providers import Provide
 from ..rules import CONVERTER_TYPES, parsed_from_text
@@ -177,11 +177,18 @@ def _check_groups(qualname: str, params: list[Param]) -> None:
     for param in params:
         if not param.is_group:
             continue
+        where = {"query": "Query", "header": "Header", "cookie": "Cookie"}.get(
+            param.location, "Form"
+        )
         for attribute, field_type in attrs_fields(param.type):
-            if _is_nested(field_type):
-                where = {"query": "Query", "header": "Header", "cookie": "Cookie"}.get(
-                    param.location, "Form"
+            if where != "Form" and field_info(attribute).read_only:
+                raise DefinitionError(
+                    f"{qualname}: the field {attribute.name!r} of {where}[{type_name(param.type)}]"
+                    f" (parameter {param.name!r}) is read-only, but a {param.location} group"
+                    " holds what the client sends. Drop read_only=True, or read the field from"
+                    " another class."
                 )
+            if _is_nested(field_type):
                 raise DefinitionError(
                     f"{qualname}: the field {attribute.name!r} of {where}[{type_name(param.type)}]"
                     f" (parameter {param.name!r}) is an attrs class, but {param.location} values"

@@ -131,3 +131,56 @@ def test_document_marks_read_only_fields_in_both_versions(app: App, version: str
         if "id" in schema.get("properties", {}):
             assert schema["properties"]["id"]["readOnly"] is True
     assert document["components"]["schemas"]["Owner"]["properties"]["uid"]["readOnly"] is True
+
+
+def test_read_only_field_in_a_form_is_ignored_like_an_unknown_form_field(app: App) -> None:
+    from resourceful import Form
+
+    @attrs.define
+    class Signup:
+        name: str
+        id: int | Unset = field(default=UNSET, read_only=True)
+
+    app.config["REJECT_UNKNOWN_FIELDS"] = True
+    seen: list[Signup] = []
+
+    @app.resource("/signups/")
+    class Signups(Resource):
+        def create(self, body: Form[Signup]) -> Signup:
+            seen.append(body)
+            return attrs.evolve(body, id=7)
+
+    response = app.test_client().post("/signups/", data={"name": "a", "id": "3", "other": "1"})
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert seen == [Signup(name="a")]
+    assert response.get_json()["id"] == 7
+
+
+@pytest.mark.parametrize(
+    ("marker", "location"), [("Query", "query"), ("Header", "header"), ("Cookie", "cookie")]
+)
+def test_read_only_field_in_a_parameter_group_is_a_definition_error(
+    app: App, marker: str, location: str
+) -> None:
+    import resourceful
+
+    @attrs.define
+    class Filters:
+        name: str = ""
+        secret: int | Unset = field(default=UNSET, read_only=True)
+
+    group: Any = getattr(resourceful, marker)[Filters]
+
+    class Search(Resource):
+        def list(self, filters: group) -> list[str]:
+            return []
+
+    with pytest.raises(DefinitionError) as caught:
+        app.add_resource(Search, "/search/")
+
+    assert str(caught.value) == (
+        f"Search.list: the field 'secret' of {marker}[Filters] (parameter 'filters') is"
+        f" read-only, but a {location} group holds what the client sends. Drop"
+        " read_only=True, or read the field from another class."
+    )

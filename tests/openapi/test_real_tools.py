@@ -26,7 +26,6 @@ import importlib
 import json
 import os
 import pkgutil
-import shutil
 import subprocess
 import sys
 import threading
@@ -37,8 +36,10 @@ from types import ModuleType
 from typing import Any, Literal
 
 import attrs
+import node_tools
 import pytest
 import rich_app
+from node_tools import find_node_tool
 from werkzeug.serving import make_server
 
 from resourceful import App
@@ -46,8 +47,6 @@ from resourceful.binding import Form
 from resourceful.openapi.downgrade import to_openapi_30
 from resourceful.resources import Resource
 
-ROOT = Path(__file__).resolve().parents[2]
-NODE_TOOLS = ROOT / ".ci" / "node-tools"
 BIN = Path(sys.executable).parent
 
 Version = Literal["3.1", "3.0"]
@@ -248,24 +247,10 @@ def test_python_client_drives_the_served_todo_example(
 # -- Node tools ------------------------------------------------------------------------------
 
 
-def find_node_tool(name: str) -> Path:
-    """Return the path of the pinned Node tool ``name``; skip without it, or fail in CI."""
-    path = NODE_TOOLS / "node_modules" / ".bin" / name
-    if shutil.which("node") is None or not path.exists():
-        message = (
-            f"The Node tool {name} is not installed (bash .ci/install-node-tools; it needs"
-            " Node.js and npm)."
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " CI must run the Node tools.")
-        pytest.skip(message)
-    return path
-
-
 def test_missing_node_tools_skip_locally_and_fail_in_ci(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setitem(globals(), "NODE_TOOLS", tmp_path)
+    monkeypatch.setattr(node_tools, "NODE_TOOLS", tmp_path)
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="The Node tool tsc is not installed"):
         find_node_tool("tsc")

@@ -374,7 +374,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
         """
         if not self._got_first_request:
             self.prepare_to_serve()
-        plan = self._serving
+        plan = self._plan or self._serving
         version = self._hooks_version
         ctx = RequestContext(self, environ)
         error: BaseException | None = None
@@ -388,7 +388,11 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
                 ):
                     self._got_first_request = True
                     try:
-                        rv = self.preprocess_request()
+                        if plan.preprocess:
+                            rv = self.preprocess_request()
+                        else:  # PERF: no hook to run (the plan), only the size check
+                            self._check_body_size(ctx)
+                            rv = None
                         if rv is None:
                             rv = self.dispatch_request()
                     except Exception as exc:
@@ -523,11 +527,19 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
                 return rv
         # NOTE: checked after the hooks, so a hook can set request.max_content_length
         # for this request; checked before the view, so a too-large body is refused
-        # even when the view never reads it. PERF: while nothing has made the request
-        # object (so nothing changed its limit), the environ says all that is needed.
+        # even when the view never reads it.
+        self._check_body_size(ctx)
+        return None
+
+    def _check_body_size(self, ctx: RequestContext) -> None:
+        """Refuse a declared body larger than ``request.max_content_length`` with a 413."""
+        # PERF: while nothing has made the request object (so nothing changed its
+        # limit), the environ says all that is needed.
         if ctx._request is None and self.request_class is Request:
             limit = self.config["MAX_CONTENT_LENGTH"]
-            length = declared_length(ctx.environ) if limit is not None else None
+            if limit is None:
+                return
+            length = declared_length(ctx.environ)
         else:
             limit, length = ctx.request.max_content_length, ctx.request.content_length
         if limit is not None and (length or 0) > limit:
@@ -535,12 +547,11 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
                 f"The request body is {length} bytes; this server accepts at"
                 f" most {limit} (MAX_CONTENT_LENGTH)."
             )
-        return None
 
     def dispatch_request(self) -> Any:
         """Call the view matched for the current request and return its value."""
         ctx = _cv_request.get()
-        exc = ctx.routing_exception
+        rule, view_args, exc = ctx.matched()
         if exc is not None:
             if not self.debug and self._serving.plain_routing_errors:
                 # PERF: what raise_routing_exception does outside debug mode,
@@ -550,7 +561,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
                 finally:
                     del exc
             self.raise_routing_exception(ctx.request)
-        rule = cast(Rule, ctx.url_rule)
+        rule = cast(Rule, rule)
         if ctx.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return self.make_default_options_response()
         endpoint = rule.endpoint
@@ -560,7 +571,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
         known = self._sync_views.get(endpoint)
         if known is None or known[0] is not view:
             known = self._sync_views[endpoint] = (view, self.ensure_sync(view))
-        return known[1](**cast("dict[str, Any]", ctx.view_args))
+        return known[1](**cast("dict[str, Any]", view_args))
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         """Return ``func`` if it is synchronous, else :meth:`async_to_sync` of it.

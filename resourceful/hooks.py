@@ -187,6 +187,9 @@ class ServingPlan:
     request_teardown: bool
     #: Run ``do_teardown_appcontext`` (the same, for the app context).
     app_teardown: bool
+    #: Run ``preprocess_request`` (a URL value preprocessor or before-request hook in
+    #: some scope, or it is overridden); else only its body-size check runs.
+    preprocess: bool
     #: Raise a routing error as it is outside debug mode (``raise_routing_exception`` is ours).
     plain_routing_errors: bool
     #: Send common return values straight to ``start_response`` when nothing needs a
@@ -222,6 +225,11 @@ def plan_serving(
             any(app.teardown_request_funcs.values()) or not ours("do_teardown_request")
         ),
         app_teardown=bool(app.teardown_appcontext_funcs) or not ours("do_teardown_appcontext"),
+        preprocess=(
+            any(app.url_value_preprocessors.values())
+            or any(app.before_request_funcs.values())
+            or not ours("preprocess_request")
+        ),
         plain_routing_errors=ours("raise_routing_exception"),
         direct=direct,
         refresh_cookie=refresh,

@@ -94,7 +94,7 @@ def may_answer_directly(app: App) -> bool:
     after-request hook, no overridden step such as ``make_response``, the
     default response class); the request may still take the full path.
     """
-    return app._serving.direct
+    return (app._plan or app._serving).direct
 
 
 def split_return(rv: tuple[Any, ...], who: Callable[[], str]) -> tuple[Any, Status | None, Any]:

@@ -98,21 +98,27 @@ class ResourceView(OperationsView):
         )
         self._last: tuple[App, _Compiled] | None = None
         calls: dict[str, Callable[..., Any]] = {}
+        # The operations whose call nothing wraps, by method: run(ctx, view_args).
+        direct: dict[str, Callable[[RequestContext, dict[str, Any]], Any]] = {}
         #: Whether a call can return a coroutine, decided here once: an ``async
         #: def`` handler that may wait, or a decorator that made a coroutine function.
         self.runs_coroutines = False
         for method, op in operations.items():
-            call, awaits = (
-                self._guarded_call(method)
-                if op.conditional is not None and method in UNSAFE_METHODS
-                else self._operation_call(method)
-            )
+            if op.conditional is not None and method in UNSAFE_METHODS:
+                call, awaits = self._guarded_call(method)
+            else:
+                run, awaits = self._operation_run(method)
+                call = _calling(run, self._resource, op.handler_name)
+                if not awaits and not op.decorators:
+                    direct[method] = run
             for decorator in op.decorators:
                 call = decorator(call)
             calls[method] = call
             self.runs_coroutines |= awaits or inspect.iscoroutinefunction(call)
         if "GET" in calls and "HEAD" not in calls:
             calls["HEAD"] = calls["GET"]
+            if "GET" in direct:
+                direct["HEAD"] = direct["GET"]
         self._calls = calls
         dispatch: Callable[..., Any] = self._dispatch
         for decorator in resource.decorators:
@@ -122,6 +128,10 @@ class ResourceView(OperationsView):
             # PERF: only views that can return a coroutine look at what they return.
             dispatch = _running_coroutines(dispatch)
         self._dispatch_decorated = dispatch
+        # PERF: with no class decorator, an operation that nothing wraps and that
+        # returns no coroutine is run straight from __call__, with the context
+        # it reads once; every other one goes through the decorated dispatch.
+        self._direct = direct if not resource.decorators else {}
 
     def __repr__(self) -> str:
         return f"<ResourceView {self.__name__!r} of {self._resource.__qualname__}>"
@@ -134,6 +144,10 @@ class ResourceView(OperationsView):
         on the worker thread's event loop (see :attr:`runs_coroutines`).
         """
         try:
+            ctx = _cv_request.get()
+            run = self._direct.get(ctx.method)
+            if run is not None:
+                return run(ctx, view_args)
             return self._dispatch_decorated(**view_args)
         except HTTPException as exc:
             if exc.response is not None or exc.code is None or exc.code < 400:
@@ -153,8 +167,10 @@ class ResourceView(OperationsView):
         method = _cv_request.get().method
         return self._calls[method](**view_args)
 
-    def _operation_call(self, method: str) -> tuple[Callable[..., Any], bool]:
-        """Return the call of one operation, and whether it returns a coroutine.
+    def _operation_run(
+        self, method: str
+    ) -> tuple[Callable[[RequestContext, dict[str, Any]], Any], bool]:
+        """Return ``run(ctx, view_args)`` of one operation, and whether it returns a coroutine.
 
         How an ``async def`` handler runs is decided here, once: with no
         decorator to await it, one that never waits runs in place
@@ -170,10 +186,15 @@ class ResourceView(OperationsView):
         awaits = asynchronous and not (undecorated and never_suspends(handler_function))
         in_place = asynchronous and not awaits
 
-        def call(**view_args: Any) -> Any:
-            ctx = _cv_request.get()
+        def run(ctx: RequestContext, view_args: dict[str, Any]) -> Any:
             app = ctx.app
-            binder, renderer, resolved = self.compiled(app).steps[method]
+            # PERF: compiled(app)'s own first check, without the call.
+            last = self._last
+            if last is not None and last[0] is app and last[1].converter is app.converter:
+                compiled = last[1]
+            else:
+                compiled = self.compiled(app)
+            binder, renderer, resolved = compiled.steps[method]
             # PERF: when only the app sees the answer, it may be written out
             # without a response object (responses.PreparedResponse).
             prepared = undecorated and may_answer_directly(app)
@@ -200,9 +221,7 @@ class ResourceView(OperationsView):
                 result = run_in_place(result)
             return renderer.render(result, prepared=prepared)
 
-        call.__name__ = handler_name
-        call.__qualname__ = f"{self._resource.__qualname__}.{handler_name}"
-        return call, awaits
+        return run, awaits
 
     def _guarded_call(self, method: str) -> tuple[Callable[..., Any], bool]:
         """Return the call of a changing operation whose preconditions are checked first.
@@ -386,6 +405,19 @@ def _check_response_type(op: Operation, app: App) -> None:
         raise DefinitionError(
             f"{op.qualname}: its return type {op.response_type!r} cannot be converted: {exc}"
         ) from exc
+
+
+def _calling(
+    run: Callable[[RequestContext, dict[str, Any]], Any], resource: type[Resource], name: str
+) -> Callable[..., Any]:
+    """Return the call of an operation's ``run``: what its decorators wrap, named after it."""
+
+    def call(**view_args: Any) -> Any:
+        return run(_cv_request.get(), view_args)
+
+    call.__name__ = name
+    call.__qualname__ = f"{resource.__qualname__}.{name}"
+    return call
 
 
 def _running_coroutines(dispatch: Callable[..., Any]) -> Callable[..., Any]:

@@ -85,6 +85,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .testing import ResourcefulCliRunner, TestClient
 
 F = TypeVar("F", bound=Callable[..., Any])
+# The signals whose receivers send a request down the full path (named signals are singletons).
+_started, _finished = signals.request_started, signals.request_finished
+_got_exception = signals.got_request_exception
 
 
 class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
@@ -382,9 +385,7 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
             try:
                 ctx.push()
                 if plan.direct and not (
-                    signals.request_started.receivers
-                    or signals.request_finished.receivers
-                    or signals.got_request_exception.receivers
+                    _started.receivers or _finished.receivers or _got_exception.receivers
                 ):
                     self._got_first_request = True
                     try:

@@ -153,6 +153,15 @@ class Renderer:
         self._status = operation.status
         self._empty_status = operation.status if declared is None else 204
         self._qualname = operation.qualname
+        # Whether the success status may be sent without a response object.
+        status = operation.status
+        self._status_prepares = type(status) is int and _preparable(status)
+        # The class the usual answer is an instance of, unless the general path
+        # would read such a value another way (as a tuple, a Reply, a response).
+        cls = self._declared_class
+        self._usual_class = (
+            cls if cls is not None and not issubclass(cls, (tuple, Reply, SansIOResponse)) else None
+        )
         # The per-class encoder, with the provider encoder it was built around.
         self._class_encoder: tuple[Any, Callable[[Any], str] | None] | None = None
 
@@ -173,6 +182,26 @@ class Renderer:
         that only the app sees it: no decorator, and
         :func:`~resourceful.responses.may_answer_directly`).
         """
+        if prepared and type(rv) is self._usual_class and self._status_prepares:
+            # PERF: the usual answer (an instance of the declared class, the
+            # operation's status, no headers) written out in one step; the
+            # general path below gives the same.
+            if self._validating():
+                validate_response(rv, self._declared, self._converter, self.operation.qualname)
+            encoded = self._encoded(rv)
+            if encoded is not None:
+                body = encoded[1].encode()
+                return PreparedResponse(
+                    self._status,
+                    [("Content-Type", encoded[0]), ("Content-Length", str(len(body)))],
+                    body,
+                )
+            return self._render(rv, prepared, validated=True)
+        return self._render(rv, prepared)
+
+    def _render(
+        self, rv: Any, prepared: bool, *, validated: bool = False
+    ) -> Response | SansIOResponse | PreparedResponse:
         if isinstance(rv, SansIOResponse):
             return rv
         status: Status | None = None
@@ -185,7 +214,7 @@ class Renderer:
             if isinstance(value, SansIOResponse):
                 return apply_status_and_headers(value, status, headers)
 
-        if self._validating():
+        if not validated and self._validating():
             validate_response(value, self._declared, self._converter, self.operation.qualname)
 
         if value is None:
@@ -194,12 +223,7 @@ class Renderer:
             status = status or self._status
             encoded = self._encoded(value)
             data = self._to_data(value) if encoded is None else None
-            if (
-                prepared
-                and type(status) is int
-                and 200 <= status < 600
-                and status not in (204, 304)
-            ):
+            if prepared and type(status) is int and _preparable(status):
                 answer = self._prepared(data, encoded, status, headers)
                 if answer is not None:
                     return answer
@@ -291,6 +315,11 @@ class Renderer:
 
     def _name(self) -> str:
         return self._qualname
+
+
+def _preparable(status: int) -> bool:
+    """Return whether ``status`` allows a prepared answer (werkzeug changes no header of it)."""
+    return 200 <= status < 600 and status not in (204, 304)
 
 
 #: Headers the response sets itself, which a handler's header would replace.

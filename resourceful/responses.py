@@ -252,7 +252,7 @@ def direct_answer(app: App, rv: Any, environ: WSGIEnvironment) -> DirectAnswer |
     kind = type(rv)
     if kind is PreparedResponse:
         body = b"" if environ["REQUEST_METHOD"] == "HEAD" else rv.body
-        return status_line(rv.status), rv.headers, body
+        return _status_lines.get(rv.status) or status_line(rv.status), rv.headers, body
     status = 200
     if kind is tuple:
         if len(rv) != 2 or type(rv[1]) is not int:

@@ -566,3 +566,110 @@ def test_g_is_made_on_first_use_and_kept_for_the_context() -> None:
         assert ctx._g is None
         g.name = "x"
         assert ctx.g.name == "x"
+
+
+# -- the hooks before the view: run when some scope has one, skipped (decided once) otherwise ----
+
+
+def test_before_hooks_registered_before_the_first_request_run_on_the_direct_path() -> None:
+    from resourceful import Blueprint, g
+
+    app = App(__name__)
+    calls: list[str] = []
+    shop = Blueprint("shop", __name__, url_prefix="/shop")
+
+    @shop.url_value_preprocessor
+    def pull(endpoint: str | None, values: dict[str, object] | None) -> None:
+        calls.append(f"pull {endpoint}")
+
+    @shop.before_request
+    def shop_before() -> None:
+        calls.append("shop")
+
+    @shop.route("/<int:n>")
+    def item(n: int) -> str:
+        return f"item {n}"
+
+    @app.before_request
+    def before() -> str | None:
+        calls.append("app")
+        g.seen = True
+        return "stopped" if calls.count("app") == 3 else None
+
+    @app.route("/")
+    def index() -> str:
+        return "index"
+
+    app.register_blueprint(shop)
+    client = app.test_client()
+
+    assert client.get("/").text == "index"
+    assert client.get("/shop/2").text == "item 2"
+    assert client.get("/").text == "stopped"  # the third app hook answers instead of the view
+    assert app._serving.direct and app._serving.preprocess
+    # URL value preprocessors first, then the before hooks, outer scope first.
+    assert calls == ["app", "pull shop.item", "app", "shop", "app"]
+
+
+def test_a_before_hook_appended_after_the_first_request_runs_from_the_next_request() -> None:
+    app = App(__name__)
+    app.add_url_rule("/", "index", lambda: "view")
+    client = app.test_client()
+    assert client.get("/").text == "view"
+    assert app._serving.preprocess is False
+    # As an extension would, behind the setup methods' back.
+    app.before_request_funcs[None].append(lambda: "hook")
+    assert client.get("/").text == "hook"
+    assert app._serving.preprocess is True
+
+
+def test_an_overridden_preprocess_request_is_called_on_the_direct_path() -> None:
+    class Preprocessing(App):
+        def preprocess_request(self) -> object:
+            return "from preprocess_request"
+
+    app = Preprocessing(__name__)
+    app.add_url_rule("/", "index", lambda: "view")
+    assert app.test_client().get("/").text == "from preprocess_request"
+    assert app._serving.direct and app._serving.preprocess
+
+
+def test_the_body_size_limit_holds_without_hooks_as_with_them() -> None:
+    plain, hooked = App(__name__), App(__name__)
+    hooked.before_request(lambda: None)
+    for app in (plain, hooked):
+        app.config["MAX_CONTENT_LENGTH"] = 10
+        app.add_url_rule("/", "index", lambda: "unread body", methods=["POST"])
+    for body in (b"x" * 10, b"x" * 11):
+        expected = _raw_call(hooked, "/", "POST", data=body)[:3]
+        assert _raw_call(plain, "/", "POST", data=body)[:3] == expected
+    assert expected[0] == "413 REQUEST ENTITY TOO LARGE"
+    assert b"The request body is 11 bytes; this server accepts at most 10" in expected[2]
+    assert plain._serving.preprocess is False
+
+
+def test_view_args_a_hook_changed_on_the_request_object_reach_the_view() -> None:
+    from resourceful import request
+
+    app = App(__name__)
+
+    @app.before_request
+    def rewrite() -> None:
+        assert request.view_args is not None
+        request.view_args["n"] = 7
+
+    app.add_url_rule("/<int:n>", "number", lambda n: f"n={n}")
+    assert app.test_client().get("/3").text == "n=7"
+
+
+def test_contexts_keep_their_own_state_over_the_class_defaults() -> None:
+    app = App(__name__)
+    app.add_url_rule("/", "index", lambda: "hi")
+    first, second = app.test_request_context("/"), app.test_request_context("/no/such/page")
+    with first:
+        first.flashes = [("message", "one")]
+        assert first.url_rule is not None and first.routing_exception is None
+        with second:
+            assert second.flashes is None
+            assert second.url_rule is None and isinstance(second.routing_exception, NotFound)
+    assert RequestContext.flashes is None and RequestContext._routing_exception is None

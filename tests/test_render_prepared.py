@@ -300,3 +300,23 @@ def test_class_encoder_is_not_made_for_a_class_with_fields_that_may_be_unset() -
     hook = writer.get_unstructure_hook(Draft)
 
     assert class_encoder(hook, encode, ensure_ascii=True, sort_keys=True) is None
+
+
+def test_the_usual_answer_is_validated_before_it_is_written_out() -> None:
+    from resourceful.errors import ResponseValidationError
+
+    messages: list[str] = []
+    for app in (App(__name__), _FullPathApp(__name__)):
+        app.config.update(VALIDATE_RESPONSES=True, TESTING=True)
+
+        @app.resource("/notes/<int:note_id>")
+        class OneNote(Resource):
+            def get(self, note_id: int) -> Note:
+                return Note(note_id, 5, [], None)  # type: ignore[arg-type]
+
+        _raw_call(app, "/no/such/page")  # the first request closes setup
+        with pytest.raises(ResponseValidationError) as caught:
+            app.test_client().get("/notes/3")
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "OneNote.get returned a value that does not match its return annotation" in messages[0]

@@ -320,3 +320,78 @@ def test_invalid_body_runs_after_request_and_teardown_hooks_without_an_error() -
     assert response.status_code == 422
     assert response.json["errors"][0]["pointer"] == "/name"
     assert events == [422, None]
+
+
+def _notes(app: App, decorated: bool) -> App:
+    """Register one resource; ``decorated`` wraps it in a class decorator that changes nothing."""
+
+    def same(view: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(**kwargs: Any) -> Any:
+            return view(**kwargs)
+
+        return wrapper
+
+    @app.resource("/notes/<int:note_id>")
+    class Notes(Resource):
+        decorators = (same,) if decorated else ()
+
+        def get(self, note_id: int) -> Todo:
+            if note_id == 404:
+                abort(404, description="No such note.")
+            if note_id == 409:
+                raise Problem(409, detail="Taken.")
+            return Todo(id=note_id, title="milk")
+
+        def put(self, note_id: int, body: NewTodo) -> Todo:
+            return Todo(id=note_id, title=body.title)
+
+    return app
+
+
+def test_an_operation_nothing_wraps_answers_as_a_wrapped_one() -> None:
+    from wsgi_calls import wsgi_call
+
+    direct, wrapped = _notes(App(__name__), False), _notes(App(__name__), True)
+    cases: list[tuple[str, str, dict[str, Any]]] = [
+        ("/notes/3", "GET", {}),
+        ("/notes/3", "HEAD", {}),
+        ("/notes/404", "GET", {}),
+        ("/notes/409", "GET", {}),
+        ("/notes/3", "PUT", {"json": {"title": "bread"}}),
+        ("/notes/3", "PUT", {"json": {"title": 5}}),
+        ("/notes/3", "DELETE", {}),
+    ]
+    for path, method, builder in cases:
+        expected = wsgi_call(wrapped, path, method, **builder)[:3]
+        assert wsgi_call(direct, path, method, **builder)[:3] == expected, (path, method)
+    view = direct.view_functions["notes"]
+    assert sorted(view._direct) == ["GET", "HEAD", "PUT"]
+    assert wrapped.view_functions["notes"]._direct == {}
+
+
+def test_an_operation_decorator_keeps_its_operation_off_the_direct_run() -> None:
+    calls: list[str] = []
+
+    def note(view: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(**kwargs: Any) -> Any:
+            calls.append("decorator")
+            return view(**kwargs)
+
+        return wrapper
+
+    app = App(__name__)
+
+    @app.resource("/notes/<int:note_id>")
+    class Notes(Resource):
+        @operation(decorators=[note])
+        def get(self, note_id: int) -> Todo:
+            return Todo(id=note_id, title="milk")
+
+        def put(self, note_id: int, body: NewTodo) -> Todo:
+            return Todo(id=note_id, title=body.title)
+
+    client = app.test_client()
+    assert client.get("/notes/1").get_json() == {"id": 1, "title": "milk"}
+    assert client.put("/notes/1", json={"title": "rye"}).get_json() == {"id": 1, "title": "rye"}
+    assert calls == ["decorator"]
+    assert sorted(app.view_functions["notes"]._direct) == ["PUT"]

@@ -391,7 +391,8 @@ def class_encoder(
     writes them (by key with ``sort_keys``, else in field order), each
     value unstructured by the member's own hook and written by the
     encoder's string, int, bool or float rule when it is exactly one of
-    those, else by ``encode``. ``None`` for a hook whose members are not
+    those (a list of exactly ``str`` items joined with the same quoting),
+    else by ``encode``. ``None`` for a hook whose members are not
     known (:func:`~resourceful.convert.converter.unstructured_members`).
     tests/test_render_prepared.py holds it to the general path.
     """
@@ -400,7 +401,12 @@ def class_encoder(
         return None
     quote = encode_basestring_ascii if ensure_ascii else encode_basestring
     ordered = sorted(members, key=lambda member: member[1]) if sort_keys else list(members)
-    namespace: dict[str, Any] = {"_e": encode, "_q": quote, "_isfinite": math.isfinite}
+    namespace: dict[str, Any] = {
+        "_e": encode,
+        "_q": quote,
+        "_l": _text_list_writer(quote, encode),
+        "_isfinite": math.isfinite,
+    }
     lines = ["def encode_fields(obj):"]
     parts: list[str] = []
     for index, (name, key, declared, handler) in enumerate(ordered):
@@ -411,7 +417,10 @@ def class_encoder(
         else:
             namespace[f"h{index}"] = handler
             lines.append(f"    {local} = h{index}(obj.{name})")
-            written = f"_q({local}) if {local}.__class__ is str else _e({local})"
+            written = (
+                f"_q({local}) if {local}.__class__ is str"
+                f" else _l({local}) if {local}.__class__ is list else _e({local})"
+            )
         parts += [repr(("{" if index == 0 else ",") + quote(key) + ":"), f"({written})"]
     parts.append(repr("}" if ordered else "{}"))
     lines.append(f"    return ''.join(({', '.join(parts)},))")
@@ -436,4 +445,21 @@ def _written(local: str, declared: Any) -> str:
             f"float.__repr__({local}) if {local}.__class__ is float and _isfinite({local})"
             f" else _e({local})"
         )
-    return f"_e({local})"
+    return f"_l({local}) if {local}.__class__ is list else _e({local})"
+
+
+def _text_list_writer(quote: Callable[[str], str], encode: Callable[[Any], str]) -> Any:
+    """Return ``write(values)``: a list written as ``encode`` writes it, strings alone inline.
+
+    PERF: the encoder builds json's C encoder on every call; a list whose
+    items are all exactly ``str`` (tags, names) is joined here instead, with
+    the same quoting and separators. Any other item: ``encode`` writes it all.
+    """
+
+    def write(values: list[Any]) -> str:
+        for value in values:
+            if value.__class__ is not str:
+                return encode(values)
+        return "[" + ",".join([quote(value) for value in values]) + "]"
+
+    return write

@@ -320,3 +320,35 @@ def test_the_usual_answer_is_validated_before_it_is_written_out() -> None:
         messages.append(str(caught.value))
     assert messages[0] == messages[1]
     assert "OneNote.get returned a value that does not match its return annotation" in messages[0]
+
+
+class _Text(str):
+    """A ``str`` subclass: json writes it as a string, the inline join must not be asked."""
+
+
+@attrs.define
+class Lists:
+    tags: list[str]
+    anything: list[Any]
+    maybe: list[str] | None = None
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+@pytest.mark.parametrize(
+    "tags",
+    [[], ["home"], ["ünï", 'q"uote', "\u2028", "\ud83d\ude00"], [_Text("sub"), "x"], ["a", 1]],
+)
+def test_class_encoder_writes_lists_of_text_as_the_encoder_does(
+    tags: list[Any], ensure_ascii: bool
+) -> None:
+    converter = Converter()
+    encode = compact_encoder(ensure_ascii=ensure_ascii, sort_keys=False)
+    hook = converter.get_unstructure_hook(Lists)
+    encoder = class_encoder(hook, encode, ensure_ascii=ensure_ascii, sort_keys=False)
+    assert encoder is not None
+    for value in (
+        Lists(tags, list(tags), tags),
+        Lists(tags, [tags, {"k": tags}], None),
+        Lists(tags, [None, True, 1.5], list(tags)),
+    ):
+        assert encoder(value) == encode(hook(value)), value

@@ -37,6 +37,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
 _sentinel: Any = object()
+# PERF: the signals every push and pop checks, read once (named signals are singletons).
+_pushed, _popped = signals.appcontext_pushed, signals.appcontext_popped
+_app_tearing_down, _request_tearing_down = (
+    signals.appcontext_tearing_down,
+    signals.request_tearing_down,
+)
 
 
 class _AppCtxGlobals:
@@ -139,29 +145,30 @@ class AppContext:
     def push(self) -> None:
         """Make this context the active one."""
         self._tokens.append(_cv_app.set(self))
-        if signals.appcontext_pushed.receivers:
-            signals.appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
+        if _pushed.receivers:
+            _pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:
         """Leave this context; the last pop runs the app-context teardown functions."""
         # Check first, so popping the wrong context changes nothing.
         ctx = _cv_app.get(None)
-        if ctx is not self or not self._tokens:
+        tokens = self._tokens
+        if ctx is not self or not tokens:
             raise AssertionError(f"Popped the wrong app context ({ctx!r} instead of {self!r}).")
         try:
-            if len(self._tokens) == 1:
+            if len(tokens) == 1:
                 if exc is _sentinel:
                     exc = sys.exc_info()[1]
                 app = self.app
                 # PERF: decided once per app (see App._serving); a request with no
                 # teardown functions and no receivers skips the call.
                 plan = app._plan or app._serving
-                if plan.app_teardown or signals.appcontext_tearing_down.receivers:
+                if plan.app_teardown or _app_tearing_down.receivers:
                     app.do_teardown_appcontext(exc)
         finally:
-            _cv_app.reset(self._tokens.pop())
-        if signals.appcontext_popped.receivers:
-            signals.appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
+            _cv_app.reset(tokens.pop())
+        if _popped.receivers:
+            _popped.send(self.app, _async_wrapper=self.app.ensure_sync)
 
     def __enter__(self) -> AppContext:
         self.push()
@@ -406,9 +413,10 @@ class RequestContext:
         """Leave this request; the last pop runs the request teardown functions."""
         # Check first, so popping the wrong context changes nothing.
         ctx = _cv_request.get(None)
-        if ctx is not self or not self._tokens:
+        tokens = self._tokens
+        if ctx is not self or not tokens:
             raise AssertionError(f"Popped the wrong request context ({ctx!r} instead of {self!r}).")
-        clear = len(self._tokens) == 1
+        clear = len(tokens) == 1
         request = self._request
         try:
             if clear:
@@ -417,7 +425,7 @@ class RequestContext:
                 app = self.app
                 # PERF: decided once per app (see App._serving).
                 plan = app._plan or app._serving
-                if plan.request_teardown or signals.request_tearing_down.receivers:
+                if plan.request_teardown or _request_tearing_down.receivers:
                     app.do_teardown_request(exc)
                 request = self._request
                 # PERF: a routing error's traceback reaches, through its frames, the
@@ -431,7 +439,7 @@ class RequestContext:
                     if "files" in request.__dict__ or type(request).close is not _BaseRequest.close:
                         request.close()
         finally:
-            token, app_ctx = self._tokens.pop()
+            token, app_ctx = tokens.pop()
             _cv_request.reset(token)
             if clear and request is not None:
                 request.environ["werkzeug.request"] = None

@@ -452,14 +452,16 @@ def _text_list_writer(quote: Callable[[str], str], encode: Callable[[Any], str])
     """Return ``write(values)``: a list written as ``encode`` writes it, strings alone inline.
 
     PERF: the encoder builds json's C encoder on every call; a list whose
-    items are all exactly ``str`` (tags, names) is joined here instead, with
-    the same quoting and separators. Any other item: ``encode`` writes it all.
+    items are all strings (tags, names) is joined here instead, with the same
+    quoting (json's, which also writes a ``str`` subclass as a string) and
+    separators. ``quote`` refuses anything else with a ``TypeError``, and
+    ``encode`` then writes the whole list.
     """
 
     def write(values: list[Any]) -> str:
-        for value in values:
-            if value.__class__ is not str:
-                return encode(values)
-        return "[" + ",".join([quote(value) for value in values]) + "]"
+        try:
+            return "[" + ",".join(map(quote, values)) + "]"
+        except TypeError:
+            return encode(values)
 
     return write

@@ -323,7 +323,7 @@ def test_the_usual_answer_is_validated_before_it_is_written_out() -> None:
 
 
 class _Text(str):
-    """A ``str`` subclass: json writes it as a string, the inline join must not be asked."""
+    """A ``str`` subclass: json writes it as a string, and so must the inline join."""
 
 
 @attrs.define
@@ -336,7 +336,15 @@ class Lists:
 @pytest.mark.parametrize("ensure_ascii", [True, False])
 @pytest.mark.parametrize(
     "tags",
-    [[], ["home"], ["ünï", 'q"uote', "\u2028", "\ud83d\ude00"], [_Text("sub"), "x"], ["a", 1]],
+    [
+        [],
+        ["home"],
+        ["ünï", 'q"uote', "\u2028", "\ud83d\ude00", "\x00"],
+        [_Text("sub"), "x"],
+        ["a", 1],
+        ["a", None],
+        ["a", ["b"]],
+    ],
 )
 def test_class_encoder_writes_lists_of_text_as_the_encoder_does(
     tags: list[Any], ensure_ascii: bool

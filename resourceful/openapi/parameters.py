@@ -10,6 +10,7 @@ from __future__ import annotations
 import typing
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from werkzeug.routing.converters import (
     AnyConverter,
     BaseConverter,
@@ -25,6 +26,7 @@ from resourceful.conditional import ENTITY_TAGS_PATTERN, SAFE_METHODS
 from resourceful.convert.typeinfo import is_sequence, is_union, unwrap
 from resourceful.openapi.responses import examples
 from resourceful.openapi.schema import INPUT, JSONSchema, SchemaGenerator
+from resourceful.openapi.values import parameter_default, request_body_of
 from resourceful.operation import PARAMETER_LOCATIONS, Operation, Param
 from resourceful.rules import parse_variables, parsed_from_text, url_converter
 
@@ -63,10 +65,9 @@ def parameters(
                 )
         else:
             schema = schemas.text_schema(param.type)
-            if not param.required and param.default is not None:
-                schema["default"] = schemas.describe_value(
-                    param.default, f"the default of {op.qualname}({param.name}=...)", param.type
-                )
+            default = parameter_default(op, param, schemas.unstructure, schemas.structure)
+            if default is not attrs.NOTHING:
+                schema["default"] = default
             found.append(
                 _parameter(param.wire_name, param.location, param.required, schema, param.type)
             )
@@ -152,7 +153,7 @@ def request_body(schemas: SchemaGenerator, op: Operation) -> dict[str, Any] | No
         (param,) = body
         media: dict[str, Any] = {"schema": schemas.schema(param.type, INPUT)}
         if op.request_examples:
-            where = f"the request body of {op.qualname}"
+            where = request_body_of(op.qualname)
             media["examples"] = examples(schemas, op.request_examples, param.type, where)
         if is_merge_patch(param.type):
             # NOTE: binding reads an application/json body as a merge patch

@@ -20,6 +20,7 @@ from resourceful.conditional import SAFE_METHODS, UNSAFE_METHODS
 from resourceful.errors import LOCATIONS, PROBLEM_MIMETYPE, Problem
 from resourceful.openapi.names import schema_name
 from resourceful.openapi.schema import OUTPUT, JSONSchema, SchemaGenerator
+from resourceful.openapi.values import named_examples, response_of
 from resourceful.operation import Operation, ResponseSpec
 
 __all__ = ["PROBLEM_SCHEMA_NAME", "Responses", "problem_schema"]
@@ -86,8 +87,9 @@ class Responses:
         schema = {} if spec.type is Any else self.schemas.schema(spec.type, OUTPUT)
         media: dict[str, Any] = {"schema": schema}
         if spec.examples:
-            where = f"the {spec.status} response of {qualname}"
-            media["examples"] = examples(self.schemas, spec.examples, spec.type, where)
+            media["examples"] = examples(
+                self.schemas, spec.examples, spec.type, response_of(spec.status, qualname)
+            )
         response["content"] = {spec.media_type: media}
         return response
 
@@ -202,10 +204,8 @@ def examples(
     schemas: SchemaGenerator, named: Mapping[str, Any], tp: Any, where: str
 ) -> dict[str, Any]:
     """Return OpenAPI example objects of ``named`` values of ``tp``, each checked first."""
-    return {
-        name: {"value": schemas.describe_value(value, f"the example {name!r} of {where}", tp)}
-        for name, value in named.items()
-    }
+    found = named_examples(named, tp, where, schemas.unstructure, schemas.structure)
+    return {name: {"value": value} for name, value in found.items()}
 
 
 def _validator_headers(conditional: Any) -> dict[str, Any]:

@@ -48,7 +48,7 @@ from resourceful.convert.typeinfo import (
     unwrap,
 )
 from resourceful.errors import DefinitionError
-from resourceful.fields import UNSET, field_info, wire_name
+from resourceful.fields import field_info, wire_name
 from resourceful.openapi.builtin import install_builtin_hooks
 from resourceful.openapi.constraints import constrain, json_type
 from resourceful.openapi.names import (
@@ -60,7 +60,7 @@ from resourceful.openapi.names import (
     schema_name,
     type_repr,
 )
-from resourceful.openapi.values import check_value, field_default, to_json
+from resourceful.openapi.values import check_value, field_values, to_json
 
 __all__ = [
     "INPUT",
@@ -546,24 +546,19 @@ class SchemaGenerator:
         info = field_info(attribute)
         if info.description is not None:
             schema["description"] = info.description
-        default = field_default(attribute)
-        if default is UNSET:  # absent means "not sent", not a value
-            default = attrs.NOTHING
-        if default is not attrs.NOTHING and not (text and default is None):
-            data = self.describe_value(default, f"the default of {owner}", tp, attribute)
-            if self._mode == INPUT:  # an output always has the field
-                schema["default"] = data
+        default, examples = field_values(
+            attribute, owner, tp, text, self.unstructure, self.structure
+        )
+        if default is not attrs.NOTHING and self._mode == INPUT:  # an output always has it
+            schema["default"] = default
         if info.deprecated:
             schema["deprecated"] = True
         if info.read_only:
             schema["readOnly"] = True
         if info.write_only:
             schema["writeOnly"] = True
-        if info.examples:
-            schema["examples"] = [
-                self.describe_value(example, f"example {index} of {owner}", tp, attribute)
-                for index, example in enumerate(info.examples, 1)
-            ]
+        if examples:
+            schema["examples"] = examples
         return schema
 
     def _text_schema(self, tp: Any, validator: Any) -> JSONSchema:

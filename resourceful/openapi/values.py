@@ -1,9 +1,22 @@
-"""Defaults and examples: turned into JSON for the document, and checked first.
+"""Defaults and examples: checked against their types, and turned into JSON for the document.
 
 A default or an example that its own field refuses (``default=0`` with
-``validator=ge(1)``, ``examples=["x"]`` on an ``int``) would publish a
-document that contradicts itself, so :func:`check_value` raises a
-:class:`~resourceful.openapi.names.SchemaError` naming the class and field.
+``validator=ge(1)``, ``examples=["x"]`` on an ``int``) is a definition
+mistake: the document would contradict itself, and a default its validator
+refuses fails as soon as the class is built without that field. The checks
+live here, once, and run twice from the same functions:
+
+- at registration, :func:`check_operation` (called by
+  :mod:`resourceful.resources.register` for each operation an app serves)
+  checks every attrs class reachable from the operation's input and output
+  types, its handler parameters' defaults and its request and response
+  examples, and raises a :class:`~resourceful.openapi.names.SchemaError` (a
+  :class:`~resourceful.errors.DefinitionError`) naming the operation, the
+  field and the value. Each class is checked once per converter.
+- while a schema is built (:class:`~resourceful.openapi.schema.SchemaGenerator`,
+  which may describe types no registration saw, such as :func:`json_schema`'s),
+  :func:`field_values`, :func:`parameter_default` and :func:`named_examples`
+  give the JSON the document publishes, checked the same way.
 """
 
 from __future__ import annotations
@@ -11,17 +24,34 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import typing
 import uuid
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from resourceful.convert import INPUT_ERRORS, violations_from
-from resourceful.fields import wire_name
+from resourceful.convert.typeinfo import attrs_fields, strip_unset, unwrap
+from resourceful.fields import UNSET, field_info, wire_name
 from resourceful.openapi.names import SchemaError, type_repr
+from resourceful.operation import PARAMETER_LOCATIONS, Operation, Param
 
-__all__ = ["check_value", "field_default", "to_json"]
+__all__ = [
+    "check_operation",
+    "check_value",
+    "field_default",
+    "field_values",
+    "named_examples",
+    "parameter_default",
+    "request_body_of",
+    "response_of",
+    "to_json",
+]
+
+Unstructure = Callable[[Any], Any]
+Structure = Callable[[Any, Any], Any]
 
 # Factories whose result is fixed and safe to call while documenting a
 # default: an empty container. Other factories (uuid4, datetime.now...) are
@@ -69,8 +99,197 @@ def check_value(
         try:
             validator(None, attribute, value)
         except (ValueError, TypeError) as exc:
-            raise _invalid(what, value, tp, str(exc) or type(exc).__name__) from exc
+            # attrs validators put the message first, then the field, bounds and value.
+            first = exc.args[0] if exc.args else None
+            detail = first if isinstance(first, str) else str(exc) or type(exc).__name__
+            raise _invalid(what, value, tp, detail) from exc
     return data
+
+
+def field_values(
+    attribute: attrs.Attribute[Any],
+    owner: str,
+    tp: Any,
+    text: bool,
+    unstructure: Unstructure,
+    structure: Structure | None,
+) -> tuple[Any, list[Any]]:
+    """Return the documented default (or ``attrs.NOTHING``) and examples of a field as JSON.
+
+    ``owner`` is ``Class.field``; ``tp`` the field's type, type variables
+    substituted. ``text`` is for a field of a query, header, cookie or form
+    group, where a ``None`` default means "not sent" and is not a value.
+    Each value is checked with :func:`check_value` first.
+    """
+    default = field_default(attribute)
+    if default is UNSET or (text and default is None):  # absent means "not sent", not a value
+        default = attrs.NOTHING
+    data = attrs.NOTHING
+    if default is not attrs.NOTHING:
+        data = check_value(
+            default, f"the default of {owner}", tp, attribute, unstructure, structure
+        )
+    examples = [
+        check_value(example, f"example {index} of {owner}", tp, attribute, unstructure, structure)
+        for index, example in enumerate(field_info(attribute).examples, 1)
+    ]
+    return data, examples
+
+
+def parameter_default(
+    op: Operation, param: Param, unstructure: Unstructure, structure: Structure | None
+) -> Any:
+    """Return the documented default of a single query, header or cookie parameter, or ``NOTHING``.
+
+    That is the handler's own default (``limit: int = 20``), checked first;
+    ``None`` (an optional value left out) is not documented.
+    """
+    if param.required or param.default is None:
+        return attrs.NOTHING
+    what = f"the default of {op.qualname}({param.name}=...)"
+    return check_value(param.default, what, param.type, None, unstructure, structure)
+
+
+def named_examples(
+    named: Mapping[str, Any],
+    tp: Any,
+    where: str,
+    unstructure: Unstructure,
+    structure: Structure | None,
+) -> dict[str, Any]:
+    """Return ``named`` example values of ``tp`` as JSON, by name, each checked first.
+
+    ``where`` names what they are examples of (``the request body of
+    Todos.create``, :func:`request_body_of`, :func:`response_of`).
+    """
+    return {
+        name: check_value(
+            value, f"the example {name!r} of {where}", tp, None, unstructure, structure
+        )
+        for name, value in named.items()
+    }
+
+
+def request_body_of(qualname: str) -> str:
+    """Return how messages name the request body of the operation ``qualname``."""
+    return f"the request body of {qualname}"
+
+
+def response_of(status: int, qualname: str) -> str:
+    """Return how messages name the ``status`` response of the operation ``qualname``."""
+    return f"the {status} response of {qualname}"
+
+
+# -- at registration ---------------------------------------------------------------------------
+
+
+def check_operation(op: Operation, converter: Any) -> None:
+    """Check the defaults and examples ``op`` declares or reaches, against ``converter``.
+
+    Raise a :class:`SchemaError` naming the first value its type or
+    validators refuse. The attrs classes of the operation's parameters and
+    responses are walked, nested ones included (list, dict and union items,
+    generic arguments); each is checked once per converter, so registering
+    many operations that share classes stays linear.
+    """
+    unstructure, structure = converter.unstructure, converter.structure
+    checks = _Walk(_checked_by(converter), unstructure, structure)
+    body: Param | None = None
+    for param in op.params:
+        if param.location not in _READ_LOCATIONS:
+            continue  # provided values and the request itself are not input
+        if param.location == "body":
+            body = param
+        if param.location in PARAMETER_LOCATIONS and not param.is_group:
+            parameter_default(op, param, unstructure, structure)
+        checks.reached(op, param.type, param.is_group)
+    if body is not None and op.request_examples:
+        named_examples(
+            op.request_examples, body.type, request_body_of(op.qualname), unstructure, structure
+        )
+    for spec in op.responses:
+        if spec.type is not None:
+            checks.reached(op, spec.type, False)
+        if spec.examples:
+            named_examples(
+                spec.examples,
+                spec.type,
+                response_of(spec.status, op.qualname),
+                unstructure,
+                structure,
+            )
+
+
+_READ_LOCATIONS = frozenset({*PARAMETER_LOCATIONS, "body", "form", "files"})
+
+
+class _Walk:
+    """One operation's walk through its types, skipping those its converter has checked."""
+
+    __slots__ = ("checked", "structure", "unstructure")
+
+    def __init__(
+        self, checked: set[tuple[Any, bool]], unstructure: Unstructure, structure: Structure
+    ) -> None:
+        #: ``(type, text)`` pairs already checked (or being checked, for recursive classes).
+        self.checked = checked
+        self.unstructure = unstructure
+        self.structure = structure
+
+    def reached(self, op: Operation, tp: Any, text: bool) -> None:
+        """Check ``tp`` and what it is made of; a refused field value names ``op`` too."""
+        try:
+            self.check(tp, text)
+        except SchemaError as exc:
+            raise SchemaError(f"{op.qualname}: {exc}") from exc
+
+    def check(self, tp: Any, text: bool = False) -> None:
+        """Check the defaults and examples of ``tp``'s fields, then of the types it holds."""
+        key: tuple[Any, bool] | None = (tp, text)
+        try:
+            if (tp, text) in self.checked:
+                return
+            self.checked.add((tp, text))  # before descending: a recursive class ends here
+        except TypeError:  # an unhashable annotation: check it, without remembering
+            key = None
+        inner = unwrap(tp)
+        try:
+            for attribute, field_type, owner in _fields(inner):
+                unset_stripped = strip_unset(field_type)
+                field_values(
+                    attribute, owner, unset_stripped, text, self.unstructure, self.structure
+                )
+                self.check(field_type)
+            if typing.get_origin(inner) is not typing.Literal:  # Literal arguments are values
+                for arg in typing.get_args(inner):
+                    self.check(arg)
+        except BaseException:
+            if key is not None:
+                self.checked.discard(key)  # a class fixed and registered again is checked again
+            raise
+
+
+def _fields(tp: Any) -> Iterator[tuple[attrs.Attribute[Any], Any, str]]:
+    """Yield the ``init`` fields of an attrs class or generic alias: type and ``Class.field``."""
+    cls = typing.get_origin(tp) or tp
+    if not (isinstance(cls, type) and attrs.has(cls)):
+        return
+    for attribute, field_type in attrs_fields(tp):
+        if attribute.init:
+            yield attribute, field_type, f"{cls.__qualname__}.{attribute.name}"
+
+
+# PERF: what each converter has checked, so a class shared by many operations
+# (or many registrations of one blueprint) is checked once. The values hold no
+# reference to their converter, which an app may replace.
+_CHECKED: weakref.WeakKeyDictionary[Any, set[tuple[Any, bool]]] = weakref.WeakKeyDictionary()
+
+
+def _checked_by(converter: Any) -> set[tuple[Any, bool]]:
+    checked = _CHECKED.get(converter)
+    if checked is None:
+        checked = _CHECKED[converter] = set()
+    return checked
 
 
 def _invalid(what: str, value: Any, tp: Any, detail: str) -> SchemaError:

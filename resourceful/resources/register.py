@@ -29,7 +29,8 @@ def register_resource(
     """Register ``resource`` on an app or blueprint: one URL rule per group of handlers.
 
     Returns what to finish once the rules are on an app (compile the views'
-    binders and renderers, refuse a rule and method another endpoint serves);
+    binders and renderers, check their defaults and examples, refuse a rule
+    and method another endpoint serves);
     the core runs it (:mod:`resourceful.extensions`).
 
     ``resource`` is a :class:`Resource` subclass (instantiated once, or per
@@ -47,8 +48,10 @@ def register_resource(
     3. plan the rules, endpoints and operation records (see
        :func:`~resourceful.resources.plan.plan_rules`);
     4. make one :class:`ResourceView` per rule and add its URL rule;
-    5. return the finishing step: compile the binders and renderers and
-       refuse a rule and method another endpoint serves.
+    5. return the finishing step: compile the binders and renderers, check
+       the defaults and examples the operations reach
+       (:func:`~resourceful.openapi.values.check_operation`) and refuse a
+       rule and method another endpoint serves.
     """
     cls, instance = _class_and_instance(resource)
     rule = _rule_of(cls, rule, options)
@@ -151,8 +154,14 @@ def _rule_of(cls: type[Resource], rule: str | None, options: dict[str, Any]) -> 
 
 
 def _prepare(app: App, views: Sequence[ResourceView]) -> None:
+    # NOTE: imported here, so that importing resourceful does not import the
+    # OpenAPI package; the first registration does (the first request would).
+    from ..openapi.values import check_operation
+
     for view in views:
-        view.prepare(app, _scopes(app, view))
+        compiled = view.prepare(app, _scopes(app, view))
+        for op in compiled.operations.values():
+            check_operation(op, app.converter)
     _check_duplicates(app, views)
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-import pytest
 from openapi_spec_validator import validate
 
 from resourceful import App, url_for
 from resourceful.errors import Problem
-from resourceful.openapi import SchemaError
 from resourceful.render import Reply, created
 from resourceful.resources import Resource, operation
 
@@ -121,12 +119,6 @@ class Examples(Resource):
         return body
 
 
-class WrongExample(Resource):
-    @operation(response_examples={"bad": "not a title"})
-    def list(self) -> list[Title]:
-        return []
-
-
 def test_operation_examples_are_documented_as_json(app: App) -> None:
     app.add_resource(Examples, "/examples/")
     document = app.openapi()
@@ -137,12 +129,3 @@ def test_operation_examples_are_documented_as_json(app: App) -> None:
     success = post["responses"]["201"]["content"]["application/json"]
     assert success["examples"] == {"milk": {"value": {"text": "milk"}}}
 
-
-def test_operation_example_of_the_wrong_type_is_an_error_naming_the_operation(app: App) -> None:
-    app.add_resource(WrongExample, "/wrong/")
-    with pytest.raises(SchemaError) as info:
-        app.openapi()
-    assert str(info.value).startswith(
-        "the example 'bad' of the 200 response of WrongExample.list is 'not a title', which its"
-        " type or validators refuse (list[test_openapi_responses.Title]): "
-    )

@@ -49,16 +49,6 @@ class Account:
     name: str = ""
 
 
-@attrs.define
-class Paging:
-    limit: int = attrs.field(default=0, validator=v.ge(1))
-
-
-@attrs.define
-class Counted:
-    count: int = field(examples=[3, "not-an-int"])
-
-
 def document(app: App) -> dict[str, Any]:
     result = app.openapi()
     validate(result)
@@ -149,37 +139,6 @@ def test_read_only_and_write_only_fields_are_marked_in_each_shape(app: App) -> N
 def test_field_cannot_be_read_only_and_write_only() -> None:
     with pytest.raises(ValueError, match="keep one of the two"):
         field(read_only=True, write_only=True)
-
-
-# -- defaults and examples are checked ----------------------------------------------------
-
-
-def test_default_refused_by_its_validator_is_an_error_naming_the_field(app: App) -> None:
-    class Pages(Resource):
-        def create(self, body: Paging) -> None:
-            pass
-
-    app.add_resource(Pages, "/pages/")
-    with pytest.raises(SchemaError) as info:
-        app.openapi()
-    message = str(info.value)
-    assert message == (
-        "the default of Paging.limit is 0, which its type or validators refuse (int): 'limit'"
-        " must be >= 1: 0. Give a value that binding accepts, or change the type or validators."
-    )
-
-
-def test_example_of_the_wrong_type_is_an_error_naming_the_field(app: App) -> None:
-    class Counts(Resource):
-        def create(self, body: Counted) -> None:
-            pass
-
-    app.add_resource(Counts, "/counts/")
-    with pytest.raises(SchemaError) as info:
-        app.openapi()
-    assert str(info.value).startswith(
-        "example 2 of Counted.count is 'not-an-int', which its type or validators refuse (int): "
-    )
 
 
 # -- schema hooks -----------------------------------------------------------------------------

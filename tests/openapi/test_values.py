@@ -1,0 +1,290 @@
+"""Defaults and examples are checked against their types when a resource is registered."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from typing import Any, Generic, TypeVar
+
+import attrs
+import pytest
+from attrs import validators as v
+from openapi_spec_validator import validate
+
+from resourceful import App, Blueprint, field
+from resourceful.binding import Query
+from resourceful.errors import DefinitionError
+from resourceful.openapi import SchemaError, json_schema
+from resourceful.resources import Resource, operation
+
+T = TypeVar("T")
+
+REFUSED = "which its type or validators refuse"
+FIX = "Give a value that binding accepts, or change the type or validators."
+
+
+@attrs.define
+class Paging:
+    limit: int = attrs.field(default=0, validator=v.ge(1))
+
+
+@attrs.define
+class Counted:
+    count: int = field(examples=[3, "not-an-int"])
+
+
+@attrs.define
+class Line:
+    quantity: int = attrs.field(default=0, validator=v.ge(1))
+
+
+@attrs.define
+class Order:
+    lines: list[Line]
+
+
+@attrs.define
+class Filters:
+    status: str = attrs.field(default="any", validator=v.in_(["open", "closed"]))
+
+
+@attrs.define
+class Report:
+    state: str = attrs.field(default="draft", validator=v.in_(["open", "closed"]))
+
+
+@attrs.define
+class Box(Generic[T]):
+    value: T
+
+
+@attrs.define
+class Title:
+    text: str
+
+
+@attrs.define
+class Good:
+    """Every default and example here is one its field accepts."""
+
+    limit: int = field(default=10, validator=v.ge(1), examples=[1, 50])
+    tags: list[str] = attrs.Factory(list)
+    status: str = attrs.field(default="open", validator=v.in_(["open", "closed"]))
+
+
+def refused(app: App, resource: type[Resource], rule: str = "/things/") -> str:
+    """Register ``resource`` and return the message of the definition error it raises."""
+    with pytest.raises(SchemaError) as info:
+        app.add_resource(resource, rule)
+    assert isinstance(info.value, DefinitionError)
+    return str(info.value)
+
+
+# -- field defaults and examples --------------------------------------------------------------
+
+
+def test_default_refused_by_its_validator_raises_at_registration(app: App) -> None:
+    class Pages(Resource):
+        def create(self, body: Paging) -> None:
+            pass
+
+    assert refused(app, Pages) == (
+        f"Pages.create: the default of Paging.limit is 0, {REFUSED} (int): 'limit' must be"
+        f" >= 1: 0. {FIX}"
+    )
+
+
+def test_example_of_the_wrong_type_raises_at_registration(app: App) -> None:
+    class Counts(Resource):
+        def create(self, body: Counted) -> None:
+            pass
+
+    assert refused(app, Counts) == (
+        f"Counts.create: example 2 of Counted.count is 'not-an-int', {REFUSED} (int): expected"
+        f' an integer, got the string "not-an-int". {FIX}'
+    )
+
+
+def test_bad_default_in_a_class_nested_in_a_list_raises_at_registration(app: App) -> None:
+    class Orders(Resource):
+        def create(self, body: Order) -> None:
+            pass
+
+    assert refused(app, Orders) == (
+        f"Orders.create: the default of Line.quantity is 0, {REFUSED} (int): 'quantity' must be"
+        f" >= 1: 0. {FIX}"
+    )
+
+
+def test_bad_default_in_a_query_group_raises_at_registration(app: App) -> None:
+    class Searches(Resource):
+        def list(self, filters: Query[Filters]) -> list[str]:
+            return []
+
+    assert refused(app, Searches) == (
+        f"Searches.list: the default of Filters.status is 'any', {REFUSED} (str): 'status' must"
+        f" be in ['open', 'closed'] (got 'any'). {FIX}"
+    )
+
+
+def test_bad_default_in_a_response_class_raises_at_registration(app: App) -> None:
+    class Reports(Resource):
+        def get(self, report_id: int) -> Report:
+            return Report("open")
+
+    assert refused(app, Reports, "/reports/<int:report_id>") == (
+        f"Reports.get: the default of Report.state is 'draft', {REFUSED} (str): 'state' must be"
+        f" in ['open', 'closed'] (got 'draft'). {FIX}"
+    )
+
+
+def test_bad_default_reached_through_a_generic_and_a_dict_raises_at_registration(
+    app: App,
+) -> None:
+    class Boxes(Resource):
+        def list(self) -> Box[dict[str, Line]]:
+            return Box({})
+
+    assert refused(app, Boxes).startswith("Boxes.list: the default of Line.quantity is 0, ")
+
+
+def test_bad_handler_default_raises_at_registration(app: App) -> None:
+    class Pages(Resource):
+        def list(self, limit: int = "ten") -> list[int]:  # type: ignore[assignment]
+            return []
+
+    assert refused(app, Pages) == (
+        f"the default of Pages.list(limit=...) is 'ten', {REFUSED} (int): expected an integer,"
+        f' got the string "ten". {FIX}'
+    )
+
+
+def test_good_defaults_and_examples_register_and_are_documented(app: App) -> None:
+    class Goods(Resource):
+        @operation(request_examples={"few": Good(limit=2)}, response_examples={"one": Good()})
+        def create(self, body: Good) -> Good:
+            return body
+
+        def list(self, filters: Query[Good]) -> list[Good]:
+            return []
+
+    app.add_resource(Goods, "/goods/")
+    document = app.openapi()
+    validate(document)
+    properties = document["components"]["schemas"]["GoodInput"]["properties"]
+    assert properties["limit"]["default"] == 10
+    assert properties["limit"]["examples"] == [1, 50]
+    post = document["paths"]["/goods/"]["post"]
+    assert post["requestBody"]["content"]["application/json"]["examples"] == {
+        "few": {"value": {"limit": 2, "tags": [], "status": "open"}}
+    }
+
+
+# -- operation examples -------------------------------------------------------------------------
+
+
+def test_bad_request_example_raises_at_registration(app: App) -> None:
+    class Titles(Resource):
+        @operation(request_examples={"bad": "not a title"})
+        def create(self, body: Title) -> None:
+            pass
+
+    assert refused(app, Titles) == (
+        f"the example 'bad' of the request body of Titles.create is 'not a title', {REFUSED}"
+        f' (test_values.Title): expected an object, got the string "not a title". {FIX}'
+    )
+
+
+def test_bad_response_example_raises_at_registration(app: App) -> None:
+    class WrongExample(Resource):
+        @operation(response_examples={"bad": "not a title"})
+        def list(self) -> list[Title]:
+            return []
+
+    assert refused(app, WrongExample).startswith(
+        "the example 'bad' of the 200 response of WrongExample.list is 'not a title', which its"
+        " type or validators refuse (list[test_values.Title]): "
+    )
+
+
+# -- where and how often -----------------------------------------------------------------------
+
+
+def test_blueprint_resource_is_checked_when_the_blueprint_is_registered(app: App) -> None:
+    class Pages(Resource):
+        def create(self, body: Paging) -> None:
+            pass
+
+    bp = Blueprint("pages", __name__)
+    bp.add_resource(Pages, "/pages/")  # the converter that decides is the app's: not yet
+    with pytest.raises(SchemaError) as info:
+        app.register_blueprint(bp)
+    assert str(info.value).startswith("Pages.create: the default of Paging.limit is 0, ")
+
+
+def test_a_refused_class_is_refused_again_by_the_next_registration(app: App) -> None:
+    class First(Resource):
+        def create(self, body: Line) -> None:
+            pass
+
+    class Second(Resource):
+        def create(self, body: Line) -> None:
+            pass
+
+    refused(app, First, "/first/")
+    assert refused(app, Second, "/second/").startswith("Second.create: the default of Line.")
+
+
+CALLS: list[Any] = []
+
+
+def counted(instance: Any, attribute: Any, value: Any) -> None:
+    CALLS.append(value)
+
+
+@attrs.define
+class Shared:
+    size: int = attrs.field(default=1, validator=counted)
+
+
+def test_each_class_is_checked_once_per_converter(app: App) -> None:
+    CALLS.clear()
+
+    class One(Resource):
+        def create(self, body: Shared) -> Shared:
+            return body
+
+    class Two(Resource):
+        def create(self, body: Shared) -> list[Shared]:
+            return [body]
+
+    app.add_resource(One, "/one/")
+    app.add_resource(Two, "/two/")
+    assert CALLS == [1]
+    other = App("other")
+    other.add_resource(One, "/one/")
+    assert CALLS == [1, 1]
+
+
+# -- schemas built without a registration ------------------------------------------------------
+
+
+def test_standalone_schema_still_checks_defaults() -> None:
+    with pytest.raises(SchemaError) as info:
+        json_schema(Paging)
+    assert str(info.value) == (
+        f"the default of Paging.limit is 0, {REFUSED} (int): 'limit' must be >= 1: 0. {FIX}"
+    )
+
+
+def test_the_checks_made_do_not_keep_a_converter_alive() -> None:
+    class Ones(Resource):
+        def create(self, body: Shared) -> None:
+            pass
+
+    app = App("short_lived")
+    app.add_resource(Ones, "/ones/")
+    converter = weakref.ref(app.converter)
+    del app
+    gc.collect()
+    assert converter() is None

@@ -14,7 +14,8 @@ live here, once, and run twice from the same functions:
   :class:`~resourceful.errors.DefinitionError`) naming the operation, the
   field and the value. Each class is checked once per converter.
 - while a schema is built (:class:`~resourceful.openapi.schema.SchemaGenerator`,
-  which may describe types no registration saw, such as :func:`json_schema`'s),
+  which may describe types no registration saw, such as
+  :func:`~resourceful.openapi.schema.json_schema`'s),
   :func:`field_values`, :func:`parameter_default` and :func:`named_examples`
   give the JSON the document publishes, checked the same way.
 """

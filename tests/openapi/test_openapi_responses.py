@@ -129,3 +129,15 @@ def test_operation_examples_are_documented_as_json(app: App) -> None:
     success = post["responses"]["201"]["content"]["application/json"]
     assert success["examples"] == {"milk": {"value": {"text": "milk"}}}
 
+
+def test_reply_headers_declared_on_the_operation_are_in_both_documents_and_the_response(
+    app: App,
+) -> None:
+    app.add_resource(Counted, "/counted/<int:title_id>")
+    for version in ("3.1", "3.0"):
+        document = app.openapi(version)
+        validate(document)
+        success = document["paths"]["/counted/"]["get"]["responses"]["200"]
+        assert success["headers"]["X-Total-Count"] == {"schema": {"type": "integer"}}
+    response = app.test_client().get("/counted/")
+    assert (response.status_code, response.headers["X-Total-Count"]) == (200, "1")

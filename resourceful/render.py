@@ -40,9 +40,10 @@ import attrs
 from cattrs.fns import identity
 from werkzeug.sansio.response import Response as SansIOResponse
 
-from .convert import INPUT_ERRORS, Converter, InvalidData, violations_from
+from .convert import INPUT_ERRORS, Converter, InvalidData, TextConverter, violations_from
 from .convert.converter import unstructured_members
-from .convert.typeinfo import is_attrs, type_name
+from .convert.text_rules import as_texts
+from .convert.typeinfo import is_attrs, is_multi_valued, type_name
 from .errors import (
     PROBLEM_MIMETYPE,
     Problem,
@@ -69,15 +70,19 @@ class Reply(Generic[T]):
     """A handler's value together with the status and headers to send it with.
 
     Annotate the handler ``-> Reply[Todo]``: the response schema is ``Todo``.
-    ``status=None`` keeps the operation's success status.
+    ``status=None`` keeps the operation's success status. A header the
+    operation declares with ``@operation(response_headers={"X-Total": int})``
+    takes a value of its type, written with the text rules (``true``/``false``,
+    ISO 8601 dates, one header line per list item) and checked against the
+    type when responses are validated; other headers are text.
     """
 
     value: T
     status: int | None = None
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    headers: Mapping[str, Any] = attrs.field(factory=dict)
 
 
-def created(value: T, location: str, headers: Mapping[str, str] | None = None) -> Reply[T]:
+def created(value: T, location: str, headers: Mapping[str, Any] | None = None) -> Reply[T]:
     """Return ``value`` as a 201 Created response whose ``Location`` is ``location``.
 
     ::
@@ -164,6 +169,12 @@ class Renderer:
         )
         # The per-class encoder, with the provider encoder it was built around.
         self._class_encoder: tuple[Any, Callable[[Any], str] | None] | None = None
+        # The typed headers each declared response carries: status -> lowercase name -> type.
+        self._header_types: dict[Any, dict[str, Any]] = {
+            spec.status: {name.lower(): tp for name, tp in spec.headers.items() if tp is not Any}
+            for spec in operation.responses
+            if spec.headers
+        }
 
     def _validating(self) -> bool:
         validate = self._config["VALIDATE_RESPONSES"]
@@ -216,6 +227,11 @@ class Renderer:
 
         if not validated and self._validating():
             validate_response(value, self._declared, self._converter, self.operation.qualname)
+        if headers and self._header_types and isinstance(headers, Mapping):
+            sent = status or (self._status if value is not None else self._empty_status)
+            declared = self._header_types.get(int(sent) if isinstance(sent, int) else sent)
+            if declared:
+                headers = self._typed_headers(headers, declared)
 
         if value is None:
             response = self._app.response_class(status=status or self._empty_status)
@@ -237,6 +253,47 @@ class Renderer:
         if headers:
             response.headers.update(headers)
         return response
+
+    def _typed_headers(
+        self, headers: Mapping[Any, Any], declared: Mapping[str, Any]
+    ) -> dict[Any, Any]:
+        """Write the declared headers' values as text (one text, or a list for several lines).
+
+        A value that is already text is sent as it is. With response
+        validation on, each text must be one a ``Header[...]`` parameter of
+        the declared type would read, or :class:`ResponseValidationError`
+        names the header.
+        """
+        validating = self._validating()
+        written: dict[Any, Any] = {}
+        for name, value in headers.items():
+            tp = declared.get(name.lower()) if isinstance(name, str) else None
+            if tp is None:
+                written[name] = value
+                continue
+            texts = [value] if isinstance(value, str) else as_texts(self._writer.unstructure(value))
+            if validating:
+                self._check_header(name, tp, texts)
+            if texts:
+                written[name] = texts[0] if len(texts) == 1 else texts
+        return written
+
+    def _check_header(self, name: str, tp: Any, texts: list[str]) -> None:
+        text_converter = getattr(self._converter, "text", None) or TextConverter()
+        try:
+            text_converter.structure(texts if is_multi_valued(tp) else texts[0], tp)
+        except (*INPUT_ERRORS, IndexError) as exc:
+            detail = (
+                "; ".join(v.detail for v in violations_from(exc))
+                if not isinstance(exc, IndexError)
+                else "is empty"
+            )
+            shown = repr(texts[0]) if len(texts) == 1 else repr(texts)
+            raise ResponseValidationError(
+                f"{self.operation.qualname} sent the header {name}: {shown}, which its declared"
+                f" type {type_name(tp)} refuses: {detail}. Send a value of that type, or change"
+                " the operation's response_headers."
+            ) from None
 
     def _prepared(
         self, data: Any, encoded: tuple[str, str] | None, status: int, headers: Any

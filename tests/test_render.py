@@ -199,3 +199,81 @@ def test_validate_response_checks_nested_lists() -> None:
         "R.list returned a value that does not match its return annotation list[Todo]:"
         ' /1/id: expected an integer, got the string "2"'
     )
+
+
+# -- Typed headers of a Reply ---------------------------------------------------------------
+
+_TYPED_HEADERS: dict[str, Any] = {
+    "X-Total-Count": int,
+    "X-Fresh": bool,
+    "X-Since": dt.datetime,
+    "X-Tags": list[str],
+}
+
+
+def _typed_reply(app: App, headers: dict[str, Any]) -> Any:
+    class Listing(Resource):
+        @operation(response_headers=_TYPED_HEADERS)
+        def list(self) -> Reply[list[Other]]:
+            return Reply([], headers=headers)
+
+    app.add_resource(Listing, "/listing")
+    return app.test_client()
+
+
+def test_declared_reply_headers_are_written_with_the_text_rules(app: App) -> None:
+    since = dt.datetime(2026, 12, 1, 10, 30, tzinfo=dt.timezone.utc)
+    client = _typed_reply(
+        app,
+        {"X-Total-Count": 3, "X-Fresh": True, "X-Since": since, "X-Tags": ["a", "b"], "X-Other": 7},
+    )
+
+    response = client.get("/listing")
+
+    assert response.status_code == 200
+    assert response.headers["X-Total-Count"] == "3"
+    assert response.headers["X-Fresh"] == "true"
+    assert response.headers["X-Since"] == "2026-12-01T10:30:00+00:00"
+    assert response.headers.getlist("X-Tags") == ["a", "b"]
+    # A header the operation does not declare is sent as werkzeug writes it.
+    assert response.headers["X-Other"] == "7"
+
+
+def test_declared_reply_headers_read_back_as_a_header_parameter_of_their_type(app: App) -> None:
+    from resourceful.convert import TextConverter
+
+    since = dt.datetime(2026, 12, 1, 10, 30, 15, 250000, tzinfo=dt.timezone.utc)
+    sent = {"X-Total-Count": -12, "X-Fresh": False, "X-Since": since, "X-Tags": ["x y", "z"]}
+    response = _typed_reply(app, sent).get("/listing")
+
+    text = TextConverter()
+    for name, tp in _TYPED_HEADERS.items():
+        texts = response.headers.getlist(name)
+        assert text.structure(texts if tp == list[str] else texts[0], tp) == sent[name], name
+
+
+def test_a_declared_reply_header_its_type_refuses_fails_loudly_when_testing(app: App) -> None:
+    client = _typed_reply(app, {"X-Total-Count": "three"})
+
+    with pytest.raises(ResponseValidationError) as info:
+        client.get("/listing")
+
+    assert str(info.value) == (
+        "Listing.list sent the header X-Total-Count: 'three', which its declared type int"
+        ' refuses: expected an integer, got "three". Send a value of that type, or change'
+        " the operation's response_headers."
+    )
+
+
+def test_a_declared_reply_header_given_as_valid_text_is_sent_as_it_is(app: App) -> None:
+    response = _typed_reply(app, {"X-Total-Count": "42", "X-Fresh": "false"}).get("/listing")
+
+    assert (response.headers["X-Total-Count"], response.headers["X-Fresh"]) == ("42", "false")
+
+
+def test_reply_headers_are_not_checked_when_response_validation_is_off(app: App) -> None:
+    app.config["VALIDATE_RESPONSES"] = False
+
+    response = _typed_reply(app, {"X-Total-Count": "three"}).get("/listing")
+
+    assert response.headers["X-Total-Count"] == "three"

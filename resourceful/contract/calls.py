@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..binding.merge_patch import MergePatch
+from ..convert.text_rules import as_texts
 from ..convert.typeinfo import attrs_fields
 from ..errors import PROBLEM_MIMETYPE, FieldError, ProblemDetails
 from ..fields import wire_name
@@ -179,17 +180,6 @@ def _texts(app: App, param: Param, value: Any) -> Iterator[tuple[str, str]]:
         wire = wire_name(attribute)
         key = wire.replace("_", "-") if param.location == "header" else wire
         yield from ((key, text) for text in as_texts(data.get(wire)))
-
-
-def as_texts(value: Any) -> list[str]:
-    """Return a JSON value as the texts a query, header or cookie carries (``None``: none)."""
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return [text for item in value for text in as_texts(item)]
-    if isinstance(value, bool):
-        return ["true" if value else "false"]
-    return [str(value)]
 
 
 def typed_result(

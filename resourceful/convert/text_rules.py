@@ -214,6 +214,22 @@ def install_text_rules(converter: cattrs.Converter) -> None:
         converter.register_structure_hook_func(is_exactly(scalar), hook)
 
 
+def as_texts(value: Any) -> list[str]:
+    """Return the texts that carry the unstructured JSON ``value`` in a query, header or cookie.
+
+    The inverse of the rules above: what a :class:`TextConverter` reads back
+    as the same value. ``None`` is no text, a list is one text per item, a
+    boolean is ``true`` or ``false``.
+    """
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in as_texts(item)]
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    return [str(value)]
+
+
 def number_too_long() -> str:
     """Say why a JSON integer with more digits than Python reads is refused."""
     return (

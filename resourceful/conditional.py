@@ -46,7 +46,7 @@ from werkzeug.sansio.response import Response as SansIOResponse
 
 from .errors import DefinitionError, Problem, display_name
 from .globals import _cv_request
-from .render import Reply
+from .render import Reply, prepared_json
 from .responses import PreparedResponse, split_return
 
 if TYPE_CHECKING:
@@ -259,6 +259,26 @@ def _matches(
     return any(not is_weak and opaque == etag for is_weak, opaque in tags)
 
 
+#: One entity tag and nothing around it: what a client sends back (the tag it was given).
+_ONE_TAG = re.compile(rf'(W/)?"{_ETAGC}*"')
+
+
+def _header_matches(value: str, header: str, etag: str | None, exists: bool, weak: bool) -> bool:
+    """Return whether ``If-Match``/``If-None-Match`` ``value`` matches the current ``etag``.
+
+    PERF: a single tag (the one a client was given, sent back) is compared as
+    text; anything else is parsed (:func:`entity_tags`). tests/test_conditional.py
+    holds the two ways to the same answers.
+    """
+    if etag is not None:
+        quoted = f'"{etag}"'
+        if value == quoted or (weak and value == "W/" + quoted):
+            return True
+        if _ONE_TAG.fullmatch(value) is not None:  # another tag, or this one weak for If-Match
+            return False
+    return _matches(entity_tags(value, header), etag, exists, weak)
+
+
 def evaluate(
     environ: Mapping[str, Any],
     safe: bool,
@@ -274,7 +294,7 @@ def evaluate(
     """
     if_match = environ.get("HTTP_IF_MATCH")
     if if_match is not None:
-        if not _matches(entity_tags(if_match, "If-Match"), etag, exists, weak=False):
+        if not _header_matches(if_match, "If-Match", etag, exists, weak=False):
             return 412, "If-Match"
     elif modified is not None:
         unmodified_since = _date(environ.get("HTTP_IF_UNMODIFIED_SINCE"))
@@ -282,10 +302,7 @@ def evaluate(
             return 412, "If-Unmodified-Since"
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
-        # PERF: a client sending back the one tag it was given needs no parsing.
-        if (etag is not None and if_none_match == f'"{etag}"') or _matches(
-            entity_tags(if_none_match, "If-None-Match"), etag, exists, weak=True
-        ):
+        if _header_matches(if_none_match, "If-None-Match", etag, exists, weak=True):
             return (304 if safe else 412), "If-None-Match"
     elif safe and modified is not None:
         modified_since = _date(environ.get("HTTP_IF_MODIFIED_SINCE"))
@@ -393,6 +410,15 @@ def _prepared_not_modified(headers: list[tuple[str, str]]) -> PreparedResponse:
     return PreparedResponse(304, kept, b"")
 
 
+def _bare_not_modified(etag: str | None) -> PreparedResponse:
+    """Return the 304 of a written-out 200 whose only header besides the body's is ``ETag``.
+
+    RFC 9110 §15.4.5: of what the 200 sends, a 304 repeats the validator (and
+    ``Cache-Control``, ``Vary``..., which such a 200 does not have).
+    """
+    return PreparedResponse(304, [("ETag", f'"{etag}"')] if etag is not None else [], b"")
+
+
 #: What a 304 does not carry (werkzeug removes them too; RFC 9110 §15.4.5).
 _NOT_SENT_ON_304 = frozenset({"content-type", "content-length", "last-modified"})
 
@@ -430,10 +456,11 @@ class ConditionalRenderer:
         if isinstance(rv, SansIOResponse):
             return rv  # the handler built its own: it owns its headers
         status: Any
+        headers: Any = None
         if isinstance(rv, Reply):
-            value, status = rv.value, rv.status
+            value, status, headers = rv.value, rv.status, rv.headers
         elif isinstance(rv, tuple):
-            value, status, _ = split_return(rv, lambda: self.operation.qualname)
+            value, status, headers = split_return(rv, lambda: self.operation.qualname)
         else:
             value, status = rv, None
         if value is None or (status if status is not None else self._status) != 200:
@@ -442,6 +469,12 @@ class ConditionalRenderer:
         validators = self._validators
         modified = validators.modified_of(value)
         if validators.hashed:
+            if prepared and not headers and not isinstance(value, SansIOResponse):
+                # NOTE: with a provider that makes its own responses this is None
+                # after checking the value, which the general path checks again.
+                made = self._inner.encoded_body(value)
+                if made is not None:
+                    return self._answer_encoded(made[0], made[1], modified)
             response: Any = self._inner.render(rv, prepared=prepared)
             # PERF: the body as encoded for sending; the response keeps the same bytes.
             if isinstance(response, PreparedResponse):
@@ -471,8 +504,29 @@ class ConditionalRenderer:
         _set_validators(response, etag, None)
         return _not_modified(response)
 
+    def _answer_encoded(
+        self, mimetype: str, body: bytes, modified: dt.datetime | None
+    ) -> PreparedResponse:
+        """Return the 200 of ``body`` with its validators, or its 304 (a hashed ETag).
+
+        PERF: the general path's answers, made from the encoded body alone:
+        one hash, and a 304 is its status line and ``ETag``, nothing else.
+        """
+        etag = body_tag(body)
+        outcome = self._outcome(etag, modified)
+        if outcome is None:
+            validators = [("ETag", f'"{etag}"')]
+            if modified is not None:
+                validators.append(("Last-Modified", http_date(modified)))
+            return prepared_json(200, mimetype, body, validators)
+        if outcome[0] == 412:
+            raise _precondition_failed(self.operation.method, outcome[1])
+        return _bare_not_modified(etag)
+
     def _not_modified_reply(self, rv: Any, etag: str | None, prepared: bool) -> Any:
         if prepared:
+            if not (isinstance(rv, Reply) and rv.headers):
+                return _bare_not_modified(etag)
             headers = list(rv.headers.items()) if isinstance(rv, Reply) and rv.headers else []
             if etag is not None:  # the validator replaces a tag the reply set, as below
                 headers = [item for item in headers if item[0].lower() != "etag"]
@@ -553,8 +607,12 @@ class Guard:
             validators = self._validators
             if validators.hashed:
                 assert self._render is not None  # checked at class creation
-                rendered: Any = self._render.render(current)
-                etag = body_tag(rendered.get_data())
+                made = self._render.encoded_body(current)
+                if made is not None:
+                    etag = body_tag(made[1])
+                else:  # a provider that makes its own responses: only the response says
+                    rendered: Any = self._render.render(current)
+                    etag = body_tag(rendered.get_data())
             else:
                 etag = validators.tag_of_value(current)
             modified = validators.modified_of(current)

@@ -60,7 +60,14 @@ if TYPE_CHECKING:
     from .app import App
     from .wrappers import Response
 
-__all__ = ["Renderer", "Reply", "created", "prepared_problem", "validate_response"]
+__all__ = [
+    "Renderer",
+    "Reply",
+    "created",
+    "prepared_json",
+    "prepared_problem",
+    "validate_response",
+]
 
 T = TypeVar("T")
 
@@ -319,9 +326,25 @@ class Renderer:
             if made is None:
                 return None
             mimetype, body = made
-        return PreparedResponse(
-            status, [("Content-Type", mimetype), ("Content-Length", str(len(body))), *extra], body
-        )
+        return prepared_json(status, mimetype, body, extra)
+
+    def encoded_body(self, value: Any) -> tuple[str, bytes] | None:
+        """Return the content type and body :meth:`render` sends for ``value``, or ``None``.
+
+        The value is checked as :meth:`render` checks it. ``None`` when the
+        app's JSON provider changes how responses are made: only a response
+        object then says what is sent. resourceful.conditional hashes this
+        body for an ETag, and answers a 304 without writing out the 200.
+        """
+        if self._validating():
+            validate_response(value, self._declared, self._converter, self.operation.qualname)
+        encoded = self._encoded(value)
+        if encoded is not None:
+            return encoded[0], encoded[1].encode()
+        provider = self._app.json
+        if not isinstance(provider, DefaultJSONProvider):
+            return None
+        return provider.encoded_response(self._to_data(value))
 
     def _encoded(self, value: Any) -> tuple[str, str] | None:
         """Return the content type and JSON body text of an instance of the declared class.
@@ -377,6 +400,15 @@ class Renderer:
 def _preparable(status: int) -> bool:
     """Return whether ``status`` allows a prepared answer (werkzeug changes no header of it)."""
     return 200 <= status < 600 and status not in (204, 304)
+
+
+def prepared_json(
+    status: int, mimetype: str, body: bytes, extra: list[tuple[str, str]]
+) -> PreparedResponse:
+    """Return the written-out JSON answer: ``Content-Type``, ``Content-Length``, then ``extra``."""
+    return PreparedResponse(
+        status, [("Content-Type", mimetype), ("Content-Length", str(len(body))), *extra], body
+    )
 
 
 #: Headers the response sets itself, which a handler's header would replace.

@@ -13,7 +13,6 @@ from ecma_regex import ecma_matches
 from openapi_spec_validator import validate
 from problem_json import problem
 from werkzeug.http import generate_etag, http_date
-from wsgi_calls import wsgi_call
 
 from resourceful import App, Resource, operation
 from resourceful.conditional import Conditional, entity_tags
@@ -850,45 +849,3 @@ def test_the_documented_pattern_is_exactly_what_the_headers_accept(store: Store)
     accepted = [_parses(value) for value in ENTITY_TAG_VALUES]
     assert True in accepted and False in accepted
     assert ecma_matches(patterns["If-Match"], ENTITY_TAG_VALUES) == accepted
-
-
-# -- a 304 on the direct path is what the full path sends ----------------------------------------
-
-
-def _sent(app: App, path: str, headers: dict[str, str]) -> tuple[str, list[tuple[str, str]], bytes]:
-    return wsgi_call(app, path, headers=headers)[:3]
-
-
-def test_a_304_without_a_response_object_sends_what_the_full_path_sends(store: Store) -> None:
-    def both(validators: Conditional, **headers: str) -> None:
-        direct = book_app(store, validators)
-        full = book_app(store, validators)
-        full.after_request(lambda response: response)  # makes every response an object
-        for app in (direct, full):
-            _sent(app, "/books/1", {})  # closes setup
-        tag = _sent(direct, "/books/1", {})[1]
-        etag = dict(tag)["ETag"]
-        for sent in ({"If-None-Match": etag}, {"If-None-Match": f'W/{etag}, "x"'}, headers):
-            answer = _sent(direct, "/books/1", sent)
-            assert answer == _sent(full, "/books/1", sent), sent
-        assert _sent(direct, "/books/1", {"If-None-Match": etag})[0] == "304 NOT MODIFIED"
-
-    both(Conditional())
-    both(Conditional(etag=lambda book: book.version))
-    both(
-        Conditional(last_modified=lambda book: CHANGED), **{"If-Modified-Since": http_date(CHANGED)}
-    )
-
-
-def test_a_matching_if_none_match_is_answered_without_a_response_object(store: Store) -> None:
-    from resourceful.responses import PreparedResponse
-
-    for validators in (Conditional(), Conditional(etag=lambda book: book.version)):
-        app = book_app(store, validators)
-        client = app.test_client()
-        etag = etag_of(client)
-        with app.test_request_context("/books/1", headers={"If-None-Match": etag}):
-            rv = app.dispatch_request()
-        assert type(rv) is PreparedResponse
-        assert (rv.status, rv.body) == (304, b"")
-        assert dict(rv.headers) == {"ETag": etag}

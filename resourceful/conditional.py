@@ -469,12 +469,12 @@ class ConditionalRenderer:
         validators = self._validators
         modified = validators.modified_of(value)
         if validators.hashed:
-            if prepared and not headers and not isinstance(value, SansIOResponse):
+            if not headers and not isinstance(value, SansIOResponse):
                 # NOTE: with a provider that makes its own responses this is None
                 # after checking the value, which the general path checks again.
                 made = self._inner.encoded_body(value)
                 if made is not None:
-                    return self._answer_encoded(made[0], made[1], modified)
+                    return self._answer_encoded(made[0], made[1], modified, prepared)
             response: Any = self._inner.render(rv, prepared=prepared)
             # PERF: the body as encoded for sending; the response keeps the same bytes.
             if isinstance(response, PreparedResponse):
@@ -505,29 +505,36 @@ class ConditionalRenderer:
         return _not_modified(response)
 
     def _answer_encoded(
-        self, mimetype: str, body: bytes, modified: dt.datetime | None
-    ) -> PreparedResponse:
+        self, mimetype: str, body: bytes, modified: dt.datetime | None, prepared: bool
+    ) -> Any:
         """Return the 200 of ``body`` with its validators, or its 304 (a hashed ETag).
 
         PERF: the general path's answers, made from the encoded body alone:
-        one hash, and a 304 is its status line and ``ETag``, nothing else.
+        one hash, and a 304 is its status line and ``ETag``, nothing else (no
+        200 made first and then stripped). With ``prepared`` no response object.
         """
         etag = body_tag(body)
         outcome = self._outcome(etag, modified)
         if outcome is None:
-            validators = [("ETag", f'"{etag}"')]
-            if modified is not None:
-                validators.append(("Last-Modified", http_date(modified)))
-            return prepared_json(200, mimetype, body, validators)
+            if prepared:
+                validators = [("ETag", f'"{etag}"')]
+                if modified is not None:
+                    validators.append(("Last-Modified", http_date(modified)))
+                return prepared_json(200, mimetype, body, validators)
+            # What the renderer makes of the value (encoded_body checked the provider's is).
+            response = self._app.response_class(body, status=200, content_type=mimetype)
+            _set_validators(response, etag, modified)
+            return response
         if outcome[0] == 412:
             raise _precondition_failed(self.operation.method, outcome[1])
-        return _bare_not_modified(etag)
+        return self._not_modified_reply(None, etag, prepared)
 
     def _not_modified_reply(self, rv: Any, etag: str | None, prepared: bool) -> Any:
+        """Return the 304 for ``rv`` (its reply's headers kept) without rendering it."""
         if prepared:
             if not (isinstance(rv, Reply) and rv.headers):
                 return _bare_not_modified(etag)
-            headers = list(rv.headers.items()) if isinstance(rv, Reply) and rv.headers else []
+            headers = list(rv.headers.items())
             if etag is not None:  # the validator replaces a tag the reply set, as below
                 headers = [item for item in headers if item[0].lower() != "etag"]
                 headers.append(("ETag", f'"{etag}"'))

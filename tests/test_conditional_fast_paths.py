@@ -20,7 +20,7 @@ from wsgi_calls import wsgi_call
 
 from resourceful import App, Resource
 from resourceful.conditional import Conditional, _header_matches, _matches, entity_tags
-from resourceful.errors import Problem
+from resourceful.errors import Problem, ResponseValidationError
 from resourceful.json.provider import DefaultJSONProvider
 from resourceful.render import Renderer
 from resourceful.responses import PreparedResponse
@@ -146,7 +146,8 @@ def test_the_hashed_fast_path_answers_as_the_general_path(
     assert {answer[0] for answer in answers} >= {"200 OK", "304 NOT MODIFIED", "400 BAD REQUEST"}
     assert answers == [_sent(full, headers, method) for method, headers in requests]
     _general_renderer(monkeypatch)
-    assert answers == [_sent(fast, headers, method) for method, headers in requests]
+    for app in (fast, full):
+        assert answers == [_sent(app, headers, method) for method, headers in requests]
 
 
 def test_a_hashed_304_encodes_the_body_once_and_makes_no_200(
@@ -174,7 +175,7 @@ def test_a_hashed_304_encodes_the_body_once_and_makes_no_200(
     assert (rv.status, rv.headers, rv.body) == (304, [("ETag", etag)], b"")
 
 
-def test_if_match_with_a_hashed_etag_renders_no_response_of_current(
+def test_if_match_with_a_hashed_etag_hashes_the_encoded_body_of_current(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = book_app(Conditional())
@@ -193,8 +194,8 @@ def test_if_match_with_a_hashed_etag_renders_no_response_of_current(
     fresh = wsgi_call(app, "/books/1", "PUT", json=changed, headers={"If-Match": etag})
     assert fresh[0] == "200 OK"
     assert dict(fresh[1])["ETag"] == _etag(app) != etag
-    # Only the new representation, for the response: the checks hashed current's body.
-    assert rendered == [Book(1, "Dune Messiah", 2)]
+    # The checks hashed current's encoded body, and the 200 was made from the new one's.
+    assert rendered == []
 
 
 class OwnResponses(DefaultJSONProvider):
@@ -254,3 +255,24 @@ def test_a_matching_if_none_match_is_answered_without_a_response_object() -> Non
         assert type(rv) is PreparedResponse
         assert (rv.status, rv.body) == (304, b"")
         assert dict(rv.headers) == {"ETag": etag}
+
+
+def test_the_hashed_fast_path_still_validates_responses() -> None:
+    class Wrong(Resource):
+        conditional = Conditional()
+
+        def get(self) -> Book:
+            return Book(1, 5)  # type: ignore[arg-type]
+
+    app = App(__name__)
+    app.config["VALIDATE_RESPONSES"] = True
+    app.testing = True
+    app.add_resource(Wrong, "/wrong")
+    client = app.test_client()
+    for headers in ({}, {"If-None-Match": "*"}):
+        with pytest.raises(ResponseValidationError) as info:
+            client.get("/wrong", headers=headers)
+        assert str(info.value) == (
+            "Wrong.get returned a value that does not match its return annotation"
+            " Book: /title: expected a string, got the number 5"
+        )

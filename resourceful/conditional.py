@@ -22,7 +22,9 @@ operation (``@operation(conditional=...)``, which also gives ``list`` one)::
 
 The default ETag is a SHA-1 of the encoded body, as werkzeug's
 ``Response.add_etag`` computes it (so ETags survive a port from Flask); the
-body is hashed as encoded for sending, never encoded twice. ``etag=`` a
+body is hashed as encoded for sending, never encoded twice, and its 304 is
+made from that hash alone (no 200 is made first). Such a 304 still
+unstructures and encodes, so it costs nearly what its 200 does. ``etag=`` a
 function computes the tag from the returned value instead (a version column),
 and a 304 then does no rendering at all.
 
@@ -47,6 +49,7 @@ from werkzeug.sansio.response import Response as SansIOResponse
 from .errors import DefinitionError, Problem, display_name
 from .globals import _cv_request
 from .render import Reply, prepared_json
+from .render import _plain_headers as plain_headers
 from .responses import PreparedResponse, split_return
 
 if TYPE_CHECKING:
@@ -378,14 +381,30 @@ def _set_validators(response: Any, etag: str | None, modified: dt.datetime | Non
     if isinstance(response, PreparedResponse):
         # Written out without a response object: its header list is its own.
         if etag is not None:
-            response.headers.append(("ETag", f'"{etag}"'))
+            _set_header(response.headers, "ETag", f'"{etag}"')
         if modified is not None:
-            response.headers.append(("Last-Modified", http_date(modified)))
+            _set_header(response.headers, "Last-Modified", http_date(modified))
         return
     if etag is not None:
         response.headers["ETag"] = f'"{etag}"'
     if modified is not None:
         response.headers["Last-Modified"] = http_date(modified)
+
+
+def _set_header(headers: list[tuple[str, str]], name: str, value: str) -> None:
+    """Set ``name`` as ``Headers.__setitem__`` does: in place of the first, the others dropped.
+
+    A validator replaces one the handler set itself, as on a response object.
+    """
+    lowered = name.lower()
+    for index, (key, _) in enumerate(headers):
+        if key.lower() == lowered:
+            headers[index] = (name, value)
+            headers[index + 1 :] = [
+                item for item in headers[index + 1 :] if item[0].lower() != lowered
+            ]
+            return
+    headers.append((name, value))
 
 
 def _not_modified(response: Any) -> Any:
@@ -489,7 +508,7 @@ class ConditionalRenderer:
             outcome = self._outcome(etag, modified)
             if outcome is not None and outcome[0] == 304:
                 # PERF: the value's own tag matched: no unstructuring, no encoding.
-                return self._not_modified_reply(rv, etag, prepared)
+                return self._not_modified_reply(headers, etag, prepared)
             response = self._inner.render(rv, prepared=prepared)
         if outcome is None:
             _set_validators(response, etag, modified)
@@ -527,21 +546,28 @@ class ConditionalRenderer:
             return response
         if outcome[0] == 412:
             raise _precondition_failed(self.operation.method, outcome[1])
-        return self._not_modified_reply(None, etag, prepared)
-
-    def _not_modified_reply(self, rv: Any, etag: str | None, prepared: bool) -> Any:
-        """Return the 304 for ``rv`` (its reply's headers kept) without rendering it."""
         if prepared:
-            if not (isinstance(rv, Reply) and rv.headers):
+            return _bare_not_modified(etag)
+        return self._not_modified_reply(None, etag, prepared=False)
+
+    def _not_modified_reply(self, headers: Any, etag: str | None, prepared: bool) -> Any:
+        """Return the 304 of a 200 with the handler's ``headers``, rendering nothing.
+
+        The same headers as the 200 made in full and then stripped: the
+        handler's (``Cache-Control``... a cache needs them, RFC 9110 §15.4.5)
+        with the validator set among them.
+        """
+        if prepared:
+            if not headers:
                 return _bare_not_modified(etag)
-            headers = list(rv.headers.items())
-            if etag is not None:  # the validator replaces a tag the reply set, as below
-                headers = [item for item in headers if item[0].lower() != "etag"]
-                headers.append(("ETag", f'"{etag}"'))
-            return _prepared_not_modified(headers)
+            plain = plain_headers(headers)
+            if plain is not None:
+                if etag is not None:
+                    _set_header(plain, "ETag", f'"{etag}"')
+                return _prepared_not_modified(plain)
         response = self._app.response_class(status=304)
-        if isinstance(rv, Reply) and rv.headers:
-            response.headers.update(rv.headers)
+        if headers:
+            response.headers.update(headers)
         _set_validators(response, etag, None)
         return _not_modified(response)
 

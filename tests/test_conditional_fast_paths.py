@@ -22,7 +22,7 @@ from resourceful import App, Resource
 from resourceful.conditional import Conditional, _header_matches, _matches, entity_tags
 from resourceful.errors import Problem, ResponseValidationError
 from resourceful.json.provider import DefaultJSONProvider
-from resourceful.render import Renderer
+from resourceful.render import Renderer, Reply
 from resourceful.responses import PreparedResponse
 
 CHANGED = dt.datetime(2030, 1, 31, 12, 0, 0, tzinfo=dt.timezone.utc)
@@ -276,3 +276,50 @@ def test_the_hashed_fast_path_still_validates_responses() -> None:
             "Wrong.get returned a value that does not match its return annotation"
             " Book: /title: expected a string, got the number 5"
         )
+
+
+RETURNS: dict[str, Any] = {
+    "reply with its own ETag": lambda book: Reply(
+        book, headers={"ETag": '"mine"', "Cache-Control": "no-cache"}
+    ),
+    "tuple with headers": lambda book: (book, {"Cache-Control": "no-cache"}),
+    "tuple with a header list": lambda book: (
+        book,
+        [("Cache-Control", "no-cache"), ("X-Shelf", "1"), ("X-Shelf", "2")],
+    ),
+}
+
+
+@pytest.mark.parametrize("returned", sorted(RETURNS))
+@pytest.mark.parametrize(
+    "validators",
+    [Conditional(), Conditional(etag=lambda book: book.version)],
+    ids=["hashed", "version"],
+)
+def test_a_handlers_headers_stay_on_the_304_and_its_etag_is_replaced(
+    validators: Conditional, returned: str
+) -> None:
+    def app_of(full: bool) -> App:
+        class Headed(Resource):
+            conditional = validators
+
+            def get(self) -> Reply[Book]:
+                return RETURNS[returned](Book(1, "Dune"))  # type: ignore[no-any-return]
+
+        app = App(__name__)
+        app.add_resource(Headed, "/headed")
+        if full:
+            app.after_request(lambda response: response)
+        return app
+
+    direct, full = app_of(False), app_of(True)
+    ok = wsgi_call(direct, "/headed")
+    assert ok[:3] == wsgi_call(full, "/headed")[:3]
+    etags = [value for name, value in ok[1] if name == "ETag"]
+    assert len(etags) == 1 and etags != ['"mine"']
+    not_modified = wsgi_call(direct, "/headed", headers={"If-None-Match": etags[0]})
+    assert not_modified[:3] == wsgi_call(full, "/headed", headers={"If-None-Match": etags[0]})[:3]
+    assert not_modified[0] == "304 NOT MODIFIED"
+    sent = [name for name, _ in not_modified[1]]
+    assert sent.count("ETag") == 1
+    assert "Cache-Control" in sent

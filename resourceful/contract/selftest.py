@@ -365,8 +365,13 @@ class _Runner:
         except hypothesis.errors.Unsatisfiable:
             raise SelftestSkipped(f"{name}: no input to draw or to break") from None
         except hypothesis.errors.Flaky:
-            # The failure did not replay (state shared between examples): report it anyway.
-            raise SelftestFailure(last[0] if last else "a failure that did not replay") from None
+            if not last:
+                # What failed was not a check (a timeout, an interrupt, the app
+                # factory): not a finding about the API, so it goes up as it is.
+                raise
+            # The check failed once and not on replay (state shared between
+            # examples): a finding all the same.
+            raise SelftestFailure(last[0]) from None
 
     # -- the checks ------------------------------------------------------------------
 

@@ -134,6 +134,26 @@ def test_valid_and_mutated_inputs_pass_when_binding_refuses_them() -> None:
     cases["POST /orders [invalid]"].run()
 
 
+def test_an_error_outside_the_checks_that_does_not_replay_is_not_reported_as_a_finding() -> None:
+    import hypothesis
+
+    made: list[App] = []
+
+    def factory() -> App:
+        # Breaks once, as a test timeout or an interrupt would, then works again.
+        if len(made) == 2:
+            made.append(App(__name__))
+            raise RuntimeError("the factory broke once")
+        made.append(_order_app(False))
+        return made[-1]
+
+    (case,) = selftest_cases(factory, checks=("valid",), max_examples=5)
+    with pytest.raises(hypothesis.errors.Flaky) as caught:
+        case.run()
+
+    assert "the factory broke once" in repr(getattr(caught.value, "exceptions", ()))
+
+
 @pytest.mark.slow
 def test_mutated_input_that_is_accepted_is_reported() -> None:
     (case,) = selftest_cases(lambda: _order_app(True), checks=("invalid",))

@@ -134,6 +134,7 @@ def create_app() -> App:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # about 45 s of CPU: on a loaded machine it can pass 120 s of wall time
 def test_every_kind_of_input_is_drawn_as_binding_accepts_it() -> None:
     selftest(create_app, max_examples=30, checks=("valid", "invalid"))
 

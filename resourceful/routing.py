@@ -3,48 +3,36 @@
 :class:`Router` is the one entry point the app uses. For each request it
 builds a :class:`~werkzeug.routing.MapAdapter` (:meth:`Router.adapter`:
 trusted hosts, the raw path's escapes, and what ``Map.bind_to_environ``
-computes, cached per host) and matches it (:meth:`Router.match`) through
-three layers that give the same answer:
+computes, cached per host) and matches it (:meth:`Router.match`) in one of
+two ways that give the same answer:
 
-1. the match memo: once the app has served its first request its rules can
-   no longer change, so recent successful matches are remembered (a bounded
-   table of short paths);
-2. :class:`FastMatcher`, a faster walk over werkzeug's own state machine;
-3. werkzeug's matcher, for everything the first two step aside from.
+1. once the app has served its first request its rules can no longer
+   change, so the router compiles them into a
+   :class:`~resourceful.matcher.CompiledMatcher` (a lookup for static paths,
+   a short ordered list of patterns for the others) and asks it first;
+2. werkzeug's matcher, before that and for everything the compiled matcher
+   steps aside from (405s, redirects, websockets, a map that is not a
+   :class:`~resourceful.url_map.URLMap`).
 
-tests/test_app_fast_paths.py and tests/test_routing.py hold the layers equal.
-
-werkzeug compiles an app's rules into a state machine (static transitions by
-path segment, dynamic ones by converter regex) and walks it for every
-request. Its walk compiles (through the ``re`` cache) each converter regex on
-each visit, sorts the captured groups and slices the segment list at every
-step, which makes a rule with a variable cost about four times a static one.
-
-:class:`FastMatcher` walks the same machine in the same order, with each
-regex compiled once and its groups named in advance. It answers only when
-the answer is plainly werkzeug's: a match found the way werkzeug finds it,
-for a rule that cannot redirect, or a 404 for a path that no rule reaches the
-end of. Anything else (a 405, a trailing-slash redirect, converter
-validation, defaults, aliases, websockets) makes it step aside, and
-werkzeug's matcher decides.
+tests/test_matcher.py and tests/test_routing.py hold the two equal.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from urllib.parse import quote, unquote_to_bytes
 
-from werkzeug.exceptions import BadRequest, MethodNotAllowed, NotFound
+from werkzeug.exceptions import BadRequest, MethodNotAllowed
 from werkzeug.routing import BuildError, Map, MapAdapter, Rule
-from werkzeug.routing.converters import ValidationError
 from werkzeug.wsgi import get_host
 
 from .globals import _cv_app, _cv_request
 from .hooks import blueprint_scopes
+from .matcher import CompiledMatcher
+from .url_map import URLMap
 from .wrappers import _BAD_ESCAPE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,12 +43,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .ctx import RequestContext
     from .scaffold import AppScope
     from .wrappers import Request
-
-try:  # pragma: no cover - werkzeug's matcher is not public API; without it, werkzeug matches
-    from werkzeug.routing.matcher import StateMachineMatcher
-except ImportError:  # pragma: no cover
-    StateMachineMatcher = None  # type: ignore[assignment,misc]
-
 
 _ADAPTER_CACHE_SIZE = 256
 _MATCH_CACHE_SIZE = 1024
@@ -80,16 +62,15 @@ class Router:
     """Match one app's requests against its URL map (see the module docs).
 
     The app's ``url_map`` may be replaced before the first request; the
-    router reads it from the app each time, and rebuilds its fast matcher
-    when it changes.
+    router reads it from the app each time, and compiles its matcher again
+    when the map, or a ``URLMap``'s rules, changed.
     """
 
     def __init__(self, app: App) -> None:
         self._app = app
         self._adapter_params: dict[tuple[Any, ...], _AdapterParams] = {}
-        self._fast_matcher = FastMatcher(app.url_map)
-        #: PERF: recent successful matches (see :meth:`match`).
-        self._matches: dict[tuple[Any, ...], tuple[Rule, dict[str, Any]]] = {}
+        #: PERF: the rules compiled once setup is closed (see :meth:`match`).
+        self._compiled: CompiledMatcher | None = None
         #: PERF: the methods of recent URLs (see :meth:`allowed_methods`).
         self._allowed: dict[tuple[Any, ...], tuple[str, ...]] = {}
         #: The endpoints each view function was registered under (for conflict checks).
@@ -97,7 +78,7 @@ class Router:
 
     def forget(self) -> None:
         """Drop the remembered matches and host parameters (the rules or config changed)."""
-        self._matches.clear()
+        self._compiled = None
         self._allowed.clear()
         self._adapter_params.clear()
 
@@ -191,8 +172,8 @@ class Router:
     def match(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]]:
         """Match the adapter's path and method; raise werkzeug's routing errors.
 
-        The memo first (only once setup is closed), then :class:`FastMatcher`,
-        then werkzeug; each gives werkzeug's answer.
+        Once setup is closed, the compiled matcher first, then werkzeug; both
+        give werkzeug's answer, in a dict of the caller's own.
         """
         params = _AdapterParams(
             adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme
@@ -220,34 +201,31 @@ class Router:
         query: str,
     ) -> tuple[Rule, dict[str, Any]]:
         app = self._app
-        remember = app._got_first_request and len(path) <= _MATCH_CACHE_MAX_PATH
-        if remember:
-            key = (params, path, method)
-            hit = self._matches.get(key)
-            if hit is not None:
-                return hit[0], dict(hit[1])
-        fast = self._fast_matcher
-        if fast.url_map is not app.url_map:
-            fast = self._fast_matcher = FastMatcher(app.url_map)
-        found = fast.match_path(
-            params.server_name, params.subdomain, params.url_scheme, path, method
-        )
-        if found is None:
-            if adapter is None:
-                adapter = MapAdapter(app.url_map, *params, path, method, query)
-            try:
-                rule, view_args = adapter.match(return_rule=True)
-            except MethodNotAllowed as exc:
-                # werkzeug lists them in set order, which changes from run to run.
-                exc.valid_methods = sorted(exc.valid_methods or ())
-                raise
-            found = (rule, dict(view_args))
-        if remember:
-            if len(self._matches) >= _MATCH_CACHE_SIZE:
-                self._matches.clear()
-            self._matches[key] = found
-            return found[0], dict(found[1])
-        return found
+        url_map = app.url_map
+        if app._got_first_request and isinstance(url_map, URLMap):
+            compiled = self._compiled
+            if (
+                compiled is None
+                or compiled.url_map is not url_map
+                or compiled.rules_version != url_map.rules_version
+            ):
+                # NOTE: rules added straight to the map after the first request
+                # (not through add_url_rule, which refuses) are seen here too.
+                compiled = self._compiled = CompiledMatcher(url_map)
+            found = compiled.match_path(
+                params.server_name, params.subdomain, params.url_scheme, path, method
+            )
+            if found is not None:
+                return found
+        if adapter is None:
+            adapter = MapAdapter(url_map, *params, path, method, query)
+        try:
+            rule, view_args = adapter.match(return_rule=True)
+        except MethodNotAllowed as exc:
+            # werkzeug lists them in set order, which changes from run to run.
+            exc.valid_methods = sorted(exc.valid_methods or ())
+            raise
+        return rule, dict(view_args)
 
 
 def path_info(environ: WSGIEnvironment) -> str:
@@ -352,164 +330,6 @@ def build_url(
     if _anchor is not None:
         rv = f"{rv}#{quote(_anchor, safe=_ANCHOR_SAFE)}"
     return rv
-
-
-class _StepAside(Exception):
-    """Raised inside the walk when werkzeug must decide."""
-
-
-_GROUP_PREFIX = "__werkzeug_"
-_WEBSOCKET_SCHEMES = frozenset({"ws", "wss"})
-
-
-class FastMatcher:
-    """Match paths against a werkzeug :class:`~werkzeug.routing.Map`'s rules.
-
-    Use :meth:`match`; ``None`` means "ask werkzeug", never "no match".
-    """
-
-    def __init__(self, url_map: Map) -> None:
-        #: The map whose rules are matched.
-        self.url_map = url_map
-        matcher = getattr(url_map, "_matcher", None)
-        # werkzeug's state machine, or None when this werkzeug has another matcher.
-        self._machine: Any = (
-            matcher
-            if StateMachineMatcher is not None and isinstance(matcher, StateMachineMatcher)
-            else None
-        )
-        self._patterns: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {}
-
-    def match(self, adapter: MapAdapter) -> tuple[Rule, dict[str, Any]] | None:
-        """Return the rule and converted values werkzeug would return for ``adapter``.
-
-        ``adapter`` carries the path and method (as built per request). Raises
-        :class:`~werkzeug.exceptions.NotFound` when werkzeug would, for a path
-        no rule can match. ``None`` means this matcher cannot answer; call
-        ``adapter.match()``.
-        """
-        return self.match_path(
-            adapter.server_name,
-            adapter.subdomain,
-            adapter.url_scheme,
-            adapter.path_info,
-            adapter.default_method,
-        )
-
-    def match_path(
-        self,
-        server_name: str,
-        subdomain: str | None,
-        url_scheme: str,
-        path_info: str,
-        method: str,
-    ) -> tuple[Rule, dict[str, Any]] | None:
-        """Do what :meth:`match` does, from an adapter's fields rather than an adapter."""
-        machine = self._machine
-        if machine is None or url_scheme in _WEBSOCKET_SCHEMES:
-            return None
-        url_map = self.url_map
-        url_map.update()
-        if url_map.host_matching:
-            domain = server_name
-        else:
-            domain = subdomain if subdomain is not None else server_name
-        path = f"/{path_info.lstrip('/')}" if path_info else ""
-        parts = [domain, *path.split("/")]
-        method = method.upper()
-        try:
-            found = self._walk(machine._root, parts, 0, [], method)
-        except _StepAside:
-            return None
-        if found is None:
-            # No branch reached the end of the path (reaching it returns a rule
-            # or steps aside), so werkzeug's walk fails the same way and, with no
-            # method or slash to report, ends in a plain 404, unless merging
-            # double slashes could still find a rule.
-            if url_map.merge_slashes and "//" in path:
-                return None
-            raise NotFound()
-        rule, raw = found
-        if not self._cannot_redirect(rule):
-            return None
-        values: dict[str, Any] = {}
-        try:
-            for (name, converter), raw_value in zip(rule._converters.items(), raw, strict=False):
-                values[str(name)] = converter.to_python(raw_value)
-        except ValidationError:
-            return None
-        return rule, values
-
-    def _walk(
-        self, state: Any, parts: list[str], index: int, values: list[str], method: str
-    ) -> tuple[Rule, list[str]] | None:
-        # NOTE: the order is werkzeug's: static transition first, then the
-        # dynamic ones in their (weight-sorted) order, backtracking on failure.
-        count = len(parts)
-        if index == count:
-            for rule in state.rules:
-                if rule.methods is not None and method not in rule.methods:
-                    continue
-                if rule.websocket:
-                    raise _StepAside
-                return rule, values
-            # werkzeug would now look for a trailing-slash redirect: its call.
-            raise _StepAside
-        part = parts[index]
-        static = state.static.get(part)
-        if static is not None:
-            found = self._walk(static, parts, index + 1, values, method)
-            if found is not None:
-                return found
-        for test_part, next_state in state.dynamic:
-            if test_part.suffixed:
-                raise _StepAside
-            if test_part.final:
-                target = "/".join(parts[index:])
-                next_index = count
-            else:
-                target = part
-                next_index = index + 1
-            pattern, groups = self._compiled(test_part.content)
-            captured = pattern.match(target)
-            if captured is not None:
-                found = self._walk(
-                    next_state,
-                    parts,
-                    next_index,
-                    values + [captured.group(group) for group in groups],
-                    method,
-                )
-                if found is not None:
-                    return found
-        if index == count - 1 and part == "":
-            # werkzeug's rule for non-strict trailing slashes applies here.
-            raise _StepAside
-        return None
-
-    def _compiled(self, content: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
-        compiled = self._patterns.get(content)
-        if compiled is None:
-            pattern = re.compile(content)
-            groups = tuple(
-                sorted(
-                    (name for name in pattern.groupindex if name.startswith(_GROUP_PREFIX)),
-                    key=lambda name: int(name[len(_GROUP_PREFIX) :]),
-                )
-            )
-            compiled = self._patterns[content] = (pattern, groups)
-        return compiled
-
-    def _cannot_redirect(self, rule: Rule) -> bool:
-        """Return whether werkzeug would hand ``rule``'s match back as it is."""
-        if rule.defaults or rule.alias or rule.redirect_to is not None or rule.websocket:
-            return False
-        if self.url_map.redirect_defaults:
-            # Another rule of the same endpoint may provide defaults to redirect to.
-            siblings = self.url_map._rules_by_endpoint.get(rule.endpoint, ())
-            if len(siblings) > 1:
-                return False
-        return True
 
 
 class URLsMixin:

@@ -49,6 +49,8 @@ class URLMap(Map):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         #: The rules by (rule, host, subdomain), for conflict checks in constant time.
         self.rules_by_place: dict[tuple[str, str | None, str | None], list[Rule]] = {}
+        #: How many rules were added (a compiled matcher knows it is out of date).
+        self.rules_version = 0
         super().__init__(*args, **kwargs)
 
     def add(self, rulefactory: Any) -> None:
@@ -56,6 +58,7 @@ class URLMap(Map):
         for rule in rulefactory.get_rules(self):
             super().add(rule)
             self.rules_by_place.setdefault(_place(rule), []).append(rule)
+            self.rules_version += 1
 
     def iter_rules(self, endpoint: Any | None = None) -> Iterator[Rule]:
         """Iterate over all rules, or the rules of ``endpoint``, in werkzeug's order."""

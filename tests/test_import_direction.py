@@ -111,6 +111,7 @@ CORE = {
     "hooks",
     "json",
     "logging",
+    "matcher",
     "responses",
     "routing",
     "scaffold",

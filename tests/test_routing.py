@@ -460,127 +460,7 @@ def test_uuid_converter_gives_uuid_object(app: App, client: TestClient) -> None:
     assert seen == [value]
 
 
-# -- the fast matcher gives werkzeug's answers ------------------------------------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from werkzeug.exceptions import HTTPException, NotFound  # noqa: E402
-from werkzeug.routing import Map, Rule  # noqa: E402
-
-from resourceful.routing import FastMatcher  # noqa: E402
-
-_STATIC = ["a", "b", "users", "x"]
-_CONVERTERS = ["", "int:", "float:", "uuid:", "any(a, b):", "int(min=5):", "string(length=2):"]
-_SEGMENTS = ["a", "b", "users", "x", "1", "42", "-3", "1.5", "ab", "7", "",
-             "12345678-1234-5678-1234-567812345678"]  # fmt: skip
-
-
-@st.composite
-def _rule_specs(draw: st.DrawFn) -> list[tuple[str, str, frozenset[str], bool, bool]]:
-    specs = []
-    for number in range(draw(st.integers(1, 8))):
-        parts = []
-        for index in range(draw(st.integers(0, 3))):
-            if draw(st.booleans()):
-                parts.append(draw(st.sampled_from(_STATIC)))
-            else:
-                parts.append(f"<{draw(st.sampled_from(_CONVERTERS))}v{index}>")
-        if draw(st.integers(0, 5)) == 0:
-            parts.append("<path:rest>")
-        rule = "/" + "/".join(parts) + ("/" if draw(st.booleans()) else "")
-        methods = draw(st.sets(st.sampled_from(["GET", "POST", "DELETE"]), min_size=1))
-        # A few endpoints are shared, so werkzeug's defaults redirects come into play.
-        endpoint = f"e{draw(st.integers(0, 2)) if draw(st.booleans()) else number + 10}"
-        specs.append((rule.replace("//", "/"), endpoint, frozenset(methods),
-                      draw(st.booleans()), draw(st.integers(0, 6)) == 0))  # fmt: skip
-    return specs
-
-
-def _werkzeug_answer(url_map: Map, path: str, method: str) -> object:
-    adapter = url_map.bind("localhost", path_info=path, default_method=method)
-    try:
-        rule, values = adapter.match(return_rule=True)
-    except HTTPException as exc:
-        return ("error", type(exc).__name__)
-    return ("match", id(rule), dict(values))
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    specs=_rule_specs(),
-    requests=st.lists(
-        st.tuples(
-            st.lists(st.sampled_from(_SEGMENTS), max_size=4).map(lambda s: "/" + "/".join(s)),
-            st.sampled_from(["GET", "POST", "DELETE", "HEAD"]),
-        ),
-        min_size=1,
-        max_size=12,
-    ),
-)
-@pytest.mark.slow
-def test_fast_matcher_answers_only_as_werkzeug_would(
-    specs: list[tuple[str, str, frozenset[str], bool, bool]],
-    requests: list[tuple[str, str]],
-) -> None:
-    url_map = Map()
-    for rule, endpoint, methods, strict, with_defaults in specs:
-        try:
-            url_map.add(
-                Rule(
-                    rule,
-                    endpoint=endpoint,
-                    methods=methods,
-                    strict_slashes=strict,
-                    defaults={"page": 1} if with_defaults else None,
-                )
-            )
-        except ValueError:  # noqa: PERF203 - set-up, not a hot loop
-            continue  # a combination werkzeug refuses (for example a duplicate variable)
-    fast = FastMatcher(url_map)
-    for path, method in requests:
-        adapter = url_map.bind("localhost", path_info=path, default_method=method)
-        try:
-            found = fast.match(adapter)
-        except NotFound:
-            assert _werkzeug_answer(url_map, path, method) == ("error", "NotFound"), path
-            continue
-        if found is None:
-            continue  # werkzeug decides: nothing to compare
-        rule, values = found
-        assert _werkzeug_answer(url_map, path, method) == ("match", id(rule), values), path
-
-
-def test_fast_matcher_handles_the_common_cases_itself() -> None:
-    url_map = Map(
-        [
-            Rule("/", endpoint="index"),
-            Rule("/users/<int:user_id>", endpoint="user"),
-            Rule("/users/<int:user_id>/posts/<slug>", endpoint="post"),
-            Rule("/files/<path:name>", endpoint="file"),
-            Rule("/users/me", endpoint="me"),
-            Rule("/users/<name>", endpoint="by_name"),
-        ]
-    )
-    fast = FastMatcher(url_map)
-
-    def match(path: str) -> object:
-        found = fast.match(url_map.bind("localhost", path_info=path, default_method="GET"))
-        return None if found is None else (found[0].endpoint, found[1])
-
-    assert match("/") == ("index", {})
-    assert match("/users/42") == ("user", {"user_id": 42})
-    assert match("/users/42/posts/hello") == ("post", {"user_id": 42, "slug": "hello"})
-    assert match("/files/a/b.txt") == ("file", {"name": "a/b.txt"})
-    # A static segment wins over a variable, and an int converter over a string one.
-    assert match("/users/me") == ("me", {})
-    assert match("/users/ada") == ("by_name", {"name": "ada"})
-    # Not its call: a redirect to the slash.
-    assert match("/users/42/posts/hello/") is None
-    # A path no rule reaches the end of is werkzeug's plain 404.
-    with pytest.raises(NotFound):
-        match("/nope")
-    with pytest.raises(NotFound):
-        match("/users/42/comments")
+# -- the router gives werkzeug's answers (the compiled matcher: tests/test_matcher.py) ---------
 
 
 def test_router_match_gives_the_same_answer_from_each_layer(app: App) -> None:
@@ -596,10 +476,10 @@ def test_router_match_gives_the_same_answer_from_each_layer(app: App) -> None:
         adapter = app.create_url_adapter(request._get_current_object())
         assert adapter is not None
         werkzeug_rule, werkzeug_args = adapter.match(return_rule=True)
-        first = router.match(adapter)  # setup still open: the fast matcher
+        first = router.match(adapter)  # setup still open: werkzeug
         app._got_first_request = True
-        second = router.match(adapter)  # remembered now
-        third = router.match(adapter)  # from the memo
+        second = router.match(adapter)  # the compiled matcher now
+        third = router.match(adapter)  # from its recent matches
     assert first == second == third == (werkzeug_rule, werkzeug_args)
     # Each answer is a fresh dict: a URL value preprocessor may pop from it.
     third[1].pop("item_id")

@@ -76,10 +76,13 @@ _Read = Callable[[str, list[str]], "tuple[str, ...] | None"]
 #: Turn a rule's variable texts into its values (may raise ValidationError).
 _Convert = Callable[["tuple[str, ...]"], dict[str, Any]]
 #: An entry as the matching loop reads it: (read, rule, methods, action, convert).
-_Test = tuple[_Read, "Rule | None", "frozenset[str] | None", int, "_Convert | None"]
-#: A dynamic path's match before conversion: (rule, convert, texts, whether
-#: a rule of another method had the shape).
-_Found = tuple[Rule, _Convert, "tuple[str, ...]", bool]
+_Test = tuple[_Read, "Rule | None", "frozenset[str] | None", int, "_Convert | None", bool]
+#: A path's answer as remembered: (rule, values or None, convert, texts, other):
+#: with values, a copy of them; without, convert the texts again.
+_Found = tuple[Rule, "dict[str, Any] | None", "_Convert | None", "tuple[str, ...]", bool]
+
+#: What a converter may bind that gives the same immutable value for a text.
+_PURE: tuple[Any, ...] = (None, int, float, uuid.UUID)
 
 _RECENT_SIZE = 1024
 _RECENT_PATH = 256
@@ -287,12 +290,14 @@ class CompiledMatcher:
             texts += [f"found{number}.group({group})" for group in groups]
         lines.append(f"    return ({''.join(text + ', ' for text in texts)})")
         convert: _Convert | None = None
+        pure = True
         rule = entry.rule
         if rule is not None:
             # The values in werkzeug's order: the converters' (host part first), then defaults.
             items = []
             for number, (name, converter) in enumerate(rule._converters.items()):
                 to_python = _converter(converter)
+                pure = pure and to_python in _PURE
                 if to_python is None:
                     items.append(f"{str(name)!r}: raw[{number}]")
                 else:
@@ -313,6 +318,7 @@ class CompiledMatcher:
             entry.methods,
             entry.action,
             convert,
+            pure,
         )
         return test
 
@@ -394,7 +400,7 @@ class CompiledMatcher:
             adapter.subdomain,
             adapter.url_scheme,
             adapter.path_info,
-            adapter.default_method,
+            adapter.default_method.upper(),
         )
 
     def match_path(
@@ -405,24 +411,17 @@ class CompiledMatcher:
         path_info: str,
         method: str,
     ) -> Match | None:
-        """Do what :meth:`match` does, from an adapter's fields rather than an adapter."""
-        if not self.usable or url_scheme in _WEBSOCKET_SCHEMES or not path_info:
-            return None
+        """Do what :meth:`match` does, from an adapter's fields rather than an adapter.
+
+        ``method`` is in upper case, as werkzeug compares it.
+        """
         domain = server_name if self._host_matching or subdomain is None else subdomain
-        # werkzeug's path: one leading slash.
-        if path_info[0] != "/" or path_info[1:2] == "/":
-            path_info = "/" + path_info.lstrip("/")
-        method = method.upper()
-        static = self._static.get(domain)
-        if static is not None:
-            answers = static.get(path_info)
-            if answers is not None and method in answers:
-                answer = answers[method]
-                return None if answer is None else (answer[0], dict(answer[1]))
         key = (domain, path_info, method)
         found = self._recent.get(key)
-        if found is None:
-            found = self._search(domain, path_info, method)
+        if found is None or url_scheme in _WEBSOCKET_SCHEMES:
+            if not self.usable or url_scheme in _WEBSOCKET_SCHEMES or not path_info:
+                return None
+            found = self._find(domain, path_info, method)
             if found is None:
                 return None
             if len(path_info) <= _RECENT_PATH:
@@ -430,19 +429,30 @@ class CompiledMatcher:
                 if len(recent) >= _RECENT_SIZE:
                     recent.popitem(last=False)  # the oldest: no cliff when it is full
                 recent[key] = found
-        rule, convert, raw, other = found
+        rule, values, convert, raw, other = found
+        if values is not None:
+            return rule, dict(values)
         try:
-            # NOTE: converted for every request, as werkzeug does: a converter
-            # may look something up, and each request gets values of its own.
-            return rule, convert(raw)
+            # NOTE: converted for every request, as werkzeug does: this rule has
+            # a converter that may look something up (or refuse the value).
+            return rule, convert(raw)  # type: ignore[misc]
         except ValidationError:
             # werkzeug does not try further rules: no match, a 404 or 405.
             if other:
                 return None
             raise NotFound() from None
 
-    def _search(self, domain: str, path: str, method: str) -> _Found | None:
-        """Find the first entry with the path's shape; ``None``: werkzeug decides."""
+    def _find(self, domain: str, path: str, method: str) -> _Found | None:
+        """Match a path not among the recent ones; ``None``: werkzeug decides."""
+        # werkzeug's path: one leading slash.
+        if path[0] != "/" or path[1:2] == "/":
+            path = "/" + path.lstrip("/")
+        static = self._static.get(domain)
+        if static is not None:
+            answers = static.get(path)
+            if answers is not None and method in answers:
+                answer = answers[method]
+                return None if answer is None else (answer[0], answer[1], None, (), False)
         segments = path.split("/")
         group = self._groups.get((domain, segments[1], len(segments)))
         if group is None:
@@ -450,7 +460,7 @@ class CompiledMatcher:
         # Whether a rule of another method (or a websocket rule) had the shape:
         # werkzeug would then answer 405 (or 400), not 404.
         other = False
-        for read, rule, methods, action, convert in group:
+        for read, rule, methods, action, convert, pure in group:
             raw = read(domain, segments)
             if raw is None:
                 continue
@@ -465,7 +475,14 @@ class CompiledMatcher:
                 continue
             if action:
                 return None  # a redirect, for some values: werkzeug's call
-            return rule, convert, raw, other  # type: ignore[return-value]
+            if pure:
+                # PERF: converters known to give the same immutable value for a
+                # text (int, float, UUID, the text itself) run once per path.
+                try:
+                    return (rule, convert(raw), None, raw, other)  # type: ignore[misc,return-value]
+                except ValidationError:
+                    pass  # refused again at each request, as werkzeug would
+            return (rule, None, convert, raw, other)  # type: ignore[return-value]
         if other or (self._merge_slashes and "//" in path):
             return None  # a 405, or werkzeug's second try with slashes merged
         raise NotFound()

@@ -178,7 +178,7 @@ class Router:
         params = _AdapterParams(
             adapter.server_name, adapter.script_name, adapter.subdomain, adapter.url_scheme
         )
-        return self._match(params, adapter.path_info, adapter.default_method, adapter, "")
+        return self._match(params, adapter.path_info, adapter.default_method.upper(), adapter, "")
 
     def match_environ(self, environ: WSGIEnvironment) -> tuple[Rule, dict[str, Any]]:
         """Match a WSGI request without making a ``Request`` or a ``MapAdapter``.
@@ -202,16 +202,18 @@ class Router:
     ) -> tuple[Rule, dict[str, Any]]:
         app = self._app
         url_map = app.url_map
-        if app._got_first_request and isinstance(url_map, URLMap):
-            compiled = self._compiled
-            if (
-                compiled is None
-                or compiled.url_map is not url_map
-                or compiled.rules_version != url_map.rules_version
-            ):
+        compiled = self._compiled
+        if (
+            compiled is None
+            or compiled.url_map is not url_map
+            or compiled.rules_version != url_map.rules_version  # type: ignore[attr-defined]
+        ):
+            compiled = None
+            if app._got_first_request and isinstance(url_map, URLMap):
                 # NOTE: rules added straight to the map after the first request
                 # (not through add_url_rule, which refuses) are seen here too.
                 compiled = self._compiled = CompiledMatcher(url_map)
+        if compiled is not None:
             found = compiled.match_path(
                 params.server_name, params.subdomain, params.url_scheme, path, method
             )

@@ -276,8 +276,9 @@ def test_websocket_requests_are_left_to_werkzeug() -> None:
 
 def test_a_value_the_converter_refuses_is_a_404_unless_another_method_had_the_shape() -> None:
     matcher = CompiledMatcher(Map([Rule("/n/<int(min=5):n>", endpoint="n")]))
-    with pytest.raises(NotFound):
-        _answer(matcher, "/n/3")
+    for _ in range(2):  # the second time from the recent matches
+        with pytest.raises(NotFound):
+            _answer(matcher, "/n/3")
     assert _answer(matcher, "/n/7") == ("n", {"n": 7})
     # A rule of another method met first: werkzeug's answer is a 405.
     url_map = Map(

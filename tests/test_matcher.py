@@ -13,7 +13,7 @@ from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.routing.converters import ValidationError
 
 from resourceful import App
-from resourceful.matcher import CompiledMatcher
+from resourceful.matcher import _RECENT_EVERY, _RECENT_SIZE, CompiledMatcher
 
 # -- differential: hypothesis rule tables against werkzeug's own matcher ------------------------
 
@@ -120,8 +120,8 @@ def test_compiled_matcher_answers_only_as_werkzeug_would(
     assert matcher.usable
     for path, method, subdomain in requests:
         expected = _werkzeug(url_map, "localhost", subdomain, path, method)
-        # Twice: the second answer of a dynamic path comes from the recent matches.
-        for _ in range(2):
+        # Until a dynamic path's answer comes from the recent matches too.
+        for _ in range(_RECENT_EVERY + 1):
             got = _compiled(matcher, "localhost", subdomain, path, method)
             assert got is None or got == expected, (path, method, subdomain)
 
@@ -276,7 +276,7 @@ def test_websocket_requests_are_left_to_werkzeug() -> None:
 
 def test_a_value_the_converter_refuses_is_a_404_unless_another_method_had_the_shape() -> None:
     matcher = CompiledMatcher(Map([Rule("/n/<int(min=5):n>", endpoint="n")]))
-    for _ in range(2):  # the second time from the recent matches
+    for _ in range(_RECENT_EVERY + 1):  # the last ones from the recent matches
         with pytest.raises(NotFound):
             _answer(matcher, "/n/3")
     assert _answer(matcher, "/n/7") == ("n", {"n": 7})
@@ -309,10 +309,11 @@ def test_a_custom_converter_runs_once_per_match_remembered_or_not() -> None:
     converter = type("Counting", (_Counting,), {"calls": calls})
     url_map = Map([Rule("/m/<thing:t>", endpoint="m")], converters={"thing": converter})
     matcher = CompiledMatcher(url_map)
-    first = _answer(matcher, "/m/ada")
-    second = _answer(matcher, "/m/ada")  # from the recent matches
-    assert first == second == ("m", {"t": {"name": "ada"}})
-    assert calls == ["ada", "ada"]
+    # The last ones from the recent matches.
+    answers = [_answer(matcher, "/m/ada") for _ in range(_RECENT_EVERY + 1)]
+    assert answers == [("m", {"t": {"name": "ada"}})] * (_RECENT_EVERY + 1)
+    assert ("", "/m/ada", "GET") in matcher._recent
+    assert calls == ["ada"] * (_RECENT_EVERY + 1)
     # Each request gets the converter's own new value, not a shared one.
     found = matcher.match_path("localhost", "", "http", "/m/ada", "GET")
     assert found is not None
@@ -328,18 +329,31 @@ def test_a_map_with_a_host_rule_it_cannot_compile_is_left_to_werkzeug() -> None:
     assert matcher.match_path("a.test", None, "http", "/", "GET") is None
 
 
-def test_recent_matches_keep_the_newest_paths_when_full() -> None:
-    from resourceful import matcher as module
-
-    matcher = CompiledMatcher(Map([Rule("/n/<int:n>", endpoint="n")]))
-    for number in range(module._RECENT_SIZE + 10):
+def _flood(matcher: CompiledMatcher, count: int, start: int = 0) -> None:
+    for number in range(start, start + count):
         matcher.match_path("localhost", "", "http", f"/n/{number}", "GET")
-    recent = matcher._recent
+
+
+def test_recent_matches_keep_the_newest_paths_when_full() -> None:
+    matcher = CompiledMatcher(Map([Rule("/n/<int:n>", endpoint="n")]))
+    _flood(matcher, (_RECENT_SIZE + 2) * _RECENT_EVERY)
+    kept = [int(path.rpartition("/")[2]) for _domain, path, _method in matcher._recent]
     # The oldest left one by one: no cliff where the whole table is dropped.
-    assert len(recent) == module._RECENT_SIZE
-    assert ("", f"/n/{module._RECENT_SIZE + 9}", "GET") in recent
-    assert ("", "/n/9", "GET") not in recent
-    assert ("", "/n/10", "GET") in recent
+    assert len(kept) == _RECENT_SIZE
+    assert kept == sorted(kept)
+    assert kept[-1] == (_RECENT_SIZE + 2) * _RECENT_EVERY - 1
+
+
+def test_a_stream_of_new_paths_pushes_a_repeated_one_out_slowly() -> None:
+    matcher = CompiledMatcher(Map([Rule("/n/<int:n>", endpoint="n")]))
+    _flood(matcher, _RECENT_SIZE * _RECENT_EVERY)  # the table is full
+    hot = ("", "/n/999999999", "GET")
+    for _ in range(_RECENT_EVERY):
+        matcher.match_path("localhost", "", "http", hot[1], "GET")
+    assert hot in matcher._recent
+    # As many new paths as the table holds: only one in eight of them is kept.
+    _flood(matcher, _RECENT_SIZE, start=10**6)
+    assert hot in matcher._recent
 
 
 def test_paths_the_rules_do_not_name_do_not_grow_the_group_table() -> None:

@@ -14,6 +14,12 @@ of the frameworks alternate (see :func:`measure`), and each cell is the best
 of ``--repeat`` builds. Registration should scale linearly (the ms per
 resource at 1,000 within 1.3 x of that at 125) and take less time than
 FastAPI's (issue 17): the table gives both.
+
+``--document`` times ``app.openapi()`` instead: the first call (which builds
+the document) and the calls after it, on an app of ``--document-size``
+resources (250: 1,000 operations), for resourceful and FastAPI::
+
+    python -m benchmarks.registration --document
 """
 
 import argparse
@@ -24,6 +30,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 SIZES = (125, 1000)
+
+#: Resources of the app whose document ``--document`` times (four operations each).
+DOCUMENT_SIZE = 250
 
 
 def build_resourceful(count: int) -> Any:
@@ -218,12 +227,85 @@ def format_table(results: Results, sizes: Sequence[int]) -> str:
     return "\n".join(lines)
 
 
+#: The frameworks whose ``app.openapi()`` the document measure times.
+DOCUMENT_FRAMEWORKS = ("resourceful", "fastapi")
+
+
+def time_document(builder: Callable[[int], Any], count: int, calls: int) -> tuple[float, float]:
+    """Return the CPU seconds of the first ``app.openapi()`` call and the mean of ``calls`` more."""
+    app = builder(count)
+    gc.collect()
+    begin = time.process_time()
+    app.openapi()
+    first = time.process_time() - begin
+    begin = time.process_time()
+    for _ in range(calls):
+        app.openapi()
+    return first, (time.process_time() - begin) / calls
+
+
+def measure_document(
+    names: Sequence[str], count: int, calls: int, repeat: int
+) -> dict[str, tuple[float, float] | str]:
+    """Return per framework the best first and repeated ``app.openapi()`` CPU times.
+
+    The frameworks alternate, as in :func:`measure`; each keeps its best of
+    ``repeat`` apps.
+    """
+    results: dict[str, tuple[float, float] | str] = {}
+    available = []
+    for name in names:
+        try:
+            BUILDERS[name](1).openapi()
+        except ImportError as exc:
+            results[name] = f"not installed ({exc.name})"
+            continue
+        available.append(name)
+    for round_index in range(repeat):
+        shift = round_index % len(available) if available else 0
+        for name in available[shift:] + available[:shift]:
+            first, again = time_document(BUILDERS[name], count, calls)
+            best = results.get(name, (first, again))
+            assert isinstance(best, tuple)
+            results[name] = (min(first, best[0]), min(again, best[1]))
+    return results
+
+
+def format_document_table(results: dict[str, tuple[float, float] | str], count: int) -> str:
+    """Return a Markdown table of the first and the repeated ``app.openapi()`` calls (CPU)."""
+    lines = [
+        f"| framework ({count * 4} operations) | first call (builds) | every later call |",
+        "|---|---|---|",
+    ]
+    peer = results.get("fastapi")
+    for name, cell in results.items():
+        if isinstance(cell, str):
+            lines.append(f"| {name} | {cell} |")
+            continue
+        first, again = cell
+        text = f"| {name} | {first * 1000:.1f} ms | {again * 1e6:.2f} us"
+        if isinstance(peer, tuple) and name != "fastapi":
+            text += f" ({again / peer[1]:.2f}x FastAPI)"
+        lines.append(text + " |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.registration")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--framework", action="append", choices=list(BUILDERS))
     parser.add_argument("--repeat", type=int, default=3, help="builds per cell (best is kept)")
+    parser.add_argument(
+        "--document", action="store_true", help="time app.openapi() instead of registration"
+    )
+    parser.add_argument("--document-size", type=int, default=DOCUMENT_SIZE, metavar="RESOURCES")
+    parser.add_argument("--calls", type=int, default=2000, help="repeated app.openapi() calls")
     args = parser.parse_args(argv)
+    if args.document:
+        names = [n for n in args.framework or DOCUMENT_FRAMEWORKS if n in DOCUMENT_FRAMEWORKS]
+        results = measure_document(names, args.document_size, args.calls, args.repeat)
+        print(format_document_table(results, args.document_size), flush=True)
+        return 0
     names = args.framework or list(BUILDERS)
     print(format_table(measure(names, args.sizes, args.repeat), args.sizes), flush=True)
     return 0

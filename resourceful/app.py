@@ -342,8 +342,10 @@ class App(TemplatesMixin, URLsMixin, ServingMixin, Scaffold):
         """Return the OpenAPI document of this app's operations (built once, then cached).
 
         ``version`` is ``"3.1"`` (the model) or ``"3.0"`` (OpenAPI 3.0.3,
-        downgraded from it). Each call returns a fresh copy. The document comes
-        from the typed layer, through its extension record
+        downgraded from it). Every call returns the same document, shared and
+        read-only (changing it raises ``TypeError``); ``copy.deepcopy`` of it
+        is a copy of plain dicts and lists to change. The document comes from
+        the typed layer, through its extension record
         (:mod:`resourceful.extensions`).
         """
         for extension in installed(self).records:

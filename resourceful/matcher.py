@@ -154,8 +154,8 @@ class CompiledMatcher:
     def __init__(self, url_map: Map) -> None:
         #: The map whose rules are matched.
         self.url_map = url_map
-        #: ``url_map.rules_version`` when compiled (``URLMap`` counts its rules).
-        self.rules_version: int | None = getattr(url_map, "rules_version", None)
+        #: ``url_map.rule_count`` when compiled (``URLMap`` counts its rules).
+        self.rule_count: int | None = getattr(url_map, "rule_count", None)
         url_map.update()  # werkzeug sorts the variable transitions here
         self._host_matching = url_map.host_matching
         self._static: dict[str, dict[str, dict[str, Match | None]]] = {}

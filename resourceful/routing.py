@@ -206,7 +206,7 @@ class Router:
         if (
             compiled is None
             or compiled.url_map is not url_map
-            or compiled.rules_version != url_map.rules_version  # type: ignore[attr-defined]
+            or compiled.rule_count != url_map.rule_count  # type: ignore[attr-defined]
         ):
             compiled = None
             if app._got_first_request and isinstance(url_map, URLMap):

@@ -201,10 +201,10 @@ class TypedExtension(AppExtension):
         return as_problem(error)
 
     def openapi(self, version: str = "3.1") -> dict[str, Any]:
-        """Return the OpenAPI document of the app's operations (built once, then cached)."""
-        from .openapi.document import build_document
+        """Return the OpenAPI document of the app's operations (built once, shared, read-only)."""
+        from .openapi.document import shared_document
 
-        return build_document(self.app, version)
+        return shared_document(self.app, version)
 
 
 def _register(

@@ -29,6 +29,7 @@ __all__ = [
     "check_methods_free",
     "check_views_free",
     "describe_view",
+    "rule_count",
     "rules_at",
 ]
 
@@ -49,8 +50,9 @@ class URLMap(Map):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         #: The rules by (rule, host, subdomain), for conflict checks in constant time.
         self.rules_by_place: dict[tuple[str, str | None, str | None], list[Rule]] = {}
-        #: How many rules were added (a compiled matcher knows it is out of date).
-        self.rules_version = 0
+        #: How many rules were added: caches built from the rules (the compiled
+        #: matcher, the OpenAPI document) compare it to know they are out of date.
+        self.rule_count = 0
         super().__init__(*args, **kwargs)
 
     def add(self, rulefactory: Any) -> None:
@@ -58,7 +60,7 @@ class URLMap(Map):
         for rule in rulefactory.get_rules(self):
             super().add(rule)
             self.rules_by_place.setdefault(_place(rule), []).append(rule)
-            self.rules_version += 1
+            self.rule_count += 1
 
     def iter_rules(self, endpoint: Any | None = None) -> Iterator[Rule]:
         """Iterate over all rules, or the rules of ``endpoint``, in werkzeug's order."""
@@ -97,6 +99,13 @@ class LazyBuildRule(Rule):
 
 def _place(rule: Rule) -> tuple[str, str | None, str | None]:
     return rule.rule, rule.host, rule.subdomain
+
+
+def rule_count(url_map: Map) -> int:
+    """Return how many rules ``url_map`` holds (rules are only ever added)."""
+    if isinstance(url_map, URLMap):
+        return url_map.rule_count
+    return len(url_map._rules)  # PERF: werkzeug lists its rules to count them
 
 
 def rules_at(url_map: Map, rule: Rule) -> Iterable[Rule]:

@@ -119,6 +119,26 @@ def test_the_registration_benchmark_times_every_framework_at_every_size_against_
 
 
 @pytest.mark.slow
+def test_the_document_benchmark_times_the_first_and_the_later_openapi_calls_against_fastapi() -> (
+    None
+):
+    from benchmarks.registration import format_document_table, measure_document
+
+    if importlib.util.find_spec("fastapi") is None:
+        pytest.skip("FastAPI is not installed")
+    results = measure_document(["resourceful", "fastapi"], 2, calls=3, repeat=2)
+    assert set(results) == {"resourceful", "fastapi"}
+    for cell in results.values():
+        assert isinstance(cell, tuple)
+        assert all(seconds >= 0 for seconds in cell)
+    lines = format_document_table(results, 2).splitlines()
+    assert lines[0] == "| framework (8 operations) | first call (builds) | every later call |"
+    assert next(line for line in lines if line.startswith("| resourceful |")).endswith(
+        "x FastAPI) |"
+    )
+
+
+@pytest.mark.slow
 def test_the_coroutine_micro_benchmark_times_every_case_with_every_runner(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

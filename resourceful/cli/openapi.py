@@ -11,6 +11,7 @@ and no traceback.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import os
@@ -110,7 +111,10 @@ def write_document(output: str, output_format: str | None, version: str = "3.1")
             ) from None
 
         def dump(document: dict[str, Any]) -> str:
-            return cast(str, yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+            # PyYAML's safe dumper knows plain dicts and lists only, not the read-only
+            # ones app.openapi() shares: a deep copy of it is plain.
+            plain = copy.deepcopy(document)
+            return cast(str, yaml.safe_dump(plain, sort_keys=False, allow_unicode=True))
 
     else:
 

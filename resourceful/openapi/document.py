@@ -6,9 +6,11 @@ record an operation. The records are the ones the router, the binder and
 the renderer use, so the document describes exactly what the server does.
 Plain function views carry no records and are left out.
 
-The document is built once and cached on the app; it is rebuilt only if
-rules are added or the ``OPENAPI_*`` settings change afterwards. Everything
-here runs at definition time, never per request.
+The document is built once and cached on the app, as compact JSON (what
+the docs routes serve) and as one read-only tree per version (what
+``app.openapi()`` hands out, without copying); it is rebuilt only if rules
+of typed operations are added or the ``OPENAPI_*`` settings change
+afterwards. Everything here runs at definition time, never per request.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from resourceful.errors import DefinitionError
 from resourceful.openapi.downgrade import to_openapi_30
 from resourceful.openapi.paging import document_paging
 from resourceful.openapi.parameters import parameters, request_body, takes_input
+from resourceful.openapi.readonly import freeze
 from resourceful.openapi.responses import Responses
 from resourceful.openapi.schema import SchemaGenerator, SchemaHook
 from resourceful.operation import Operation, operations_of
 from resourceful.rules import camel_case, templated_path
+from resourceful.url_map import rule_count as count_rules
 
 if TYPE_CHECKING:
     from werkzeug.routing import Rule
@@ -38,6 +42,7 @@ __all__ = [
     "build_document",
     "document_json",
     "register_schema_hook",
+    "shared_document",
     "templated_path",
 ]
 
@@ -72,11 +77,31 @@ _HOOKS_KEY = "resourceful.openapi.schema_hooks"
 VERSIONS = ("3.1", "3.0")
 
 
-def build_document(app: App, version: str = "3.1") -> dict[str, Any]:
-    """Return the OpenAPI document of ``app`` in ``version`` ("3.1" or "3.0"): a fresh copy.
+def shared_document(app: App, version: str = "3.1") -> dict[str, Any]:
+    """Return the OpenAPI document of ``app`` in ``version`` ("3.1" or "3.0"): shared, read-only.
 
-    PERF: the document is built once and kept as JSON; a copy is parsed from
-    that text, which is several times cheaper than a deep copy of the dicts.
+    This is what ``app.openapi()`` returns. Every call gets the same object
+    (until the document is rebuilt): a tree of
+    :class:`~resourceful.openapi.readonly.ReadOnlyDict` and ``ReadOnlyList``,
+    which read, compare and serialise like plain dicts and lists and refuse
+    every change with a message saying how to get a copy
+    (``copy.deepcopy``).
+
+    PERF: handing it out costs a check that the app has not changed since
+    the build (no copy): FastAPI-style code calls ``app.openapi()`` freely.
+    """
+    cache = _cached(app)
+    document = cache.documents.get(version)
+    if document is None:
+        document = cache.documents[version] = freeze(json.loads(document_json(app, version)))
+    return document
+
+
+def build_document(app: App, version: str = "3.1") -> dict[str, Any]:
+    """Return the OpenAPI document of ``app`` in ``version`` as a fresh copy, free to change.
+
+    PERF: parsed from the cached JSON text, several times cheaper than a deep
+    copy of the dicts, but still proportional to the document.
     """
     return json.loads(document_json(app, version))  # type: ignore[no-any-return]
 
@@ -87,7 +112,7 @@ def document_json(app: App, version: str = "3.1") -> bytes:
         raise ValueError(
             f"OpenAPI version {version!r} is not one resourceful writes; use '3.1' or '3.0'."
         )
-    texts = _cached(app)
+    texts = _cached(app).texts
     text = texts.get(version)
     if text is None:
         # The 3.0 document is derived from the 3.1 one, so the two cannot disagree.
@@ -108,34 +133,60 @@ def register_schema_hook(app: App, match: Any, hook: SchemaHook) -> None:
     hooks.append((match, hook))
 
 
-def _cached(app: App) -> dict[str, bytes]:
-    """Return the document's JSON text per version, built once per state of the app."""
-    key = _fingerprint(app)
-    cached = app.extensions.get(_CACHE_KEY)
-    if cached is not None and cached[0] == key:
-        return cached[1]  # type: ignore[no-any-return]
-    texts = {"3.1": _encode(_Builder(app).build())}
-    app.extensions[_CACHE_KEY] = (key, texts)
-    return texts
+class _Cache:
+    """The document of one state of an app: JSON text and read-only trees, per version."""
+
+    __slots__ = ("documents", "key", "rule_count", "settings", "texts")
+
+    def __init__(self, key: tuple[Any, ...], rule_count: int, settings: tuple[Any, ...]) -> None:
+        self.key = key
+        self.rule_count = rule_count
+        self.settings = settings
+        self.texts: dict[str, bytes] = {}
+        self.documents: dict[str, dict[str, Any]] = {}
+
+
+def _cached(app: App) -> _Cache:
+    """Return the document of the app's current state, built once per state."""
+    cache: _Cache | None = app.extensions.get(_CACHE_KEY)
+    rule_count = count_rules(app.url_map)
+    settings = _settings(app)
+    if cache is not None and cache.settings == settings:
+        # PERF: rules are only ever added, so an unchanged count is an unchanged
+        # table and the check costs no walk over the rules.
+        if cache.rule_count == rule_count:
+            return cache
+        # NOTE: only the rules of typed operations count: the docs routes that
+        # the first request adds must not make the first GET build it again.
+        if cache.key == _typed_rules(app):
+            cache.rule_count = rule_count
+            return cache
+    cache = _Cache(_typed_rules(app), rule_count, settings)
+    cache.texts["3.1"] = _encode(_Builder(app).build())
+    app.extensions[_CACHE_KEY] = cache
+    return cache
 
 
 def _encode(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _fingerprint(app: App) -> tuple[Any, ...]:
-    """Return what the document depends on besides the (immutable) records."""
-    # NOTE: only the rules of typed operations: the docs routes that the first
-    # request adds must not make the first GET of the document build it again.
+def _settings(app: App) -> tuple[Any, ...]:
+    """Return what the document depends on besides the rules and the (immutable) records."""
+    # The repr, not the values: a setting changed in place (a list appended to) counts.
+    config = app.config
+    hooks = tuple(app.extensions.get(_HOOKS_KEY, ()))
+    return repr([config.get(key) for key in CONFIG_KEYS]), hooks, app.converter
+
+
+def _typed_rules(app: App) -> tuple[tuple[str, Any], ...]:
+    """Return the (rule, endpoint) of every rule that serves typed operations."""
     views = app.view_functions
-    rules = tuple(
+    return tuple(
         (rule.rule, rule.endpoint)
         for rule in app.url_map.iter_rules()
         if operations_of(views.get(rule.endpoint))
     )
-    settings = repr([app.config.get(key) for key in CONFIG_KEYS])
-    hooks = tuple(app.extensions.get(_HOOKS_KEY, ()))
-    return rules, settings, hooks, app.converter
 
 
 class _Builder:

@@ -79,22 +79,37 @@ class LazyBuildRule(Rule):
     """werkzeug's :class:`~werkzeug.routing.Rule`, each URL builder compiled when first called.
 
     PERF: werkzeug compiles two builders per rule it adds (about 85 % of adding
-    it), though most rules are never built. A rule with defaults compiles them
-    at once: a default its converter refuses must fail when the rule is added.
+    it), though most rules are never built. Until a builder is needed, the
+    class's own ``_build`` and ``_build_unknown`` stand in: no closure or
+    bound method per rule, so a rule keeps no extra objects for the collector
+    to walk. A rule with defaults compiles them at once: a default its
+    converter refuses must fail when the rule is added.
     """
+
+    def compile(self) -> None:
+        """Parse the rule, as werkzeug does; compile its builders only if it has defaults."""
+        super().compile()
+        if not self.defaults:
+            del self._build, self._build_unknown  # the class's stubs answer instead
 
     def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
         if self.defaults:
             return super()._compile_builder(append_unknown)
-        attribute = "_build_unknown" if append_unknown else "_build"
-        compile_real = super()._compile_builder
+        return _not_compiled  # compile() drops it again
 
-        def build(rule: Rule, *args: Any, **kwargs: Any) -> tuple[str, str]:
-            real = compile_real(append_unknown).__get__(rule, None)
-            setattr(rule, attribute, real)
-            return real(*args, **kwargs)  # type: ignore[no-any-return]
+    def _build(self, **values: Any) -> tuple[str, str]:
+        real = Rule._compile_builder(self, False).__get__(self, None)
+        self.__dict__["_build"] = real  # from now on, the instance's own builder answers
+        return real(**values)  # type: ignore[no-any-return]
 
-        return build
+    def _build_unknown(self, **values: Any) -> tuple[str, str]:
+        real = Rule._compile_builder(self, True).__get__(self, None)
+        self.__dict__["_build_unknown"] = real
+        return real(**values)  # type: ignore[no-any-return]
+
+
+def _not_compiled(rule: Rule, **values: Any) -> tuple[str, str]:  # pragma: no cover - dropped
+    raise RuntimeError(f"{rule!r} was built before it was compiled")
 
 
 def _place(rule: Rule) -> tuple[str, str | None, str | None]:

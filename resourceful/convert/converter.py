@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import cattrs
 from cattrs.dispatch import MultiStrategyDispatch
-from cattrs.fns import raise_error
-from cattrs.gen import make_dict_unstructure_fn, override
+from cattrs.fns import identity, raise_error
+from cattrs.gen import iterable_unstructure_factory, make_dict_unstructure_fn, override
 
 from ..errors import DefinitionError, display_name
 from ..fields import Unset, field_info, wire_name
@@ -196,6 +196,35 @@ class Converter(cattrs.Converter):
         self.register_unstructure_hook(dt.time, _isoformat)
         self.register_unstructure_hook_factory(is_attrs, _attrs_unstructure_factory)
         self._unstruct_copy_skip = self._unstructure_func.get_num_fns()
+
+    def gen_unstructure_iterable(self, cl: Any, unstructure_to: Any = None) -> Any:
+        """Return (and register) the unstructure hook of the iterable type ``cl``.
+
+        PERF: cattrs fetches the item type's hook without caching it, and
+        registers the new hook, which empties the dispatch cache: an attrs
+        class's generated (and compiled) function was made again for every
+        ``list[Item]`` and ``Item`` asked for. Here the item's hook is the
+        cached one and the new hook is only cached (as the dispatch caches
+        every hook a factory makes), so each is made once. A bare ``list``
+        or a type variable's items get cattrs' own hook, likewise only cached.
+        """
+        to = self._unstruct_collection_overrides.get(
+            typing.get_origin(cl) or cl, unstructure_to or list
+        )
+        args = getattr(cl, "__args__", None)
+        if not args or isinstance(args[0], typing.TypeVar):
+            return iterable_unstructure_factory(cl, self, unstructure_to=to)
+        handler = self.get_unstructure_hook(args[0])
+        hook: Any
+        if handler == identity:
+            hook = to or cl  # as cattrs does: the items need no work
+
+        else:
+
+            def hook(iterable: Any, _seq_cl: Any = to or cl, _hook: Any = handler) -> Any:
+                return _seq_cl(_hook(item) for item in iterable)
+
+        return hook
 
     def with_unknown_fields(self, *, reject: bool) -> Converter:
         """Return this converter, or a copy that rejects or ignores unknown fields.

@@ -189,7 +189,10 @@ def resolve(op: Operation, scopes: Sequence[Scaffold]) -> Resolved:
         for step in steps
     ):
         principal = None
-    effective = attrs.evolve(op, params=op.params + the_plan.params, requirement=requirement)
+    if the_plan.params or requirement is not op.requirement:
+        effective = attrs.evolve(op, params=op.params + the_plan.params, requirement=requirement)
+    else:
+        effective = op  # PERF: nothing to add: no second record per operation to keep
     return Resolved(
         operation=effective,
         plan=the_plan,

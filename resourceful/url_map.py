@@ -97,18 +97,18 @@ class LazyBuildRule(Rule):
             return super()._compile_builder(append_unknown)
         return _not_compiled  # compile() drops it again
 
-    def _build(self, **values: Any) -> tuple[str, str]:
+    def _build(self, /, **values: Any) -> tuple[str, str]:
         real = Rule._compile_builder(self, False).__get__(self, None)
         self.__dict__["_build"] = real  # from now on, the instance's own builder answers
         return real(**values)  # type: ignore[no-any-return]
 
-    def _build_unknown(self, **values: Any) -> tuple[str, str]:
+    def _build_unknown(self, /, **values: Any) -> tuple[str, str]:
         real = Rule._compile_builder(self, True).__get__(self, None)
         self.__dict__["_build_unknown"] = real
         return real(**values)  # type: ignore[no-any-return]
 
 
-def _not_compiled(rule: Rule, **values: Any) -> tuple[str, str]:  # pragma: no cover - dropped
+def _not_compiled(rule: Rule, /, **values: Any) -> tuple[str, str]:  # pragma: no cover - dropped
     raise RuntimeError(f"{rule!r} was built before it was compiled")
 
 

@@ -194,6 +194,7 @@ class Binder:
         for step in steps:
             step(source, view_args, kwargs, errors)
         if errors or errors.omitted:
+            errors.trim()
             return RequestValidationError.collected(
                 errors, status=self._config["VALIDATION_ERROR_STATUS"], omitted=errors.omitted
             )
@@ -285,6 +286,7 @@ class Binder:
             except RecursionError:
                 raise too_deep() from None
             if result is FAILED:
+                found.trim()
                 errors.extend([("body", pointer, detail) for pointer, detail in found])
                 if isinstance(errors, CappedList):
                     errors.omit(found.omitted)

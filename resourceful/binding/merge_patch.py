@@ -125,6 +125,7 @@ class MergePatch(Generic[T]):
         found: CappedList[tuple[str, str]] = CappedList(self._limit)
         result = collect(merged, target, found)
         if result is FAILED:
+            found.trim()
             raise RequestValidationError(
                 [FieldError("body", pointer, detail) for pointer, detail in found],
                 status=self._status,
@@ -259,10 +260,10 @@ def _screen(
                     if member is not None
                     else f"is not a known field; expected only: {shape.listed}"
                 )
-                errors.append(FieldError("body", here, detail))
+                _keep(errors, FieldError("body", here, detail))
             continue
         if value is None and not member.deletable:
-            errors.append(FieldError("body", here, _NOT_DELETABLE))
+            _keep(errors, FieldError("body", here, _NOT_DELETABLE))
             continue
         if member.nested is not None and isinstance(value, Mapping):
             value = _screen(value, member.nested, here, reject, errors)
@@ -270,6 +271,17 @@ def _screen(
             _check_member(shape, member, value, here, errors)
         kept[key] = value
     return kept
+
+
+def _keep(errors: list[FieldError], error: FieldError) -> None:
+    """Append ``error``, or only count it once a capped report is full.
+
+    A patch may have a million unknown keys: the report keeps its limit.
+    """
+    if isinstance(errors, CappedList) and len(errors) >= errors.limit:
+        errors.omit(1)
+    else:
+        errors.append(error)
 
 
 def _check_member(
@@ -367,6 +379,7 @@ def compile_merge_patch(operation: Operation, param: Param, app: App) -> Step:
         shape = shapes[reject]
         document = _screen(value, shape, "", reject, found)
         if found or found.omitted:
+            found.trim()
             # The binder collects (location, pointer, detail) tuples.
             errors.extend([(error.location, error.pointer, error.detail) for error in found])
             if isinstance(errors, CappedList):

@@ -176,7 +176,7 @@ def _generate_structure_fn(
         "_isfinite": math.isfinite,
     }
     # NOTE: failure is told by a flag, not by the length of ``found``: a
-    # CappedList stops growing at its limit.
+    # full CappedList's containers only count what they find.
     lines = [
         "def collect(value, _, found):",
         "    if value.__class__ is not dict and not isinstance(value, _Mapping):",

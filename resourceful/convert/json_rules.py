@@ -51,7 +51,7 @@ from .typeinfo import (
     union_parts,
     unwrap,
 )
-from .violations import Found, InvalidData, escape_pointer
+from .violations import CappedList, Found, InvalidData, escape_pointer
 
 
 def _json_str(value: Any, _: Any) -> str:
@@ -258,7 +258,9 @@ def _json_mapping_factory(tp: Any, converter: cattrs.Converter) -> StructureHook
             return FAILED
         result: dict[Any, Any] = {}
         failed = False
-        for raw_key, raw_value in value.items():
+        capped = found if isinstance(found, CappedList) else None
+        members = iter(value.items())
+        for raw_key, raw_value in members:
             key = raw_key
             if key_hook is not None:
                 try:
@@ -267,6 +269,9 @@ def _json_mapping_factory(tp: Any, converter: cattrs.Converter) -> StructureHook
                     details = "; ".join(detail for _, detail in exc.pairs)
                     found.append(("/" + escape_pointer(str(raw_key)), f"invalid key: {details}"))
                     failed = True
+                    if capped is not None and capped.room == 0:
+                        _count_members(members, capped)
+                        return FAILED
                     continue
             start = len(found)
             item = collect_value(raw_value, value_type, found)
@@ -274,9 +279,26 @@ def _json_mapping_factory(tp: Any, converter: cattrs.Converter) -> StructureHook
                 # PERF: the pointer is built only for a value that failed.
                 prefix_found(found, start, "/" + escape_pointer(str(raw_key)))
                 failed = True
+                if capped is not None and capped.room == 0:
+                    _count_members(members, capped)
+                    return FAILED
             else:
                 result[key] = item
         return FAILED if failed else result
+
+    def _count_members(members: Any, found: CappedList[Found]) -> None:
+        # The report is full: the remaining members' problems are only counted.
+        scratch: list[Found] = []
+        for raw_key, raw_value in members:
+            if key_hook is not None:
+                try:
+                    key_hook(raw_key, key_type)
+                except InvalidData:
+                    found.omit(1)
+                    continue
+            collect_value(raw_value, value_type, scratch)
+            found.omit(len(scratch))
+            scratch.clear()
 
     return raising(collect_mapping, "structure_mapping")
 

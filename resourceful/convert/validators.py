@@ -220,7 +220,17 @@ def _compile_deep_mapping(validator: Any, where: str) -> Check:
             return 0
         failures = 0
         scratch: list[Found] = []
+        capped = found if isinstance(found, CappedList) else None
         for key, item in value.items():
+            if capped is not None and capped.room == 0:
+                # The report is full: the rest is only counted.
+                if keys is not None and keys(instance, attribute, key, scratch):
+                    failures += len(scratch)
+                if values is not None:
+                    failures += values(instance, attribute, item, scratch)
+                capped.omit(len(scratch))
+                scratch.clear()
+                continue
             prefix = "/" + escape_pointer(str(key))
             if keys is not None and keys(instance, attribute, key, scratch):
                 failures += len(scratch)

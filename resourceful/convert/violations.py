@@ -7,8 +7,8 @@ Hooks pass problems around as cheap ``(pointer, detail)`` pairs
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, SupportsIndex, TypeVar
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import attrs
 import cattrs
@@ -100,54 +100,42 @@ _T = TypeVar("_T")
 
 
 class CappedList(list[_T]):
-    """A list that keeps its first ``limit`` items and counts the others in :attr:`omitted`.
+    """A report of problems that keeps its first ``limit`` items and counts the others.
 
     Problems are collected into one so that a request with a hundred thousand
     bad values costs a hundred reports, not a hundred thousand: the checks
     still run (so the count is exact), but what they find past the limit is
-    only counted. Appending to a full list leaves its length unchanged, so
-    code that collects into one tells failure by what its collectors return,
-    never by comparing lengths.
+    only counted (:attr:`omitted`). Where one value can hold many problems
+    (the items of an array, the members of an object, unknown keys), the
+    collectors ask :attr:`room` after each member and only count the rest
+    once it is 0; the owner of the report calls :meth:`trim` when collecting
+    is done, which drops (and counts) whatever went past the limit.
+
+    PERF: appending is ``list.append`` itself: every collector appends at C
+    speed, and the limit costs a check per member of a container, not a
+    Python call per problem. Code that collects into one tells failure by
+    what its collectors return, never by comparing lengths.
     """
 
     __slots__ = ("limit", "omitted")
 
     def __init__(self, limit: int) -> None:
-        super().__init__()
+        # NOTE: no list.__init__: a new list is already empty.
         #: How many items are kept.
         self.limit = limit
-        #: How many items were appended past the limit.
+        #: How many items were left out (counted by :meth:`omit` and :meth:`trim`).
         self.omitted = 0
-
-    def append(self, item: _T) -> None:
-        """Keep ``item`` if there is room, or count it."""
-        if len(self) < self.limit:
-            list.append(self, item)
-        else:
-            self.omitted += 1
-
-    def extend(self, items: Iterable[_T]) -> None:
-        """Append every item of ``items``."""
-        if not isinstance(items, (list, tuple)):
-            items = list(items)
-        room = max(self.limit - len(self), 0)
-        list.extend(self, items[:room])
-        self.omitted += max(len(items) - room, 0)
-
-    def __iadd__(self, items: Iterable[_T]) -> CappedList[_T]:  # type: ignore[override,misc]
-        self.extend(items)
-        return self
-
-    def insert(self, index: SupportsIndex, item: _T) -> None:
-        """Insert ``item`` if there is room, or count it."""
-        if len(self) < self.limit:
-            list.insert(self, index, item)
-        else:
-            self.omitted += 1
 
     def omit(self, count: int) -> None:
         """Count ``count`` more items without building them."""
         self.omitted += count
+
+    def trim(self) -> None:
+        """Drop the items past the limit, counting them in :attr:`omitted`."""
+        over = len(self) - self.limit
+        if over > 0:
+            del self[self.limit :]
+            self.omitted += over
 
     @property
     def room(self) -> int:

@@ -12,7 +12,7 @@ import linecache
 import math
 import threading
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -115,7 +115,15 @@ def _build_attrs_hook(tp: Any, converter: cattrs.Converter) -> StructureHook:
     # The checks a converter inlines are its own (Converter.inline_checks:
     # the JSON rules'); a converter without the attribute inlines none.
     inline_checks = getattr(converter, "inline_checks", _NO_INLINE_CHECKS)
-    return _generate_structure_fn(cls, tuple(plans), forbid_unknown, inline_checks, read_only)
+    # A converter that inlines no check inlines nothing (its other tables
+    # say what the hooks of inlined checks answer).
+    inlining = _Inlining(
+        inline_checks,
+        getattr(converter, "inline_refusals", {}) if inline_checks else {},
+        getattr(converter, "inline_lists", {}) if inline_checks else {},
+        getattr(converter, "inline_parsed", {}) if inline_checks else {},
+    )
+    return _generate_structure_fn(cls, tuple(plans), forbid_unknown, inlining, read_only)
 
 
 def _read_only_for_requests(tp: Any, cls: Any, converter: cattrs.Converter) -> frozenset[str]:
@@ -143,11 +151,25 @@ _generated_count = itertools.count(1)
 _NO_INLINE_CHECKS: Mapping[Any, str] = {}
 
 
+@attrs.frozen
+class _Inlining:
+    """What a converter's generated functions check inline, by hook (see ``Converter``)."""
+
+    #: The test a value passes to be kept as it is (``Converter.inline_checks``).
+    checks: Mapping[Any, str]
+    #: When the hook surely refuses what the test refused, and what it says.
+    refusals: Mapping[Any, tuple[str, str]]
+    #: The list hooks that keep a list of items of exactly one class (copied).
+    lists: Mapping[Any, type]
+    #: The hooks of values parsed from strings: (parse, takes None, refusal).
+    parsed: Mapping[Any, tuple[Callable[[str], Any], bool, str]]
+
+
 def _generate_structure_fn(
     cls: Any,
     plans: tuple[_FieldPlan, ...],
     forbid_unknown: bool,
-    inline_checks: Mapping[Any, str],
+    inlining: _Inlining,
     read_only: frozenset[str] = frozenset(),
 ) -> StructureHook:
     """Generate the structure function of one attrs class, like cattrs' ``make_dict_structure_fn``.
@@ -156,8 +178,12 @@ def _generate_structure_fn(
     straight-line code, with the type checks of plain JSON scalars inlined
     and the other fields' collectors called directly, and calls the class
     once. Required fields are passed as keywords, fields with defaults only
-    when present (so the class's own defaults and factories apply).
+    when present (so the class's own defaults and factories apply). A value
+    the inlined check refuses and the hook surely would (``refusals``) is
+    reported at the field's pointer without calling the hook, and a list of
+    plain strings (or integers, booleans) is checked in one pass.
     """
+    inline_checks = inlining.checks
     known_list = ", ".join(sorted(plan.wire for plan in plans)) or "none"
     # A read-only key is refused with its own message, or ignored: never "unknown".
     known = frozenset(plan.wire for plan in plans) | read_only
@@ -168,12 +194,13 @@ def _generate_structure_fn(
         "_FAILED": FAILED,
         "_known": known,
         "_plans": plans,
-        "_prefix": prefix_found,
         "_check_fields": _check_fields,
         "_unknown": _unknown_fields,
         "_not_an_object": _not_an_object,
         "_too_many": _too_many,
         "_isfinite": math.isfinite,
+        "_describe": describe,
+        "_type": type,
     }
     # NOTE: failure is told by a flag, not by the length of ``found``: a
     # full CappedList's containers only count what they find.
@@ -191,6 +218,12 @@ def _generate_structure_fn(
         namespace[f"c{index}"] = collector_of(plan.hook)
         namespace[f"t{index}"] = plan.type
         namespace[f"p{index}"] = plan.pointer
+        # PERF: prefix_found, inlined: the problems the field's collector added.
+        prefix = [
+            "            for i in range(n, len(found)):",
+            "                pointer, detail = found[i]",
+            f"                found[i] = (p{index} + pointer, detail)",
+        ]
         lines.append(f"    raw = value.get({plan.wire!r}, _MISSING)")
         if plan.required:
             required_args.append(f"{plan.init_name}={local}")
@@ -200,30 +233,30 @@ def _generate_structure_fn(
                 f"        found.append((p{index}, 'is required but missing'))",
                 "        failed = True",
             ]
-            store = f"        {local} = raw"
+            target = local
             collect = [
                 "        n = len(found)",
                 f"        {local} = c{index}(raw, t{index}, found)",
                 f"        if {local} is _FAILED:",
-                f"            _prefix(found, n, p{index})",
+                *prefix,
                 f"            {local} = _MISSING",
                 "            failed = True",
             ]
         else:
             lines += ["    if raw is _MISSING:", "        pass"]
-            store = f"        kw[{plan.init_name!r}] = raw"
+            target = f"kw[{plan.init_name!r}]"
             collect = [
                 "        n = len(found)",
                 f"        raw = c{index}(raw, t{index}, found)",
                 "        if raw is _FAILED:",
-                f"            _prefix(found, n, p{index})",
+                *prefix,
                 "            failed = True",
                 "        else:",
                 f"            kw[{plan.init_name!r}] = raw",
             ]
         inline = inline_checks.get(plan.hook)
         if inline is not None:
-            lines += [f"    elif {inline}:", store]
+            lines += [f"    elif {inline}:", f"        {target} = raw"]
         if plan.max_items is not None:
             # The list's own bound is checked before its items: a list of a
             # million items over a bound of ten is one problem, found at once.
@@ -232,7 +265,43 @@ def _generate_structure_fn(
                 f"        found.append((p{index}, _too_many({plan.max_items}, len(raw))))",
                 "        failed = True",
             ]
-        lines += ["    else:", *collect]
+        exact = inlining.lists.get(plan.hook) if inline is None else None
+        if exact is not None:
+            # PERF: a list whose items are all of exactly the class is kept, copied.
+            namespace[f"e{index}"] = frozenset({exact})
+            lines += [
+                f"    elif raw.__class__ is list and {{*map(_type, raw)}} <= e{index}:",
+                f"        {target} = list(raw)",
+            ]
+        parsed = inlining.parsed.get(plan.hook) if inline is None else None
+        if parsed is not None:
+            parse, nullable, refused = parsed
+            namespace[f"q{index}"] = parse
+            namespace[f"r{index}"] = refused
+            if nullable:
+                lines += ["    elif raw is None:", f"        {target} = None"]
+            lines += [
+                f"    elif isinstance(raw, str) and (parsed := q{index}(raw)) is not None:",
+                f"        {target} = parsed",
+                "    else:",
+                f"        found.append((p{index}, r{index} + _describe(raw)))",
+                "        failed = True",
+            ]
+            continue
+        refusal = inlining.refusals.get(plan.hook) if inline is not None else None
+        if refusal is None:
+            lines += ["    else:", *collect]
+            continue
+        condition, message = refusal
+        namespace[f"r{index}"] = message
+        refuse = [
+            f"        found.append((p{index}, r{index} + _describe(raw)))",
+            "        failed = True",
+        ]
+        if condition == "True":  # the hook refuses whatever the check refuses
+            lines += ["    else:", *refuse]
+        else:
+            lines += [f"    elif {condition}:", *refuse, "    else:", *collect]
     if forbid_unknown:
         for wire in sorted(read_only):
             lines += [

@@ -6,14 +6,14 @@ Every invalid item is reported at its own index.
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 import cattrs
 from cattrs.errors import StructureHandlerNotFoundError
 
 from ..errors import DefinitionError
-from .hooks import FAILED, Collector, StructureHook, collector_of, prefix_found, raising
+from .hooks import FAILED, Collector, StructureHook, collector_of, raising
 from .typeinfo import SEQUENCES, SETS
 from .violations import INPUT_ERRORS, CappedList, Found, InvalidData, pairs_from
 
@@ -54,16 +54,20 @@ def _collect_items(
             return list(items)
     result: list[Any] = list(items[:first])
     failed = False
-    capped = found if isinstance(found, CappedList) else None
+    limit = found.limit if isinstance(found, CappedList) else None
     for index in range(first, len(items)):
         item = items[index]
         start = len(found)
         value = collect(item, tp, found)
         if value is FAILED:
-            prefix_found(found, start, f"/{index}")
+            # PERF: prefix_found, inlined (an invalid item costs one call, its collector's).
+            segment = f"/{index}"
+            for at in range(start, len(found)):
+                pointer, detail = found[at]
+                found[at] = (segment + pointer, detail)
             failed = True
-            if capped is not None and capped.room == 0:
-                _count_rest(items[index + 1 :], collect, tp, capped)
+            if limit is not None and len(found) >= limit:
+                _count_rest(items[index + 1 :], collect, tp, found)  # type: ignore[arg-type]
                 return FAILED
         else:
             result.append(value)
@@ -100,12 +104,17 @@ def _collect(items: Sequence[Any], hook: StructureHook, tp: Any) -> list[Any]:
 
 
 def sequence_factory(
-    accept: Callable[[Any], Sequence[Any] | None], describe_value: Callable[[Any], str]
+    accept: Callable[[Any], Sequence[Any] | None],
+    describe_value: Callable[[Any], str],
+    exact_lists: MutableMapping[StructureHook, type] | None = None,
 ) -> Callable[[Any, cattrs.Converter], StructureHook]:
     """Return the hook factory of lists and sets that accepts arrays as ``accept`` says.
 
     ``accept`` returns the items of a value (``None``: not an array) and
-    ``describe_value`` names a refused value in the error message.
+    ``describe_value`` names a refused value in the error message. A hook
+    that builds a list of exact items (:data:`EXACT_ITEMS`) is recorded in
+    ``exact_lists`` with the items' class: it returns a copy of a ``list``
+    whose items are all of exactly that class.
     """
 
     def factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
@@ -127,7 +136,10 @@ def sequence_factory(
                 return result
             return build(result)
 
-        return raising(collect_sequence, "structure_sequence")
+        sequence_hook = raising(collect_sequence, "structure_sequence")
+        if exact_lists is not None and exact is not None and build is list:
+            exact_lists[sequence_hook] = exact
+        return sequence_hook
 
     return factory
 

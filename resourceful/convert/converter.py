@@ -25,7 +25,13 @@ from ..errors import DefinitionError, display_name
 from ..fields import Unset, field_info, wire_name
 from .attrs_gen import attrs_structure_factory
 from .hooks import Collector, StructureHook, collector_of, raising
-from .json_rules import INLINE_CHECKS, install_json_rules
+from .json_rules import (
+    INLINE_CHECKS,
+    INLINE_LISTS,
+    INLINE_PARSED,
+    INLINE_REFUSALS,
+    install_json_rules,
+)
 from .text_rules import install_text_rules
 from .typeinfo import (
     ANY_TYPES,
@@ -165,6 +171,13 @@ class Converter(cattrs.Converter):
     #: The JSON scalar checks that generated attrs structuring functions
     #: inline, by the hook they stand for (see :mod:`.attrs_gen`).
     inline_checks: Mapping[StructureHook, str] = INLINE_CHECKS
+    #: What those functions report, without calling the hook, for a value the
+    #: inlined check refuses and the hook surely would (see :mod:`.attrs_gen`).
+    inline_refusals: Mapping[StructureHook, tuple[str, str]] = INLINE_REFUSALS
+    #: The list hooks whose lists of exact items those functions check inline.
+    inline_lists: Mapping[StructureHook, type] = INLINE_LISTS
+    #: The hooks of values sent as strings, which those functions parse inline.
+    inline_parsed: Mapping[StructureHook, tuple[Callable[[str], Any], bool, str]] = INLINE_PARSED
 
     def __init__(self, *, forbid_extra_keys: bool = True, text: TextConverter | None = None):
         super().__init__(

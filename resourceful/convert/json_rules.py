@@ -11,6 +11,7 @@ import enum
 import math
 import typing
 import uuid
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
@@ -137,7 +138,31 @@ INLINE_CHECKS: Mapping[StructureHook, str] = MappingProxyType(
     }
 )
 
+#: What the generated attrs functions do when a field's inlined check fails
+#: (see :data:`INLINE_CHECKS`): ``(condition, message)``, where the hook
+#: surely refuses a value ``raw`` that meets ``condition``, with ``message``
+#: followed by ``describe(raw)``. Any other value is given to the hook.
+INLINE_REFUSALS: Mapping[StructureHook, tuple[str, str]] = MappingProxyType(
+    {
+        _json_str: ("not isinstance(raw, str)", "expected a string, got "),
+        _json_int: (
+            "raw is True or raw is False or not isinstance(raw, (int, float))",
+            "expected an integer, got ",
+        ),
+        _json_bool: ("True", "expected a boolean (true or false), got "),
+        _json_float: (
+            "raw is True or raw is False or not isinstance(raw, (int, float))",
+            "expected a number, got ",
+        ),
+    }
+)
+
 EXACT_ITEMS.update({_json_str: str, _json_int: int, _json_bool: bool})
+
+#: The list hooks whose value, a ``list`` whose items are all of exactly one
+#: class (``list[str]``: ``str``), is their answer, copied: the generated attrs
+#: functions check that inline too, by the hook and the items' class.
+INLINE_LISTS: weakref.WeakKeyDictionary[StructureHook, type] = weakref.WeakKeyDictionary()
 
 
 def _refused_strings(items: Sequence[Any]) -> int:
@@ -185,6 +210,20 @@ def _json_decimal(value: Any, _: Any) -> Decimal:
     )
 
 
+#: The hooks of values sent as strings (dates, UUIDs...), alone or ``| None``:
+#: ``(parse, nullable, message)``. The hook's answer is ``None`` for ``None``
+#: when ``nullable``, ``parse(value)`` for a string it reads, and otherwise
+#: the problem ``message`` followed by ``describe(value)``. The generated
+#: attrs functions answer so inline (``Converter.inline_parsed``).
+INLINE_PARSED: weakref.WeakKeyDictionary[StructureHook, tuple[Callable[[str], Any], bool, str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+#: The collectors of values sent as strings (dates, UUIDs...), by the parser
+#: they call: a value is valid when it is a string the parser reads.
+_TEXT_PARSERS: dict[Collector, Callable[[str], Any]] = {}
+
+
 def _json_text_parser(parse: Callable[[str], Any], tp: Any) -> StructureHook:
     noun = NOUNS[tp]
 
@@ -196,7 +235,10 @@ def _json_text_parser(parse: Callable[[str], Any], tp: Any) -> StructureHook:
         found.append(("", f"expected {noun}, got {describe(value)}"))
         return FAILED
 
-    return raising(collect_from_string, "structure_from_string")
+    _TEXT_PARSERS[collect_from_string] = parse
+    hook = raising(collect_from_string, "structure_from_string")
+    INLINE_PARSED[hook] = (parse, False, f"expected {noun}, got ")
+    return hook
 
 
 def _value_key(value: Any) -> tuple[type, Any]:
@@ -353,6 +395,13 @@ def _json_union_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
     exact_collectors = {
         scalar: (collector_of(hook), other) for scalar, (hook, other) in exact.items()
     }
+    if nullable and tagged_collect is None and len(other_collectors) == 1:
+        parse = _TEXT_PARSERS.get(other_collectors[0][0])
+        if parse is not None:
+            refused = f"expected {wanted}, got "
+            hook = raising(_optional_text(parse, refused), "structure_union")
+            INLINE_PARSED[hook] = (parse, True, refused)
+            return hook
 
     def collect_union(value: Any, _: Any, found: list[Found]) -> Any:
         if value is None and nullable:
@@ -373,10 +422,30 @@ def _json_union_factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
     return raising(collect_union, "structure_union")
 
 
+def _optional_text(parse: Callable[[str], Any], refused: str) -> Collector:
+    """Return the collector of ``X | None`` for an ``X`` sent as a string that ``parse`` reads.
+
+    PERF: what the union's collector answers, without trying ``X``'s
+    collector (and writing the problem it would report) first.
+    """
+
+    def collect_optional_text(value: Any, _: Any, found: list[Found]) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            parsed = parse(value)
+            if parsed is not None:
+                return parsed
+        found.append(("", refused + describe(value)))
+        return FAILED
+
+    return collect_optional_text
+
+
 def install_json_rules(converter: cattrs.Converter) -> None:
     """Register the JSON rules' hooks on ``converter`` (later ones take precedence)."""
     converter.register_structure_hook_factory(
-        is_sequence, sequence_factory(_json_sequence, describe)
+        is_sequence, sequence_factory(_json_sequence, describe, INLINE_LISTS)
     )
     converter.register_structure_hook_factory(is_set, sequence_factory(_json_sequence, describe))
     converter.register_structure_hook_factory(is_tuple, tuple_factory(_json_sequence, describe))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import linecache
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +14,7 @@ from attrs import validators as v
 from hypothesis import given
 from hypothesis import strategies as st
 
-from resourceful.convert import Converter, InvalidData
+from resourceful.convert import CappedList, Converter, InvalidData
 from resourceful.convert.hooks import collector_of
 from resourceful.convert.json_rules import INLINE_CHECKS
 
@@ -84,3 +87,83 @@ def test_the_inlined_checks_are_the_json_rules_table() -> None:
             "raw.__class__ is float and _isfinite(raw)",
         ]
     )
+
+
+@attrs.define
+class Everyday:
+    title: str
+    done: bool = False
+    count: int = 0
+    ratio: float = 0.0
+    tags: list[str] = attrs.field(factory=list)
+    counts: list[int] = attrs.field(factory=list, validator=v.max_len(2))
+    flags: list[bool] = attrs.field(factory=list)
+    due: dt.date | None = None
+    when: dt.datetime = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    ref: uuid.UUID | None = None
+
+
+class _Text(str):
+    """A str subclass: the inlined checks leave it to the hooks."""
+
+
+_EVERYDAY_VALUES = st.one_of(
+    _VALUES,
+    st.sampled_from(["2026-12-24", "2026-02-30", "2026-12-24T10:00:00Z", "tomorrow", ""]),
+    st.just(str(uuid.UUID(int=7))),
+    st.builds(_Text, st.sampled_from(["2026-12-24", "x", str(uuid.UUID(int=7))])),
+    st.lists(st.one_of(st.booleans(), st.integers(-2, 2), st.text(max_size=2)), max_size=4),
+)
+
+
+def _collected(converter: Converter, data: Any, limit: int) -> Any:
+    found: CappedList[tuple[str, str]] = CappedList(limit)
+    result = collector_of(converter.get_structure_hook(Everyday))(data, Everyday, found)
+    found.trim()
+    return result, list(found), found.omitted
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from([field.name for field in attrs.fields(Everyday)] + ["other"]),
+        _EVERYDAY_VALUES,
+        max_size=12,
+    ),
+    st.integers(1, 4),
+)
+@pytest.mark.slow
+def test_inlined_refusals_lists_and_parsed_strings_answer_as_the_hooks(
+    data: dict[str, Any], limit: int
+) -> None:
+    assert _answer(Converter(), data, Everyday) == _answer(_NothingInlined(), data, Everyday)
+    assert _collected(Converter(), data, limit) == _collected(_NothingInlined(), data, limit)
+
+
+def test_refused_scalars_exact_lists_and_parsed_strings_are_inlined() -> None:
+    source = _source(Converter(), Everyday)
+    # done (bool): the refusal is written out, the hook is never called.
+    assert "r1 + _describe(raw)" in source
+    assert "c1(" not in source
+    # tags: list[str] in one pass; due: date | None parsed in place.
+    assert "<= e4:" in source
+    assert "q7(raw)" in source
+    assert "c7(" not in source
+    assert "q7(raw)" not in _source(_NothingInlined(), Everyday)
+
+
+def _source(converter: Converter, cls: type) -> str:
+    code = collector_of(converter.get_structure_hook(cls)).__code__
+    return "".join(linecache.getlines(code.co_filename))
+
+
+def test_every_problem_of_a_mixed_body_has_its_pointer_and_message() -> None:
+    data = {"title": 3, "done": "yes", "tags": ["a", 1], "due": "tomorrow", "ref": 5}
+    with pytest.raises(InvalidData) as caught:
+        Converter().structure(data, Everyday)
+    assert caught.value.pairs == [
+        ("/title", "expected a string, got the number 3"),
+        ("/done", 'expected a boolean (true or false), got the string "yes"'),
+        ("/tags/1", "expected a string, got the number 1"),
+        ("/due", 'expected an ISO 8601 date (YYYY-MM-DD) or null, got the string "tomorrow"'),
+        ("/ref", "expected a UUID or null, got the number 5"),
+    ]

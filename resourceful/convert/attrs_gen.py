@@ -159,8 +159,9 @@ class _Inlining:
     checks: Mapping[Any, str]
     #: When the hook surely refuses what the test refused, and what it says.
     refusals: Mapping[Any, tuple[str, str]]
-    #: The list hooks that keep a list of items of exactly one class (copied).
-    lists: Mapping[Any, type]
+    #: The list hooks that keep a list of items of exactly one class (copied),
+    #: with that class and the items' hook.
+    lists: Mapping[Any, tuple[type, Any]]
     #: The hooks of values parsed from strings: (parse, takes None, refusal).
     parsed: Mapping[Any, tuple[Callable[[str], Any], bool, str]]
 
@@ -201,6 +202,7 @@ def _generate_structure_fn(
         "_isfinite": math.isfinite,
         "_describe": describe,
         "_type": type,
+        "_refuse_items": _refuse_items,
     }
     # NOTE: failure is told by a flag, not by the length of ``found``: a
     # full CappedList's containers only count what they find.
@@ -265,14 +267,28 @@ def _generate_structure_fn(
                 f"        found.append((p{index}, _too_many({plan.max_items}, len(raw))))",
                 "        failed = True",
             ]
-        exact = inlining.lists.get(plan.hook) if inline is None else None
-        if exact is not None:
+        exact_list = inlining.lists.get(plan.hook) if inline is None else None
+        if exact_list is not None:
+            exact, item_hook = exact_list
             # PERF: a list whose items are all of exactly the class is kept, copied.
             namespace[f"e{index}"] = frozenset({exact})
             lines += [
                 f"    elif raw.__class__ is list and {{*map(_type, raw)}} <= e{index}:",
                 f"        {target} = list(raw)",
             ]
+            item_refusal = (
+                inlining.refusals.get(item_hook) if item_hook in inlining.checks else None
+            )
+            if item_refusal is not None:
+                # ... and one whose other items the item hook surely refuses is reported.
+                namespace[f"x{index}"] = exact
+                namespace[f"k{index}"] = _predicate(item_refusal[0])
+                namespace[f"m{index}"] = item_refusal[1]
+                lines += [
+                    f"    elif raw.__class__ is list and"
+                    f" _refuse_items(raw, x{index}, k{index}, m{index}, p{index}, found):",
+                    "        failed = True",
+                ]
         parsed = inlining.parsed.get(plan.hook) if inline is None else None
         if parsed is not None:
             parse, nullable, refused = parsed
@@ -395,6 +411,43 @@ def _inline_validation(
 
 
 _READ_ONLY = "is read-only: the server sets it; leave it out of the request"
+
+_predicates: dict[str, Callable[[Any], bool]] = {}
+
+
+def _predicate(condition: str) -> Callable[[Any], bool]:
+    """Return ``lambda raw: condition`` (an inline refusal's condition), made once."""
+    predicate = _predicates.get(condition)
+    if predicate is None:
+        predicate = _predicates[condition] = eval(f"lambda raw: {condition}", {})
+    return predicate
+
+
+def _refuse_items(
+    items: list[Any],
+    exact: type,
+    refuses: Callable[[Any], bool],
+    message: str,
+    pointer: str,
+    found: list[Found],
+) -> bool:
+    """Report the items not of exactly the class ``exact``, if ``refuses`` says each is refused.
+
+    PERF: what the list's collector reports for them (``message`` and the
+    item, at ``pointer/index``) without a call per item. ``False``, with
+    nothing reported, when an item may be valid after all (a ``str``
+    subclass) or the report would overflow: the collector then answers
+    (and only counts what a full report leaves out).
+    """
+    start = len(found)
+    limit = found.limit if isinstance(found, CappedList) else None
+    for index, item in enumerate(items):
+        if item.__class__ is not exact:
+            if not refuses(item) or (limit is not None and len(found) >= limit):
+                del found[start:]
+                return False
+            found.append((f"{pointer}/{index}", message + describe(item)))
+    return True
 
 
 def _not_an_object(value: Any) -> str:

@@ -106,7 +106,7 @@ def _collect(items: Sequence[Any], hook: StructureHook, tp: Any) -> list[Any]:
 def sequence_factory(
     accept: Callable[[Any], Sequence[Any] | None],
     describe_value: Callable[[Any], str],
-    exact_lists: MutableMapping[StructureHook, type] | None = None,
+    exact_lists: MutableMapping[StructureHook, tuple[type, StructureHook]] | None = None,
 ) -> Callable[[Any, cattrs.Converter], StructureHook]:
     """Return the hook factory of lists and sets that accepts arrays as ``accept`` says.
 
@@ -114,7 +114,7 @@ def sequence_factory(
     ``describe_value`` names a refused value in the error message. A hook
     that builds a list of exact items (:data:`EXACT_ITEMS`) is recorded in
     ``exact_lists`` with the items' class: it returns a copy of a ``list``
-    whose items are all of exactly that class.
+    whose items are all of exactly that class (and the item hook).
     """
 
     def factory(tp: Any, converter: cattrs.Converter) -> StructureHook:
@@ -138,7 +138,7 @@ def sequence_factory(
 
         sequence_hook = raising(collect_sequence, "structure_sequence")
         if exact_lists is not None and exact is not None and build is list:
-            exact_lists[sequence_hook] = exact
+            exact_lists[sequence_hook] = (exact, hook)
         return sequence_hook
 
     return factory

@@ -175,7 +175,7 @@ class Converter(cattrs.Converter):
     #: inlined check refuses and the hook surely would (see :mod:`.attrs_gen`).
     inline_refusals: Mapping[StructureHook, tuple[str, str]] = INLINE_REFUSALS
     #: The list hooks whose lists of exact items those functions check inline.
-    inline_lists: Mapping[StructureHook, type] = INLINE_LISTS
+    inline_lists: Mapping[StructureHook, tuple[type, StructureHook]] = INLINE_LISTS
     #: The hooks of values sent as strings, which those functions parse inline.
     inline_parsed: Mapping[StructureHook, tuple[Callable[[str], Any], bool, str]] = INLINE_PARSED
 

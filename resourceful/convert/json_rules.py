@@ -161,8 +161,10 @@ EXACT_ITEMS.update({_json_str: str, _json_int: int, _json_bool: bool})
 
 #: The list hooks whose value, a ``list`` whose items are all of exactly one
 #: class (``list[str]``: ``str``), is their answer, copied: the generated attrs
-#: functions check that inline too, by the hook and the items' class.
-INLINE_LISTS: weakref.WeakKeyDictionary[StructureHook, type] = weakref.WeakKeyDictionary()
+#: functions check that inline too, by the hook: ``(the items' class, their hook)``.
+INLINE_LISTS: weakref.WeakKeyDictionary[StructureHook, tuple[type, StructureHook]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _refused_strings(items: Sequence[Any]) -> int:

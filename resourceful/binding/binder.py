@@ -274,12 +274,14 @@ class Binder:
         config = self._config
         app = self._app
         parser = BodyParser()
+        collectors = self._body_collectors
 
         def bind_data(data: bytes, view_args: Any, kwargs: Any, errors: list[FieldProblem]) -> None:
             if not data and not required:
                 return
             value = parser.parse(app.json, data)
-            collect = self._body_collector(param, reject=bool(config["REJECT_UNKNOWN_FIELDS"]))
+            reject = bool(config["REJECT_UNKNOWN_FIELDS"])
+            collect = collectors.get(reject) or self._body_collector(param, reject=reject)
             found: CappedList[tuple[str, str]] = CappedList(config["MAX_VALIDATION_ERRORS"])
             try:
                 result = collect(value, tp, found)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from ecma_regex import ecma_matches_each
@@ -18,6 +20,7 @@ from resourceful.convert import (
     InvalidData,
     make_converter,
 )
+from resourceful.convert.parsers import parse_date, parse_datetime
 from resourceful.openapi.schema import SchemaGenerator
 
 CONVERTER = make_converter()
@@ -158,3 +161,26 @@ def test_text_integers_refuse_other_digits_and_spaces(text: str) -> None:
     with pytest.raises(InvalidData) as info:
         CONVERTER.text.structure(text, int)
     assert "expected an integer" in str(info.value)
+
+
+def _fromisoformat(parse: Any, text: str) -> Any:
+    try:
+        return parse(text)
+    except ValueError:
+        return None
+
+
+_ISO_TEXT = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["2026-12-24", "20261224", "2026-W52-4", "2026-12-24T10:30:00+01:00"]),
+    st.builds(
+        lambda a, b: a + b, st.sampled_from(["", "+", " ", "T", "\u0662"]), st.text("0123456789-:T")
+    ),
+)
+
+
+@given(_ISO_TEXT)
+def test_dates_and_date_times_are_what_fromisoformat_reads(text: str) -> None:
+    assert parse_date(text) == _fromisoformat(dt.date.fromisoformat, text)
+    if not text.endswith(("Z", "z")):
+        assert parse_datetime(text) == _fromisoformat(dt.datetime.fromisoformat, text)

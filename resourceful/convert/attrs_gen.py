@@ -330,23 +330,41 @@ def _generate_structure_fn(
             f"        _unknown(value, _known, {known_list!r}, found)",
             "        failed = True",
         ]
-    values = ", ".join(
+    value_of = [
         f"f{index}" if plan.required else f"kw.get({plan.init_name!r}, _MISSING)"
         for index, plan in enumerate(plans)
-    )
-    values = f"({values},)" if plans else "()"
+    ]
+    values = f"({', '.join(value_of)},)" if plans else "()"
     call_args = ", ".join([*required_args, "**kw"])
-    validate = _inline_validation(plans, inline_checks, namespace)
+    bounds = _inline_bounds(plans, inline_checks, namespace)
     # Every field's validator on its own value: inlined when each one is a
     # length or bound on a JSON scalar, else _check_fields runs them.
     check = (
         f"_check_fields(_cls, _plans, {values}, found)"
-        if validate is None
+        if bounds is None
         else f"validate({values}, found)"
     )
+    on_failure = [f"        {check}"]
+    validate: list[str] = []
+    if bounds is not None:
+        # PERF: when a field already failed, the bounds run in place (no call);
+        # validate() counts the failures for the other call.
+        on_failure = []
+        validate = ["def validate(values, found):", "    failures = 0"]
+        for index, checks in bounds:
+            on_failure += [f"        v = {value_of[index]}", "        if v is not _MISSING:"]
+            on_failure += ["        " + line for line in checks]
+            validate += [f"    v = values[{index}]", "    if v is not _MISSING:"]
+            for line in checks:
+                validate.append("    " + line)
+                if line.lstrip().startswith("found.append"):
+                    validate.append(
+                        "    " + line[: len(line) - len(line.lstrip())] + "failures += 1"
+                    )
+        validate.append("    return failures")
     lines += [
         "    if failed:",
-        f"        {check}",
+        *on_failure,
         "        return _FAILED",
         "    try:",
         f"        return _cls({call_args})",
@@ -357,8 +375,7 @@ def _generate_structure_fn(
         "            found.append(('', str(exc)))",
         "        return _FAILED",
     ]
-    if validate is not None:
-        lines += validate
+    lines += validate
     source = "\n".join(lines) + "\n"
     name = f"structure_{getattr(cls, '__name__', 'attrs')}"
     filename = f"<resourceful generated {name} #{next(_generated_count)}>"
@@ -370,18 +387,20 @@ def _generate_structure_fn(
     return raising(collect_fn, name)
 
 
-def _inline_validation(
+def _inline_bounds(
     plans: tuple[_FieldPlan, ...], inline_checks: Mapping[Any, str], namespace: dict[str, Any]
-) -> list[str] | None:
-    """Return the source of ``validate(values, found)``, or ``None`` to use :func:`_check_fields`.
+) -> list[tuple[int, list[str]]] | None:
+    """Return the source of each field's bounds, or ``None`` to use :func:`_check_fields`.
 
-    PERF: inlined only when every field validator is made of bounds
-    (:func:`~.validators.bounds_of`: a length on a string, a number bound
-    on an int or float) on a field whose value the converter's inlined
-    check gives (so its type is known) and with no converter. The checks
-    run in the same order and say the same as the compiled validators.
+    Each entry is a field's index and the lines (indented by 4) that append
+    a problem to ``found`` for each bound its value ``v`` fails. PERF: inlined only when every
+    field validator is made of bounds (:func:`~.validators.bounds_of`: a
+    length on a string, a number bound on an int or float) on a field whose
+    value the converter's inlined check gives (so its type is known) and
+    with no converter. The checks run in the same order and say the same
+    as the compiled validators.
     """
-    body: list[str] = []
+    fields: list[tuple[int, list[str]]] = []
     for index, plan in enumerate(plans):
         validator = plan.attribute.validator
         if plan.check is None or validator is None:
@@ -401,13 +420,12 @@ def _inline_validation(
             namespace[name] = limit
             got = "str(len(v))" if is_length else "_describe(v)"
             checks += [
-                f"        if not {'len(v)' if is_length else 'v'} {op} {name}:",
-                f"            found.append((p{index}, {message} + {got}))",
-                "            failures += 1",
+                f"    if not {'len(v)' if is_length else 'v'} {op} {name}:",
+                f"        found.append((p{index}, {message} + {got}))",
             ]
-        body += [f"    v = values[{index}]", "    if v is not _MISSING:", *checks]
+        fields.append((index, checks))
     namespace["_describe"] = describe
-    return ["def validate(values, found):", "    failures = 0", *body, "    return failures"]
+    return fields
 
 
 _READ_ONLY = "is read-only: the server sets it; leave it out of the request"

@@ -353,14 +353,14 @@ def _generate_structure_fn(
         validate = ["def validate(values, found):", "    failures = 0"]
         for index, checks in bounds:
             on_failure += [f"        v = {value_of[index]}", "        if v is not _MISSING:"]
-            on_failure += ["        " + line for line in checks]
             validate += [f"    v = values[{index}]", "    if v is not _MISSING:"]
-            for line in checks:
-                validate.append("    " + line)
-                if line.lstrip().startswith("found.append"):
-                    validate.append(
-                        "    " + line[: len(line) - len(line.lstrip())] + "failures += 1"
-                    )
+            for failing, report in checks:
+                on_failure += [f"            if {failing}:", f"                {report}"]
+                validate += [
+                    f"        if {failing}:",
+                    f"            {report}",
+                    "            failures += 1",
+                ]
         validate.append("    return failures")
     lines += [
         "    if failed:",
@@ -389,18 +389,18 @@ def _generate_structure_fn(
 
 def _inline_bounds(
     plans: tuple[_FieldPlan, ...], inline_checks: Mapping[Any, str], namespace: dict[str, Any]
-) -> list[tuple[int, list[str]]] | None:
+) -> list[tuple[int, list[tuple[str, str]]]] | None:
     """Return the source of each field's bounds, or ``None`` to use :func:`_check_fields`.
 
-    Each entry is a field's index and the lines (indented by 4) that append
-    a problem to ``found`` for each bound its value ``v`` fails. PERF: inlined only when every
+    Each entry is a field's index and, per bound, the test its value ``v``
+    fails and the statement that reports it. PERF: inlined only when every
     field validator is made of bounds (:func:`~.validators.bounds_of`: a
     length on a string, a number bound on an int or float) on a field whose
     value the converter's inlined check gives (so its type is known) and
     with no converter. The checks run in the same order and say the same
     as the compiled validators.
     """
-    fields: list[tuple[int, list[str]]] = []
+    fields: list[tuple[int, list[tuple[str, str]]]] = []
     for index, plan in enumerate(plans):
         validator = plan.attribute.validator
         if plan.check is None or validator is None:
@@ -410,7 +410,7 @@ def _inline_bounds(
             return None
         if plan.hook not in inline_checks or plan.type not in (str, int, float):
             return None
-        checks: list[str] = []
+        checks: list[tuple[str, str]] = []
         for number, bound in enumerate(bounds):
             is_length, op, limit = bound
             if is_length != (plan.type is str):
@@ -419,10 +419,12 @@ def _inline_bounds(
             namespace[message] = bound_message(bound, "" if is_length else 0)
             namespace[name] = limit
             got = "str(len(v))" if is_length else "_describe(v)"
-            checks += [
-                f"    if not {'len(v)' if is_length else 'v'} {op} {name}:",
-                f"        found.append((p{index}, {message} + {got}))",
-            ]
+            checks.append(
+                (
+                    f"not {'len(v)' if is_length else 'v'} {op} {name}",
+                    f"found.append((p{index}, {message} + {got}))",
+                )
+            )
         fields.append((index, checks))
     namespace["_describe"] = describe
     return fields

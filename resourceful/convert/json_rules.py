@@ -223,7 +223,9 @@ INLINE_PARSED: weakref.WeakKeyDictionary[StructureHook, tuple[Callable[[str], An
 
 #: The collectors of values sent as strings (dates, UUIDs...), by the parser
 #: they call: a value is valid when it is a string the parser reads.
-_TEXT_PARSERS: dict[Collector, Callable[[str], Any]] = {}
+_TEXT_PARSERS: weakref.WeakKeyDictionary[Collector, Callable[[str], Any]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _json_text_parser(parse: Callable[[str], Any], tp: Any) -> StructureHook:

@@ -295,3 +295,53 @@ def test_a_ratio_pairs_each_rounds_batches_so_a_slow_spell_cancels() -> None:
     results["text"]["resourceful"] = Cell([25e-6], 1)
     with pytest.raises(ValueError):
         ratio(results, "text", "resourceful")
+
+
+@pytest.mark.slow
+@pytest.mark.live
+def test_the_wire_benchmark_checks_each_answer_over_http_and_times_every_cell() -> None:
+    import hashlib
+    import json
+
+    from benchmarks import wire
+
+    results = wire.measure(size=2000, rounds=1, number=2, progress=lambda message: None)
+
+    bodies = {results.answers[f, "200"].body for f in wire.FRAMEWORKS}
+    assert len(bodies) == 1  # both frameworks send the same JSON
+    (body,) = bodies
+    book = json.loads(body)
+    assert (book["id"], book["title"], book["version"]) == (42, "Dune", 3)
+    assert len(book["reviews"]) == len(wire.make_book(2000).reviews) > 1
+    hashed = f'"{hashlib.sha1(body).hexdigest()}"'
+    for framework in wire.FRAMEWORKS:
+        answers = {name: results.answers[framework, name] for name, _path, _tag in wire.REQUESTS}
+        got = {name: (a.status, a.etag, a.body) for name, a in answers.items()}
+        assert got == {
+            "200": (200, hashed, body),
+            "304 hash": (304, hashed, b""),
+            "304 version": (304, '"3"', b""),
+        }, framework
+        # All three on one kept-alive connection.
+        assert len({id(answer.sock) for answer in answers.values()}) == 1, framework
+        for name in answers:
+            samples = results.samples[framework, name]
+            assert len(samples) == 1, (framework, name)
+            assert samples[0] > 0, (framework, name)
+    table = wire.format_table(results)
+    assert "| GET 304 version |" in table
+    assert "| 304 hash / 200 |" in table
+
+
+def test_the_wire_benchmark_refuses_a_wrong_etag_or_a_new_connection() -> None:
+    from benchmarks import wire
+
+    sock = object()
+    good = wire.Answer(304, '"abc"', b"", sock)
+    wire.check("304 hash", good, b"{}", '"abc"', sock)
+    with pytest.raises(RuntimeError, match=r"304 hash: expected \(304, '\"abc\"', b''\)"):
+        wire.check("304 hash", wire.Answer(304, '"abd"', b"", sock), b"{}", '"abc"', sock)
+    with pytest.raises(RuntimeError, match="200: expected"):
+        wire.check("200", wire.Answer(200, '"abc"', b"{", sock), b"{}", '"abc"', sock)
+    with pytest.raises(RuntimeError, match="the connection was not kept alive"):
+        wire.check("304 hash", good, b"{}", '"abc"', object())

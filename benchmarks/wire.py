@@ -39,7 +39,7 @@ import attrs
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from benchmarks.apps import WSGIApp
-from benchmarks.run import paired_ratio
+from benchmarks.run import WrongAnswer, paired_ratio
 
 FRAMEWORKS = ("flask", "resourceful")
 VERSION = 3
@@ -199,9 +199,9 @@ def check(name: str, answer: Answer, body: bytes, etag: str, first_sock: object)
         want = (304, f'"{VERSION}"', b"")
     got = (answer.status, answer.etag, answer.body)
     if got != want:
-        raise RuntimeError(f"{name}: expected {want!r:.200}, got {got!r:.200}")
+        raise WrongAnswer(f"{name}: expected {want!r:.200}, got {got!r:.200}")
     if answer.sock is not first_sock:
-        raise RuntimeError(f"{name}: the connection was not kept alive")
+        raise WrongAnswer(f"{name}: the connection was not kept alive")
 
 
 @dataclass
@@ -221,9 +221,8 @@ def measure(size: int, rounds: int, number: int, progress: Callable[[str], None]
     book = make_book(size)
     body = expected_body(book)
     etag = f'"{hashlib.sha1(body).hexdigest()}"'
-    builders = {"flask": make_flask, "resourceful": make_resourceful}
     results = Results()
-    with serve(builders["flask"](book)) as flask, serve(builders["resourceful"](book)) as ours:
+    with serve(make_flask(book)) as flask, serve(make_resourceful(book)) as ours:
         clients = {"flask": flask, "resourceful": ours}
         for framework, client in clients.items():
             first = client.sock
@@ -271,7 +270,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     def progress(message: str) -> None:
         print(f"  {message}", file=sys.stderr, flush=True)
 
-    results = measure(args.size, rounds, number, progress)
+    try:
+        results = measure(args.size, rounds, number, progress)
+    except WrongAnswer as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"Wall clock per request over 127.0.0.1 keep-alive (median of {rounds} rounds")
     print(f"of {number} requests; ratios paired by round):\n\n{format_table(results)}")
     return 0

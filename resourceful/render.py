@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 from cattrs.fns import identity
+from werkzeug.datastructures import Headers
 from werkzeug.sansio.response import Response as SansIOResponse
 
 from .convert import INPUT_ERRORS, Converter, InvalidData, TextConverter, violations_from
@@ -234,7 +235,7 @@ class Renderer:
 
         if not validated and self._validating():
             validate_response(value, self._declared, self._converter, self.operation.qualname)
-        if headers and self._header_types and isinstance(headers, Mapping):
+        if headers and self._header_types:
             sent = status or (self._status if value is not None else self._empty_status)
             declared = self._header_types.get(int(sent) if isinstance(sent, int) else sent)
             if declared:
@@ -261,9 +262,7 @@ class Renderer:
             response.headers.update(headers)
         return response
 
-    def _typed_headers(
-        self, headers: Mapping[Any, Any], declared: Mapping[str, Any]
-    ) -> dict[Any, Any]:
+    def _typed_headers(self, headers: Any, declared: Mapping[str, Any]) -> Any:
         """Write the declared headers' values as text (one text, or a list for several lines).
 
         A value that is already text is sent as it is. With response
@@ -272,18 +271,35 @@ class Renderer:
         names the header.
         """
         validating = self._validating()
-        written: dict[Any, Any] = {}
-        for name, value in headers.items():
-            tp = declared.get(name.lower()) if isinstance(name, str) else None
-            if tp is None:
-                written[name] = value
-                continue
-            texts = [value] if isinstance(value, str) else as_texts(self._writer.unstructure(value))
-            if validating:
-                self._check_header(name, tp, texts)
-            if texts:
-                written[name] = texts[0] if len(texts) == 1 else texts
-        return written
+        if isinstance(headers, Mapping) and not isinstance(headers, Headers):
+            written: dict[Any, Any] = {}
+            for name, value in headers.items():
+                texts = self._header_texts(name, value, declared, validating)
+                if texts is None:
+                    written[name] = value
+                elif texts:
+                    written[name] = texts[0] if len(texts) == 1 else texts
+            return written
+        # A list of (name, value) pairs, or werkzeug Headers: each pair in turn,
+        # a list's items as lines of their own.
+        pairs = Headers()
+        for name, value in headers.items() if isinstance(headers, Headers) else headers:
+            texts = self._header_texts(name, value, declared, validating)
+            for text in [value] if texts is None else texts:
+                pairs.add(name, text)
+        return pairs
+
+    def _header_texts(
+        self, name: Any, value: Any, declared: Mapping[str, Any], validating: bool
+    ) -> list[str] | None:
+        """Return the texts of a declared header's value (``None``: not declared)."""
+        tp = declared.get(name.lower()) if isinstance(name, str) else None
+        if tp is None:
+            return None
+        texts = [value] if isinstance(value, str) else as_texts(self._writer.unstructure(value))
+        if validating:
+            self._check_header(name, tp, texts)
+        return texts
 
     def _check_header(self, name: str, tp: Any, texts: list[str]) -> None:
         text_converter = getattr(self._converter, "text", None) or TextConverter()

@@ -131,7 +131,7 @@ def test_tuple_of_wrong_size_explains_itself(app: App) -> None:
 
 
 def wrong_get(self: Any) -> Todo:
-    return Todo(1, 2)  # type: ignore[arg-type]
+    return Todo(1, 2)
 
 
 def test_wrong_field_fails_loudly_when_testing(app: App) -> None:
@@ -194,7 +194,7 @@ def test_validate_response_checks_nested_lists() -> None:
     from resourceful.convert import make_converter
 
     with pytest.raises(ResponseValidationError) as info:
-        validate_response([Todo(1, "a"), Todo("2", "b")], list[Todo], make_converter(), "R.list")  # type: ignore[arg-type]
+        validate_response([Todo(1, "a"), Todo("2", "b")], list[Todo], make_converter(), "R.list")
     assert str(info.value) == (
         "R.list returned a value that does not match its return annotation list[Todo]:"
         ' /1/id: expected an integer, got the string "2"'
@@ -211,7 +211,7 @@ _TYPED_HEADERS: dict[str, Any] = {
 }
 
 
-def _typed_reply(app: App, headers: dict[str, Any]) -> Any:
+def _typed_reply(app: App, headers: Any) -> Any:
     class Listing(Resource):
         @operation(response_headers=_TYPED_HEADERS)
         def list(self) -> Reply[list[Other]]:
@@ -277,3 +277,36 @@ def test_reply_headers_are_not_checked_when_response_validation_is_off(app: App)
     response = _typed_reply(app, {"X-Total-Count": "three"}).get("/listing")
 
     assert response.headers["X-Total-Count"] == "three"
+
+
+def test_declared_reply_headers_are_typed_in_a_list_of_pairs(app: App) -> None:
+    pairs = [("X-Fresh", True), ("X-Tags", ["a", "b"]), ("X-Other", "kept")]
+
+    response = _typed_reply(app, pairs).get("/listing")
+
+    assert response.headers["X-Fresh"] == "true"
+    assert response.headers.getlist("X-Tags") == ["a", "b"]
+    assert response.headers["X-Other"] == "kept"
+
+
+def test_declared_headers_in_werkzeug_headers_are_checked_as_the_text_they_hold(
+    app: App,
+) -> None:
+    from werkzeug.datastructures import Headers
+
+    # Headers turns values into text when it is built, so only the check applies.
+    assert (
+        _typed_reply(app, Headers([("X-Fresh", "false")])).get("/listing").headers["X-Fresh"]
+        == "false"
+    )
+    other = App("other")
+    other.testing = True
+    with pytest.raises(ResponseValidationError, match="sent the header X-Fresh: 'maybe'"):
+        _typed_reply(other, Headers([("X-Fresh", "maybe")])).get("/listing")
+
+
+def test_a_refused_header_in_a_list_of_pairs_fails_loudly_when_testing(app: App) -> None:
+    client = _typed_reply(app, [("X-Fresh", "maybe")])
+
+    with pytest.raises(ResponseValidationError, match="sent the header X-Fresh: 'maybe'"):
+        client.get("/listing")

@@ -358,7 +358,10 @@ class _Builder:
         """Return the tags of ``op``: its own, else its class's name; each one is listed."""
         name = re.sub(r"Resource$", "", op.resource.__name__) or op.resource.__name__
         tags = list(op.tags) or [name]
-        doc = inspect.getdoc(op.resource)
+        # The class's own docstring: inspect.getdoc would hand a class without
+        # one the docstring of Resource (or another base).
+        own = op.resource.__dict__.get("__doc__")
+        doc = inspect.cleandoc(own) if isinstance(own, str) else None
         description = doc.partition("\n")[0] if doc else None
         for tag in tags:
             if self.tags.get(tag) is None:

@@ -26,7 +26,7 @@ from resourceful.conditional import ENTITY_TAGS_PATTERN, SAFE_METHODS
 from resourceful.convert.typeinfo import is_sequence, is_union, unwrap
 from resourceful.openapi.responses import examples
 from resourceful.openapi.schema import INPUT, JSONSchema, SchemaGenerator
-from resourceful.openapi.values import parameter_default, request_body_of
+from resourceful.openapi.values import parameter_default, request_body_of, request_example_type
 from resourceful.operation import PARAMETER_LOCATIONS, Operation, Param
 from resourceful.rules import parse_variables, parsed_from_text, url_converter
 
@@ -154,7 +154,9 @@ def request_body(schemas: SchemaGenerator, op: Operation) -> dict[str, Any] | No
         media: dict[str, Any] = {"schema": schemas.schema(param.type, INPUT)}
         if op.request_examples:
             where = request_body_of(op.qualname)
-            media["examples"] = examples(schemas, op.request_examples, param.type, where)
+            media["examples"] = examples(
+                schemas, op.request_examples, request_example_type(param.type), where
+            )
         if is_merge_patch(param.type):
             # NOTE: binding reads an application/json body as a merge patch
             # too; the document lists the media type clients should send, as

@@ -33,6 +33,7 @@ from typing import Any
 
 import attrs
 
+from resourceful.binding.merge_patch import is_merge_patch, patch_target
 from resourceful.convert import INPUT_ERRORS, violations_from
 from resourceful.convert.typeinfo import attrs_fields, strip_unset, unwrap
 from resourceful.fields import UNSET, field_info, wire_name
@@ -47,6 +48,7 @@ __all__ = [
     "named_examples",
     "parameter_default",
     "request_body_of",
+    "request_example_type",
     "response_of",
     "to_json",
 ]
@@ -151,6 +153,15 @@ def parameter_default(
     return check_value(param.default, what, param.type, None, unstructure, structure)
 
 
+def request_example_type(tp: Any) -> Any:
+    """Return the type a request body's examples are values of.
+
+    ``T`` for a ``MergePatch[T]`` body: a whole ``T`` is a merge patch that
+    sets every field, and the one patch an example can be checked as.
+    """
+    return patch_target(tp) if is_merge_patch(tp) else tp
+
+
 def named_examples(
     named: Mapping[str, Any],
     tp: Any,
@@ -206,7 +217,11 @@ def check_operation(op: Operation, converter: Any) -> None:
         checks.reached(op, param.type, param.is_group)
     if body is not None and op.request_examples:
         named_examples(
-            op.request_examples, body.type, request_body_of(op.qualname), unstructure, structure
+            op.request_examples,
+            request_example_type(body.type),
+            request_body_of(op.qualname),
+            unstructure,
+            structure,
         )
     for spec in op.responses:
         if spec.type is not None:

@@ -110,8 +110,8 @@ def operation(
     and ``response_headers``, the headers the success response carries, with
     the types of their values (``{"X-Total-Count": int}``);
     ``request_examples`` and ``response_examples`` name example bodies
-    (``{"milk": NewTodo("milk")}``), checked against the types when the
-    document is built;
+    (``{"milk": NewTodo("milk")}``; for a ``MergePatch[T]`` body, values of
+    ``T``), checked against the types when the resource is registered;
     ``conditional`` gives this operation its own validators
     (a :class:`~resourceful.conditional.Conditional`; ``False`` for none),
     instead of the class's :attr:`~Resource.conditional`;

@@ -11,7 +11,7 @@ import pytest
 from attrs import validators as v
 from openapi_spec_validator import validate
 
-from resourceful import App, Blueprint, field
+from resourceful import App, Blueprint, MergePatch, field
 from resourceful.binding import Query
 from resourceful.errors import DefinitionError
 from resourceful.openapi import SchemaError, json_schema
@@ -288,3 +288,49 @@ def test_the_checks_made_do_not_keep_a_converter_alive() -> None:
     del app
     gc.collect()
     assert converter() is None
+
+
+@attrs.define
+class Note:
+    text: str = attrs.field(validator=v.min_len(1))
+
+
+def test_request_examples_of_a_merge_patch_body_are_checked_as_its_target(app: App) -> None:
+    class Good(Resource):
+        @operation(request_examples={"rename": Note("milk")})
+        def update(self, note_id: int, patch: MergePatch[Note]) -> Note:
+            return patch.apply(Note("x"))
+
+    app.add_resource(Good, "/notes/<int:note_id>")
+    body = app.openapi()["paths"]["/notes/{note_id}"]["patch"]["requestBody"]
+    assert body["content"]["application/merge-patch+json"]["examples"] == {
+        "rename": {"value": {"text": "milk"}}
+    }
+
+    class Bad(Resource):
+        @operation(request_examples={"empty": "not a note"})
+        def update(self, note_id: int, patch: MergePatch[Note]) -> Note:
+            return patch.apply(Note("x"))
+
+    with pytest.raises(SchemaError, match=r"the example 'empty' of the request body of Bad\."):
+        app.add_resource(Bad, "/other/<int:note_id>")
+
+
+def test_a_tag_of_a_class_without_a_docstring_has_no_description(app: App) -> None:
+    class Plain(Resource):
+        def list(self) -> list[int]:
+            return []
+
+    class Described(Resource):
+        """Things with a description."""
+
+        def list(self) -> list[int]:
+            return []
+
+    app.add_resource(Plain, "/plain/")
+    app.add_resource(Described, "/described/")
+
+    assert app.openapi()["tags"] == [
+        {"name": "Plain"},
+        {"name": "Described", "description": "Things with a description."},
+    ]

@@ -81,8 +81,8 @@ class Reply(Generic[T]):
     ``status=None`` keeps the operation's success status. A header the
     operation declares with ``@operation(response_headers={"X-Total": int})``
     takes a value of its type, written with the text rules (``true``/``false``,
-    ISO 8601 dates, one header line per list item) and checked against the
-    type when responses are validated; other headers are text.
+    ISO 8601 dates, a list's items on one line, comma-separated) and checked
+    against the type when responses are validated; other headers are text.
     """
 
     value: T
@@ -263,7 +263,7 @@ class Renderer:
         return response
 
     def _typed_headers(self, headers: Any, declared: Mapping[str, Any]) -> Any:
-        """Write the declared headers' values as text (one text, or a list for several lines).
+        """Write the declared headers' values as text (a list's items joined with commas).
 
         A value that is already text is sent as it is. With response
         validation on, each text must be one a ``Header[...]`` parameter of
@@ -278,15 +278,16 @@ class Renderer:
                 if texts is None:
                     written[name] = value
                 elif texts:
-                    written[name] = texts[0] if len(texts) == 1 else texts
+                    written[name] = ", ".join(texts)
             return written
-        # A list of (name, value) pairs, or werkzeug Headers: each pair in turn,
-        # a list's items as lines of their own.
+        # A list of (name, value) pairs, or werkzeug Headers: each pair in turn.
         pairs = Headers()
         for name, value in headers.items() if isinstance(headers, Headers) else headers:
             texts = self._header_texts(name, value, declared, validating)
-            for text in [value] if texts is None else texts:
-                pairs.add(name, text)
+            if texts is None:
+                pairs.add(name, value)
+            elif texts:
+                pairs.add(name, ", ".join(texts))
         return pairs
 
     def _header_texts(

@@ -28,7 +28,7 @@ from ..convert import (
     is_multi_valued,
     pairs_from,
 )
-from ..convert.text_rules import unreadable_cookie
+from ..convert.text_rules import list_items, unreadable_cookie
 from ..convert.typeinfo import strip_optional, type_name
 from ..errors import DefinitionError, FieldProblem, Problem, RequestValidationError
 from ..fields import field_info, wire_name
@@ -367,6 +367,7 @@ class Binder:
         source = _getter(location)
         is_form = location == "form"
         is_cookie = location == "cookie"
+        is_header = location == "header"
         single_only = location in _SINGLE_VALUED
         operation = self.operation
 
@@ -379,6 +380,8 @@ class Binder:
                 _require_form(request, operation)
             values = source(request)
             raw: Any = values.getlist(wire) if multi or single_only else values.get(wire)
+            if multi and is_header:
+                raw = list_items(raw)
             if single_only and not multi:
                 if len(raw) > 1:
                     errors.append((error_location, pointer, _repeated(raw)))
@@ -420,6 +423,7 @@ class Binder:
         source = _getter(location)
         is_form = location == "form"
         is_cookie = location == "cookie"
+        is_header = location == "header"
         single_only = location in _SINGLE_VALUED
         operation = self.operation
 
@@ -434,7 +438,8 @@ class Binder:
             for key, wire, multi in plan:
                 if key in values:
                     if multi:
-                        data[wire] = values.getlist(key)
+                        given = values.getlist(key)
+                        data[wire] = list_items(given) if is_header else given
                     elif single_only:
                         given = values.getlist(key)
                         if len(given) > 1:

@@ -214,6 +214,16 @@ def install_text_rules(converter: cattrs.Converter) -> None:
         converter.register_structure_hook_func(is_exactly(scalar), hook)
 
 
+def list_items(lines: list[str]) -> list[str]:
+    """Return the items of a list-valued header, from all its lines.
+
+    A header list is comma-separated (RFC 9110 §5.6.1; OpenAPI's ``simple``
+    style), and a server joins repeated lines with commas, so each line is
+    split, each item stripped of spaces and tabs, and empty items dropped.
+    """
+    return [item for line in lines for part in line.split(",") if (item := part.strip(" \t"))]
+
+
 def as_texts(value: Any) -> list[str]:
     """Return the texts that carry the unstructured JSON ``value`` in a query, header or cookie.
 

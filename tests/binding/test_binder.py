@@ -615,3 +615,25 @@ def test_a_415_detail_names_the_request_path_not_the_rule(app: App) -> None:
     response = app.test_client().put("/todos/7", data="x", content_type="text/plain")
     assert response.status_code == 415
     assert problem(response)["detail"].startswith("PUT /todos/7 expects a JSON body")
+
+
+def test_a_list_header_reads_comma_separated_items_from_every_line(app: App) -> None:
+    @attrs.define
+    class Scopes:
+        x_roles: list[str] = attrs.Factory(list)
+
+    class Lists(Resource):
+        def get(self, x_ids: Header[list[int]], scopes: Header[Scopes]) -> dict[str, Any]:
+            return {"ids": x_ids, "roles": scopes.x_roles}
+
+    app.add_resource(Lists, "/lists")
+    client = app.test_client()
+
+    one_line = client.get("/lists", headers={"X-Ids": "1, 2,3", "X-Roles": "a,\tb"})
+    two_lines = client.get("/lists", headers=[("X-Ids", "1"), ("X-Ids", "2 ,"), ("X-Roles", "a")])
+    refused = client.get("/lists", headers={"X-Ids": "1, two"})
+
+    assert one_line.get_json() == {"ids": [1, 2, 3], "roles": ["a", "b"]}
+    assert two_lines.get_json() == {"ids": [1, 2], "roles": ["a"]}
+    assert refused.status_code == 422
+    assert pointers(refused) == [("header", "/x-ids/1")]

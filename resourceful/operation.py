@@ -187,6 +187,8 @@ def response_specs(
                 description="No content.",
                 media_type=None,
                 headers=dict(headers or {}),
+                # Kept so that registration can refuse them (no body to show them for).
+                examples=dict(examples or {}),
             ),
         )
     return (

@@ -215,6 +215,12 @@ def check_operation(op: Operation, converter: Any) -> None:
         if param.location in PARAMETER_LOCATIONS and not param.is_group:
             parameter_default(op, param, unstructure, structure)
         checks.reached(op, param.type, param.is_group)
+    if op.request_examples and body is None:
+        raise SchemaError(
+            f"{op.qualname} declares request_examples, but it reads no JSON body to show them"
+            " for (a form's fields are documented one by one). Remove request_examples, or"
+            " read the body as a JSON body parameter."
+        )
     if body is not None and op.request_examples:
         named_examples(
             op.request_examples,
@@ -226,6 +232,19 @@ def check_operation(op: Operation, converter: Any) -> None:
     for spec in op.responses:
         if spec.type is not None:
             checks.reached(op, spec.type, False)
+        elif spec.examples:
+            raise SchemaError(
+                f"{op.qualname} declares response_examples, but"
+                f" {response_of(spec.status, op.qualname)} has no body. Remove them, or return"
+                " a value."
+            )
+        for name, tp in spec.headers.items():
+            if _holds_a_class(tp):
+                raise SchemaError(
+                    f"{op.qualname} declares the response header {name} as {type_repr(tp)},"
+                    " but a header carries flat text. Give it a text type (str, int, a date,"
+                    " an enum, or a list of them)."
+                )
         if spec.examples:
             named_examples(
                 spec.examples,
@@ -237,6 +256,15 @@ def check_operation(op: Operation, converter: Any) -> None:
 
 
 _READ_LOCATIONS = frozenset({*PARAMETER_LOCATIONS, "body", "form", "files"})
+
+
+def _holds_a_class(tp: Any) -> bool:
+    """Return whether ``tp`` is, or holds, an attrs class (which no text can carry)."""
+    tp = unwrap(tp)
+    cls = typing.get_origin(tp) or tp
+    if isinstance(cls, type) and attrs.has(cls):
+        return True
+    return any(_holds_a_class(arg) for arg in typing.get_args(tp) if arg is not Ellipsis)
 
 
 class _Walk:

@@ -11,7 +11,7 @@ import pytest
 from attrs import validators as v
 from openapi_spec_validator import validate
 
-from resourceful import App, Blueprint, MergePatch, field
+from resourceful import App, Blueprint, Form, MergePatch, field
 from resourceful.binding import Query
 from resourceful.errors import DefinitionError
 from resourceful.openapi import SchemaError, json_schema
@@ -334,3 +334,52 @@ def test_a_tag_of_a_class_without_a_docstring_has_no_description(app: App) -> No
         {"name": "Plain"},
         {"name": "Described", "description": "Things with a description."},
     ]
+
+
+def test_request_examples_without_a_json_body_are_a_definition_error(app: App) -> None:
+    class Login(Resource):
+        @operation(request_examples={"alice": Note("alice")})
+        def create(self, form: Form[Note]) -> Note:
+            return form
+
+    with pytest.raises(DefinitionError) as caught:
+        app.add_resource(Login, "/login")
+
+    assert str(caught.value) == (
+        "Login.create declares request_examples, but it reads no JSON body to show them for"
+        " (a form's fields are documented one by one). Remove request_examples, or read the"
+        " body as a JSON body parameter."
+    )
+
+
+def test_response_examples_of_a_response_without_a_body_are_a_definition_error(
+    app: App,
+) -> None:
+    class Pings(Resource):
+        @operation(response_examples={"nothing": None})
+        def delete(self, ping_id: int) -> None:
+            return None
+
+    with pytest.raises(DefinitionError) as caught:
+        app.add_resource(Pings, "/pings/<int:ping_id>")
+
+    assert str(caught.value) == (
+        "Pings.delete declares response_examples, but the 204 response of Pings.delete has no"
+        " body. Remove them, or return a value."
+    )
+
+
+@pytest.mark.parametrize("header", [Note, list[Note], Note | None])
+def test_a_response_header_typed_as_a_class_is_a_definition_error(app: App, header: Any) -> None:
+    class Counted(Resource):
+        @operation(response_headers={"X-Note": header})
+        def list(self) -> list[Note]:
+            return []
+
+    with pytest.raises(DefinitionError, match="declares the response header X-Note as") as caught:
+        app.add_resource(Counted, "/counted/")
+
+    assert str(caught.value).endswith(
+        "but a header carries flat text. Give it a text type (str, int, a date, an enum, or a"
+        " list of them)."
+    )

@@ -14,6 +14,7 @@ Tests that need other settings change ``app.config`` before the first request.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -47,6 +48,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.live)
+
+
+@pytest.fixture(autouse=True)
+def _cli_marker_restored() -> Iterator[None]:
+    """Put back RESOURCEFUL_RUN_FROM_CLI as it was: the CLI group sets it in os.environ.
+
+    A test that runs a command in process (``app.test_cli_runner().invoke``)
+    would otherwise leave it set, and every server a later test starts with
+    ``app.run()`` in a subprocess would inherit it and return at once.
+    """
+    before = os.environ.get("RESOURCEFUL_RUN_FROM_CLI")
+    yield
+    if before is None:
+        os.environ.pop("RESOURCEFUL_RUN_FROM_CLI", None)
+    else:
+        os.environ["RESOURCEFUL_RUN_FROM_CLI"] = before
 
 
 @pytest.fixture(autouse=True)

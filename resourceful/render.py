@@ -178,6 +178,8 @@ class Renderer:
         # The per-class encoder, with the provider encoder it was built around.
         self._class_encoder: tuple[Any, Callable[[Any], str] | None] | None = None
         # The typed headers each declared response carries: status -> lowercase name -> type.
+        # The text rules declared headers are checked with (those binding reads them with).
+        self._text: Any = getattr(app.converter, "text", None) or TextConverter()
         self._header_types: dict[Any, dict[str, Any]] = {
             spec.status: {name.lower(): tp for name, tp in spec.headers.items() if tp is not Any}
             for spec in operation.responses
@@ -303,9 +305,8 @@ class Renderer:
         return texts
 
     def _check_header(self, name: str, tp: Any, texts: list[str]) -> None:
-        text_converter = getattr(self._converter, "text", None) or TextConverter()
         try:
-            text_converter.structure(texts if is_multi_valued(tp) else texts[0], tp)
+            self._text.structure(texts if is_multi_valued(tp) else texts[0], tp)
         except (*INPUT_ERRORS, IndexError) as exc:
             detail = (
                 "; ".join(v.detail for v in violations_from(exc))

@@ -43,22 +43,13 @@ def read_body(request: WerkzeugRequest) -> bytes:
     length over the limit, which gives the 413) takes ``get_data()``.
     """
     environ = request.environ
-    length_text = environ.get("CONTENT_LENGTH")
     state = request.__dict__
-    if (
-        not length_text
-        or not length_text.isdigit()
-        or not length_text.isascii()
-        or "stream" in state
-        or state.get("_cached_data") is not None
-        or "wsgi.input_terminated" in environ
-        or environ.get("HTTP_TRANSFER_ENCODING") == "chunked"
-        or request.shallow
-    ):
-        return request.get_data(cache=True)
-    length = int(length_text)
-    limit = request.max_content_length
-    if limit is not None and length > limit:
+    length = (
+        None
+        if "stream" in state or state.get("_cached_data") is not None or request.shallow
+        else _plain_length(environ, request.max_content_length)
+    )
+    if length is None:
         return request.get_data(cache=True)
     data = _read_exactly(environ["wsgi.input"], length) if length else b""
     state["_cached_data"] = data
@@ -77,10 +68,25 @@ def read_json_from_environ(environ: dict[str, Any], limit: int | None) -> bytes 
     chunked reading. ``wsgi.input`` is replaced by a stream of the bytes read,
     so a request object made later reads the same body.
     """
+    if environ.get("CONTENT_TYPE") != "application/json":
+        return None
+    length = _plain_length(environ, limit)
+    if length is None:
+        return None
+    data = _read_exactly(environ["wsgi.input"], length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(data)
+    return data
+
+
+def _plain_length(environ: dict[str, Any], limit: int | None) -> int | None:
+    """Return the body's length when it can be read from ``wsgi.input`` as it is, else ``None``.
+
+    That is a plain ASCII-digit ``Content-Length`` within ``limit``, not chunked
+    and not left for the server to terminate; anything else is werkzeug's to read.
+    """
     length_text = environ.get("CONTENT_LENGTH")
     if (
-        environ.get("CONTENT_TYPE") != "application/json"
-        or not length_text
+        not length_text
         or not length_text.isdigit()
         or not length_text.isascii()
         or "wsgi.input_terminated" in environ
@@ -88,11 +94,7 @@ def read_json_from_environ(environ: dict[str, Any], limit: int | None) -> bytes 
     ):
         return None
     length = int(length_text)
-    if limit is not None and length > limit:
-        return None
-    data = _read_exactly(environ["wsgi.input"], length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(data)
-    return data
+    return None if limit is not None and length > limit else length
 
 
 def _read_exactly(stream: Any, length: int) -> bytes:

@@ -314,4 +314,56 @@ SCENARIOS += (
     ),
 )
 
+#: The shelf the ``etag_large`` app sends for GET /shelves/7: about 20 KB of JSON,
+#: where a 304's savings (and the hash's cost) show. Keys in sorted order.
+ETAG_SHELF: dict[str, Any] = {
+    "books": [
+        {
+            "author": f"Author {i % 40}",
+            "id": i,
+            "summary": "A sweeping saga of sand, spice and politics on a desert planet.",
+            "tags": ["classic", "science fiction"],
+            "title": f"Book {i}",
+            "year": 1950 + i % 70,
+        }
+        for i in range(120)
+    ],
+    "id": 7,
+    "version": 3,
+}
+ETAG_SHELF_BODY = json.dumps(ETAG_SHELF, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+ETAG_SHELF_TAG = f'"{hashlib.sha1(ETAG_SHELF_BODY).hexdigest()}"'
+
+SCENARIOS += (
+    Scenario(
+        name="etag_large_200",
+        description="GET of a 20 KB shelf with an ETag, no If-None-Match (200)",
+        app="etag_large",
+        method="GET",
+        path="/shelves/7",
+        status=200,
+        check_body=_equals_text(ETAG_SHELF_BODY.decode()),
+    ),
+    Scenario(
+        name="etag_large_304",
+        description="the same with a matching If-None-Match (304)",
+        app="etag_large",
+        method="GET",
+        path="/shelves/7",
+        status=304,
+        check_body=_equals_text(""),
+        headers=(("If-None-Match", ETAG_SHELF_TAG),),
+    ),
+    Scenario(
+        name="etag_large_version_304",
+        description="the 20 KB shelf, a matching If-None-Match, the tag a version (304)",
+        app="etag_large",
+        method="GET",
+        path="/versioned-shelves/7",
+        status=304,
+        check_body=_equals_text(""),
+        headers=(("If-None-Match", f'"{ETAG_SHELF["version"]}"'),),
+    ),
+)
+
 SCENARIOS_BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

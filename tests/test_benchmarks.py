@@ -277,6 +277,38 @@ def test_every_framework_sends_the_same_etag_in_the_etag_scenarios() -> None:
         assert full.headers["ETag"] == '"3"', name
 
 
+@pytest.mark.slow
+def test_the_large_etag_scenarios_send_a_20_kb_shelf_and_its_hash_on_every_framework() -> None:
+    from werkzeug.test import Client
+
+    from benchmarks.scenarios import ETAG_SHELF_BODY, ETAG_SHELF_TAG
+
+    # Large enough that the encoding, the hash and the body's bytes show.
+    assert 19_000 <= len(ETAG_SHELF_BODY) <= 22_000
+    served = []
+    for name in FRAMEWORKS:
+        framework = load(name)
+        if "etag_large" not in framework.apps:
+            continue
+        served.append(name)
+        client = Client(framework.apps["etag_large"])
+        full = client.get("/shelves/7")
+        assert (full.status_code, full.headers["ETag"]) == (200, ETAG_SHELF_TAG), name
+        assert full.data == ETAG_SHELF_BODY, name
+        for scenario_name, etag in (
+            ("etag_large_304", ETAG_SHELF_TAG),
+            ("etag_large_version_304", '"3"'),
+        ):
+            scenario = SCENARIOS_BY_NAME[scenario_name]
+            response = client.get(scenario.path, headers=list(scenario.headers))
+            got = (response.status_code, response.headers["ETag"], response.data)
+            assert got == (304, etag, b""), (name, scenario_name)
+        versioned = client.get("/versioned-shelves/7")
+        assert (versioned.status_code, versioned.headers["ETag"]) == (200, '"3"'), name
+        assert versioned.data == ETAG_SHELF_BODY, name
+    assert {"flask", "resourceful"} <= set(served)
+
+
 def test_a_ratio_pairs_each_rounds_batches_so_a_slow_spell_cancels() -> None:
     from benchmarks.run import ratio
 

@@ -18,7 +18,7 @@ from benchmarks.apps.handwritten import (
     secured_item,
     validate_todo,
 )
-from benchmarks.scenarios import CORS_ORIGIN, RULE_COUNT
+from benchmarks.scenarios import CORS_ORIGIN, ETAG_SHELF, RULE_COUNT
 
 NOTES = {
     "async_core": "Falcon runs async responders only as an ASGI app",
@@ -170,6 +170,37 @@ class Versioned:
         resp.data = json.dumps(book, separators=(",", ":"), sort_keys=True).encode() + b"\n"
 
 
+class Shelf:
+    """The 20 KB shelf, its ETag a hash of the body (``hashed``) or its version."""
+
+    def __init__(self, hashed: bool) -> None:
+        self.hashed = hashed
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, shelf_id: int) -> None:
+        body: bytes | None = None
+        if self.hashed:
+            body = json.dumps(ETAG_SHELF, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+            tag = hashlib.sha1(body).hexdigest()
+        else:
+            tag = str(ETAG_SHELF["version"])
+        resp.etag = tag
+        held = req.if_none_match
+        if held is not None and any(item == tag for item in held):
+            resp.status = 304
+            return
+        if body is None:
+            body = json.dumps(ETAG_SHELF, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+        resp.content_type = falcon.MEDIA_JSON
+        resp.data = body
+
+
+def make_etag_large() -> falcon.App:
+    app = falcon.App()
+    app.add_route("/shelves/{shelf_id:int}", Shelf(hashed=True))
+    app.add_route("/versioned-shelves/{shelf_id:int}", Shelf(hashed=False))
+    return app
+
+
 def make_etag() -> falcon.App:
     app = falcon.App()
     app.add_route("/books/{book_id:int}", Book())
@@ -186,4 +217,5 @@ def make_apps() -> dict[str, WSGIApp]:
         "secured": make_secured(),
         "cors": make_cors(),
         "etag": make_etag(),
+        "etag_large": make_etag_large(),
     }

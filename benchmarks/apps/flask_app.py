@@ -20,7 +20,7 @@ from benchmarks.apps.handwritten import (
     secured_item,
     validate_todo,
 )
-from benchmarks.scenarios import CORS_ORIGIN, RULE_COUNT
+from benchmarks.scenarios import CORS_ORIGIN, ETAG_SHELF, RULE_COUNT
 
 NOTES: dict[str, str] = {}
 
@@ -186,6 +186,25 @@ def make_etag() -> Flask:
     return app
 
 
+def make_etag_large() -> Flask:
+    """The same by hand on a 20 KB shelf (loaded once, as the resourceful app does)."""
+    app = Flask("bench_etag_large")
+
+    @app.get("/shelves/<int:shelf_id>")
+    def shelves(shelf_id: int) -> Any:
+        response = jsonify(ETAG_SHELF)
+        response.add_etag()
+        return response.make_conditional(request)
+
+    @app.get("/versioned-shelves/<int:shelf_id>")
+    def versioned_shelves(shelf_id: int) -> Any:
+        response = jsonify(ETAG_SHELF)
+        response.set_etag(str(ETAG_SHELF["version"]))
+        return response.make_conditional(request)
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
     apps: dict[str, WSGIApp] = {
         "core": make_core(),
@@ -194,6 +213,7 @@ def make_apps() -> dict[str, WSGIApp]:
         "typed": make_typed(),
         "secured": make_secured(),
         "etag": make_etag(),
+        "etag_large": make_etag_large(),
     }
     if importlib.util.find_spec("flask_cors") is None:
         NOTES["cors"] = "Flask-Cors is not installed"

@@ -21,7 +21,7 @@ from benchmarks.apps.handwritten import (
     secured_item,
     validate_todo,
 )
-from benchmarks.scenarios import CORS_ORIGIN, RULE_COUNT
+from benchmarks.scenarios import CORS_ORIGIN, ETAG_SHELF, RULE_COUNT
 
 StartResponse = Callable[..., Any]
 
@@ -125,11 +125,28 @@ def etag(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byt
     if not book_id.isdigit():
         return _not_found(start_response)
     book = {"id": int(book_id), "title": "Dune", "version": 3}
-    tag = None if hashed else f'"{book["version"]}"'
+    return _conditional(environ, start_response, book, hashed)
+
+
+def etag_large(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    path = environ["PATH_INFO"]
+    hashed = path.startswith("/shelves/")
+    if not (hashed or path.startswith("/versioned-shelves/")):
+        return _not_found(start_response)
+    if not path.rpartition("/")[2].isdigit():
+        return _not_found(start_response)
+    return _conditional(environ, start_response, ETAG_SHELF, hashed)
+
+
+def _conditional(
+    environ: dict[str, Any], start_response: StartResponse, data: dict[str, Any], hashed: bool
+) -> Iterable[bytes]:
+    """Answer a GET of ``data``: 304 if If-None-Match holds its tag (its hash, or its version)."""
+    tag = None if hashed else f'"{data["version"]}"'
     if tag is not None and tag in _held(environ):
         start_response("304 NOT MODIFIED", [("ETag", tag)])
         return []
-    body = json.dumps(book, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+    body = json.dumps(data, separators=(",", ":"), sort_keys=True).encode() + b"\n"
     if tag is None:
         tag = f'"{hashlib.sha1(body).hexdigest()}"'
         if tag in _held(environ):
@@ -173,4 +190,5 @@ def make_apps() -> dict[str, WSGIApp]:
         "secured": secured,
         "cors": cors,
         "etag": etag,
+        "etag_large": etag_large,
     }

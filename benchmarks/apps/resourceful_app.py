@@ -11,7 +11,7 @@ from attrs.validators import max_len, min_len
 
 from benchmarks.apps import WSGIApp
 from benchmarks.apps.handwritten import TITLE_MAX, TITLE_MIN, TOKENS, Connection, secured_item
-from benchmarks.scenarios import CORS_ORIGIN, RULE_COUNT
+from benchmarks.scenarios import CORS_ORIGIN, ETAG_SHELF, RULE_COUNT
 from resourceful import App, session
 from resourceful.providers import Provided
 
@@ -222,6 +222,53 @@ def make_etag() -> App:
     return app
 
 
+@attrs.frozen
+class ShelfBook:  # the fields in sorted order, as Flask sorts the keys
+    author: str
+    id: int
+    summary: str
+    tags: list[str]
+    title: str
+    year: int
+
+
+@attrs.frozen
+class Shelf:
+    books: list[ShelfBook]
+    id: int
+    version: int
+
+
+def make_etag_large() -> App:
+    """GET /shelves/<id>: a 20 KB shelf, hashed ETag; /versioned-shelves/<id>: its version."""
+    from resourceful.conditional import Conditional
+    from resourceful.resources import Resource
+
+    # Loaded once, as a handler would fetch it: what is timed is the framework's part.
+    shelf = Shelf(
+        [ShelfBook(**book) for book in ETAG_SHELF["books"]],
+        ETAG_SHELF["id"],
+        ETAG_SHELF["version"],
+    )
+    app = App("bench_etag_large")
+
+    @app.resource("/shelves/<int:shelf_id>")
+    class Shelves(Resource):
+        conditional = Conditional()
+
+        def get(self, shelf_id: int) -> Shelf:
+            return shelf
+
+    @app.resource("/versioned-shelves/<int:shelf_id>")
+    class VersionedShelves(Resource):
+        conditional = Conditional(etag=lambda shelf: shelf.version)
+
+        def get(self, shelf_id: int) -> Shelf:
+            return shelf
+
+    return app
+
+
 def make_apps() -> dict[str, WSGIApp]:
     apps: dict[str, WSGIApp] = {
         "core": make_core(),
@@ -238,4 +285,5 @@ def make_apps() -> dict[str, WSGIApp]:
         apps["secured"] = make_secured()
         apps["cors"] = make_cors()
         apps["etag"] = make_etag()
+        apps["etag_large"] = make_etag_large()
     return apps

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -378,3 +379,27 @@ def test_the_wire_benchmark_refuses_a_wrong_etag_or_a_new_connection() -> None:
         wire.check("200", wire.Answer(200, '"abc"', b"{", sock), b"{}", '"abc"', sock)
     with pytest.raises(WrongAnswer, match="the connection was not kept alive"):
         wire.check("304 hash", good, b"{}", '"abc"', object())
+
+
+@pytest.mark.slow
+@pytest.mark.live
+def test_the_wire_benchmark_times_processor_time_with_cpu(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import wire
+
+    used: list[float] = []
+
+    def clock() -> float:
+        used.append(time.process_time())
+        return used[-1]
+
+    results = wire.measure(size=2000, rounds=1, number=2, progress=lambda m: None, clock=clock)
+    # Two readings per cell: three requests on two frameworks.
+    assert len(used) == 2 * len(wire.REQUESTS) * len(wire.FRAMEWORKS)
+    assert all(len(samples) == 1 for samples in results.samples.values())
+
+    assert wire.main(["--quick", "--cpu", "--size", "2000"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Processor time (client and server) per request over 127.0.0.1")
+    assert "| 304 hash / 200 |" in out

@@ -53,7 +53,8 @@ _FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/for
 
 def _hook(converter: Any, tp: Any, operation: Operation, param: Param, where: str) -> Any:
     try:
-        return converter.get_structure_hook(tp)
+        hook = converter.get_structure_hook(tp)
+        collector_of(hook)  # built now, not on the first request
     except (StructureHandlerNotFoundError, DefinitionError) as exc:
         hint = (
             " If it is the JSON body, mark it Body[...]."
@@ -64,6 +65,7 @@ def _hook(converter: Any, tp: Any, operation: Operation, param: Param, where: st
             f"{operation.qualname}: parameter {param.name!r} ({where}) has the type"
             f" {type_name(tp)}, which cannot be structured: {exc}{hint}"
         ) from exc
+    return hook
 
 
 def _report(errors: list[FieldProblem], location: str, prefix: str, exc: Exception) -> None:

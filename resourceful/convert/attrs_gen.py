@@ -22,7 +22,15 @@ from cattrs.errors import StructureHandlerNotFoundError
 from ..errors import DefinitionError, display_name
 from ..fields import wire_name
 from .describe import describe
-from .hooks import FAILED, Collector, LazyHook, StructureHook, collector_of, prefix_found, raising
+from .hooks import (
+    FAILED,
+    Collector,
+    LazyHook,
+    StructureHook,
+    collector_of,
+    deferred,
+    prefix_found,
+)
 from .typeinfo import attrs_fields, read_only_fields
 from .validators import Check, bound_message, bounds_of, compile_validator, max_items
 from .violations import CappedList, Found, escape_pointer, room_in
@@ -123,7 +131,13 @@ def _build_attrs_hook(tp: Any, converter: cattrs.Converter) -> StructureHook:
         getattr(converter, "inline_lists", {}) if inline_checks else {},
         getattr(converter, "inline_parsed", {}) if inline_checks else {},
     )
-    return _generate_structure_fn(cls, tuple(plans), forbid_unknown, inlining, read_only)
+    fields = tuple(plans)
+    # PERF: the plan above finds every definition mistake; the code is
+    # generated (and compiled, most of the cost) when first needed.
+    return deferred(
+        lambda: _generate_structure_fn(cls, fields, forbid_unknown, inlining, read_only),
+        f"structure_{getattr(cls, '__name__', 'attrs')}",
+    )
 
 
 def _read_only_for_requests(tp: Any, cls: Any, converter: cattrs.Converter) -> frozenset[str]:
@@ -172,8 +186,8 @@ def _generate_structure_fn(
     forbid_unknown: bool,
     inlining: _Inlining,
     read_only: frozenset[str] = frozenset(),
-) -> StructureHook:
-    """Generate the structure function of one attrs class, like cattrs' ``make_dict_structure_fn``.
+) -> Collector:
+    """Generate the collector of one attrs class, like cattrs' ``make_dict_structure_fn``.
 
     PERF: the generated collector reads each field by its wire name in
     straight-line code, with the type checks of plain JSON scalars inlined
@@ -384,7 +398,7 @@ def _generate_structure_fn(
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     collect_fn: Collector = namespace["collect"]
     collect_fn.__name__ = collect_fn.__qualname__ = f"collect_{name[10:]}"
-    return raising(collect_fn, name)
+    return collect_fn
 
 
 def _inline_bounds(

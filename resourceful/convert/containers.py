@@ -13,7 +13,7 @@ import cattrs
 from cattrs.errors import StructureHandlerNotFoundError
 
 from ..errors import DefinitionError
-from .hooks import FAILED, Collector, StructureHook, collector_of, raising
+from .hooks import FAILED, Collector, StructureHook, collector_of, deferred
 from .typeinfo import SEQUENCES, SETS
 from .violations import INPUT_ERRORS, CappedList, Found, InvalidData, pairs_from
 
@@ -123,20 +123,25 @@ def sequence_factory(
         item_type = args[0] if args else Any
         build = SEQUENCES.get(origin) or SETS[origin]
         hook = element_hook(converter, item_type, f"the items of {tp!r}")
-        collect_item = collector_of(hook)
         exact = EXACT_ITEMS.get(hook)
 
-        def collect_sequence(value: Any, _: Any, found: list[Found]) -> Any:
-            items = accept(value)
-            if items is None:
-                found.append(("", f"expected an array, got {describe_value(value)}"))
-                return FAILED
-            result = _collect_items(items, collect_item, exact, item_type, found)
-            if result is FAILED or build is list:
-                return result
-            return build(result)
+        def collector() -> Collector:
+            # The items' collector is fetched (so built) when this one is.
+            collect_item = collector_of(hook)
 
-        sequence_hook = raising(collect_sequence, "structure_sequence")
+            def collect_sequence(value: Any, _: Any, found: list[Found]) -> Any:
+                items = accept(value)
+                if items is None:
+                    found.append(("", f"expected an array, got {describe_value(value)}"))
+                    return FAILED
+                result = _collect_items(items, collect_item, exact, item_type, found)
+                if result is FAILED or build is list:
+                    return result
+                return build(result)
+
+            return collect_sequence
+
+        sequence_hook = deferred(collector, "structure_sequence")
         if exact_lists is not None and exact is not None and build is list:
             exact_lists[sequence_hook] = (exact, hook)
         return sequence_hook

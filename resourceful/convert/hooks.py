@@ -55,16 +55,62 @@ def raising(collect: Collector, name: str) -> StructureHook:
     return with_collector(hook, collect)
 
 
+#: The hooks made by :func:`deferred` whose collector is not built yet, with what builds it.
+_builders: weakref.WeakKeyDictionary[Any, Callable[[], Collector]] = weakref.WeakKeyDictionary()
+
+
+def deferred(build: Callable[[], Collector], name: str) -> StructureHook:
+    """Return the hook (raising :class:`InvalidData`) of the collector ``build`` makes.
+
+    PERF: ``build`` runs when the collector is first needed: the first call
+    of the hook, or :func:`collector_of` (which the hooks of containers and
+    classes holding this one call when they are built, and binding calls at
+    registration). A hook only response validation uses, such as the
+    structuring of a return type, costs nothing until a response is
+    validated. Definition mistakes are for the factory to find before it
+    calls this: ``build`` only generates code.
+    """
+    collect: Collector | None = None
+
+    def hook(value: Any, tp: Any) -> Any:
+        nonlocal collect
+        if collect is None:
+            collect = collector_of(hook)
+        found: list[Found] = []
+        result = collect(value, tp, found)
+        if result is FAILED:
+            raise InvalidData.of(found)
+        return result
+
+    hook.__name__ = hook.__qualname__ = name
+    _builders[hook] = build
+    return hook
+
+
 def collector_of(hook: StructureHook) -> Collector:
-    """Return the collector of ``hook`` (an adapter for hooks that only raise)."""
+    """Return the collector of ``hook`` (an adapter for hooks that only raise).
+
+    The collector of a :func:`deferred` hook is built here, once.
+    """
     if isinstance(hook, LazyHook):
         return hook.collect
     try:
         collect = _collectors.get(hook)
     except TypeError:  # not weak-referenceable: a user's callable object
-        collect = None
+        return _adapted(hook)
     if collect is not None:
         return collect
+    build = _builders.get(hook)
+    if build is not None:
+        # NOTE: two threads may both build it; either collector is right.
+        collect = _collectors[hook] = build()
+        _builders.pop(hook, None)
+        return collect
+    return _adapted(hook)
+
+
+def _adapted(hook: StructureHook) -> Collector:
+    """Return a collector that calls ``hook`` and reports what it raises."""
 
     def collect_raised(value: Any, tp: Any, found: list[Found]) -> Any:
         try:

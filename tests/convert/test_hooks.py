@@ -1,0 +1,115 @@
+"""Hooks whose collector is built when first needed, and the collectors of any hook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+
+from resourceful.convert import Converter, InvalidData
+from resourceful.convert import attrs_gen as attrs_gen_module
+from resourceful.convert.hooks import FAILED, Collector, collector_of, deferred
+from resourceful.convert.violations import Found
+
+
+def _counted(built: list[str]) -> Any:
+    def build() -> Collector:
+        built.append("built")
+
+        def collect(value: Any, _: Any, found: list[Found]) -> Any:
+            if value < 0:
+                found.append(("", "must not be negative"))
+                return FAILED
+            return value * 2
+
+        return collect
+
+    return build
+
+
+def test_a_deferred_hook_builds_its_collector_on_the_first_call_only() -> None:
+    built: list[str] = []
+    hook = deferred(_counted(built), "structure_doubled")
+    assert built == []
+    assert hook(2, int) == 4
+    assert hook(3, int) == 6
+    assert built == ["built"]
+    assert hook.__name__ == "structure_doubled"
+
+
+def test_collector_of_a_deferred_hook_builds_it_once_and_the_hook_then_uses_it() -> None:
+    built: list[str] = []
+    hook = deferred(_counted(built), "structure_doubled")
+    collect = collector_of(hook)
+    assert collector_of(hook) is collect
+    assert built == ["built"]
+    found: list[Found] = []
+    assert collect(-1, int, found) is FAILED
+    assert found == [("", "must not be negative")]
+    with pytest.raises(InvalidData) as caught:
+        hook(-1, int)
+    assert [(v.pointer, v.detail) for v in caught.value.violations] == [
+        ("", "must not be negative")
+    ]
+    assert built == ["built"]
+
+
+@attrs.define
+class Leaf:
+    name: str
+
+
+@attrs.define
+class Branch:
+    leaves: list[Leaf]
+    top: Leaf
+
+
+@pytest.fixture
+def generated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the attrs classes whose structuring code is generated, in order."""
+    names: list[str] = []
+    real = attrs_gen_module._generate_structure_fn
+
+    def counting(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        names.append(cls.__name__)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(attrs_gen_module, "_generate_structure_fn", counting)
+    return names
+
+
+def test_asking_for_a_class_hook_plans_it_and_generates_nothing(generated: list[str]) -> None:
+    converter = Converter()
+    converter.get_structure_hook(Branch)
+    converter.get_structure_hook(list[Branch])
+    assert generated == []
+
+
+def test_the_first_structuring_generates_the_class_and_what_it_holds_once(
+    generated: list[str],
+) -> None:
+    converter = Converter()
+    value = {"leaves": [{"name": "a"}], "top": {"name": "b"}}
+    assert converter.structure(value, Branch) == Branch([Leaf("a")], Leaf("b"))
+    assert converter.structure(value, Branch) == Branch([Leaf("a")], Leaf("b"))
+    assert sorted(generated) == ["Branch", "Leaf"]
+
+
+class Opaque:
+    pass
+
+
+@attrs.define
+class Holder:
+    leaf: Leaf
+    thing: Opaque
+
+
+def test_a_mistake_in_a_class_is_found_when_it_is_planned_not_generated(
+    generated: list[str],
+) -> None:
+    with pytest.raises(Exception, match=r"Cannot structure field .*Holder\.thing"):
+        Converter().get_structure_hook(Holder)
+    assert generated == []

@@ -217,6 +217,7 @@ def _generate_structure_fn(
         "_describe": describe,
         "_type": type,
         "_refuse_items": _refuse_items,
+        "_prefix": prefix_found,
     }
     # NOTE: failure is told by a flag, not by the length of ``found``: a
     # full CappedList's containers only count what they find.
@@ -234,12 +235,8 @@ def _generate_structure_fn(
         namespace[f"c{index}"] = collector_of(plan.hook)
         namespace[f"t{index}"] = plan.type
         namespace[f"p{index}"] = plan.pointer
-        # PERF: prefix_found, inlined: the problems the field's collector added.
-        prefix = [
-            "            for i in range(n, len(found)):",
-            "                pointer, detail = found[i]",
-            f"                found[i] = (p{index} + pointer, detail)",
-        ]
+        # The problems the field's collector added get the field's pointer.
+        prefix = [f"            _prefix(found, n, p{index})"]
         lines.append(f"    raw = value.get({plan.wire!r}, _MISSING)")
         if plan.required:
             required_args.append(f"{plan.init_name}={local}")
@@ -360,7 +357,9 @@ def _generate_structure_fn(
     )
     on_failure = [f"        {check}"]
     validate: list[str] = []
-    if bounds is not None:
+    if bounds == []:
+        on_failure = []  # no field has a validator
+    elif bounds is not None:
         # PERF: when a field already failed, the bounds run in place (no call);
         # validate() counts the failures for the other call.
         on_failure = []
@@ -376,6 +375,17 @@ def _generate_structure_fn(
                     "            failures += 1",
                 ]
         validate.append("    return failures")
+    on_refusal = (
+        # No field has a validator: the class itself refused the values.
+        ["        found.append(('', str(exc)))"]
+        if bounds == []
+        else [
+            "        # A validator failed (attrs stops at the first one and names no",
+            "        # path): run each field's validator on its own to find them all.",
+            f"        if not {check}:",
+            "            found.append(('', str(exc)))",
+        ]
+    )
     lines += [
         "    if failed:",
         *on_failure,
@@ -383,10 +393,7 @@ def _generate_structure_fn(
         "    try:",
         f"        return _cls({call_args})",
         "    except (ValueError, TypeError) as exc:",
-        "        # A validator failed (attrs stops at the first one and names no",
-        "        # path): run each field's validator on its own to find them all.",
-        f"        if not {check}:",
-        "            found.append(('', str(exc)))",
+        *on_refusal,
         "        return _FAILED",
     ]
     lines += validate

@@ -12,6 +12,7 @@ import enum
 import sys
 import types
 import typing
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, TypeVar, Union
 
@@ -274,12 +275,20 @@ def resolve_nested(tp: Any, globalns: dict[str, Any], localns: Mapping[str, Any]
     return tp.copy_with(resolved)
 
 
+#: The fields of plain (not generic) attrs classes, once their annotations resolved.
+_fields_of: weakref.WeakKeyDictionary[type, tuple[tuple[attrs.Attribute[Any], Any], ...]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def resolve_types(cls: type[Any]) -> None:
     """Resolve the string annotations of the attrs class ``cls``, nested ones included.
 
     Like ``attrs.resolve_types``, it stores the types on the class's fields,
     so everything that reads ``attribute.type`` afterwards sees real types.
     """
+    if cls in _fields_of:
+        return  # resolved (and its fields recorded) before
     attrs.resolve_types(cls)
     module = sys.modules.get(cls.__module__)
     globalns = dict(vars(module)) if module is not None else {}
@@ -299,6 +308,12 @@ def attrs_fields(tp: Any) -> tuple[tuple[attrs.Attribute[Any], Any], ...]:
     String annotations are resolved and the type variables of a generic class
     (``Page[Todo]``) are substituted.
     """
+    if isinstance(tp, type):
+        # PERF: binding, rendering, the checks and the document each ask for
+        # the fields of the same classes; resolving copies the module's names.
+        known = _fields_of.get(tp)
+        if known is not None:
+            return known
     cls = typing.get_origin(tp) or tp
     try:
         resolve_types(cls)
@@ -312,7 +327,10 @@ def attrs_fields(tp: Any) -> tuple[tuple[attrs.Attribute[Any], Any], ...]:
     for attribute in attrs.fields(cls):
         ftype = attribute.type if attribute.type is not None else Any
         result.append((attribute, _substitute(ftype, mapping)))
-    return tuple(result)
+    fields = tuple(result)
+    if cls is tp:
+        _fields_of[cls] = fields
+    return fields
 
 
 # -- unions of attrs classes ---------------------------------------------------

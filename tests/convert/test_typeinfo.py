@@ -99,3 +99,48 @@ def test_type_name_spells_types_as_written() -> None:
     assert type_name(tuple[int, ...]) == "tuple[int, ...]"
     assert type_name(Literal["a", 1]) == "Literal['a', 1]"
     assert type_name(Annotated[int, "meta"]) == "int"
+
+
+@attrs.define
+class Later:
+    child: list[Node]
+    name: str = ""
+
+
+T = typing.TypeVar("T")
+
+
+@attrs.define
+class Boxed(typing.Generic[T]):
+    value: T
+
+
+def test_a_class_is_resolved_once_and_its_fields_kept(monkeypatch: typing.Any) -> None:
+    from resourceful.convert import typeinfo
+
+    calls: list[object] = []
+    real = typeinfo.resolve_nested
+
+    def counting(tp: object, *args: object) -> object:
+        calls.append(tp)
+        return real(tp, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(typeinfo, "resolve_nested", counting)
+    first = typeinfo.attrs_fields(Later)
+    resolved = len(calls)
+    assert resolved >= 2  # each field, the first time
+    assert typeinfo.attrs_fields(Later) is first
+    resolve_types(Later)
+    assert len(calls) == resolved
+    assert [(attribute.name, tp) for attribute, tp in first] == [
+        ("child", list[Node]),
+        ("name", str),
+    ]
+
+
+def test_the_fields_of_a_generic_alias_are_its_own() -> None:
+    from resourceful.convert.typeinfo import attrs_fields
+
+    assert [tp for _, tp in attrs_fields(Boxed[int])] == [int]
+    assert [tp for _, tp in attrs_fields(Boxed)] == [T]
+    assert [tp for _, tp in attrs_fields(Boxed[str])] == [str]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import datetime as dt
+import itertools
+import linecache
 import typing
 import uuid
 import weakref
@@ -353,6 +355,15 @@ def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable
         or attribute.name in may_be_unset
         or attribute.name in hidden
     }
+    if not may_be_unset and _is_leaf(cls):
+        # PERF: a plain class of plain values (the usual leaf of a document)
+        # gets its function written here from its members, without cattrs'
+        # generator (most of a registration's unstructuring cost).
+        members = _plain_members(tp, cls, converter, hidden, cached=True)
+        if members is not None:
+            hook = _generate_unstructure_fn(cls, members)
+            _members_of[hook] = members
+            return hook
     hook = make_dict_unstructure_fn(tp, converter, **overrides)
     members = _plain_members(tp, cls, converter, hidden) if not may_be_unset else None
     if members is not None:
@@ -360,8 +371,55 @@ def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable
     return hook
 
 
+def _is_leaf(cls: Any) -> bool:
+    """Return whether no field of the attrs class ``cls`` holds an attrs class (or may)."""
+    return all(_holds_no_class(attribute.type) for attribute in attrs.fields(cls))
+
+
+def _holds_no_class(tp: Any) -> bool:
+    if tp is None or isinstance(tp, str | typing.ForwardRef | typing.TypeVar) or is_attrs(tp):
+        return False
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        return True  # its arguments are values
+    args = typing.get_args(tp)
+    if origin is typing.Annotated:
+        args = args[:1]  # the rest is metadata
+    return all(_holds_no_class(arg) for arg in args if arg is not Ellipsis)
+
+
+_unstructure_count = itertools.count(1)
+
+
+def _generate_unstructure_fn(cls: Any, members: tuple[Member, ...]) -> Callable[[Any], Any]:
+    """Return the function writing an instance of ``cls`` as the dict of its ``members``.
+
+    The same dict, in the same order, as cattrs' generated function for a
+    plain class (see :func:`_plain_members`): each member under its key,
+    unstructured by its hook (read straight from the instance when the hook
+    keeps the value as it is).
+    """
+    namespace: dict[str, Any] = {}
+    entries = []
+    for index, (name, key, _, handler) in enumerate(members):
+        if handler is identity:
+            entries.append(f"{key!r}: instance.{name}")
+        else:
+            namespace[f"h{index}"] = handler
+            entries.append(f"{key!r}: h{index}(instance.{name})")
+    source = f"def unstructure(instance):\n    return {{{', '.join(entries)}}}\n"
+    name = f"unstructure_{getattr(cls, '__name__', 'attrs')}"
+    filename = f"<resourceful generated {name} #{next(_unstructure_count)}>"
+    exec(compile(source, filename, "exec"), namespace)
+    # Tracebacks through the generated function show its source.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    function: Callable[[Any], Any] = namespace["unstructure"]
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
 def _plain_members(
-    tp: Any, cls: Any, converter: cattrs.Converter, hidden: frozenset[str]
+    tp: Any, cls: Any, converter: cattrs.Converter, hidden: frozenset[str], *, cached: bool = False
 ) -> tuple[Member, ...] | None:
     """Return the members the hook writes when the class is plain, else ``None``.
 
@@ -388,7 +446,8 @@ def _plain_members(
             return None
         try:
             # The hook cattrs' generated function called for the member, fetched likewise.
-            handler = converter.get_unstructure_hook(declared, cache_result=False)
+            # (A leaf's members hold no class, so the cached hooks are the same.)
+            handler = converter.get_unstructure_hook(declared, cache_result=cached)
         except RecursionError:
             return None
         members.append((attribute.name, wire_name(attribute), declared, handler))

@@ -31,15 +31,19 @@ class Items(Resource):
 
 @pytest.fixture
 def made(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[int, Any]]:
-    """Count the attrs unstructure functions made: per (converter, type)."""
+    """Count the attrs unstructure hooks made: per (converter, type).
+
+    Each hook made reads its class's members once, whether cattrs or the
+    converter writes its function.
+    """
     found: Counter[tuple[int, Any]] = Counter()
-    real = converter_module.make_dict_unstructure_fn
+    real = converter_module._plain_members
 
-    def counting(tp: Any, converter: Any, **kwargs: Any) -> Any:
+    def counting(tp: Any, cls: Any, converter: Any, hidden: Any, **options: Any) -> Any:
         found[id(converter), tp] += 1
-        return real(tp, converter, **kwargs)
+        return real(tp, cls, converter, hidden, **options)
 
-    monkeypatch.setattr(converter_module, "make_dict_unstructure_fn", counting)
+    monkeypatch.setattr(converter_module, "_plain_members", counting)
     return found
 
 

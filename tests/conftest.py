@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -105,6 +106,22 @@ def req_ctx(app: App) -> Iterator[RequestContext]:
     """Push a request context for ``GET /`` of ``app`` for the test."""
     with app.test_request_context("/") as ctx:
         yield ctx
+
+
+@pytest.fixture
+def generated_structuring(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the attrs classes whose structuring code is generated, in order."""
+    from resourceful.convert import attrs_gen
+
+    names: list[str] = []
+    real = attrs_gen._generate_structure_fn
+
+    def counting(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        names.append(cls.__name__)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(attrs_gen, "_generate_structure_fn", counting)
+    return names
 
 
 @pytest.fixture

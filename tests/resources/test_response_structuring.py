@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 import pytest
 
 from resourceful import App
-from resourceful.convert import attrs_gen as attrs_gen_module
 from resourceful.errors import DefinitionError
 from resourceful.resources import Resource
 
@@ -32,34 +29,20 @@ class Notes(Resource):
         return Note(note_id, "" if note_id else 7)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def generated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the attrs classes whose structuring code is generated, in order."""
-    names: list[str] = []
-    real = attrs_gen_module._generate_structure_fn
-
-    def counting(cls: Any, *args: Any, **kwargs: Any) -> Any:
-        names.append(cls.__name__)
-        return real(cls, *args, **kwargs)
-
-    monkeypatch.setattr(attrs_gen_module, "_generate_structure_fn", counting)
-    return names
-
-
 def test_registration_generates_the_body_structuring_but_not_the_return_types(
-    generated: list[str],
+    generated_structuring: list[str],
 ) -> None:
     app = App(__name__)
     app.add_resource(Notes, "/notes/<int:note_id>")
-    assert generated == ["Draft"]
+    assert generated_structuring == ["Draft"]
     app.config["VALIDATE_RESPONSES"] = False
     client = app.test_client()
     assert client.post("/notes/", json={"title": "a"}).json == {"id": 1, "title": "a"}
-    assert generated == ["Draft"]
+    assert generated_structuring == ["Draft"]
 
 
 def test_the_first_validated_response_generates_the_return_types_structuring_once(
-    generated: list[str],
+    generated_structuring: list[str],
 ) -> None:
     app = App(__name__)
     app.add_resource(Notes, "/notes/<int:note_id>")
@@ -67,11 +50,11 @@ def test_the_first_validated_response_generates_the_return_types_structuring_onc
     client = app.test_client()
     assert client.get("/notes/3").json == {"id": 3, "title": ""}
     assert client.get("/notes/4").json == {"id": 4, "title": ""}
-    assert generated == ["Draft", "Note"]
+    assert generated_structuring == ["Draft", "Note"]
     app.testing = True  # the validation error propagates instead of becoming a 500 page
     with pytest.raises(Exception, match=r"Notes\.get returned a value .*/title"):
         client.get("/notes/0")
-    assert generated == ["Draft", "Note"]
+    assert generated_structuring == ["Draft", "Note"]
 
 
 class Opaque:

@@ -99,10 +99,36 @@ def _install_unset(converter: cattrs.Converter) -> None:
     converter.register_structure_hook_factory(is_exactly(Unset), _bare_unset)
 
 
+class _Dispatch(MultiStrategyDispatch[Any]):
+    """cattrs' dispatch, which asks the class registry only about classes it may hold.
+
+    PERF: cattrs asks ``functools.singledispatch`` first, whose lookup of a
+    class it has not seen works out the class's MRO against every registered
+    class and ABC in pure Python: most of what dispatching a new attrs class
+    cost a registration. A class that is a subclass of no registered class
+    (``object`` aside) gets nothing from it, which ``issubclass`` tells for
+    far less, so the lookup is left out for such a class.
+    """
+
+    def dispatch_without_caching(self, typ: Any) -> Any:
+        """Return the hook of ``typ``, as cattrs does."""
+        # (``type(...) is type``: a ``list[int]`` passes isinstance(..., type).)
+        if type(typ) is type and not any(
+            registered is not object and issubclass(typ, registered)
+            for registered in self._single_dispatch.registry
+        ):
+            direct = self._direct_dispatch.get(typ)
+            if direct is not None:
+                return direct
+            found = self._function_dispatch.dispatch(typ)
+            return found if found is not None else self._fallback_factory(typ)
+        return super().dispatch_without_caching(typ)
+
+
 def _fresh_structure_dispatch(
     converter: cattrs.Converter,
 ) -> MultiStrategyDispatch[StructureHook]:
-    return MultiStrategyDispatch(lambda tp: raise_error(None, tp), converter)
+    return _Dispatch(lambda tp: raise_error(None, tp), converter)
 
 
 def _install_common(converter: cattrs.Converter) -> None:

@@ -1,0 +1,62 @@
+"""Dispatching a type: a class with no registered base class skips the class registry."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import attrs
+import pytest
+
+from resourceful.convert import Converter
+
+
+@attrs.define
+class Plain:
+    name: str
+
+
+class Base:
+    pass
+
+
+@attrs.define
+class Derived(Base):
+    extra: int = 0
+
+
+@pytest.fixture
+def class_lookups(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The classes functools.singledispatch works out an implementation for."""
+    looked_up: list[Any] = []
+    real = functools._find_impl  # type: ignore[attr-defined]
+
+    def counting(cls: Any, registry: Any) -> Any:
+        looked_up.append(cls)
+        return real(cls, registry)
+
+    monkeypatch.setattr(functools, "_find_impl", counting)
+    return looked_up
+
+
+def test_a_class_unrelated_to_the_registered_ones_is_not_looked_up(
+    class_lookups: list[Any],
+) -> None:
+    converter = Converter()
+    assert converter.structure({"name": "a"}, Plain) == Plain("a")
+    assert Plain not in class_lookups
+
+
+def test_a_hook_registered_for_a_base_class_still_serves_its_subclasses(
+    class_lookups: list[Any],
+) -> None:
+    converter = Converter()
+    converter.register_structure_hook(Base, lambda value, cls: cls(extra=len(value)))
+    assert converter.structure("abc", Derived) == Derived(extra=3)
+    assert Derived in class_lookups
+
+
+def test_a_registered_class_itself_is_served_by_its_hook() -> None:
+    converter = Converter()
+    converter.register_structure_hook(Plain, lambda value, cls: cls(str(value)))
+    assert converter.structure(7, Plain) == Plain("7")

@@ -1,14 +1,14 @@
 """The view function of one resource rule (request time).
 
-A :class:`ResourceView` carries the rule's operation records and, per app,
-the binders and renderers compiled from them; a call binds the request,
-calls the handler and renders its result.
+A :class:`ResourceView` carries the rule's operation records; each app it
+is registered on keeps the binders and renderers compiled from them (in
+``app.extensions``); a call binds the request, calls the handler and renders
+its result.
 """
 
 from __future__ import annotations
 
 import inspect
-import weakref
 from collections.abc import Callable, Mapping
 from types import CoroutineType, MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,20 @@ if TYPE_CHECKING:
 __all__ = ["ResourceView"]
 
 
+#: The key of an app's table of its views' compiled steps in ``app.extensions``.
+#: PERF: the app holds them, not the view: a view (two per resource) keeps no
+#: per-app table of its own, and a table entry dies with its app.
+_COMPILED_KEY = "resourceful.resources.compiled"
+
+_NO_GUARDS: Mapping[str, Guard] = MappingProxyType({})
+
+#: How one operation runs (see :meth:`ResourceView._run`): ``(method,
+#: handler_name, undecorated, asynchronous, awaits, in_place)``. PERF: a plain
+#: tuple of strings and booleans, which the collector stops tracking, rather
+#: than a closure (a function, its cells and their tuple) per operation.
+_Run = tuple[str, str, bool, bool, bool, bool]
+
+
 class _Compiled:
     """The binder, renderer and resolution of each operation of a view, for one app.
 
@@ -48,16 +62,21 @@ class _Compiled:
     requirement, which then takes the shortest path.
     """
 
-    __slots__ = ("converter", "guards", "operations", "steps")
+    __slots__ = ("app", "converter", "guards", "operations", "scopes", "steps")
 
     def __init__(
         self,
-        converter: Any,
+        app: App,
+        scopes: tuple[Scaffold, ...],
         steps: dict[str, tuple[Binder, Renderer, Resolved | None]],
         operations: Mapping[str, Operation],
-        guards: Mapping[str, Guard] = MappingProxyType({}),
+        guards: Mapping[str, Guard] = _NO_GUARDS,
     ) -> None:
-        self.converter = converter
+        self.app = app
+        #: The converter they were built with: replacing ``app.converter`` rebuilds them.
+        self.converter = app.converter
+        #: The blueprints the view is registered in (innermost first), then the app.
+        self.scopes = scopes
         self.steps = steps
         self.operations = operations
         #: The precondition checks of the changing operations that have validators.
@@ -83,7 +102,9 @@ class ResourceView(OperationsView):
         provide_automatic_options: bool | None,
     ) -> None:
         self.view_class = resource
-        self.operations: Mapping[str, Operation] = MappingProxyType(dict(operations))
+        if not isinstance(operations, MappingProxyType):
+            operations = MappingProxyType(dict(operations))
+        self.operations: Mapping[str, Operation] = operations
         self.methods: tuple[str, ...] = tuple(sorted(operations))
         self.provide_automatic_options = provide_automatic_options
         self.__name__ = name
@@ -92,34 +113,37 @@ class ResourceView(OperationsView):
         self.__module__ = resource.__module__
         self._resource = resource
         self._instance = instance
-        self._compiled: weakref.WeakKeyDictionary[App, _Compiled] = weakref.WeakKeyDictionary()
-        self._scopes: weakref.WeakKeyDictionary[App, tuple[Scaffold, ...]] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._last: tuple[App, _Compiled] | None = None
+        #: What ``compiled()`` returned last: one app serves almost every request.
+        self._last: _Compiled | None = None
+        #: How each operation that is not guarded runs, by method.
+        runs: dict[str, _Run] = {}
+        #: The calls of decorated and guarded operations: what their decorators wrap.
         calls: dict[str, Callable[..., Any]] = {}
-        # The operations whose call nothing wraps, by method: run(ctx, view_args).
-        direct: dict[str, Callable[[RequestContext, dict[str, Any]], Any]] = {}
+        direct = True  # whether every operation can be run straight from __call__
         #: Whether a call can return a coroutine, decided here once: an ``async
         #: def`` handler that may wait, or a decorator that made a coroutine function.
         self.runs_coroutines = False
         for method, op in operations.items():
             if op.conditional is not None and method in UNSAFE_METHODS:
                 call, awaits = self._guarded_call(method)
+                calls[method] = call
+                direct = False
             else:
-                run, awaits = self._operation_run(method)
-                call = _calling(run, self._resource, op.handler_name)
-                if not awaits and not op.decorators:
-                    direct[method] = run
+                runs[method] = how = self._how_to_run(method)
+                awaits = how[4]
+                direct = direct and not awaits and not op.decorators
+                if op.decorators:
+                    calls[method] = _calling(self, how, op.handler_name)
             for decorator in op.decorators:
-                call = decorator(call)
-            calls[method] = call
-            self.runs_coroutines |= awaits or inspect.iscoroutinefunction(call)
-        if "GET" in calls and "HEAD" not in calls:
-            calls["HEAD"] = calls["GET"]
-            if "GET" in direct:
-                direct["HEAD"] = direct["GET"]
-        self._calls = calls
+                calls[method] = decorator(calls[method])
+            self.runs_coroutines |= awaits or inspect.iscoroutinefunction(calls.get(method))
+        if "GET" in operations and "HEAD" not in operations:
+            if "GET" in runs:
+                runs["HEAD"] = runs["GET"]
+            if "GET" in calls:
+                calls["HEAD"] = calls["GET"]
+        self._runs = runs
+        self._calls = calls if calls else _NO_CALLS
         dispatch: Callable[..., Any] = self._dispatch
         for decorator in resource.decorators:
             dispatch = decorator(dispatch)
@@ -131,7 +155,15 @@ class ResourceView(OperationsView):
         # PERF: with no class decorator, an operation that nothing wraps and that
         # returns no coroutine is run straight from __call__, with the context
         # it reads once; every other one goes through the decorated dispatch.
-        self._direct = direct if not resource.decorators else {}
+        self._direct: dict[str, _Run]
+        if resource.decorators:
+            self._direct = _NO_RUNS
+        elif direct:
+            self._direct = runs  # the common case: no second table
+        else:
+            self._direct = {
+                method: how for method, how in runs.items() if method not in calls and not how[4]
+            }
 
     def __repr__(self) -> str:
         return f"<ResourceView {self.__name__!r} of {self._resource.__qualname__}>"
@@ -145,9 +177,9 @@ class ResourceView(OperationsView):
         """
         try:
             ctx = _cv_request.get()
-            run = self._direct.get(ctx.method)
-            if run is not None:
-                return run(ctx, view_args)
+            how = self._direct.get(ctx.method)
+            if how is not None:
+                return self._run(how, ctx, view_args)
             return self._dispatch_decorated(**view_args)
         except HTTPException as exc:
             if exc.response is not None or exc.code is None or exc.code < 400:
@@ -164,19 +196,20 @@ class ResourceView(OperationsView):
                 del problem
 
     def _dispatch(self, **view_args: Any) -> Any:
-        method = _cv_request.get().method
-        return self._calls[method](**view_args)
+        ctx = _cv_request.get()
+        call = self._calls.get(ctx.method)
+        if call is not None:
+            return call(**view_args)
+        return self._run(self._runs[ctx.method], ctx, view_args)
 
-    def _operation_run(
-        self, method: str
-    ) -> tuple[Callable[[RequestContext, dict[str, Any]], Any], bool]:
-        """Return ``run(ctx, view_args)`` of one operation, and whether it returns a coroutine.
+    def _how_to_run(self, method: str) -> _Run:
+        """Return how :meth:`_run` runs the operation of ``method``.
 
         How an ``async def`` handler runs is decided here, once: with no
         decorator to await it, one that never waits runs in place
         (:func:`~resourceful.coroutines.run_in_place`) and the call stays
-        synchronous; otherwise the call returns a coroutine, which
-        :meth:`__call__` runs on the thread's loop.
+        synchronous; otherwise (``awaits``) the call returns a coroutine,
+        which :meth:`__call__` runs on the thread's loop.
         """
         handler_name = self.operations[method].handler_name
         # Nothing but the app sees this operation's errors when no decorator wraps it.
@@ -185,43 +218,42 @@ class ResourceView(OperationsView):
         asynchronous = inspect.iscoroutinefunction(handler_function)
         awaits = asynchronous and not (undecorated and never_suspends(handler_function))
         in_place = asynchronous and not awaits
+        return (method, handler_name, undecorated, asynchronous, awaits, in_place)
 
-        def run(ctx: RequestContext, view_args: dict[str, Any]) -> Any:
-            app = ctx.app
-            # PERF: compiled(app)'s own first check, without the call.
-            last = self._last
-            if last is not None and last[0] is app and last[1].converter is app.converter:
-                compiled = last[1]
-            else:
-                compiled = self.compiled(app)
-            binder, renderer, resolved = compiled.steps[method]
-            # PERF: when only the app sees the answer, it may be written out
-            # without a response object (responses.PreparedResponse).
-            prepared = undecorated and may_answer_directly(app)
-            if resolved is not None:
-                result = self._run_resolved(ctx, resolved, binder, view_args, in_place, awaits)
-                if awaits:
-                    return _rendered(renderer, result)
-                return renderer.render(result, prepared=prepared)
-            kwargs = binder.bind(ctx, view_args)
-            if isinstance(kwargs, RequestValidationError):
-                # PERF: raising it would only have the app render it, when nothing
-                # else can see it; returning it gives the same response and hooks
-                # without unwinding every frame of the request.
-                if undecorated and renders_as_is(app, kwargs):
-                    return prepared_problem(kwargs) if prepared else kwargs
-                raise kwargs
-            instance = self._instance
-            if instance is None:
-                instance = self._resource()
-            result = getattr(instance, handler_name)(**kwargs)
-            if asynchronous:
-                if awaits:
-                    return _rendered(renderer, result)
-                result = run_in_place(result)
+    def _run(self, how: _Run, ctx: RequestContext, view_args: dict[str, Any]) -> Any:
+        """Run one operation (``how``: see :meth:`_how_to_run`) for the request of ``ctx``."""
+        method, handler_name, undecorated, asynchronous, awaits, in_place = how
+        app = ctx.app
+        # PERF: compiled(app)'s own first check, without the call.
+        compiled = self._last
+        if compiled is None or compiled.app is not app or compiled.converter is not app.converter:
+            compiled = self.compiled(app)
+        binder, renderer, resolved = compiled.steps[method]
+        # PERF: when only the app sees the answer, it may be written out
+        # without a response object (responses.PreparedResponse).
+        prepared = undecorated and may_answer_directly(app)
+        if resolved is not None:
+            result = self._run_resolved(ctx, resolved, binder, view_args, in_place, awaits)
+            if awaits:
+                return _rendered(renderer, result)
             return renderer.render(result, prepared=prepared)
-
-        return run, awaits
+        kwargs = binder.bind(ctx, view_args)
+        if isinstance(kwargs, RequestValidationError):
+            # PERF: raising it would only have the app render it, when nothing
+            # else can see it; returning it gives the same response and hooks
+            # without unwinding every frame of the request.
+            if undecorated and renders_as_is(app, kwargs):
+                return prepared_problem(kwargs) if prepared else kwargs
+            raise kwargs
+        instance = self._instance
+        if instance is None:
+            instance = self._resource()
+        result = getattr(instance, handler_name)(**kwargs)
+        if asynchronous:
+            if awaits:
+                return _rendered(renderer, result)
+            result = run_in_place(result)
+        return renderer.render(result, prepared=prepared)
 
     def _guarded_call(self, method: str) -> tuple[Callable[..., Any], bool]:
         """Return the call of a changing operation whose preconditions are checked first.
@@ -322,9 +354,9 @@ class ResourceView(OperationsView):
 
     def operations_on(self, app: Any) -> Mapping[str, Operation]:
         """Return the operations as ``app`` serves them (resolved at registration)."""
-        # ``current_app`` is a proxy, which the weak-key table cannot take.
-        unwrap = getattr(app, "_get_current_object", None)
-        compiled = self._compiled.get(unwrap() if unwrap is not None else app)
+        # ``current_app`` is a proxy: its extensions are the app's.
+        table = app.extensions.get(_COMPILED_KEY)
+        compiled = None if table is None else table.get(self)
         return self.operations if compiled is None else compiled.operations
 
     def compiled(self, app: App) -> _Compiled:
@@ -332,33 +364,40 @@ class ResourceView(OperationsView):
 
         They are rebuilt if ``app.converter`` is replaced.
         """
-        # PERF: one app serves almost every request; skip the weak-key lookup.
+        # PERF: one app serves almost every request; skip the table lookup.
         last = self._last
-        if last is not None and last[0] is app and last[1].converter is app.converter:
-            return last[1]
-        compiled = self._compiled.get(app)
+        if last is not None and last.app is app and last.converter is app.converter:
+            return last
+        table = app.extensions.get(_COMPILED_KEY)
+        compiled = None if table is None else table.get(self)
         if compiled is None or compiled.converter is not app.converter:
             compiled = self.prepare(app)
-        self._last = (app, compiled)
+        self._last = compiled
         return compiled
 
     def prepare(self, app: App, scopes: tuple[Scaffold, ...] | None = None) -> _Compiled:
         """Resolve the operations on ``app`` and build (and cache) their binders and renderers.
 
         ``scopes`` are the blueprints the view is registered in, innermost
-        first, then the app (the app alone by default). Called at
-        registration so that definition mistakes (a missing provider, a type
-        the converter cannot handle) raise then, not on the first request.
+        first, then the app (by default those of the last preparation on
+        ``app``, else the app alone). Called at registration so that
+        definition mistakes (a missing provider, a type the converter cannot
+        handle) raise then, not on the first request.
         """
+        table: dict[ResourceView, _Compiled] | None = app.extensions.get(_COMPILED_KEY)
+        if table is None:
+            table = app.extensions[_COMPILED_KEY] = {}
         if scopes is None:
-            scopes = self._scopes.get(app, (app,))
-        self._scopes[app] = scopes
+            known = table.get(self)
+            scopes = (app,) if known is None else known.scopes
         steps: dict[str, tuple[Binder, Renderer, Resolved | None]] = {}
         operations: dict[str, Operation] = {}
+        as_declared = True  # whether every effective record is the declared one
         for method, declared in self.operations.items():
             resolved: Resolved | None = resolve(declared, scopes)
             assert resolved is not None
             op = resolved.operation
+            as_declared = as_declared and op is declared
             if resolved.needs_values:
                 app_state(app).need_request_teardown()
             elif resolved.requirement is None:
@@ -367,9 +406,16 @@ class ResourceView(OperationsView):
             steps[method] = (Binder(op, app), Renderer(op, app), resolved)
             operations[method] = op
         guards = _prepare_conditional(steps, operations, app)
-        compiled = _Compiled(app.converter, steps, MappingProxyType(operations), guards)
-        self._compiled[app] = compiled
+        # PERF: when nothing was resolved into the records, the view's own serve.
+        served = self.operations if as_declared else MappingProxyType(operations)
+        compiled = _Compiled(app, scopes, steps, served, guards)
+        table[self] = compiled
         return compiled
+
+
+#: The shared empty tables of views that have no such operations (never written to).
+_NO_CALLS: dict[str, Callable[..., Any]] = {}
+_NO_RUNS: dict[str, _Run] = {}
 
 
 def _prepare_conditional(
@@ -392,7 +438,7 @@ def _prepare_conditional(
         steps[method] = (binder, wrapped, resolved)  # type: ignore[assignment]
         if guard is not None:
             guards[method] = guard
-    return MappingProxyType(guards)
+    return MappingProxyType(guards) if guards else _NO_GUARDS
 
 
 def _check_response_type(op: Operation, app: App) -> None:
@@ -408,16 +454,14 @@ def _check_response_type(op: Operation, app: App) -> None:
         ) from exc
 
 
-def _calling(
-    run: Callable[[RequestContext, dict[str, Any]], Any], resource: type[Resource], name: str
-) -> Callable[..., Any]:
-    """Return the call of an operation's ``run``: what its decorators wrap, named after it."""
+def _calling(view: ResourceView, how: _Run, name: str) -> Callable[..., Any]:
+    """Return the call of a decorated operation: what its decorators wrap, named after it."""
 
     def call(**view_args: Any) -> Any:
-        return run(_cv_request.get(), view_args)
+        return view._run(how, _cv_request.get(), view_args)
 
     call.__name__ = name
-    call.__qualname__ = f"{resource.__qualname__}.{name}"
+    call.__qualname__ = f"{view._resource.__qualname__}.{name}"
     return call
 
 

@@ -35,7 +35,7 @@ __all__ = [
 
 
 class URLMap(Map):
-    """werkzeug's :class:`~werkzeug.routing.Map`, with listing its rules kept cheap.
+    """werkzeug's :class:`~werkzeug.routing.Map`, with adding and listing rules kept cheap.
 
     PERF: werkzeug's ``iter_rules()`` first brings the compiled matcher up to
     date, rebuilding its whole state machine after every added rule, so code
@@ -45,6 +45,11 @@ class URLMap(Map):
     sorted for building), so here it sorts just the endpoints with several
     rules; the matcher is brought up to date when a URL is matched or built,
     as before.
+
+    PERF: a rule joins werkzeug's state machine when the map is next brought
+    up to date (:meth:`update`, before the first match or build), not when it
+    is added: while an app is set up, its routing keeps no states of its own
+    for the collector to walk at every full collection.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -53,14 +58,29 @@ class URLMap(Map):
         #: How many rules were added: caches built from the rules (the compiled
         #: matcher, the OpenAPI document) compare it to know they are out of date.
         self.rule_count = 0
+        #: The rules added since the state machine was last brought up to date.
+        self._unmatched: list[Rule] = []
         super().__init__(*args, **kwargs)
 
     def add(self, rulefactory: Any) -> None:
         """Add a rule (or a rule factory's rules), indexing each by where it matches."""
         for rule in rulefactory.get_rules(self):
-            super().add(rule)
+            rule.bind(self)  # werkzeug parses (compiles) it here: a bad rule raises now
+            if not rule.build_only:
+                self._unmatched.append(rule)
+            self._rules_by_endpoint.setdefault(rule.endpoint, []).append(rule)
             self.rules_by_place.setdefault(_place(rule), []).append(rule)
             self.rule_count += 1
+        self._remap = True
+
+    def update(self) -> None:
+        """Put the rules added since into the state machine, then let werkzeug sort it."""
+        if self._unmatched:
+            with self._remap_lock:
+                unmatched, self._unmatched = self._unmatched, []
+                for rule in unmatched:
+                    self._matcher.add(rule)
+        super().update()
 
     def iter_rules(self, endpoint: Any | None = None) -> Iterator[Rule]:
         """Iterate over all rules, or the rules of ``endpoint``, in werkzeug's order."""

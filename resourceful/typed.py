@@ -221,16 +221,10 @@ def _register(
     finish = register_resource(scaffold, resource, rule, **options)
 
     def finish_on(app: App) -> None:
-        finish(app)
+        endpoints = finish(app)
         if cors is not None:
-            cors.init_endpoints(
-                app,
-                [
-                    endpoint
-                    for endpoint, view in app.view_functions.items()
-                    if getattr(view, "view_class", None) is cls
-                ],
-            )
+            # PERF: the endpoints of this registration, not a search of every view.
+            cors.init_endpoints(app, endpoints)
         config = app.config
         was_set = getattr(config, "was_set", None)
         if was_set is not None and not was_set("MAX_CONTENT_LENGTH"):

@@ -25,12 +25,13 @@ __all__ = ["register_resource"]
 
 def register_resource(
     scaffold: Any, resource: type[Resource] | Resource, rule: str | None = None, **options: Any
-) -> Callable[[App], None]:
+) -> Callable[[App], list[str]]:
     """Register ``resource`` on an app or blueprint: one URL rule per group of handlers.
 
     Returns what to finish once the rules are on an app (compile the views'
     binders and renderers, check their defaults and examples, refuse a rule
-    and method another endpoint serves);
+    and method another endpoint serves), which returns the endpoints the
+    views are served under on that app;
     the core runs it (:mod:`resourceful.extensions`).
 
     ``resource`` is a :class:`Resource` subclass (instantiated once, or per
@@ -50,8 +51,8 @@ def register_resource(
     4. make one :class:`ResourceView` per rule and add its URL rule;
     5. return the finishing step: compile the binders and renderers, check
        the defaults and examples the operations reach
-       (:func:`~resourceful.openapi.values.check_operation`) and refuse a
-       rule and method another endpoint serves.
+       (:func:`~resourceful.openapi.values.check_operation`), refuse a
+       rule and method another endpoint serves, and return the endpoints.
     """
     cls, instance = _class_and_instance(resource)
     rule = _rule_of(cls, rule, options)
@@ -153,25 +154,31 @@ def _rule_of(cls: type[Resource], rule: str | None, options: dict[str, Any]) -> 
     return rule
 
 
-def _prepare(app: App, views: Sequence[ResourceView]) -> None:
+def _prepare(app: App, views: Sequence[ResourceView]) -> list[str]:
+    """Finish ``views`` on ``app``; return the endpoints they are served under there."""
     # NOTE: imported here, so that importing resourceful does not import the
     # OpenAPI package; the first registration does (the first request would).
     from ..openapi.values import check_operation
 
+    served: list[str] = []
     for view in views:
-        compiled = view.prepare(app, _scopes(app, view))
+        endpoints = _endpoints_of(app, view)
+        served += endpoints
+        compiled = view.prepare(app, _scopes(app, view, endpoints))
         for op in compiled.operations.values():
             check_operation(op, app.converter)
     _check_duplicates(app, views)
+    return served
 
 
-def _scopes(app: App, view: ResourceView) -> tuple[Scaffold, ...]:
+def _scopes(app: App, view: ResourceView, endpoints: list[str]) -> tuple[Scaffold, ...]:
     """Return the blueprints ``view`` is registered in (innermost first), then ``app``.
 
-    The latest registration is the one being finished; a blueprint registered
+    ``endpoints`` are the view's on ``app``, in registration order. The
+    latest registration is the one being finished; a blueprint registered
     twice on one app must resolve the same way both times.
     """
-    found = [scopes_of(app, endpoint) for endpoint in _endpoints_of(app, view)]
+    found = [scopes_of(app, endpoint) for endpoint in endpoints]
     if not found:
         return (app,)
     scopes = found[-1]

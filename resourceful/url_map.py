@@ -29,6 +29,7 @@ __all__ = [
     "check_methods_free",
     "check_views_free",
     "describe_view",
+    "endpoints_of",
     "rule_count",
     "rules_at",
 ]
@@ -66,6 +67,7 @@ class URLMap(Map):
         """Add a rule (or a rule factory's rules), indexing each by where it matches."""
         for rule in rulefactory.get_rules(self):
             rule.bind(self)  # werkzeug parses (compiles) it here: a bad rule raises now
+            _untracked_weights(rule)
             if not rule.build_only:
                 self._unmatched.append(rule)
             self._rules_by_endpoint.setdefault(rule.endpoint, []).append(rule)
@@ -79,6 +81,7 @@ class URLMap(Map):
             with self._remap_lock:
                 unmatched, self._unmatched = self._unmatched, []
                 for rule in unmatched:
+                    _untracked_weights(rule)  # again, in case it was compiled anew since
                     self._matcher.add(rule)
         super().update()
 
@@ -126,6 +129,24 @@ class LazyBuildRule(Rule):
         real = Rule._compile_builder(self, True).__get__(self, None)
         self.__dict__["_build_unknown"] = real
         return real(**values)  # type: ignore[no-any-return]
+
+
+def _untracked_weights(rule: Rule) -> None:
+    """Hold the weights of ``rule``'s parts in tuples, not lists.
+
+    PERF: werkzeug keeps two lists per part of a rule (about 20 per resource)
+    for the collector to walk at every full collection; tuples of numbers it
+    stops tracking. They order the same (werkzeug only sorts and compares
+    them), and every rule of a :class:`URLMap` gets them, so no list is ever
+    compared with a tuple.
+    """
+    for part in rule._parts:
+        weight = part.weight
+        if isinstance(weight.static_weights, list):
+            part.weight = weight._replace(
+                static_weights=tuple(weight.static_weights),  # type: ignore[arg-type]
+                argument_weights=tuple(weight.argument_weights),  # type: ignore[arg-type]
+            )
 
 
 def _not_compiled(rule: Rule, /, **values: Any) -> tuple[str, str]:  # pragma: no cover - dropped
@@ -209,6 +230,20 @@ def add_rule(
             endpoints.append(endpoint)
 
 
+def endpoints_of(app: App, view: Callable[..., Any]) -> list[str]:
+    """Return the endpoints ``view`` serves on ``app``, in registration order.
+
+    PERF: looked up in the index :func:`add_rule` keeps, not by listing every
+    view function (which made registering N resources cost O(N^2)).
+    """
+    functions = app.view_functions
+    return [
+        endpoint
+        for endpoint in app._router.endpoints_by_view.get(id(view), ())
+        if functions.get(endpoint) is view
+    ]
+
+
 # -- conflicts, refused at registration -------------------------------------------------------
 
 
@@ -266,9 +301,7 @@ def check_views_free(app: App, views: Iterable[tuple[Callable[..., Any], str]]) 
     mine: list[tuple[Rule, str]] = []
     ours: set[int] = set()
     for view, owner in views:
-        for endpoint in app._router.endpoints_by_view.get(id(view), ()):
-            if app.view_functions.get(endpoint) is not view:
-                continue
+        for endpoint in endpoints_of(app, view):
             for rule in by_endpoint.get(endpoint, ()):
                 mine.append((rule, owner))
                 ours.add(id(rule))

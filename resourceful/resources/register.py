@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 import weakref
@@ -10,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DefinitionError, display_name
-from ..url_map import check_views_free
+from ..url_map import check_views_free, endpoints_of
 from .declare import Resource
 from .plan import plan_rules
 from .resolve import resolve, scopes_of
@@ -195,49 +194,13 @@ def _scopes(app: App, view: ResourceView, endpoints: list[str]) -> tuple[Scaffol
     return scopes
 
 
-class _EndpointIndex:
-    """One app's endpoints by view function, indexed as they are added.
-
-    PERF: finding a view's endpoints by listing every view function of the
-    app at each registration made building an app quadratic in its number of
-    resources. ``view_functions`` only grows while an app is set up, so each
-    registration indexes just the endpoints added since the last one; what
-    the index says is checked against ``view_functions`` before it is used,
-    and a view it does not know is looked for in all of them.
-    """
-
-    __slots__ = ("by_view", "indexed")
-
-    def __init__(self) -> None:
-        self.by_view: dict[int, list[str]] = {}
-        self.indexed = 0
-
-    def endpoints(self, functions: dict[str, Any], view: Any) -> list[str]:
-        if len(functions) < self.indexed:  # endpoints were removed: start again
-            self.by_view.clear()
-            self.indexed = 0
-        added = len(functions) - self.indexed
-        if added:
-            # The newest entries are the last ones: read only those, from the end.
-            newest = itertools.islice(reversed(functions.items()), added)
-            for endpoint, function in reversed(list(newest)):
-                self.by_view.setdefault(id(function), []).append(endpoint)
-            self.indexed = len(functions)
-        found = [e for e in self.by_view.get(id(view), ()) if functions.get(e) is view]
-        if found:
-            return found
-        return [endpoint for endpoint, function in functions.items() if function is view]
-
-
-_ENDPOINTS: weakref.WeakKeyDictionary[Any, _EndpointIndex] = weakref.WeakKeyDictionary()
-
-
 def _endpoints_of(app: App, view: ResourceView) -> list[str]:
     """Return the endpoints ``view`` is registered under on ``app``, in registration order."""
-    index = _ENDPOINTS.get(app)
-    if index is None:
-        index = _ENDPOINTS[app] = _EndpointIndex()
-    return index.endpoints(app.view_functions, view)
+    found = endpoints_of(app, view)
+    if found:
+        return found
+    # Not added with add_url_rule (set in view_functions directly): look for it.
+    return [endpoint for endpoint, function in app.view_functions.items() if function is view]
 
 
 def _outcome(op: Any, scopes: tuple[Scaffold, ...]) -> tuple[Any, ...]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 import pytest
+from werkzeug.routing import Rule
 
 from resourceful import App, url_for
 from resourceful.convert import converter as converter_module
@@ -165,3 +166,42 @@ def test_registering_resources_with_cors_settings_lists_each_view_a_bounded_numb
     # the resources. Linear work per resource stays the same.
     few, many = _views_listed_registering(10), _views_listed_registering(40)
     assert many <= 4 * few * 1.25
+
+
+def test_rules_join_the_state_machine_when_the_map_is_first_matched(app: App) -> None:
+    app.add_url_rule("/items/<int:item_id>", endpoint="item", view_func=lambda item_id: "item")
+    app.add_url_rule("/items/new", endpoint="new", view_func=lambda: "new")
+    machine = app.url_map._matcher
+    assert not machine._root.static and not machine._root.dynamic
+    client = app.test_client()
+    assert client.get("/items/new").text == "new"  # the static rule first, as werkzeug orders
+    assert client.get("/items/7").text == "item"
+    assert machine._root.static
+
+
+def _machine_weights(state: Any) -> list[Any]:
+    """Return the weights of the variable parts in werkzeug's state machine, from ``state``."""
+    found = [part.weight for part, _ in state.dynamic]
+    for _, below in state.dynamic:
+        found += _machine_weights(below)
+    for below in state.static.values():
+        found += _machine_weights(below)
+    return found
+
+
+def test_the_state_machine_orders_by_weights_held_in_tuples(app: App) -> None:
+    app.url_rule_class = Rule  # werkzeug's own rules get them too
+    app.add_url_rule("/a/<name>", endpoint="name", view_func=lambda name: "name")
+    app.add_url_rule("/a/<int:number>", endpoint="number", view_func=lambda number: "number")
+    (rule,) = [
+        r for rules in app.url_map.rules_by_place.values() for r in rules if r.rule == "/a/<name>"
+    ]
+    rule.refresh()  # werkzeug parses it anew, with lists, before the map is matched
+    client = app.test_client()
+    assert client.get("/a/3").text == "number"  # an int outweighs a string variable
+    assert client.get("/a/x").text == "name"
+    weights = _machine_weights(app.url_map._matcher._root)
+    assert len(weights) == 3  # name, number and the static route's filename
+    for weight in weights:
+        assert isinstance(weight.static_weights, tuple)
+        assert isinstance(weight.argument_weights, tuple)

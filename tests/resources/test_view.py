@@ -395,3 +395,26 @@ def test_an_operation_decorator_keeps_its_operation_off_the_direct_run() -> None
     assert client.put("/notes/1", json={"title": "rye"}).get_json() == {"id": 1, "title": "rye"}
     assert calls == ["decorator"]
     assert sorted(app.view_functions["notes"]._direct) == ["PUT"]
+
+
+def test_a_view_registered_on_two_apps_serves_each_with_its_own_converter() -> None:
+    class Titles(Resource):
+        def get(self, todo_id: int) -> Todo:
+            return Todo(id=todo_id, title="milk")
+
+    api = Blueprint("api", __name__)
+    api.add_resource(Titles, "/titles/<int:todo_id>")
+    plain, shouting = App(__name__), App(__name__)
+    shouting.converter.register_unstructure_hook(
+        Todo, lambda todo: {"id": todo.id, "title": todo.title.upper()}
+    )
+    plain.register_blueprint(api)
+    shouting.register_blueprint(api)
+    view = plain.view_functions["api.titles"]
+    assert shouting.view_functions["api.titles"] is view
+    clients = plain.test_client(), shouting.test_client()
+    for _ in range(2):  # each app in turn: neither answers with the other's steps
+        assert clients[0].get("/titles/1").get_json() == {"id": 1, "title": "milk"}
+        assert clients[1].get("/titles/1").get_json() == {"id": 1, "title": "MILK"}
+    assert view.operations_on(plain)["GET"] is view.operations["GET"]
+    assert view.operations_on(shouting)["GET"] is view.operations["GET"]

@@ -121,13 +121,17 @@ def text_errors_of(converter: Converter, data: Any, tp: Any) -> list[tuple[str, 
             uuid.UUID(int=0x12345678123456781234567812345678),
         ),
         (dt.date, "2024-02-29", dt.date(2024, 2, 29)),
-        (dt.datetime, "2024-02-29T10:30:00", dt.datetime(2024, 2, 29, 10, 30)),
+        (
+            dt.datetime,
+            "2024-02-29T10:30:00+02:00",
+            dt.datetime(2024, 2, 29, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        ),
         (
             dt.datetime,
             "2024-02-29T10:30:00Z",
             dt.datetime(2024, 2, 29, 10, 30, tzinfo=dt.timezone.utc),
         ),
-        (dt.time, "10:30", dt.time(10, 30)),
+        (dt.time, "10:30:00", dt.time(10, 30)),
         (Color, "green", Color.GREEN),
         (Level, 2, Level.HIGH),
         (Literal["a", "b"], "b", "b"),
@@ -254,7 +258,7 @@ def test_json_union_with_one_class_and_none(converter: Converter) -> None:
 
 
 DECIMAL = 'expected a decimal number (a number, or a string such as "12.50")'
-DATETIME = "expected an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS, optional offset)"
+DATETIME = "expected an RFC 3339 date-time with an offset, like 2026-12-24T10:00:00Z"
 
 
 # -- JSON strictness -----------------------------------------------------------------------
@@ -295,7 +299,12 @@ DATETIME = "expected an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS, optional offset
             "yesterday",
             DATETIME + ', got the string "yesterday"',
         ),
-        (dt.time, "25:00", 'expected an ISO 8601 time (HH:MM[:SS]), got the string "25:00"'),
+        (
+            dt.time,
+            "25:00",
+            "expected a time (HH:MM:SS, optional fraction and offset), like 10:00:00,"
+            ' got the string "25:00"',
+        ),
         (Color, "blue", 'expected one of "red", "green", got the string "blue"'),
         (Level, True, "expected one of 1, 2, got true"),
         (Level, "1", 'expected one of 1, 2, got the string "1"'),

@@ -10,8 +10,9 @@ with two sets of rules:
   string, headers and cookies are parsed by fixed rules: booleans are
   ``true/false/1/0/yes/no/on/off`` (any case), integers are an optional
   sign and ASCII digits (``"3.9"``, ``" 1"`` and ``"١٢"`` are refused),
-  numbers and decimals follow the patterns in :mod:`.parsers`, dates,
-  datetimes and times are ISO 8601, enums and literals match by value.
+  numbers, decimals, dates, datetimes and times follow the patterns in
+  :mod:`.parsers` (RFC 3339 for dates and times, in JSON strings too),
+  enums and literals match by value.
 
 Both report *every* problem at once: structuring raises :class:`InvalidData`
 whose :attr:`~InvalidData.violations` each carry an RFC 6901 pointer built
@@ -24,7 +25,7 @@ Hooks are built once per type by hook factories and cached by cattrs, the way
 Hooks registered by users with ``register_structure_hook`` take precedence.
 
 The package, leaves first: :mod:`.violations` (what is reported),
-:mod:`.parsers` (ISO 8601 and friends), :mod:`.typeinfo` (what a type is),
+:mod:`.parsers` (the grammars of numbers, dates and times), :mod:`.typeinfo` (what a type is),
 :mod:`.describe` (names in messages), :mod:`.hooks` (collectors),
 :mod:`.validators` (compiled attrs validators), :mod:`.containers`
 (lists, sets, tuples), :mod:`.attrs_gen` (generated per-class structuring),

@@ -34,6 +34,7 @@ from .json_rules import (
     INLINE_REFUSALS,
     install_json_rules,
 )
+from .parsers import datetime_text
 from .text_rules import install_text_rules
 from .typeinfo import (
     ANY_TYPES,
@@ -143,8 +144,8 @@ class TextConverter(cattrs.Converter):
 
     Rules: booleans are ``true/false/1/0/yes/no/on/off`` (any case); integers
     are an optional sign and digits; floats and decimals as Python parses
-    them (finite only); dates, datetimes and times are ISO 8601 (a trailing
-    ``Z`` means UTC); UUIDs in any form ``uuid.UUID`` accepts; enums and
+    them (finite only); dates, datetimes and times are RFC 3339 (a datetime
+    has an offset, a time may have one); UUIDs in any form ``uuid.UUID`` accepts; enums and
     literals by value; an empty string is ``None`` for an optional non-string
     type. A list, tuple or set takes every value of a repeated key; a single
     value field takes the first. An attrs class structures a group of
@@ -170,14 +171,6 @@ class TextConverter(cattrs.Converter):
 
 
 def _isoformat(value: dt.date | dt.time) -> str:
-    return value.isoformat()
-
-
-def _datetime_isoformat(value: dt.datetime) -> str:
-    # A naive datetime is taken as UTC, as jsonify() takes it: JSON Schema's
-    # date-time format (RFC 3339) requires an offset.
-    if value.tzinfo is None:
-        return value.isoformat() + "+00:00"
     return value.isoformat()
 
 
@@ -232,7 +225,7 @@ class Converter(cattrs.Converter):
 
         self.register_unstructure_hook(Decimal, str)
         self.register_unstructure_hook(uuid.UUID, str)
-        self.register_unstructure_hook(dt.datetime, _datetime_isoformat)
+        self.register_unstructure_hook(dt.datetime, datetime_text)
         self.register_unstructure_hook(dt.date, _isoformat)
         self.register_unstructure_hook(dt.time, _isoformat)
         self.register_unstructure_hook_factory(is_attrs, _attrs_unstructure_factory)

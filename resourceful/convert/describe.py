@@ -71,8 +71,8 @@ NOUNS: dict[Any, str] = {
     Decimal: "a decimal number",
     uuid.UUID: "a UUID",
     dt.date: "an ISO 8601 date (YYYY-MM-DD)",
-    dt.datetime: "an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS, optional offset)",
-    dt.time: "an ISO 8601 time (HH:MM[:SS])",
+    dt.datetime: "an RFC 3339 date-time with an offset, like 2026-12-24T10:00:00Z",
+    dt.time: "a time (HH:MM:SS, optional fraction and offset), like 10:00:00",
     type(None): "null",
 }
 

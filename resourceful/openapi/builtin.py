@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from resourceful.convert.parsers import DECIMAL_TEXT_PATTERN, INTEGER_TEXT_PATTERN
+from resourceful.convert.parsers import DECIMAL_TEXT_PATTERN, INTEGER_TEXT_PATTERN, TIME_PATTERN
 from resourceful.convert.typeinfo import (
     is_attrs,
     is_enum,
@@ -54,7 +54,9 @@ _SCALARS: Mapping[Any, JSONSchema] = {
     uuid.UUID: {"type": "string", "format": "uuid"},
     datetime.datetime: {"type": "string", "format": "date-time"},
     datetime.date: {"type": "string", "format": "date"},
-    datetime.time: {"type": "string", "format": "time"},
+    # NOTE: not `format: time`, which is RFC 3339's full-time (offset required):
+    # a Python time may be naive, and binding reads exactly TIME_PATTERN.
+    datetime.time: {"type": "string", "pattern": TIME_PATTERN},
 }
 
 # NOTE: binding takes a decimal as a string ("12.50", exact) or a number;
@@ -192,12 +194,8 @@ def literal_schema(values: tuple[Any, ...], unstructure: Callable[[Any], Any]) -
     return schema
 
 
-_TEXT_FORMATS = {
-    uuid.UUID: "uuid",
-    datetime.date: "date",
-    datetime.datetime: "date-time",
-    datetime.time: "time",
-}
+# Keys read by the text rules as they read values: the same strings.
+_TEXT_KEYS = frozenset({uuid.UUID, datetime.date, datetime.datetime, datetime.time})
 
 
 def _key_schema(key_type: Any) -> JSONSchema | None:
@@ -214,8 +212,8 @@ def _key_schema(key_type: Any) -> JSONSchema | None:
         return {"type": "string", "enum": [_text_key(value) for value in typing.get_args(key_type)]}
     if key_type is int:
         return {"type": "string", "pattern": INTEGER_TEXT_PATTERN}
-    if key_type in _TEXT_FORMATS:
-        return {"type": "string", "format": _TEXT_FORMATS[key_type]}
+    if key_type in _TEXT_KEYS:
+        return dict(_SCALARS[key_type])
     return None
 
 

@@ -35,6 +35,7 @@ import attrs
 
 from resourceful.binding.merge_patch import is_merge_patch, patch_target
 from resourceful.convert import INPUT_ERRORS, violations_from
+from resourceful.convert.parsers import datetime_text
 from resourceful.convert.typeinfo import attrs_fields, strip_unset, unwrap
 from resourceful.fields import UNSET, field_info, wire_name
 from resourceful.openapi.names import SchemaError, type_repr
@@ -347,8 +348,8 @@ def to_json(value: Any) -> Any:
     """Turn a default or example into JSON without a converter."""
     if isinstance(value, enum.Enum):
         return to_json(value.value)
-    if isinstance(value, datetime.datetime) and value.tzinfo is None:
-        return value.isoformat() + "+00:00"  # naive is UTC, as the converter writes it
+    if isinstance(value, datetime.datetime):
+        return datetime_text(value)  # naive is UTC, as the converter writes it
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, uuid.UUID | decimal.Decimal):

@@ -1,4 +1,4 @@
-"""The number grammars in text: one pattern each, accepted by binding exactly as published."""
+"""The grammars of numbers, dates and times: each accepted by binding exactly as published."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+import jsonschema
 import pytest
 from ecma_regex import ecma_matches_each
 from hypothesis import given, settings
@@ -20,7 +21,7 @@ from resourceful.convert import (
     InvalidData,
     make_converter,
 )
-from resourceful.convert.parsers import parse_date, parse_datetime
+from resourceful.convert.parsers import TIME_PATTERN, parse_datetime
 from resourceful.openapi.schema import SchemaGenerator
 
 CONVERTER = make_converter()
@@ -163,24 +164,195 @@ def test_text_integers_refuse_other_digits_and_spaces(text: str) -> None:
     assert "expected an integer" in str(info.value)
 
 
-def _fromisoformat(parse: Any, text: str) -> Any:
+# -- dates and times: RFC 3339, held to jsonschema's format checker ------------------
+
+_FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
+
+
+def _schema_accepts(tp: type, text: str) -> bool:
+    """Return whether a real validator, asserting formats, accepts ``text`` by ``tp``'s schema."""
+    schema = SchemaGenerator().schema(tp)
+    return jsonschema.Draft202012Validator(schema, format_checker=_FORMATS).is_valid(text)
+
+
+def _is_full_time(text: str) -> bool:
+    return _FORMATS.conforms(text, "time")
+
+
+def _rfc3339_time(text: str) -> bool:
+    """Return whether ``text`` is a partial-time with an optional offset, by jsonschema's ``time``.
+
+    ``text + "Z"`` is a full-time exactly when ``text`` is a partial-time.
+    """
+    return _is_full_time(text) or _is_full_time(text + "Z")
+
+
+def _reads(structure: Any, text: str, tp: type) -> bool:
     try:
-        return parse(text)
-    except ValueError:
-        return None
+        structure(text, tp)
+    except InvalidData:
+        return False
+    return True
 
 
-_ISO_TEXT = st.one_of(
-    st.text(max_size=12),
-    st.sampled_from(["2026-12-24", "20261224", "2026-W52-4", "2026-12-24T10:30:00+01:00"]),
-    st.builds(
-        lambda a, b: a + b, st.sampled_from(["", "+", " ", "T", "\u0662"]), st.text("0123456789-:T")
-    ),
+def _binding_accepts(tp: type, text: str) -> bool:
+    """Return whether binding reads ``text`` as a ``tp``, as a JSON string and as query text."""
+    accepted = _reads(CONVERTER.structure, text, tp)
+    assert accepted is _reads(CONVERTER.text.structure, text, tp), f"the rules disagree: {text!r}"
+    return accepted
+
+
+_DATE_TEXT = st.from_regex(
+    r"\A[0-9]{4}-(0[0-9]|1[0-3])-([0-3][0-9])\Z"  # months 00-13 and days 00-39, to refuse some
 )
+_TIME_TEXT = st.from_regex(r"\A([01][0-9]|2[0-4]):[0-6][0-9](:[0-6][0-9])?(\.[0-9]{0,8})?\Z")
+_OFFSET_TEXT = st.sampled_from(
+    ["", "Z", "z", "+00:00", "-00:00", "+05:30", "-23:59", "+24:00", "+05:60", "+0530", "+05"]
+)
+_SEPARATOR = st.sampled_from(["T", "t", " ", "_", ""])
+# Arbitrary short texts over the characters these grammars use, so that
+# both sides are explored: near-misses as well as values.
+_NOISE = st.text(alphabet="0123456789-:.+TtZzW ", max_size=30)
+_DATETIME_TEXT = st.one_of(
+    st.builds(
+        lambda d, sep, t, o: d + sep + t + o, _DATE_TEXT, _SEPARATOR, _TIME_TEXT, _OFFSET_TEXT
+    ),
+    _NOISE,
+)
+_PLAIN_TIME_TEXT = st.one_of(st.builds(lambda t, o: t + o, _TIME_TEXT, _OFFSET_TEXT), _NOISE)
+
+#: Forms that ISO 8601 or Python's fromisoformat read, and RFC 3339 does not.
+WIDER_THAN_RFC_3339 = [
+    "20261224",
+    "2026-W52-4",
+    "2026-W52",
+    "2026-359",
+    "2026-12-24 10:00:00Z",
+    "2026-12-24T10:00Z",
+    "2026-12-24T10Z",
+    "2026-12-24T10:00:00",
+    "2026-12-24T10.5Z",
+    "2026-12-24T10:30.5Z",
+    "20261224T100000Z",
+    "2026-12-24T10:00:00+0530",
+    "2026-12-24T10:00:00+05",
+    "2026-12-24T10:00:00.Z",
+    "2026-12-24T24:00:00Z",
+    " 2026-12-24T10:00:00Z",
+    "2026-12-24T10:00:00Z ",
+    "\u0662026-12-24T10:00:00Z",
+]
+VALID_DATE_TIMES = [
+    ("2026-12-24T10:00:00Z", dt.datetime(2026, 12, 24, 10, tzinfo=dt.timezone.utc)),
+    ("2026-12-24t10:00:00z", dt.datetime(2026, 12, 24, 10, tzinfo=dt.timezone.utc)),
+    ("2026-12-24T10:00:00-00:00", dt.datetime(2026, 12, 24, 10, tzinfo=dt.timezone.utc)),
+    (
+        "2026-12-24T10:00:00.5+05:30",
+        dt.datetime(2026, 12, 24, 10, 0, 0, 500000, dt.timezone(dt.timedelta(hours=5, minutes=30))),
+    ),
+    (
+        "2026-12-24T10:00:00.123456789-08:00",
+        dt.datetime(2026, 12, 24, 10, 0, 0, 123456, dt.timezone(dt.timedelta(hours=-8))),
+    ),
+]
 
 
-@given(_ISO_TEXT)
-def test_dates_and_date_times_are_what_fromisoformat_reads(text: str) -> None:
-    assert parse_date(text) == _fromisoformat(dt.date.fromisoformat, text)
-    if not text.endswith(("Z", "z")):
-        assert parse_datetime(text) == _fromisoformat(dt.datetime.fromisoformat, text)
+@pytest.mark.parametrize(("text", "value"), VALID_DATE_TIMES)
+def test_rfc_3339_date_times_are_read_with_their_offset(text: str, value: dt.datetime) -> None:
+    assert parse_datetime(text) == value
+    assert parse_datetime(text).utcoffset() == value.utcoffset()  # type: ignore[union-attr]
+    assert CONVERTER.structure(text, dt.datetime) == value
+    assert CONVERTER.text.structure(text, dt.datetime) == value
+
+
+@pytest.mark.parametrize("text", WIDER_THAN_RFC_3339)
+def test_date_times_wider_than_rfc_3339_are_refused_by_binding_and_by_the_schema(text: str) -> None:
+    assert parse_datetime(text) is None
+    assert not _binding_accepts(dt.datetime, text)
+    assert not _schema_accepts(dt.datetime, text)
+
+
+def test_a_date_time_with_a_final_newline_is_refused() -> None:
+    # NOTE: jsonschema's date-time check (rfc3339-validator's "$") lets it through.
+    assert not _binding_accepts(dt.datetime, "2026-12-24T10:00:00Z\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("10:00:00", dt.time(10)),
+        ("23:59:59.999999", dt.time(23, 59, 59, 999999)),
+        ("10:00:00Z", dt.time(10, tzinfo=dt.timezone.utc)),
+        ("10:00:00z", dt.time(10, tzinfo=dt.timezone.utc)),
+        ("10:00:00.25+05:30", dt.time(10, 0, 0, 250000, dt.timezone(dt.timedelta(minutes=330)))),
+    ],
+)
+def test_times_are_partial_times_with_an_optional_offset(text: str, value: dt.time) -> None:
+    assert CONVERTER.structure(text, dt.time) == value
+    assert CONVERTER.structure(text, dt.time).tzinfo == value.tzinfo
+    assert _schema_accepts(dt.time, text)
+
+
+@pytest.mark.parametrize("text", ["10:00", "10", "1000", "100000", "10.5", "10:00.5", "24:00:00"])
+def test_times_wider_than_rfc_3339_are_refused_by_binding_and_by_the_schema(text: str) -> None:
+    assert not _binding_accepts(dt.time, text)
+    assert not _schema_accepts(dt.time, text)
+
+
+@pytest.mark.parametrize("text", ["20261224", "2026-W52-4", "2026-359", "2026-1-2", "2026-02-29"])
+def test_dates_other_than_full_dates_are_refused_by_binding_and_by_the_schema(text: str) -> None:
+    assert not _binding_accepts(dt.date, text)
+    assert not _schema_accepts(dt.date, text)
+
+
+@pytest.mark.parametrize(
+    ("tp", "text"),
+    [
+        (dt.datetime, "2026-12-31T23:59:60Z"),
+        (dt.time, "23:59:60"),
+        (dt.datetime, "0000-01-01T00:00:00Z"),
+        (dt.date, "0000-01-01"),
+    ],
+)
+def test_leap_seconds_and_the_year_zero_are_refused_as_python_cannot_hold_them(
+    tp: type, text: str
+) -> None:
+    # RFC 3339 allows both; jsonschema's format checker refuses them too.
+    assert not _binding_accepts(tp, text)
+    assert not _schema_accepts(tp, text)
+
+
+def test_the_document_publishes_the_time_pattern_binding_uses() -> None:
+    assert SchemaGenerator().schema(dt.time) == {"type": "string", "pattern": TIME_PATTERN}
+    assert SchemaGenerator().schema(dict[dt.time, int])["propertyNames"] == {
+        "type": "string",
+        "pattern": TIME_PATTERN,
+    }
+
+
+@settings(max_examples=200)
+@given(_DATE_TEXT | _NOISE)
+def test_binding_accepts_the_dates_jsonschema_accepts(text: str) -> None:
+    assert _binding_accepts(dt.date, text) is _schema_accepts(dt.date, text)
+
+
+@settings(max_examples=200)
+@given(_DATETIME_TEXT)
+def test_binding_accepts_the_date_times_jsonschema_accepts(text: str) -> None:
+    assert _binding_accepts(dt.datetime, text) is _schema_accepts(dt.datetime, text)
+
+
+@settings(max_examples=200)
+@given(_PLAIN_TIME_TEXT)
+def test_binding_accepts_the_times_rfc_3339_and_the_pattern_allow(text: str) -> None:
+    accepted = _binding_accepts(dt.time, text)
+    assert accepted is _rfc3339_time(text)
+    assert accepted is _schema_accepts(dt.time, text)
+
+
+@pytest.mark.slow
+@settings(max_examples=3)
+@given(st.lists(_PLAIN_TIME_TEXT, min_size=200, max_size=200))
+def test_an_ecma_engine_matches_the_time_pattern_as_binding_accepts(texts: list[str]) -> None:
+    (matched,) = ecma_matches_each([TIME_PATTERN], texts)
+    assert matched == [_binding_accepts(dt.time, text) for text in texts]

@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 from attrs import validators as v
 
+from resourceful.convert.parsers import TIME_PATTERN
 from resourceful.fields import field
 from resourceful.openapi.schema import (
     JSON_SCHEMA_DIALECT,
@@ -143,7 +144,7 @@ class Page(Generic[T]):
         (uuid.UUID, {"type": "string", "format": "uuid"}),
         (datetime.date, {"type": "string", "format": "date"}),
         (datetime.datetime, {"type": "string", "format": "date-time"}),
-        (datetime.time, {"type": "string", "format": "time"}),
+        (datetime.time, {"type": "string", "pattern": TIME_PATTERN}),
     ],
     ids=lambda value: getattr(value, "__name__", None) if not isinstance(value, dict) else "",
 )

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
 import gc
 import weakref
 from typing import Any, Generic, TypeVar
 
 import attrs
+import jsonschema
 import pytest
 from attrs import validators as v
 from openapi_spec_validator import validate
 
 from resourceful import App, Blueprint, Form, MergePatch, field
 from resourceful.binding import Query
+from resourceful.convert import make_converter
+from resourceful.convert.parsers import datetime_text
 from resourceful.errors import DefinitionError
 from resourceful.openapi import SchemaError, json_schema
+from resourceful.openapi.values import to_json
 from resourceful.resources import Resource, operation
 
 T = TypeVar("T")
@@ -382,4 +387,72 @@ def test_a_response_header_typed_as_a_class_is_a_definition_error(app: App, head
     assert str(caught.value).endswith(
         "but a header carries flat text. Give it a text type (str, int, a date, an enum, or a"
         " list of them)."
+    )
+
+
+# -- dates and times ----------------------------------------------------------------------------
+
+
+@attrs.define
+class Slot:
+    starts: datetime.datetime = field(
+        default=datetime.datetime(2026, 12, 24, 10),  # naive: written as UTC
+        examples=[datetime.datetime(2026, 12, 24, 10, tzinfo=datetime.timezone.utc)],
+    )
+    opens: datetime.time = field(
+        default=datetime.time(9, 30), examples=[datetime.time(9, 30, 0, 250000)]
+    )
+
+
+def test_date_and_time_defaults_and_examples_are_published_as_their_schemas_accept(
+    app: App,
+) -> None:
+    class Slots(Resource):
+        @operation(response_examples={"late": Slot(datetime.datetime(2026, 12, 24, 22))})
+        def create(self, body: Slot) -> Slot:
+            return body
+
+    app.add_resource(Slots, "/slots/")
+    document = app.openapi()
+    validate(document)
+    properties = document["components"]["schemas"]["SlotInput"]["properties"]
+    assert properties["starts"]["default"] == "2026-12-24T10:00:00+00:00"
+    assert properties["starts"]["examples"] == ["2026-12-24T10:00:00+00:00"]
+    assert properties["opens"]["default"] == "09:30:00"
+    assert properties["opens"]["examples"] == ["09:30:00.250000"]
+    post = document["paths"]["/slots/"]["post"]
+    late = post["responses"]["201"]["content"]["application/json"]["examples"]["late"]["value"]
+    assert late["starts"] == "2026-12-24T22:00:00+00:00"
+    # A real validator, asserting formats, accepts each published value by its schema.
+    formats = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    for schema in properties.values():
+        check = jsonschema.Draft202012Validator(schema, format_checker=formats)
+        for value in [schema["default"], *schema["examples"]]:
+            assert check.is_valid(value), (schema, value)
+
+
+def test_the_document_and_responses_write_a_naive_datetime_by_one_rule() -> None:
+    naive = datetime.datetime(2026, 12, 24, 10, 30)
+    aware = naive.replace(tzinfo=datetime.timezone(datetime.timedelta(hours=-5)))
+    converter = make_converter()
+    for value in (naive, aware):
+        assert to_json(value) == converter.unstructure(value) == datetime_text(value)
+    assert datetime_text(naive) == "2026-12-24T10:30:00+00:00"
+    assert datetime_text(aware) == "2026-12-24T10:30:00-05:00"
+
+
+@attrs.define
+class Alarm:
+    rings: datetime.datetime = field(examples=["2026-12-24T07:00:00"])
+
+
+def test_a_date_time_example_without_an_offset_raises_at_registration(app: App) -> None:
+    class Alarms(Resource):
+        def create(self, body: Alarm) -> None:
+            pass
+
+    assert refused(app, Alarms) == (
+        f"Alarms.create: example 1 of Alarm.rings is '2026-12-24T07:00:00', {REFUSED}"
+        " (datetime.datetime): expected an RFC 3339 date-time with an offset, like"
+        f' 2026-12-24T10:00:00Z, got the string "2026-12-24T07:00:00". {FIX}'
     )

@@ -118,6 +118,13 @@ def constraints_of(validator: Any) -> Constraints:
     return result
 
 
+def _utc_wall(bound: Any, default: dt.datetime) -> dt.datetime:
+    """Return the naive UTC time of an aware datetime ``bound``, or ``default``."""
+    if not isinstance(bound, dt.datetime) or bound.tzinfo is None:
+        return default
+    return bound.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
 def _add(result: Constraints, leaf: Any) -> Constraints:
     if isinstance(leaf, vk.NUMBER) and not isinstance(leaf.bound, bool):
         op = leaf.compare_op
@@ -276,10 +283,12 @@ class Strategies:
         if tp is uuid.UUID:
             return st.uuids()
         if tp is dt.datetime:
+            # Binding reads date-times with an offset only, so hands over aware ones;
+            # Hypothesis takes naive bounds, here the (aware) bounds' UTC times.
             return st.datetimes(
-                min_value=c.minimum if isinstance(c.minimum, dt.datetime) else dt.datetime.min,
-                max_value=c.maximum if isinstance(c.maximum, dt.datetime) else dt.datetime.max,
-                timezones=st.sampled_from([None, dt.timezone.utc]),
+                min_value=_utc_wall(c.minimum, dt.datetime.min),
+                max_value=_utc_wall(c.maximum, dt.datetime.max),
+                timezones=st.just(dt.timezone.utc),
             )
         if tp is dt.date:
             return st.dates(

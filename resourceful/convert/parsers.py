@@ -122,19 +122,14 @@ _is_time = re.compile(TIME_PATTERN, re.ASCII).fullmatch
 
 if sys.version_info >= (3, 11):
     _date_from = dt.date.fromisoformat
-
-    # NOTE: fromisoformat reads "Z" but not RFC 3339's lower-case "z".
-    def _datetime_from(text: str) -> dt.datetime:
-        return dt.datetime.fromisoformat(text[:-1] + "Z" if text[-1] == "z" else text)
-
-    def _time_from(text: str) -> dt.time:
-        return dt.time.fromisoformat(text[:-1] + "Z" if text[-1] == "z" else text)
+    _datetime_from = dt.datetime.fromisoformat
+    _time_from = dt.time.fromisoformat
 else:  # pragma: no cover - Python 3.10 reads only what isoformat() writes
     _fraction = re.compile(r"\.([0-9]+)", re.ASCII)
 
     def _as_isoformat(text: str) -> str:
         """Return ``text``, matched by a pattern above, as ``isoformat()`` would write it."""
-        if text[-1:] in ("Z", "z"):
+        if text[-1:] == "Z":
             text = text[:-1] + "+00:00"
         return _fraction.sub(lambda m: "." + m[1][:6].ljust(6, "0"), text, count=1)
 
@@ -163,6 +158,8 @@ def parse_datetime(text: str) -> dt.datetime | None:
     # a refusal costs one regex match, not a raised and caught ValueError.
     if _is_datetime(text) is None:
         return None
+    if text[-1] == "z":  # NOTE: fromisoformat reads "Z" but not RFC 3339's "z"
+        text = text[:-1] + "Z"
     try:
         return _datetime_from(text)
     except ValueError:  # a day the month does not have, or the year 0000
@@ -173,6 +170,8 @@ def parse_time(text: str) -> dt.time | None:
     """Return the time ``text`` spells by :data:`TIME_PATTERN` (aware if offset), or ``None``."""
     if _is_time(text) is None:
         return None
+    if text[-1] == "z":  # as in parse_datetime
+        text = text[:-1] + "Z"
     return _time_from(text)
 
 

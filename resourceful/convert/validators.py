@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -129,6 +130,8 @@ def compile_validator(validator: Any, where: str = "a field") -> Check:
         return _compile_deep_mapping(validator, where)
     if isinstance(validator, vk.MATCHES_RE):
         check_pattern(validator.pattern, where)
+    if isinstance(validator, vk.NUMBER):
+        _check_bound(validator.bound, where)
 
     def check_leaf(instance: Any, attribute: Any, value: Any, found: list[Found]) -> int:
         try:
@@ -140,6 +143,17 @@ def compile_validator(validator: Any, where: str = "a field") -> Check:
         return 0
 
     return check_leaf
+
+
+def _check_bound(bound: Any, where: str) -> None:
+    """Refuse a naive datetime bound, which no date-time binding reads can be compared with."""
+    if isinstance(bound, dt.datetime) and bound.tzinfo is None:
+        aware = bound.replace(tzinfo=dt.timezone.utc)
+        raise DefinitionError(
+            f"{where}: the bound {bound!r} is a naive datetime, but binding reads date-times"
+            " only with an offset (aware datetimes), and Python cannot compare the two, so"
+            f" every value would be refused. Give the bound a timezone, for example {aware!r}."
+        )
 
 
 def _compile_length(validator: Any) -> Check:

@@ -167,3 +167,23 @@ def test_constraints_are_read_through_optional_and_and_deep_validators() -> None
     assert note.max_len == 4
     tags = constraints_of(fields["tags"].validator)
     assert (tags.max_len, tags.items.max_len if tags.items else None) == (2, 3)
+
+
+@attrs.define
+class Window:
+    opens: dt.datetime = attrs.field(
+        validator=[
+            v.ge(dt.datetime(2026, 12, 24, 10, tzinfo=dt.timezone(dt.timedelta(hours=5)))),
+            v.le(dt.datetime(2026, 12, 24, 6, tzinfo=dt.timezone.utc)),
+        ]
+    )
+
+
+@settings(max_examples=30)
+@given(st.data())
+def test_drawn_date_times_are_aware_and_within_aware_bounds(data: st.DataObject) -> None:
+    # As binding hands them over: with an offset, never naive.
+    value = data.draw(Strategies().for_type(Window))
+    assert value.opens.tzinfo is dt.timezone.utc
+    assert dt.datetime(2026, 12, 24, 5, tzinfo=dt.timezone.utc) <= value.opens
+    assert value.opens <= dt.datetime(2026, 12, 24, 6, tzinfo=dt.timezone.utc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -152,3 +153,30 @@ def test_member_failures_past_the_report_room_are_counted() -> None:
         ("/2", "must have at least 1 character, got 0"),
     ]
     assert found.omitted == 2
+
+
+def test_a_naive_datetime_bound_is_a_definition_error_naming_the_field_and_the_fix() -> None:
+    with pytest.raises(DefinitionError) as info:
+        compile_validator(v.and_(v.ge(dt.datetime(2020, 1, 1))), "Event.starts")
+    assert str(info.value) == (
+        "Event.starts: the bound datetime.datetime(2020, 1, 1, 0, 0) is a naive datetime, but"
+        " binding reads date-times only with an offset (aware datetimes), and Python cannot"
+        " compare the two, so every value would be refused. Give the bound a timezone, for"
+        " example datetime.datetime(2020, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)."
+    )
+
+
+def test_an_aware_datetime_bound_checks_the_offset_date_times_binding_reads() -> None:
+    @attrs.define
+    class Event:
+        starts: dt.datetime = attrs.field(
+            validator=v.ge(dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+        )
+
+    converter = make_converter()
+    assert converter.structure({"starts": "2020-01-01T05:00:00+05:00"}, Event).starts == (
+        dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    )
+    with pytest.raises(InvalidData) as info:
+        converter.structure({"starts": "2020-01-01T05:00:00+05:01"}, Event)
+    assert [violation.pointer for violation in info.value.violations] == ["/starts"]

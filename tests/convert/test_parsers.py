@@ -169,6 +169,11 @@ def test_text_integers_refuse_other_digits_and_spaces(text: str) -> None:
 _FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 
 
+def test_the_reference_validator_checks_dates_and_times() -> None:
+    # Without rfc3339-validator, jsonschema would pass every date-time and time unchecked.
+    assert {"date", "date-time", "time"} <= set(_FORMATS.checkers)
+
+
 def _schema_accepts(tp: type, text: str) -> bool:
     """Return whether a real validator, asserting formats, accepts ``text`` by ``tp``'s schema."""
     schema = SchemaGenerator().schema(tp)

@@ -81,6 +81,7 @@ CONVERT_ALLOWED = {
         "convert.attrs_gen",
         "convert.hooks",
         "convert.json_rules",
+        "convert.parsers",
         "convert.text_rules",
         "convert.typeinfo",
         "convert.violations",

@@ -202,7 +202,8 @@ def check_operation(op: Operation, converter: Any) -> None:
     Raise a :class:`SchemaError` naming the first value its type or
     validators refuse. The attrs classes of the operation's parameters and
     responses are walked, nested ones included (list, dict and union items,
-    generic arguments); each is checked once per converter, so registering
+    generic arguments); each is checked once per converter (once more if it is
+    input as well as output, where a naive datetime default is refused), so registering
     many operations that share classes stays linear.
     """
     unstructure, structure = converter.unstructure, converter.structure
@@ -215,7 +216,11 @@ def check_operation(op: Operation, converter: Any) -> None:
             body = param
         if param.location in PARAMETER_LOCATIONS and not param.is_group:
             parameter_default(op, param, unstructure, structure)
-        checks.reached(op, param.type, param.is_group)
+            if not param.required:
+                _refuse_naive_default(
+                    param.default, f"the default of {op.qualname}({param.name}=...)"
+                )
+        checks.reached(op, param.type, param.is_group, request=True)
     if op.request_examples and body is None:
         raise SchemaError(
             f"{op.qualname} declares request_examples, but it reads no JSON body to show them"
@@ -232,7 +237,7 @@ def check_operation(op: Operation, converter: Any) -> None:
         )
     for spec in op.responses:
         if spec.type is not None:
-            checks.reached(op, spec.type, False)
+            checks.reached(op, spec.type, False, request=False)
         elif spec.examples:
             raise SchemaError(
                 f"{op.qualname} declares response_examples, but"
@@ -259,6 +264,24 @@ def check_operation(op: Operation, converter: Any) -> None:
 _READ_LOCATIONS = frozenset({*PARAMETER_LOCATIONS, "body", "form", "files"})
 
 
+def _refuse_naive_default(default: Any, what: str) -> None:
+    """Refuse a naive datetime as the default of an input, which binding would hand over as is.
+
+    Binding reads date-times only with an offset, so a handler would get aware
+    values when the field is sent and this naive one when it is not: the two
+    cannot be compared, and the document (which writes it as UTC) would not
+    say what the handler gets.
+    """
+    if isinstance(default, datetime.datetime) and default.tzinfo is None:
+        aware = default.replace(tzinfo=datetime.timezone.utc)
+        raise SchemaError(
+            f"{what} is the naive datetime {default!r}, but binding reads date-times only with"
+            " an offset, so the handler would get an aware value when it is sent and this naive"
+            " one when it is not, and Python cannot compare the two. Give the default a"
+            f" timezone, for example {aware!r}."
+        )
+
+
 def _holds_a_class(tp: Any) -> bool:
     """Return whether ``tp`` is, or holds, an attrs class (which no text can carry)."""
     tp = unwrap(tp)
@@ -274,27 +297,28 @@ class _Walk:
     __slots__ = ("checked", "structure", "unstructure")
 
     def __init__(
-        self, checked: set[tuple[Any, bool]], unstructure: Unstructure, structure: Structure
+        self, checked: set[tuple[Any, bool, bool]], unstructure: Unstructure, structure: Structure
     ) -> None:
-        #: ``(type, text)`` pairs already checked (or being checked, for recursive classes).
+        #: ``(type, text, request)`` already checked (or being checked, for recursive classes).
         self.checked = checked
         self.unstructure = unstructure
         self.structure = structure
 
-    def reached(self, op: Operation, tp: Any, text: bool) -> None:
+    def reached(self, op: Operation, tp: Any, text: bool, *, request: bool) -> None:
         """Check ``tp`` and what it is made of; a refused field value names ``op`` too."""
         try:
-            self.check(tp, text)
+            self.check(tp, text, request)
         except SchemaError as exc:
             raise SchemaError(f"{op.qualname}: {exc}") from exc
 
-    def check(self, tp: Any, text: bool = False) -> None:
+    def check(self, tp: Any, text: bool = False, request: bool = False) -> None:
         """Check the defaults and examples of ``tp``'s fields, then of the types it holds."""
-        key: tuple[Any, bool] | None = (tp, text)
+        key: tuple[Any, bool, bool] | None = (tp, text, request)
         try:
-            if (tp, text) in self.checked:
+            # A type checked as input is checked as output too (the input check does more).
+            if (tp, text, request) in self.checked or (tp, text, True) in self.checked:
                 return
-            self.checked.add((tp, text))  # before descending: a recursive class ends here
+            self.checked.add((tp, text, request))  # before descending: a recursive class ends here
         except TypeError:  # an unhashable annotation: check it, without remembering
             key = None
         inner = unwrap(tp)
@@ -304,10 +328,12 @@ class _Walk:
                 field_values(
                     attribute, owner, unset_stripped, text, self.unstructure, self.structure
                 )
-                self.check(field_type)
+                if request:
+                    _refuse_naive_default(field_default(attribute), f"the default of {owner}")
+                self.check(field_type, False, request)
             if typing.get_origin(inner) is not typing.Literal:  # Literal arguments are values
                 for arg in typing.get_args(inner):
-                    self.check(arg)
+                    self.check(arg, False, request)
         except BaseException:
             if key is not None:
                 self.checked.discard(key)  # a class fixed and registered again is checked again
@@ -327,10 +353,10 @@ def _fields(tp: Any) -> Iterator[tuple[attrs.Attribute[Any], Any, str]]:
 # PERF: what each converter has checked, so a class shared by many operations
 # (or many registrations of one blueprint) is checked once. The values hold no
 # reference to their converter, which an app may replace.
-_CHECKED: weakref.WeakKeyDictionary[Any, set[tuple[Any, bool]]] = weakref.WeakKeyDictionary()
+_CHECKED: weakref.WeakKeyDictionary[Any, set[tuple[Any, bool, bool]]] = weakref.WeakKeyDictionary()
 
 
-def _checked_by(converter: Any) -> set[tuple[Any, bool]]:
+def _checked_by(converter: Any) -> set[tuple[Any, bool, bool]]:
     checked = _CHECKED.get(converter)
     if checked is None:
         checked = _CHECKED[converter] = set()

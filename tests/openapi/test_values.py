@@ -396,8 +396,8 @@ def test_a_response_header_typed_as_a_class_is_a_definition_error(app: App, head
 @attrs.define
 class Slot:
     starts: datetime.datetime = field(
-        default=datetime.datetime(2026, 12, 24, 10),  # naive: written as UTC
-        examples=[datetime.datetime(2026, 12, 24, 10, tzinfo=datetime.timezone.utc)],
+        default=datetime.datetime(2026, 12, 24, 10, tzinfo=datetime.timezone.utc),
+        examples=[datetime.datetime(2026, 12, 24, 10)],  # naive: written as UTC
     )
     opens: datetime.time = field(
         default=datetime.time(9, 30), examples=[datetime.time(9, 30, 0, 250000)]
@@ -456,3 +456,42 @@ def test_a_date_time_example_without_an_offset_raises_at_registration(app: App) 
         " (datetime.datetime): expected an RFC 3339 date-time with an offset, like"
         f' 2026-12-24T10:00:00Z, got the string "2026-12-24T07:00:00". {FIX}'
     )
+
+
+@attrs.define
+class Reminder:
+    at: datetime.datetime = datetime.datetime(2026, 12, 24, 9)
+
+
+def test_a_naive_datetime_default_of_an_input_raises_at_registration(app: App) -> None:
+    class Reminders(Resource):
+        def create(self, body: Reminder) -> None:
+            pass
+
+    assert refused(app, Reminders) == (
+        "Reminders.create: the default of Reminder.at is the naive datetime"
+        " datetime.datetime(2026, 12, 24, 9, 0), but binding reads date-times only with an"
+        " offset, so the handler would get an aware value when it is sent and this naive one"
+        " when it is not, and Python cannot compare the two. Give the default a timezone, for"
+        " example datetime.datetime(2026, 12, 24, 9, 0, tzinfo=datetime.timezone.utc)."
+    )
+
+
+def test_a_naive_datetime_default_of_a_query_parameter_raises_at_registration(app: App) -> None:
+    class Agenda(Resource):
+        def list(self, since: datetime.datetime = datetime.datetime(2026, 1, 1)) -> list[str]:
+            return []
+
+    assert refused(app, Agenda).startswith(
+        "the default of Agenda.list(since=...) is the naive datetime"
+        " datetime.datetime(2026, 1, 1, 0, 0), but binding reads date-times only with an offset"
+    )
+
+
+def test_a_naive_datetime_default_of_an_output_registers_and_is_written_as_utc(app: App) -> None:
+    class Next(Resource):
+        def get(self) -> Reminder:
+            return Reminder()
+
+    app.add_resource(Next, "/next")
+    assert app.test_client().get("/next").get_json() == {"at": "2026-12-24T09:00:00+00:00"}

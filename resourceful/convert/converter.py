@@ -111,19 +111,33 @@ class _Dispatch(MultiStrategyDispatch[Any]):
     far less, so the lookup is left out for such a class.
     """
 
+    def __init__(self, fallback_factory: Any, converter: cattrs.BaseConverter) -> None:
+        super().__init__(fallback_factory, converter)
+        # What the registry answers for a class it holds nothing for.
+        self._nothing_registered = self._single_dispatch.registry[object]
+
     def dispatch_without_caching(self, typ: Any) -> Any:
         """Return the hook of ``typ``, as cattrs does."""
         # (``type(...) is type``: a ``list[int]`` passes isinstance(..., type).)
-        if type(typ) is type and not any(
-            registered is not object and issubclass(typ, registered)
-            for registered in self._single_dispatch.registry
-        ):
+        if type(typ) is type and not self._registry_may_hold(typ):
             direct = self._direct_dispatch.get(typ)
             if direct is not None:
                 return direct
             found = self._function_dispatch.dispatch(typ)
             return found if found is not None else self._fallback_factory(typ)
         return super().dispatch_without_caching(typ)
+
+    def _registry_may_hold(self, typ: type) -> bool:
+        """Return whether the class registry may have a hook for ``typ``."""
+        registry = self._single_dispatch.registry
+        if registry[object] is not self._nothing_registered:
+            return True  # a hook for every class
+        try:
+            return any(
+                registered is not object and issubclass(typ, registered) for registered in registry
+            )
+        except TypeError:  # a registered class issubclass cannot test (a Protocol)
+            return True
 
 
 def _fresh_structure_dispatch(

@@ -106,6 +106,11 @@ def collector_of(hook: StructureHook) -> Collector:
         collect = _collectors[hook] = build()
         _builders.pop(hook, None)
         return collect
+    # Another thread may have built it since the first look (it records the
+    # collector before it drops the builder): never adapt a deferred hook.
+    collect = _collectors.get(hook)
+    if collect is not None:
+        return collect
     return _adapted(hook)
 
 

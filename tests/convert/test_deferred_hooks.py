@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import attrs
 import pytest
 
 from resourceful.convert import Converter, InvalidData
+from resourceful.convert import hooks as hooks_module
 from resourceful.convert.hooks import FAILED, Collector, collector_of, deferred
 from resourceful.convert.violations import Found
 
@@ -100,3 +102,27 @@ def test_a_mistake_in_a_class_is_found_when_it_is_planned_not_generated(
     with pytest.raises(Exception, match=r"Cannot structure field .*Holder\.thing"):
         Converter().get_structure_hook(Holder)
     assert generated_structuring == []
+
+
+def test_a_hook_built_by_another_thread_between_two_looks_is_not_adapted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built: list[str] = []
+    hook = deferred(_counted(built), "structure_doubled")
+    raced: list[bool] = []
+
+    class Racing(weakref.WeakKeyDictionary[Any, Any]):
+        """Another thread builds the hook just after this one's first look."""
+
+        def get(self, key: Any, default: Any = None) -> Any:
+            found = super().get(key, default)
+            if key is hook and found is None and not raced:
+                raced.append(True)
+                collector_of(hook)
+            return found
+
+    monkeypatch.setattr(hooks_module, "_collectors", Racing())
+    assert hook(2, int) == 4
+    assert hook(3, int) == 6
+    assert raced == [True]
+    assert built == ["built"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import pytest
@@ -60,3 +60,19 @@ def test_a_registered_class_itself_is_served_by_its_hook() -> None:
     converter = Converter()
     converter.register_structure_hook(Plain, lambda value, cls: cls(str(value)))
     assert converter.structure(7, Plain) == Plain("7")
+
+
+class Named(Protocol):
+    name: str
+
+
+def test_a_hook_for_a_protocol_leaves_other_classes_to_their_own_hooks() -> None:
+    converter = Converter()
+    converter.register_structure_hook(Named, lambda value, cls: value)
+    assert converter.structure({"name": "a"}, Plain) == Plain("a")
+
+
+def test_a_hook_registered_for_object_serves_every_class() -> None:
+    converter = Converter()
+    converter.register_structure_hook(object, lambda value, cls: "every")
+    assert converter.structure({"name": "a"}, Plain) == "every"  # type: ignore[comparison-overlap]

@@ -270,7 +270,8 @@ def _generate_structure_fn(
         inline = inline_checks.get(plan.hook)
         if inline is not None:
             lines += [f"    elif {inline}:", f"        {target} = raw"]
-        if plan.max_items is not None:
+        # (A string field refuses a list as not a string, whatever its length.)
+        if plan.max_items is not None and plan.type is not str:
             # The list's own bound is checked before its items: a list of a
             # million items over a bound of ten is one problem, found at once.
             lines += [
@@ -360,15 +361,11 @@ def _generate_structure_fn(
     if bounds == []:
         on_failure = []  # no field has a validator
     elif bounds is not None:
-        # PERF: when a field already failed, the bounds run in place (no call);
-        # validate() counts the failures for the other call.
-        on_failure = []
+        # The bounds are written once, in validate(), called in both places.
         validate = ["def validate(values, found):", "    failures = 0"]
         for index, checks in bounds:
-            on_failure += [f"        v = {value_of[index]}", "        if v is not _MISSING:"]
             validate += [f"    v = values[{index}]", "    if v is not _MISSING:"]
             for failing, report in checks:
-                on_failure += [f"            if {failing}:", f"                {report}"]
                 validate += [
                     f"        if {failing}:",
                     f"            {report}",

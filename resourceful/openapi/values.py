@@ -207,7 +207,11 @@ def check_operation(op: Operation, converter: Any) -> None:
     many operations that share classes stays linear.
     """
     unstructure, structure = converter.unstructure, converter.structure
-    checks = _Walk(_checked_by(converter), unstructure, structure)
+    # PERF: a request's defaults are read back as binding reads them, with the
+    # hooks binding has built; the app's converter would generate its own.
+    binding = getattr(converter, "for_requests", None)
+    request_structure = binding(reject_unknown=True).structure if binding else structure
+    checks = _Walk(_checked_by(converter), unstructure, structure, request_structure)
     body: Param | None = None
     for param in op.params:
         if param.location not in _READ_LOCATIONS:
@@ -294,15 +298,22 @@ def _holds_a_class(tp: Any) -> bool:
 class _Walk:
     """One operation's walk through its types, skipping those its converter has checked."""
 
-    __slots__ = ("checked", "structure", "unstructure")
+    __slots__ = ("checked", "request_structure", "structure", "unstructure")
 
     def __init__(
-        self, checked: set[tuple[Any, bool, bool]], unstructure: Unstructure, structure: Structure
+        self,
+        checked: set[tuple[Any, bool, bool]],
+        unstructure: Unstructure,
+        structure: Structure,
+        request_structure: Structure,
     ) -> None:
         #: ``(type, text, request)`` already checked (or being checked, for recursive classes).
         self.checked = checked
         self.unstructure = unstructure
+        #: How a response's values are read back (what response validation does).
         self.structure = structure
+        #: How a request's values are read: binding's own hooks, built at registration.
+        self.request_structure = request_structure
 
     def reached(self, op: Operation, tp: Any, text: bool, *, request: bool) -> None:
         """Check ``tp`` and what it is made of; a refused field value names ``op`` too."""
@@ -326,7 +337,12 @@ class _Walk:
             for attribute, field_type, owner in _fields(inner):
                 unset_stripped = strip_unset(field_type)
                 field_values(
-                    attribute, owner, unset_stripped, text, self.unstructure, self.structure
+                    attribute,
+                    owner,
+                    unset_stripped,
+                    text,
+                    self.unstructure,
+                    self.request_structure if request else self.structure,
                 )
                 if request:
                     _refuse_naive_default(field_default(attribute), f"the default of {owner}")

@@ -167,3 +167,14 @@ def test_every_problem_of_a_mixed_body_has_its_pointer_and_message() -> None:
         ("/due", 'expected an ISO 8601 date (YYYY-MM-DD) or null, got the string "tomorrow"'),
         ("/ref", "expected a UUID or null, got the number 5"),
     ]
+
+
+def test_a_string_field_with_a_length_bound_refuses_a_long_list_as_not_a_string() -> None:
+    with pytest.raises(InvalidData) as caught:
+        Converter().structure({"title": list(range(9)), "count": 1}, Bounded)
+    (pointer, detail), *_ = caught.value.pairs
+    assert pointer == "/title"
+    assert detail.startswith("expected a string")
+    assert _answer(Converter(), {"title": [1] * 9, "count": 1}, Bounded) == _answer(
+        _NothingInlined(), {"title": [1] * 9, "count": 1}, Bounded
+    )

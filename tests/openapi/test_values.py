@@ -495,3 +495,27 @@ def test_a_naive_datetime_default_of_an_output_registers_and_is_written_as_utc(a
 
     app.add_resource(Next, "/next")
     assert app.test_client().get("/next").get_json() == {"at": "2026-12-24T09:00:00+00:00"}
+
+
+@attrs.define
+class Label:
+    name: str = attrs.field(validator=v.max_len(20))
+
+
+@attrs.define
+class Labelled:
+    title: str
+    labels: list[Label] = attrs.Factory(list)
+
+
+class Labels(Resource):
+    def create(self, body: Labelled) -> None:
+        return None
+
+
+def test_a_request_default_is_read_back_with_bindings_hooks_not_new_ones(
+    generated_structuring: list[str],
+) -> None:
+    app = App(__name__)
+    app.add_resource(Labels, "/labels/")
+    assert sorted(generated_structuring) == ["Label", "Labelled"]

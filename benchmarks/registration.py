@@ -15,6 +15,13 @@ of ``--repeat`` builds. Registration should scale linearly (the ms per
 resource at 1,000 within 1.3 x of that at 125) and take less time than
 FastAPI's (issue 17): the table gives both.
 
+``--shape nested`` builds a harder shape, for resourceful and FastAPI: each
+resource also has a ``Tag`` class held in a list by the body and the
+response, and length bounds on strings (attrs validators; pydantic's
+``Field`` bounds)::
+
+    python -m benchmarks.registration --shape nested --framework resourceful --framework fastapi
+
 ``--document`` times ``app.openapi()`` instead: the first call (which builds
 the document) and the calls after it, on an app of ``--document-size``
 resources (250: 1,000 operations), for resourceful and FastAPI::
@@ -143,6 +150,110 @@ BUILDERS: dict[str, Callable[[int], Any]] = {
 }
 
 
+def build_resourceful_nested(count: int) -> Any:
+    import attrs
+    from attrs import validators
+
+    from resourceful import App, Resource
+
+    app = App("bench_registration_nested")
+    for number in range(count):
+
+        @attrs.define
+        class Tag:
+            name: str = attrs.field(validator=validators.max_len(20))
+
+        @attrs.define
+        class Body:
+            title: str = attrs.field(validator=[validators.min_len(1), validators.max_len(100)])
+            tags: list[Tag] = attrs.Factory(list)
+            done: bool = False
+
+        @attrs.define
+        class Item:
+            id: int
+            title: str
+            tags: list[Tag]
+            done: bool
+
+        class Items(Resource):
+            def list(self) -> list[Item]:
+                return []
+
+            def create(self, body: Body) -> Item:
+                return Item(1, body.title, body.tags, body.done)
+
+            def get(self, item_id: int) -> Item:
+                return Item(item_id, "", [], False)
+
+            def replace(self, item_id: int, body: Body) -> Item:
+                return Item(item_id, body.title, body.tags, body.done)
+
+        Items.__name__ = Items.__qualname__ = f"Items{number}"
+        for cls in (Tag, Body, Item):
+            cls.__name__ = cls.__qualname__ = f"{cls.__name__}{number}"
+        app.add_resource(Items, f"/section{number}/items/<int:item_id>")
+    return app
+
+
+def build_fastapi_nested(count: int) -> Any:
+    from typing import Annotated
+
+    from fastapi import FastAPI
+    from pydantic import Field, create_model
+
+    app = FastAPI()
+    for number in range(count):
+        tag = create_model(f"Tag{number}", name=(Annotated[str, Field(max_length=20)], ...))
+        body = create_model(
+            f"Body{number}",
+            title=(Annotated[str, Field(min_length=1, max_length=100)], ...),
+            tags=(list[tag], []),  # type: ignore[valid-type]
+            done=(bool, False),
+        )
+        item = create_model(
+            f"Item{number}",
+            id=(int, ...),
+            title=(str, ...),
+            tags=(list[tag], ...),  # type: ignore[valid-type]
+            done=(bool, ...),
+        )
+        base = f"/section{number}/items"
+
+        def list_items() -> list[Any]:
+            return []
+
+        def create(payload: body) -> Any:  # type: ignore[valid-type]
+            return {"id": 1, "title": payload.title, "tags": payload.tags, "done": payload.done}
+
+        def get(item_id: int) -> Any:
+            return {"id": item_id, "title": "", "tags": [], "done": False}
+
+        def replace(item_id: int, payload: body) -> Any:  # type: ignore[valid-type]
+            return {
+                "id": item_id,
+                "title": payload.title,
+                "tags": payload.tags,
+                "done": payload.done,
+            }
+
+        app.add_api_route(base, list_items, methods=["GET"], response_model=list[item])  # type: ignore[valid-type]
+        app.add_api_route(base, create, methods=["POST"], response_model=item)
+        app.add_api_route(f"{base}/{{item_id}}", get, methods=["GET"], response_model=item)
+        app.add_api_route(f"{base}/{{item_id}}", replace, methods=["PUT"], response_model=item)
+    return app
+
+
+#: The nested shape (``--shape nested``): per resource a class held in a list of
+#: the body and the response, and length bounds, the same on both frameworks.
+NESTED_BUILDERS: dict[str, Callable[[int], Any]] = {
+    "resourceful": build_resourceful_nested,
+    "fastapi": build_fastapi_nested,
+}
+
+SHAPES = {"flat": BUILDERS, "nested": NESTED_BUILDERS}
+
+
 def time_build(builder: Callable[[int], Any], count: int) -> tuple[float, float]:
     """Return the seconds one build of ``count`` resources takes: elapsed, and CPU.
 
@@ -162,7 +273,12 @@ def time_build(builder: Callable[[int], Any], count: int) -> tuple[float, float]
 Results = dict[str, dict[int, tuple[float, float]] | str]
 
 
-def measure(names: Sequence[str], sizes: Sequence[int], repeat: int) -> Results:
+def measure(
+    names: Sequence[str],
+    sizes: Sequence[int],
+    repeat: int,
+    builders: dict[str, Callable[[int], Any]] = BUILDERS,
+) -> Results:
     """Return the best build times of each framework at each size (or why it has none).
 
     The builds alternate: for each size, each round builds every framework
@@ -174,7 +290,7 @@ def measure(names: Sequence[str], sizes: Sequence[int], repeat: int) -> Results:
     available = []
     for name in names:
         try:
-            BUILDERS[name](1)
+            builders[name](1)
         except ImportError as exc:
             results[name] = f"not installed ({exc.name})"
             continue
@@ -186,7 +302,7 @@ def measure(names: Sequence[str], sizes: Sequence[int], repeat: int) -> Results:
             for name in available[shift:] + available[:shift]:
                 cells = results[name]
                 assert isinstance(cells, dict)
-                elapsed, cpu = time_build(BUILDERS[name], count)
+                elapsed, cpu = time_build(builders[name], count)
                 best = cells.get(count, (elapsed, cpu))
                 cells[count] = (min(elapsed, best[0]), min(cpu, best[1]))
     return results
@@ -294,6 +410,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.registration")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--framework", action="append", choices=list(BUILDERS))
+    parser.add_argument(
+        "--shape",
+        choices=list(SHAPES),
+        default="flat",
+        help="flat classes (the default), or a nested class and length bounds",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="builds per cell (best is kept)")
     parser.add_argument(
         "--document", action="store_true", help="time app.openapi() instead of registration"
@@ -306,8 +428,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = measure_document(names, args.document_size, args.calls, args.repeat)
         print(format_document_table(results, args.document_size), flush=True)
         return 0
-    names = args.framework or list(BUILDERS)
-    print(format_table(measure(names, args.sizes, args.repeat), args.sizes), flush=True)
+    builders = SHAPES[args.shape]
+    names = [n for n in args.framework or list(builders) if n in builders]
+    results = measure(names, args.sizes, args.repeat, builders)
+    print(format_table(results, args.sizes), flush=True)
     return 0
 
 

@@ -100,6 +100,23 @@ def test_every_registration_benchmark_builds_an_app_that_serves_its_resources() 
     }
 
 
+def test_the_nested_registration_shape_builds_apps_that_bind_the_nested_class() -> None:
+    from benchmarks.registration import NESTED_BUILDERS, SHAPES, build_resourceful_nested
+
+    assert SHAPES["nested"] is NESTED_BUILDERS
+    for name, builder in NESTED_BUILDERS.items():
+        if importlib.util.find_spec(name) is None:
+            continue
+        builder(2)
+    client = build_resourceful_nested(2).test_client()
+    created = client.post("/section1/items/", json={"title": "t", "tags": [{"name": "a"}]})
+    assert created.json == {"id": 1, "title": "t", "tags": [{"name": "a"}], "done": False}
+    refused = client.post("/section1/items/", json={"title": "", "tags": [{"name": "x" * 21}]})
+    assert refused.status_code == 422
+    pointers = sorted(error["pointer"] for error in refused.json["errors"])
+    assert pointers == ["/tags/0/name", "/title"]
+
+
 @pytest.mark.slow
 def test_the_registration_benchmark_times_every_framework_at_every_size_against_fastapi() -> None:
     from benchmarks.registration import format_table, measure

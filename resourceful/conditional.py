@@ -22,8 +22,9 @@ operation (``@operation(conditional=...)``, which also gives ``list`` one)::
 
 The default ETag is a SHA-1 of the encoded body, as werkzeug's
 ``Response.add_etag`` computes it (so ETags survive a port from Flask); the
-body is hashed as encoded for sending, never encoded twice, and its 304 is
-made from that hash alone (no 200 is made first). Such a 304 still
+body is hashed as encoded for sending, never encoded twice, and the 304 of a
+plain returned value is made from that hash alone (no 200 is made first; a
+value returned with headers gets its 200 made and cut down). Such a 304 still
 unstructures and encodes, so it costs nearly what its 200 does. ``etag=`` a
 function computes the tag from the returned value instead (a version column),
 and a 304 then does no rendering at all.

@@ -29,9 +29,12 @@ typecheck:
     mypy
     mypy --strict tests/typing
 
-# The pytest suite.
+# The pytest suite, on every core (pytest-xdist; -n 0 runs it in one process). A test file
+# stays on one worker (loadfile), so module fixtures and module state are as in one process.
+# The arguments go through as given: `just pytest -m "not slow and not live"` works.
+[positional-arguments]
 pytest *args:
-    pytest {{args}}
+    pytest -n auto --dist loadfile "$@"
 
 # Make sure headless Chromium is there for the docs-page browser test.
 browser:

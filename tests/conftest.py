@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,35 @@ LIVE_FIXTURES = frozenset({"live_server", "chromium", "todo_server"})
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that use a live fixture as ``live``."""
+    """Mark the tests that use a live fixture as ``live``; give every test its own id."""
     for item in items:
         if LIVE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.live)
+    _unique_node_ids(items)
+
+
+def _unique_node_ids(items: list[pytest.Item]) -> None:
+    """Give the tests that share a node id the id their name says.
+
+    schemathesis names its test of each operation ``test_x[GET /todos/]``, but
+    under pytest 9 all of them get the node id ``...::test_x``. pytest-xdist
+    (``just pytest``) keys a file's tests by node id, so it would run one of
+    them and drop the rest without a word; so would ``--lf`` and junit reports.
+    """
+    counts = Counter(item.nodeid for item in items)
+    for item in items:
+        if counts[item.nodeid] > 1 and item.parent is not None:
+            # NOTE: pytest has no public way to set a node id: pytest 9 keeps it
+            # in ``_id`` (a NodeId), pytest 8 in ``_nodeid`` (a str).
+            if hasattr(item, "_id"):
+                item._id = item.parent._id.child(item.name)
+            else:
+                item._nodeid = f"{item.parent.nodeid}::{item.name}"
+    shared = sorted(
+        nodeid for nodeid, count in Counter(i.nodeid for i in items).items() if count > 1
+    )
+    if shared:
+        raise pytest.UsageError(f"Tests share a node id, so some would not run: {shared}")
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.apps import FRAMEWORKS, load  # noqa: E402
+from benchmarks.apps import FRAMEWORKS, Framework, load  # noqa: E402
 from benchmarks.run import Cell, format_table, measure  # noqa: E402
 from benchmarks.scenarios import SCENARIOS, SCENARIOS_BY_NAME  # noqa: E402
 from resourceful import App  # noqa: E402
@@ -33,12 +33,25 @@ FASTAPI_SCENARIOS = {
 }
 
 
+@pytest.fixture(scope="module")
+def frameworks() -> dict[str, Framework]:
+    """Return every framework's benchmark apps, built once for the module.
+
+    PERF: building them all takes seconds (each framework makes an app per
+    scenario). The benchmark calls each app thousands of times and checks the
+    answer first, so an app answers the same however often it was called
+    before: the tests that only call them can share one build.
+    """
+    return {name: load(name) for name in FRAMEWORKS}
+
+
 @pytest.mark.slow
-def test_every_benchmark_app_answers_every_scenario_it_serves() -> None:
-    frameworks = [load(name) for name in FRAMEWORKS]
+def test_every_benchmark_app_answers_every_scenario_it_serves(
+    frameworks: dict[str, Framework],
+) -> None:
     # measure() checks each app's status and body before timing it, and raises
     # WrongAnswer naming the framework and scenario; a batch is a single call here.
-    results = measure(frameworks, SCENARIOS, rounds=1, batch_time=1e-9)
+    results = measure(list(frameworks.values()), SCENARIOS, rounds=1, batch_time=1e-9)
 
     expected = {"flask", "resourceful", "falcon", "raw"}
     if importlib.util.find_spec("apiflask") is not None:
@@ -180,7 +193,7 @@ def test_the_coroutine_micro_benchmark_times_every_case_with_every_runner(
 )
 @pytest.mark.slow
 def test_every_secured_benchmark_app_refuses_a_request_without_good_credentials(
-    header: str | None, why: str
+    frameworks: dict[str, Framework], header: str | None, why: str
 ) -> None:
     # The secured scenario only sends a good token: this holds every peer to
     # the same check, so none is fast because it skips it.
@@ -191,7 +204,7 @@ def test_every_secured_benchmark_app_refuses_a_request_without_good_credentials(
     scenario = dataclasses.replace(secured, headers=headers)
     refusing = set()
     for name in FRAMEWORKS:
-        app = load(name).apps.get("secured")
+        app = frameworks[name].apps.get("secured")
         if app is None:
             continue
         answer = call(app, scenario)
@@ -273,14 +286,16 @@ def test_the_coroutine_benchmark_compares_async_requests_with_their_sync_twins(
 
 
 @pytest.mark.slow
-def test_every_framework_sends_the_same_etag_in_the_etag_scenarios() -> None:
+def test_every_framework_sends_the_same_etag_in_the_etag_scenarios(
+    frameworks: dict[str, Framework],
+) -> None:
     from werkzeug.test import Client
 
     from benchmarks.scenarios import ETAG, SCENARIOS_BY_NAME
 
     expected = {"etag_200": ETAG, "etag_304": ETAG, "etag_version_304": '"3"'}
     for name in FRAMEWORKS:
-        framework = load(name)
+        framework = frameworks[name]
         if "etag" not in framework.apps:
             continue
         client = Client(framework.apps["etag"])

@@ -43,8 +43,16 @@ def with_collector(hook: StructureHook, collect: Collector) -> StructureHook:
 
 def raising(collect: Collector, name: str) -> StructureHook:
     """Return the hook (raising :class:`InvalidData`) of a collector."""
+    return with_collector(_hook_of(collect, name), collect)
+
+
+def _hook_of(collect: Collector | None, name: str) -> StructureHook:
+    """Return a hook that raises what ``collect`` finds (``None``: ask :func:`collector_of`)."""
 
     def hook(value: Any, tp: Any) -> Any:
+        nonlocal collect
+        if collect is None:
+            collect = collector_of(hook)
         found: list[Found] = []
         result = collect(value, tp, found)
         if result is FAILED:
@@ -52,7 +60,7 @@ def raising(collect: Collector, name: str) -> StructureHook:
         return result
 
     hook.__name__ = hook.__qualname__ = name
-    return with_collector(hook, collect)
+    return hook
 
 
 #: The hooks made by :func:`deferred` whose collector is not built yet, with what builds it.
@@ -70,19 +78,7 @@ def deferred(build: Callable[[], Collector], name: str) -> StructureHook:
     validated. Definition mistakes are for the factory to find before it
     calls this: ``build`` only generates code.
     """
-    collect: Collector | None = None
-
-    def hook(value: Any, tp: Any) -> Any:
-        nonlocal collect
-        if collect is None:
-            collect = collector_of(hook)
-        found: list[Found] = []
-        result = collect(value, tp, found)
-        if result is FAILED:
-            raise InvalidData.of(found)
-        return result
-
-    hook.__name__ = hook.__qualname__ = name
+    hook = _hook_of(None, name)
     _builders[hook] = build
     return hook
 

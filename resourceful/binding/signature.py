@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request as WerkzeugRequest
 
 from ..convert.typeinfo import (
     attrs_fields,
+    holds_attrs_class,
     is_attrs,
     is_collection,
     is_union,
@@ -24,7 +25,6 @@ from ..convert.typeinfo import (
     strip_optional,
     type_name,
     union_of,
-    unwrap,
 )
 from ..errors import DefinitionError
 from ..fields import field_info, wire_name
@@ -164,14 +164,6 @@ def params_from_signature(
     return tuple(params)
 
 
-def _is_nested(tp: Any) -> bool:
-    """Return whether ``tp`` is (an optional or a collection of) attrs classes."""
-    tp = strip_optional(unwrap(tp))
-    if is_attrs(tp):
-        return True
-    return any(_is_nested(arg) for arg in typing.get_args(tp) if arg is not Ellipsis)
-
-
 def _check_groups(qualname: str, params: list[Param]) -> None:
     """Refuse a group field that is itself an attrs class: text values are flat."""
     for param in params:
@@ -188,7 +180,7 @@ def _check_groups(qualname: str, params: list[Param]) -> None:
                     " holds what the client sends. Drop read_only=True, or read the field from"
                     " another class."
                 )
-            if _is_nested(field_type):
+            if holds_attrs_class(field_type):
                 raise DefinitionError(
                     f"{qualname}: the field {attribute.name!r} of {where}[{type_name(param.type)}]"
                     f" (parameter {param.name!r}) is an attrs class, but {param.location} values"

@@ -39,6 +39,7 @@ from .text_rules import install_text_rules
 from .typeinfo import (
     ANY_TYPES,
     allows_unset,
+    holds_attrs_class,
     is_attrs,
     is_exactly,
     is_wrapped,
@@ -405,20 +406,12 @@ def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable
 
 
 def _is_leaf(cls: Any) -> bool:
-    """Return whether no field of the attrs class ``cls`` holds an attrs class (or may)."""
-    return all(_holds_no_class(attribute.type) for attribute in attrs.fields(cls))
+    """Return whether no field of the attrs class ``cls`` holds an attrs class.
 
-
-def _holds_no_class(tp: Any) -> bool:
-    if tp is None or isinstance(tp, str | typing.ForwardRef | typing.TypeVar) or is_attrs(tp):
-        return False
-    origin = typing.get_origin(tp)
-    if origin is typing.Literal:
-        return True  # its arguments are values
-    args = typing.get_args(tp)
-    if origin is typing.Annotated:
-        args = args[:1]  # the rest is metadata
-    return all(_holds_no_class(arg) for arg in args if arg is not Ellipsis)
+    Its annotations are resolved (the factory resolved them); an unannotated
+    field or a type variable makes :func:`_plain_members` refuse the class.
+    """
+    return not any(holds_attrs_class(attribute.type) for attribute in attrs.fields(cls))
 
 
 _unstructure_count = itertools.count(1)

@@ -188,6 +188,22 @@ def is_attrs(tp: Any) -> bool:
     return attrs.has(typing.get_origin(tp) or tp)
 
 
+def holds_attrs_class(tp: Any) -> bool:
+    """Return whether ``tp`` is, or holds, an attrs class.
+
+    Held means anywhere inside: a union member, an item, a mapping's value, a
+    generic argument; wrappers (``Annotated``, ``NewType``) are looked
+    through, and ``Literal`` arguments are values, never classes.
+    """
+    tp = unwrap(tp)
+    cls = typing.get_origin(tp) or tp
+    if isinstance(cls, type) and attrs.has(cls):
+        return True
+    if cls is Literal:
+        return False
+    return any(holds_attrs_class(arg) for arg in typing.get_args(tp) if arg is not Ellipsis)
+
+
 def is_collection(tp: Any) -> bool:
     """Return whether ``tp`` is a sequence, set or tuple type (bare or parametrised)."""
     return is_sequence(tp) or is_set(tp) or is_tuple(tp)

@@ -36,7 +36,7 @@ import attrs
 from resourceful.binding.merge_patch import is_merge_patch, patch_target
 from resourceful.convert import INPUT_ERRORS, violations_from
 from resourceful.convert.parsers import datetime_text
-from resourceful.convert.typeinfo import attrs_fields, strip_unset, unwrap
+from resourceful.convert.typeinfo import attrs_fields, holds_attrs_class, strip_unset, unwrap
 from resourceful.fields import UNSET, field_info, wire_name
 from resourceful.openapi.names import SchemaError, type_repr
 from resourceful.operation import PARAMETER_LOCATIONS, Operation, Param
@@ -249,7 +249,7 @@ def check_operation(op: Operation, converter: Any) -> None:
                 " a value."
             )
         for name, tp in spec.headers.items():
-            if _holds_a_class(tp):
+            if holds_attrs_class(tp):
                 raise SchemaError(
                     f"{op.qualname} declares the response header {name} as {type_repr(tp)},"
                     " but a header carries flat text. Give it a text type (str, int, a date,"
@@ -284,15 +284,6 @@ def _refuse_naive_default(default: Any, what: str) -> None:
             " one when it is not, and Python cannot compare the two. Give the default a"
             f" timezone, for example {aware!r}."
         )
-
-
-def _holds_a_class(tp: Any) -> bool:
-    """Return whether ``tp`` is, or holds, an attrs class (which no text can carry)."""
-    tp = unwrap(tp)
-    cls = typing.get_origin(tp) or tp
-    if isinstance(cls, type) and attrs.has(cls):
-        return True
-    return any(_holds_a_class(arg) for arg in typing.get_args(tp) if arg is not Ellipsis)
 
 
 class _Walk:

@@ -144,3 +144,30 @@ def test_the_fields_of_a_generic_alias_are_its_own() -> None:
     assert [tp for _, tp in attrs_fields(Boxed[int])] == [int]
     assert [tp for _, tp in attrs_fields(Boxed)] == [T]
     assert [tp for _, tp in attrs_fields(Boxed[str])] == [str]
+
+
+def test_a_type_holds_an_attrs_class_anywhere_inside_but_not_in_a_literal() -> None:
+    from resourceful.convert.typeinfo import holds_attrs_class
+
+    Named = typing.NewType("Named", Node)  # type: ignore[valid-newtype]
+    for tp in (
+        Node,
+        list[Node],
+        dict[str, Node] | None,
+        Annotated[Node, "meta"],
+        Named,
+        tuple[int, ...] | tuple[Node, ...],
+        Boxed[int],
+    ):
+        assert holds_attrs_class(tp), tp
+    for tp in (
+        int,
+        list[str],
+        dict[str, int] | None,
+        Literal["Node"],
+        Annotated[int, Node],
+        tuple[int, ...],
+        None,
+        T,
+    ):
+        assert not holds_attrs_class(tp), tp

@@ -124,6 +124,14 @@ class Binder:
     that reads its value and structures it with a hook fetched here, so a
     request only runs the steps. Unsupported types raise
     :class:`DefinitionError` when the binder is built.
+
+    PERF: a binder is kept for the app's lifetime, and every object it keeps
+    is walked by each full collection of the garbage collector while an app
+    of many operations is being set up. So the two commonest parameters take
+    no step of their own: path variables the rule's converter already typed
+    are copied by name (a tuple of strings, which the collector does not
+    track), and the JSON body is read by the binder's own methods, from its
+    attributes, rather than by closures with a cell per captured name.
     """
 
     def __init__(self, operation: Operation, app: App) -> None:
@@ -134,27 +142,35 @@ class Binder:
         self._converter = converter
         text = getattr(converter, "text", None)
         self._text: Any = text if text is not None else TextConverter()
-        self._body_hooks: dict[bool, Any] = {}
-        self._body_collectors: dict[bool, Collector] = {}
-        # The JSON body's step that takes the bytes of the body (see _compile_json).
-        self._data_steps: dict[str, Callable[..., None]] = {}
         # Provided values are not read from the request: the operation's plan supplies them.
         params = [param for param in operation.params if param.location != "provided"]
+        #: The path variables passed on as the rule's converter gave them.
+        self._copied: tuple[str, ...] = tuple(
+            param.name
+            for param in params
+            if param.location == "path" and not parsed_from_text(param.converter, param.type)
+        )
+        copied = set(self._copied)
+        params = [param for param in params if param.name not in copied]
+        body = operation.body
+        self._json: Param | None = None
+        if body is not None and body.location == "body" and not is_merge_patch(body.type):
+            self._json = body
+            self._parser = BodyParser()
         self._steps: tuple[Step, ...] = tuple(self._compile(param) for param in params)
+        if self._json is not None:
+            # The collectors of the JSON body, refusing or ignoring unknown fields;
+            # made now (definition errors surface here) or when a request needs it.
+            self._collect_ignoring: Collector | None = None
+            self._collect_rejecting: Collector = self._body_collector(reject=True)
         #: PERF: the steps when nothing but the path and a JSON body is read: they
         #: take the body's bytes, read from the environ, and no request object is made.
         self._environ_steps: tuple[Callable[..., None], ...] | None = None
-        self._reads_body = False
         if all(_environ_only(param) for param in params):
-            self._reads_body = operation.body is not None
             self._environ_steps = tuple(
-                self._data_steps.get(param.name, step) if param.location == "body" else step
+                self._bind_data if param is self._json else step
                 for param, step in zip(params, self._steps, strict=True)
             )
-        body = operation.body
-        if body is not None and body.location == "body" and not is_merge_patch(body.type):
-            # Build the hook now so that definition errors surface here.
-            self._body_hook(body, reject=True)
 
     # -- per request ----------------------------------------------------------------------
 
@@ -170,7 +186,7 @@ class Binder:
         """
         steps = self._environ_steps
         if steps is not None and ctx._request is None and self._app.request_class is Request:
-            if not self._reads_body:
+            if self._json is None:
                 return self._run(steps, None, view_args)
             data = read_json_from_environ(ctx.environ, self._config["MAX_CONTENT_LENGTH"])
             if data is not None:
@@ -192,6 +208,9 @@ class Binder:
     ) -> dict[str, Any] | RequestValidationError:
         """Run ``steps`` on ``source`` (the request, or the body for the environ steps)."""
         kwargs: dict[str, Any] = {}
+        for name in self._copied:
+            if name in view_args:
+                kwargs[name] = view_args[name]
         errors: CappedList[FieldProblem] = CappedList(self._config["MAX_VALIDATION_ERRORS"])
         for step in steps:
             step(source, view_args, kwargs, errors)
@@ -202,6 +221,53 @@ class Binder:
             )
         return kwargs
 
+    def _bind_data(
+        self, data: bytes, view_args: Any, kwargs: Any, errors: list[FieldProblem]
+    ) -> None:
+        """Structure the JSON body ``data`` into the body parameter (an environ step)."""
+        body = self._json
+        assert body is not None
+        if not data and not body.required:
+            return
+        value = self._parser.parse(self._app.json, data)
+        config = self._config
+        if config["REJECT_UNKNOWN_FIELDS"]:
+            collect = self._collect_rejecting
+        else:
+            collect = self._collect_ignoring or self._body_collector(reject=False)
+        found: CappedList[tuple[str, str]] = CappedList(config["MAX_VALIDATION_ERRORS"])
+        try:
+            result = collect(value, body.type, found)
+        except RecursionError:
+            raise too_deep() from None
+        if result is FAILED:
+            found.trim()
+            errors.extend([("body", pointer, detail) for pointer, detail in found])
+            if isinstance(errors, CappedList):
+                errors.omit(found.omitted)
+        else:
+            kwargs[body.name] = result
+
+    def _bind_json(
+        self, request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldProblem]
+    ) -> None:
+        """Read the JSON body of ``request`` into the body parameter (a request step)."""
+        data = read_body(request)
+        # PERF: the usual Content-Type is recognised without parsing the header.
+        if request.environ.get("CONTENT_TYPE") != "application/json" and not request.is_json:
+            assert self._json is not None
+            if not data and not self._json.required:
+                return
+            raise Problem(
+                415,
+                detail=(
+                    f"{request.method} {request.path} expects a JSON body: send it with"
+                    " Content-Type: application/json (got"
+                    f" {request.mimetype or 'no Content-Type'})."
+                ),
+            )
+        self._bind_data(data, view_args, kwargs, errors)
+
     # -- compilation ---------------------------------------------------------------------------
 
     def _compile(self, param: Param) -> Step:
@@ -210,31 +276,25 @@ class Binder:
         if param.location == "path":
             return self._compile_path(param)
         if param.location == "body":
-            if is_merge_patch(param.type):
-                return compile_merge_patch(self.operation, param, self._app)
-            return self._compile_json(param)
+            if param is self._json:
+                return self._bind_json
+            return compile_merge_patch(self.operation, param, self._app)
         if param.location == "files":
             return self._compile_files(param)
         if param.is_group:
             return self._compile_group(param)
         return self._compile_single(param)
 
-    def _body_hook(self, body: Param, *, reject: bool) -> Any:
-        hook = self._body_hooks.get(reject)
-        if hook is None:
-            converter = self._converter
-            if isinstance(converter, Converter):
-                converter = converter.for_requests(reject_unknown=reject)
-            hook = _hook(converter, body.type, self.operation, body, "JSON body")
-            self._body_hooks[reject] = hook
-        return hook
-
-    def _body_collector(self, body: Param, *, reject: bool) -> Collector:
-        collect = self._body_collectors.get(reject)
-        if collect is None:
-            collect = self._body_collectors[reject] = collector_of(
-                self._body_hook(body, reject=reject)
-            )
+    def _body_collector(self, *, reject: bool) -> Collector:
+        """Return the JSON body's collector (refusing unknown fields or not), made once."""
+        body = self._json
+        assert body is not None
+        converter = self._converter
+        if isinstance(converter, Converter):
+            converter = converter.for_requests(reject_unknown=reject)
+        collect = collector_of(_hook(converter, body.type, self.operation, body, "JSON body"))
+        if not reject:
+            self._collect_ignoring = collect
         return collect
 
     def _compile_request(self, param: Param) -> Step:
@@ -246,16 +306,9 @@ class Binder:
         return bind_request
 
     def _compile_path(self, param: Param) -> Step:
+        # Only a variable the rule's converter does not type gets here (see _copied).
         name = param.name
         tp = param.type
-        if not parsed_from_text(param.converter, tp):
-
-            def bind_path(request: Any, view_args: Any, kwargs: Any, errors: Any) -> None:
-                if name in view_args:
-                    kwargs[name] = view_args[name]
-
-            return bind_path
-
         hook = _hook(self._text, tp, self.operation, param, "path")
         pointer = _pointer(name)
 
@@ -268,56 +321,6 @@ class Binder:
                 _report(errors, "path", pointer, exc)
 
         return parse_path
-
-    def _compile_json(self, param: Param) -> Step:
-        name = param.name
-        tp = param.type
-        required = param.required
-        config = self._config
-        app = self._app
-        parser = BodyParser()
-        collectors = self._body_collectors
-
-        def bind_data(data: bytes, view_args: Any, kwargs: Any, errors: list[FieldProblem]) -> None:
-            if not data and not required:
-                return
-            value = parser.parse(app.json, data)
-            reject = bool(config["REJECT_UNKNOWN_FIELDS"])
-            collect = collectors.get(reject) or self._body_collector(param, reject=reject)
-            found: CappedList[tuple[str, str]] = CappedList(config["MAX_VALIDATION_ERRORS"])
-            try:
-                result = collect(value, tp, found)
-            except RecursionError:
-                raise too_deep() from None
-            if result is FAILED:
-                found.trim()
-                errors.extend([("body", pointer, detail) for pointer, detail in found])
-                if isinstance(errors, CappedList):
-                    errors.omit(found.omitted)
-            else:
-                kwargs[name] = result
-
-        self._data_steps[name] = bind_data
-
-        def bind_json(
-            request: WerkzeugRequest, view_args: Any, kwargs: Any, errors: list[FieldProblem]
-        ) -> None:
-            data = read_body(request)
-            # PERF: the usual Content-Type is recognised without parsing the header.
-            if request.environ.get("CONTENT_TYPE") != "application/json" and not request.is_json:
-                if not data and not required:
-                    return
-                raise Problem(
-                    415,
-                    detail=(
-                        f"{request.method} {request.path} expects a JSON body: send it with"
-                        " Content-Type: application/json (got"
-                        f" {request.mimetype or 'no Content-Type'})."
-                    ),
-                )
-            bind_data(data, view_args, kwargs, errors)
-
-        return bind_json
 
     def _compile_files(self, param: Param) -> Step:
         name = param.name

@@ -78,12 +78,21 @@ def decimal_refusal(text: str) -> str | None:
     )
 
 
+#: A UUID as the document publishes it (``format: uuid``): RFC 9562's string
+#: form, 32 hexadecimal digits of either case in groups of 8-4-4-4-12. ``uuid.UUID``
+#: alone reads wider: without hyphens, in braces, with a ``urn:uuid:`` prefix.
+UUID_PATTERN = (
+    r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
+)
+
+_is_uuid = re.compile(UUID_PATTERN, re.ASCII).fullmatch
+
+
 def parse_uuid(text: str) -> uuid.UUID | None:
-    """Return the UUID ``text`` spells (any form ``uuid.UUID`` accepts), or ``None``."""
-    try:
-        return uuid.UUID(text)
-    except ValueError:
+    """Return the UUID ``text`` spells by :data:`UUID_PATTERN`, or ``None``."""
+    if _is_uuid(text) is None:
         return None
+    return uuid.UUID(text)
 
 
 # -- dates and times: RFC 3339 ------------------------------------------------------

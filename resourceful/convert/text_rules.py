@@ -96,14 +96,14 @@ def _text_bool(value: Any, _: Any) -> bool:
     raise InvalidData.at_root(f"expected {TEXT_NOUNS[bool]}, got {describe_text(value)}")
 
 
-def _text_parser(parse: Callable[[str], Any], tp: Any, *, strip: bool = False) -> StructureHook:
-    # Dates and times are not stripped: their published formats admit no spaces.
+def _text_parser(parse: Callable[[str], Any], tp: Any) -> StructureHook:
+    # Not stripped: the published formats (uuid, date, date-time) and pattern admit no spaces.
     noun = NOUNS[tp]
 
     def structure_text(value: Any, _: Any) -> Any:
         value = _text_value(value)
         if isinstance(value, str):
-            parsed = parse(value.strip() if strip else value)
+            parsed = parse(value)
             if parsed is not None:
                 return parsed
         raise InvalidData.at_root(f"expected {noun}, got {describe_text(value)}")
@@ -206,7 +206,7 @@ def install_text_rules(converter: cattrs.Converter) -> None:
         (float, _text_float),
         (bool, _text_bool),
         (Decimal, _text_decimal),
-        (uuid.UUID, _text_parser(parse_uuid, uuid.UUID, strip=True)),
+        (uuid.UUID, _text_parser(parse_uuid, uuid.UUID)),
         (dt.date, _text_parser(parse_date, dt.date)),
         (dt.datetime, _text_parser(parse_datetime, dt.datetime)),
         (dt.time, _text_parser(parse_time, dt.time)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -361,3 +362,60 @@ def test_binding_accepts_the_times_rfc_3339_and_the_pattern_allow(text: str) -> 
 def test_an_ecma_engine_matches_the_time_pattern_as_binding_accepts(texts: list[str]) -> None:
     (matched,) = ecma_matches_each([TIME_PATTERN], texts)
     assert matched == [_binding_accepts(dt.time, text) for text in texts]
+
+
+# -- UUIDs: RFC 9562's string form, as format: uuid ----------------------------------
+
+UUID_TEXT = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"
+
+
+@pytest.mark.parametrize(
+    "text", [UUID_TEXT, UUID_TEXT.upper(), "F81D4FAE-7dec-11D0-a765-00A0c91e6bf6"]
+)
+def test_uuids_in_their_string_form_are_read_in_either_case(text: str) -> None:
+    assert CONVERTER.structure(text, uuid.UUID) == uuid.UUID(UUID_TEXT)
+    assert CONVERTER.text.structure(text, uuid.UUID) == uuid.UUID(UUID_TEXT)
+    assert _schema_accepts(uuid.UUID, text)
+
+
+#: Forms Python's ``uuid.UUID`` reads, which the string form does not allow.
+WIDER_THAN_THE_STRING_FORM = [
+    UUID_TEXT.replace("-", ""),
+    "{" + UUID_TEXT + "}",
+    "urn:uuid:" + UUID_TEXT,
+    " " + UUID_TEXT,
+    UUID_TEXT + " ",
+    UUID_TEXT + "\n",
+    "f81d4fae7dec-11d0-a765-00a0-c91e6bf6",
+]
+
+
+@pytest.mark.parametrize("text", WIDER_THAN_THE_STRING_FORM)
+def test_uuids_wider_than_the_string_form_are_refused_by_binding_and_by_the_schema(
+    text: str,
+) -> None:
+    assert not _binding_accepts(uuid.UUID, text)
+    assert not _schema_accepts(uuid.UUID, text)
+
+
+@pytest.mark.parametrize(
+    "text", [" 81d4fae-7dec-11d0-a765-00a0c91e6bf6", "+81d4fae-7dec-11d0-a765-00a0c91e6bf6"]
+)
+def test_a_uuid_with_a_sign_or_space_in_its_digits_is_refused(text: str) -> None:
+    # NOTE: jsonschema's uuid check (int(..., 16) under uuid.UUID) lets these through.
+    assert not _binding_accepts(uuid.UUID, text)
+
+
+_UUID_TEXT = st.one_of(
+    st.uuids().map(str),
+    st.uuids().map(lambda value: str(value).upper()),
+    st.uuids().map(lambda value: value.hex),
+    # Near-misses: hexadecimal digits and hyphens anywhere, of about the right length.
+    st.text(alphabet="0123456789abcdefABCDEFg-", min_size=30, max_size=38),
+)
+
+
+@settings(max_examples=200)
+@given(_UUID_TEXT)
+def test_binding_accepts_the_uuids_jsonschema_accepts(text: str) -> None:
+    assert _binding_accepts(uuid.UUID, text) is _schema_accepts(uuid.UUID, text)

@@ -6,6 +6,7 @@ its own shape defines it next to the test.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 import attrs
@@ -104,3 +105,16 @@ class Branch:
     """A recursive model with nothing but children."""
 
     children: list[Branch] = attrs.field(factory=list)
+
+
+# -- conditional requests (test_conditional, test_conditional_fast_paths) -------------------
+
+#: When the books of the conditional-request tests last changed.
+CHANGED = dt.datetime(2030, 1, 31, 12, 0, 0, tzinfo=dt.timezone.utc)
+
+
+@attrs.frozen
+class Book:
+    id: int
+    title: str
+    version: int = 1

@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-import attrs
 import pytest
 from ecma_regex import ecma_matches
+from models import CHANGED, Book
 from openapi_spec_validator import validate
 from problem_json import problem
 from werkzeug.http import generate_etag, http_date
@@ -21,15 +21,6 @@ from resourceful.openapi.downgrade import to_openapi_30
 from resourceful.providers import Provided
 from resourceful.render import Renderer, Reply
 from resourceful.testing import TestClient
-
-CHANGED = dt.datetime(2030, 1, 31, 12, 0, 0, tzinfo=dt.timezone.utc)
-
-
-@attrs.frozen
-class Book:
-    id: int
-    title: str
-    version: int = 1
 
 
 class Store:

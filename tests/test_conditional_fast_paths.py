@@ -13,8 +13,8 @@ import datetime as dt
 import random
 from typing import Any
 
-import attrs
 import pytest
+from models import CHANGED, Book
 from werkzeug.http import http_date
 from wsgi_calls import wsgi_call
 
@@ -24,15 +24,6 @@ from resourceful.errors import Problem, ResponseValidationError
 from resourceful.json.provider import DefaultJSONProvider
 from resourceful.render import Renderer, Reply
 from resourceful.responses import PreparedResponse
-
-CHANGED = dt.datetime(2030, 1, 31, 12, 0, 0, tzinfo=dt.timezone.utc)
-
-
-@attrs.frozen
-class Book:
-    id: int
-    title: str
-    version: int = 1
 
 
 def book_app(validators: Conditional, books: dict[int, Book] | None = None) -> App:

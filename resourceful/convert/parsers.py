@@ -81,9 +81,7 @@ def decimal_refusal(text: str) -> str | None:
 #: A UUID as the document publishes it (``format: uuid``): RFC 9562's string
 #: form, 32 hexadecimal digits of either case in groups of 8-4-4-4-12. ``uuid.UUID``
 #: alone reads wider: without hyphens, in braces, with a ``urn:uuid:`` prefix.
-UUID_PATTERN = (
-    r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-)
+UUID_PATTERN = r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
 
 _is_uuid = re.compile(UUID_PATTERN, re.ASCII).fullmatch
 

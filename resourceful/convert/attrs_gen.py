@@ -97,47 +97,47 @@ def attrs_structure_factory(tp: Any, converter: cattrs.Converter) -> StructureHo
 def _build_attrs_hook(tp: Any, converter: cattrs.Converter) -> StructureHook:
     cls = typing.get_origin(tp) or tp
     read_only = _read_only_for_requests(tp, cls, converter)
-    plans: list[_FieldPlan] = []
+    # Each field's plan, flat (see _FieldPlan): one tuple stays alive with
+    # the hook until its code is generated, not an object per field.
+    planned: list[Any] = []
     for attribute, ftype in attrs_fields(tp):
         if not attribute.init or wire_name(attribute) in read_only:
             continue
-        plans.append(
-            _FieldPlan(
-                attribute=attribute,
-                wire=wire_name(attribute),
-                init_name=attribute.alias or attribute.name,
-                type=ftype,
-                hook=_field_hook(converter, cls, attribute, ftype),
-                required=attribute.default is attrs.NOTHING,
-                check=(
-                    compile_validator(
-                        attribute.validator, where=f"{display_name(cls)}.{attribute.name}"
-                    )
-                    if attribute.validator is not None
-                    else None
-                ),
-                max_items=max_items(attribute.validator),
-            )
+        planned += (
+            attribute,
+            wire_name(attribute),
+            attribute.alias or attribute.name,
+            ftype,
+            _field_hook(converter, cls, attribute, ftype),
+            attribute.default is attrs.NOTHING,
+            (
+                compile_validator(
+                    attribute.validator, where=f"{display_name(cls)}.{attribute.name}"
+                )
+                if attribute.validator is not None
+                else None
+            ),
+            max_items(attribute.validator),
         )
     forbid_unknown = bool(getattr(converter, "forbid_extra_keys", False))
-    # The checks a converter inlines are its own (Converter.inline_checks:
-    # the JSON rules'); a converter without the attribute inlines none.
-    inline_checks = getattr(converter, "inline_checks", _NO_INLINE_CHECKS)
-    # A converter that inlines no check inlines nothing (its other tables
-    # say what the hooks of inlined checks answer).
-    inlining = _Inlining(
-        inline_checks,
-        getattr(converter, "inline_refusals", {}) if inline_checks else {},
-        getattr(converter, "inline_lists", {}) if inline_checks else {},
-        getattr(converter, "inline_parsed", {}) if inline_checks else {},
-    )
-    fields = tuple(plans)
     # PERF: the plan above finds every definition mistake; the code is
     # generated (and compiled, most of the cost) when first needed.
     return deferred(
-        lambda: _generate_structure_fn(cls, fields, forbid_unknown, inlining, read_only),
+        _generate_planned,
         f"structure_{getattr(cls, '__name__', 'attrs')}",
+        (cls, forbid_unknown, _inlining_of(converter), read_only, *planned),
     )
+
+
+def _generate_planned(
+    cls: Any, forbid_unknown: bool, inlining: _Inlining, read_only: frozenset[str], *planned: Any
+) -> Collector:
+    """Generate the collector of ``cls`` from its flat plan (see :func:`_build_attrs_hook`)."""
+    size = len(_FieldPlan.__attrs_attrs__)
+    plans = tuple(
+        _FieldPlan(*planned[start : start + size]) for start in range(0, len(planned), size)
+    )
+    return _generate_structure_fn(cls, plans, forbid_unknown, inlining, read_only)
 
 
 def _read_only_for_requests(tp: Any, cls: Any, converter: cattrs.Converter) -> frozenset[str]:
@@ -147,8 +147,8 @@ def _read_only_for_requests(tp: Any, cls: Any, converter: cattrs.Converter) -> f
     app's converter reads them, since a response has them.
     """
     if not getattr(converter, "binds_requests", False):
-        return frozenset()
-    read_only = read_only_fields(tp)
+        return _NONE_READ_ONLY
+    read_only = read_only_fields(tp) or _NONE_READ_ONLY
     for attribute, _ in attrs_fields(tp):
         if wire_name(attribute) in read_only and attribute.default is attrs.NOTHING:
             raise DefinitionError(
@@ -163,6 +163,10 @@ def _read_only_for_requests(tp: Any, cls: Any, converter: cattrs.Converter) -> f
 _generated_count = itertools.count(1)
 
 _NO_INLINE_CHECKS: Mapping[Any, str] = {}
+_NO_TABLE: Mapping[Any, Any] = {}
+
+#: What a read-only set of a class without read-only fields is (one, shared).
+_NONE_READ_ONLY: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -178,6 +182,39 @@ class _Inlining:
     lists: Mapping[Any, tuple[type, Any]]
     #: The hooks of values parsed from strings: (parse, takes None, refusal).
     parsed: Mapping[Any, tuple[Callable[[str], Any], bool, str]]
+
+
+_inlinings: list[_Inlining] = []
+
+
+def _inlining_of(converter: cattrs.Converter) -> _Inlining:
+    """Return what ``converter``'s generated functions inline, shared by the classes it plans."""
+    # The checks a converter inlines are its own (Converter.inline_checks:
+    # the JSON rules'); a converter without the attribute inlines none.
+    inline_checks = getattr(converter, "inline_checks", _NO_INLINE_CHECKS)
+    # A converter that inlines no check inlines nothing (its other tables
+    # say what the hooks of inlined checks answer).
+    tables = (
+        inline_checks,
+        getattr(converter, "inline_refusals", _NO_TABLE) if inline_checks else _NO_TABLE,
+        getattr(converter, "inline_lists", _NO_TABLE) if inline_checks else _NO_TABLE,
+        getattr(converter, "inline_parsed", _NO_TABLE) if inline_checks else _NO_TABLE,
+    )
+    # PERF: every converter of a kind has the same tables (class attributes):
+    # one _Inlining serves all their classes, not one per class.
+    for known in _inlinings:
+        if all(
+            mine is theirs
+            for mine, theirs in zip(
+                tables, (known.checks, known.refusals, known.lists, known.parsed), strict=True
+            )
+        ):
+            return known
+    inlining = _Inlining(*tables)
+    if len(_inlinings) >= 8:  # converters with tables of their own: keep the latest few
+        del _inlinings[0]
+    _inlinings.append(inlining)
+    return inlining
 
 
 def _generate_structure_fn(
@@ -208,8 +245,6 @@ def _generate_structure_fn(
         "_MISSING": _MISSING,
         "_FAILED": FAILED,
         "_known": known,
-        "_plans": plans,
-        "_check_fields": _check_fields,
         "_unknown": _unknown_fields,
         "_not_an_object": _not_an_object,
         "_too_many": _too_many,
@@ -356,6 +391,10 @@ def _generate_structure_fn(
         if bounds is None
         else f"validate({values}, found)"
     )
+    if bounds is None:
+        # Only then are the plans needed once the code is generated.
+        namespace["_plans"] = plans
+        namespace["_check_fields"] = _check_fields
     on_failure = [f"        {check}"]
     validate: list[str] = []
     if bounds == []:
@@ -399,10 +438,19 @@ def _generate_structure_fn(
     filename = f"<resourceful generated {name} #{next(_generated_count)}>"
     exec(compile(source, filename, "exec"), namespace)
     # Tracebacks through the generated function show its source.
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    remember_source(filename, source)
     collect_fn: Collector = namespace["collect"]
     collect_fn.__name__ = collect_fn.__qualname__ = f"collect_{name[10:]}"
     return collect_fn
+
+
+def remember_source(filename: str, source: str) -> None:
+    """Keep the ``source`` of code compiled as ``filename`` where tracebacks find it."""
+    # PERF: the lines are a tuple of strings (linecache's readers only index
+    # and slice them), so the entry, which stays alive with every generated
+    # function, is one the garbage collector stops tracking, where a list
+    # of lines is tracked for good.
+    linecache.cache[filename] = (len(source), None, tuple(source.splitlines(True)), filename)  # type: ignore[assignment]
 
 
 def _inline_bounds(

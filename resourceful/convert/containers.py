@@ -125,28 +125,55 @@ def sequence_factory(
         hook = element_hook(converter, item_type, f"the items of {tp!r}")
         exact = EXACT_ITEMS.get(hook)
 
-        def collector() -> Collector:
-            # The items' collector is fetched (so built) when this one is.
-            collect_item = collector_of(hook)
-
-            def collect_sequence(value: Any, _: Any, found: list[Found]) -> Any:
-                items = accept(value)
-                if items is None:
-                    found.append(("", f"expected an array, got {describe_value(value)}"))
-                    return FAILED
-                result = _collect_items(items, collect_item, exact, item_type, found)
-                if result is FAILED or build is list:
-                    return result
-                return build(result)
-
-            return collect_sequence
-
-        sequence_hook = deferred(collector, "structure_sequence")
+        # PERF: what the collector needs is passed, not closed over: a hook
+        # keeps its arguments only until its collector is built.
+        sequence_hook = deferred(
+            _sequence_collector,
+            "structure_sequence",
+            (accept, describe_value, hook, exact, item_type, build),
+        )
         if exact_lists is not None and exact is not None and build is list:
             exact_lists[sequence_hook] = (exact, hook)
         return sequence_hook
 
     return factory
+
+
+def _sequence_collector(
+    accept: Callable[[Any], Sequence[Any] | None],
+    describe_value: Callable[[Any], str],
+    hook: StructureHook,
+    exact: type | None,
+    item_type: Any,
+    build: Callable[[list[Any]], Any],
+) -> Collector:
+    """Return the collector of a list or set of ``item_type`` (see :func:`sequence_factory`)."""
+    # The items' collector is fetched (so built) when this one is.
+    collect_item = collector_of(hook)
+
+    # PERF: the values are defaults, not a closure: one tuple, not a cell
+    # each, stays alive with the hook (and a default is a fast local).
+    def collect_sequence(
+        value: Any,
+        _: Any,
+        found: list[Found],
+        accept: Callable[[Any], Sequence[Any] | None] = accept,
+        describe_value: Callable[[Any], str] = describe_value,
+        collect_item: Collector = collect_item,
+        exact: type | None = exact,
+        item_type: Any = item_type,
+        build: Callable[[list[Any]], Any] = build,
+    ) -> Any:
+        items = accept(value)
+        if items is None:
+            found.append(("", f"expected an array, got {describe_value(value)}"))
+            return FAILED
+        result = _collect_items(items, collect_item, exact, item_type, found)
+        if result is FAILED or build is list:
+            return result
+        return build(result)
+
+    return collect_sequence
 
 
 def tuple_factory(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import collections.abc as cabc
 import datetime as dt
+import functools
 import itertools
-import linecache
+import types
 import typing
 import uuid
 import weakref
@@ -25,7 +26,7 @@ from cattrs.gen import iterable_unstructure_factory, make_dict_unstructure_fn, o
 
 from ..errors import DefinitionError, display_name
 from ..fields import Unset, field_info, wire_name
-from .attrs_gen import attrs_structure_factory
+from .attrs_gen import attrs_structure_factory, remember_source
 from .hooks import Collector, StructureHook, collector_of, raising
 from .json_rules import (
     INLINE_CHECKS,
@@ -101,6 +102,20 @@ def _install_unset(converter: cattrs.Converter) -> None:
     converter.register_structure_hook_factory(is_exactly(Unset), _bare_unset)
 
 
+class _HookCache(dict[Any, Any]):
+    """The hooks a dispatch made, by type; a missing one is made (once) and kept."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, typ: Any) -> Any:
+        hook = self[typ] = self._make(typ)
+        return hook
+
+
 class _Dispatch(MultiStrategyDispatch[Any]):
     """cattrs' dispatch, which asks the class registry only about classes it may hold.
 
@@ -109,18 +124,47 @@ class _Dispatch(MultiStrategyDispatch[Any]):
     class and ABC in pure Python: most of what dispatching a new attrs class
     cost a registration. A class that is a subclass of no registered class
     (``object`` aside) gets nothing from it, which ``issubclass`` tells for
-    far less, so the lookup is left out for such a class.
+    far less, so the lookup is left out for such a class (and for a
+    ``list[Item]`` whose origin is one), and so is the weak reference
+    singledispatch keeps for each type it was asked about.
+
+    The hooks are cached in a dict keyed by the type itself, where cattrs'
+    ``functools.lru_cache`` kept a key tuple per type (which, holding a
+    class, the garbage collector tracks for as long as the converter
+    lives); a hit is a dict lookup, without making a key.
     """
 
     def __init__(self, fallback_factory: Any, converter: cattrs.BaseConverter) -> None:
         super().__init__(fallback_factory, converter)
         # What the registry answers for a class it holds nothing for.
         self._nothing_registered = self._single_dispatch.registry[object]
+        cache = _HookCache(self.dispatch_without_caching)
+        dispatch = functools.partial(cache.__getitem__)
+        # cattrs empties the cache with dispatch.cache_clear() (lru_cache's name).
+        setattr(dispatch, "cache_clear", cache.clear)  # noqa: B010
+        self.dispatch = dispatch
+
+    @classmethod
+    def adopting(
+        cls, dispatch: MultiStrategyDispatch[Any], converter: cattrs.BaseConverter
+    ) -> Self:
+        """Return a dispatch with the registrations of cattrs' ``dispatch`` (which it replaces)."""
+        adopted = cls(dispatch._fallback_factory, converter)
+        adopted._direct_dispatch = dispatch._direct_dispatch
+        adopted._function_dispatch = dispatch._function_dispatch
+        adopted._single_dispatch = dispatch._single_dispatch
+        adopted._nothing_registered = adopted._single_dispatch.registry[object]
+        return adopted
 
     def dispatch_without_caching(self, typ: Any) -> Any:
         """Return the hook of ``typ``, as cattrs does."""
         # (``type(...) is type``: a ``list[int]`` passes isinstance(..., type).)
-        if type(typ) is type and not self._registry_may_hold(typ):
+        if (type(typ) is type and not self._registry_may_hold(typ)) or (
+            type(typ) is types.GenericAlias
+            and type(typ.__origin__) is type
+            and typ not in self._single_dispatch.registry
+            and not self._registry_may_hold(typ.__origin__)
+        ):
             direct = self._direct_dispatch.get(typ)
             if direct is not None:
                 return direct
@@ -244,6 +288,7 @@ class Converter(cattrs.Converter):
         self.register_unstructure_hook(dt.date, _isoformat)
         self.register_unstructure_hook(dt.time, _isoformat)
         self.register_unstructure_hook_factory(is_attrs, _attrs_unstructure_factory)
+        self._unstructure_func = _Dispatch.adopting(self._unstructure_func, self)
         self._unstruct_copy_skip = self._unstructure_func.get_num_fns()
 
     def gen_unstructure_iterable(self, cl: Any, unstructure_to: Any = None) -> Any:
@@ -369,7 +414,18 @@ class Converter(cattrs.Converter):
 #: type, the hook that unstructures its value).
 Member = tuple[str, str, Any, Callable[[Any], Any]]
 
-_members_of: weakref.WeakKeyDictionary[Any, tuple[Member, ...]] = weakref.WeakKeyDictionary()
+#: The members of the hooks cattrs generated for plain classes, flat (see _flat).
+_members_of: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+
+
+# PERF: members are kept flat, (name, key, type, hook, name, ...): one tuple
+# stays alive with each class's hook, not one more per member.
+def _flat(members: tuple[Member, ...]) -> tuple[Any, ...]:
+    return tuple(part for member in members for part in member)
+
+
+def _unflat(flat: tuple[Any, ...]) -> tuple[Member, ...]:
+    return tuple(flat[start : start + 4] for start in range(0, len(flat), 4))
 
 
 def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable[[Any], Any]:
@@ -395,13 +451,11 @@ def _attrs_unstructure_factory(tp: Any, converter: cattrs.Converter) -> Callable
         # generator (most of a registration's unstructuring cost).
         members = _plain_members(tp, cls, converter, hidden, cached=True)
         if members is not None:
-            hook = _generate_unstructure_fn(cls, members)
-            _members_of[hook] = members
-            return hook
+            return _generate_unstructure_fn(cls, members)
     hook = make_dict_unstructure_fn(tp, converter, **overrides)
     members = _plain_members(tp, cls, converter, hidden) if not may_be_unset else None
     if members is not None:
-        _members_of[hook] = members
+        _members_of[hook] = _flat(members)
     return hook
 
 
@@ -438,9 +492,13 @@ def _generate_unstructure_fn(cls: Any, members: tuple[Member, ...]) -> Callable[
     filename = f"<resourceful generated {name} #{next(_unstructure_count)}>"
     exec(compile(source, filename, "exec"), namespace)
     # Tracebacks through the generated function show its source.
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    remember_source(filename, source)
     function: Callable[[Any], Any] = namespace["unstructure"]
     function.__name__ = function.__qualname__ = name
+    # What unstructured_members answers, kept where the function keeps its
+    # names (no registry entry of its own).
+    namespace["_members"] = _flat(members)
+    namespace["_made_by"] = _generate_unstructure_fn
     return function
 
 
@@ -491,10 +549,14 @@ def unstructured_members(hook: Callable[[Any], Any]) -> tuple[Member, ...] | Non
     converter's hook for the declared type). The typed renderer's per-class
     encoders are built from it (:mod:`resourceful.render`).
     """
+    names = getattr(hook, "__globals__", None)
+    if type(names) is dict and names.get("_made_by") is _generate_unstructure_fn:
+        return _unflat(names["_members"])
     try:
-        return _members_of.get(hook)
+        flat = _members_of.get(hook)
     except TypeError:  # not weak-referenceable: a user's callable object
         return None
+    return _unflat(flat) if flat is not None else None
 
 
 def _write_only(cls: type[Any]) -> frozenset[str]:

@@ -7,6 +7,7 @@ raising; :func:`raising` turns one into a hook and :func:`collector_of` finds
 
 from __future__ import annotations
 
+import types
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -31,7 +32,8 @@ Collector = Callable[[Any, Any, list[Found]], Any]
 # collector that appends problems to a list instead; containers call their
 # members' collectors and prefix the pointers of new problems only when
 # something failed. Hooks registered by users are called and their
-# exceptions caught (see collector_of).
+# exceptions caught (see collector_of). The hooks raising and deferred make
+# hold their collector themselves; this records those of other hooks.
 _collectors: weakref.WeakKeyDictionary[Any, Collector] = weakref.WeakKeyDictionary()
 
 
@@ -43,32 +45,51 @@ def with_collector(hook: StructureHook, collect: Collector) -> StructureHook:
 
 def raising(collect: Collector, name: str) -> StructureHook:
     """Return the hook (raising :class:`InvalidData`) of a collector."""
-    return with_collector(_hook_of(collect, name), collect)
+    return _hook_named(name, (collect, None, None, ()))
 
 
-def _hook_of(collect: Collector | None, name: str) -> StructureHook:
-    """Return a hook that raises what ``collect`` finds (``None``: ask :func:`collector_of`)."""
+def _raise_found(
+    value: Any,
+    tp: Any,
+    collect: Collector | None = None,
+    this: Any = None,
+    build: Callable[..., Collector] | None = None,
+    args: tuple[Any, ...] = (),
+) -> Any:
+    """Structure ``value`` with ``collect``; raise :class:`InvalidData` with what it found.
 
-    def hook(value: Any, tp: Any) -> Any:
-        nonlocal collect
-        if collect is None:
-            collect = collector_of(hook)
-        found: list[Found] = []
-        result = collect(value, tp, found)
-        if result is FAILED:
-            raise InvalidData.of(found)
-        return result
+    The code of every hook :func:`raising` and :func:`deferred` make: each
+    is this function's code with its own defaults (see :func:`_hook_named`).
+    """
+    if collect is None:
+        collect = _built(this)
+    found: list[Found] = []
+    result = collect(value, tp, found)
+    if result is FAILED:
+        raise InvalidData.of(found)
+    return result
 
-    hook.__name__ = hook.__qualname__ = name
+
+_HOOK_CODE = _raise_found.__code__
+
+
+def _hook_named(name: str, defaults: tuple[Any, ...]) -> StructureHook:
+    """Return a hook running :func:`_raise_found` with ``defaults`` (collector, hook, build, args).
+
+    PERF: the state of the hook is its defaults, not a closure: a hook is a
+    function and a tuple for the collector (a closure was a function, a
+    tuple, two cells and an entry in a registry), which stay alive with
+    every class registered, and the collector is read as fast (a local).
+    """
+    hook = types.FunctionType(_HOOK_CODE, _raise_found.__globals__, name, defaults)
+    hook.__qualname__ = name
     return hook
 
 
-#: The hooks made by :func:`deferred` whose collector is not built yet, with what builds it.
-_builders: weakref.WeakKeyDictionary[Any, Callable[[], Collector]] = weakref.WeakKeyDictionary()
-
-
-def deferred(build: Callable[[], Collector], name: str) -> StructureHook:
-    """Return the hook (raising :class:`InvalidData`) of the collector ``build`` makes.
+def deferred(
+    build: Callable[..., Collector], name: str, args: tuple[Any, ...] = ()
+) -> StructureHook:
+    """Return the hook (raising :class:`InvalidData`) of the collector ``build(*args)`` makes.
 
     PERF: ``build`` runs when the collector is first needed: the first call
     of the hook, or :func:`collector_of` (which the hooks of containers and
@@ -76,11 +97,27 @@ def deferred(build: Callable[[], Collector], name: str) -> StructureHook:
     registration). A hook only response validation uses, such as the
     structuring of a return type, costs nothing until a response is
     validated. Definition mistakes are for the factory to find before it
-    calls this: ``build`` only generates code.
+    calls this: ``build`` only generates code. Once built, the hook keeps
+    the collector only (not ``build`` nor ``args``): pass what ``build``
+    needs in ``args`` rather than in a closure, which would stay alive.
     """
-    hook = _hook_of(None, name)
-    _builders[hook] = build
+    hook = _hook_named(name, (None, None, build, args))
+    hook.__defaults__ = (None, hook, build, args)
     return hook
+
+
+def _built(hook: Any) -> Collector:
+    """Return the collector of the hook made by :func:`deferred`, built once."""
+    recorded = _collectors.get(hook)  # one recorded with with_collector wins
+    if recorded is not None:
+        return recorded
+    collect, _, build, args = hook.__defaults__
+    # NOTE: two threads may both build it; either collector is right. A
+    # collector already there was built by another thread since the first look.
+    if collect is None:
+        collect = build(*args)
+        hook.__defaults__ = (collect, None, None, ())
+    return collect  # type: ignore[no-any-return]
 
 
 def collector_of(hook: StructureHook) -> Collector:
@@ -88,23 +125,15 @@ def collector_of(hook: StructureHook) -> Collector:
 
     The collector of a :func:`deferred` hook is built here, once.
     """
+    if type(hook) is types.FunctionType and hook.__code__ is _HOOK_CODE:
+        collect = hook.__defaults__[0]  # type: ignore[index]
+        return collect if collect is not None else _built(hook)
     if isinstance(hook, LazyHook):
         return hook.collect
     try:
         collect = _collectors.get(hook)
     except TypeError:  # not weak-referenceable: a user's callable object
         return _adapted(hook)
-    if collect is not None:
-        return collect
-    build = _builders.get(hook)
-    if build is not None:
-        # NOTE: two threads may both build it; either collector is right.
-        collect = _collectors[hook] = build()
-        _builders.pop(hook, None)
-        return collect
-    # Another thread may have built it since the first look (it records the
-    # collector before it drops the builder): never adapt a deferred hook.
-    collect = _collectors.get(hook)
     if collect is not None:
         return collect
     return _adapted(hook)

@@ -110,6 +110,7 @@ def _built(hook: Any) -> Collector:
     """Return the collector of the hook made by :func:`deferred`, built once."""
     recorded = _collectors.get(hook)  # one recorded with with_collector wins
     if recorded is not None:
+        hook.__defaults__ = (recorded, None, None, ())
         return recorded
     collect, _, build, args = hook.__defaults__
     # NOTE: two threads may both build it; either collector is right. A

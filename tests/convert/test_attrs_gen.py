@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import inspect
 import linecache
+import traceback
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -15,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from resourceful.convert import CappedList, Converter, InvalidData
-from resourceful.convert.hooks import collector_of
+from resourceful.convert.hooks import FAILED, collector_of
 from resourceful.convert.json_rules import INLINE_CHECKS
 
 
@@ -178,3 +181,62 @@ def test_a_string_field_with_a_length_bound_refuses_a_long_list_as_not_a_string(
     assert _answer(Converter(), {"title": [1] * 9, "count": 1}, Bounded) == _answer(
         _NothingInlined(), {"title": [1] * 9, "count": 1}, Bounded
     )
+
+
+def _plans_of(cls: type) -> list[Any]:
+    """The field plans alive that plan a field of ``cls``."""
+    from resourceful.convert.attrs_gen import _FieldPlan
+
+    fields = {id(attribute) for attribute in attrs.fields(cls)}
+    gc.collect()
+    return [
+        plan
+        for plan in gc.get_objects()
+        if isinstance(plan, _FieldPlan) and id(plan.attribute) in fields
+    ]
+
+
+def test_a_planned_class_hook_keeps_its_plan_flat_not_as_a_plan_per_field() -> None:
+    @attrs.define
+    class Planned:
+        title: str
+        count: int = 0
+
+    hook = Converter().get_structure_hook(Planned)
+    assert _plans_of(Planned) == []
+    assert hook({"title": "a"}, Planned) == Planned("a")
+
+
+def test_a_generated_class_hook_keeps_no_plan_unless_its_validators_need_one() -> None:
+    @attrs.define
+    class Inlined:
+        title: str = attrs.field(validator=v.max_len(3))
+        count: int = 0
+
+    @attrs.define
+    class Checked:
+        code: str = attrs.field(validator=v.matches_re("[a-z]+"))
+
+    converter = Converter()
+    inlined = collector_of(converter.get_structure_hook(Inlined))
+    checked = collector_of(converter.get_structure_hook(Checked))
+    assert _plans_of(Inlined) == []
+    # A validator that is not inlined is run on its own by _check_fields, from its plan.
+    assert [plan.wire for plan in _plans_of(Checked)] == ["code"]
+    found: list[Any] = []
+    assert checked({"code": "A1"}, Checked, found) is FAILED
+    assert [pointer for pointer, _ in found] == ["/code"]
+    found = []
+    assert inlined({"title": "abcd"}, Inlined, found) is FAILED
+    assert [pointer for pointer, _ in found] == ["/title"]
+
+
+def test_a_traceback_and_inspect_show_the_source_of_a_generated_function() -> None:
+    collect = collector_of(Converter().get_structure_hook(Everyday))
+    source = inspect.getsource(collect)
+    assert source.startswith("def collect(value, _, found):")
+    try:
+        collect(None, Everyday, None)  # found=None: the generated code fails in append
+    except AttributeError:
+        text = traceback.format_exc()
+    assert "found.append(('', _not_an_object(value)))" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import weakref
 from typing import Any
 
@@ -10,7 +11,14 @@ import pytest
 
 from resourceful.convert import Converter, InvalidData
 from resourceful.convert import hooks as hooks_module
-from resourceful.convert.hooks import FAILED, Collector, collector_of, deferred
+from resourceful.convert.hooks import (
+    FAILED,
+    Collector,
+    collector_of,
+    deferred,
+    raising,
+    with_collector,
+)
 from resourceful.convert.violations import Found
 
 
@@ -126,3 +134,58 @@ def test_a_hook_built_by_another_thread_between_two_looks_is_not_adapted(
     assert hook(3, int) == 6
     assert raced == [True]
     assert built == ["built"]
+
+
+class _Argument:
+    """Something a build takes, to see whether the hook still holds it."""
+
+
+def test_a_deferred_hook_builds_from_its_arguments_and_then_keeps_only_the_collector() -> None:
+    argument = _Argument()
+    seen: list[_Argument] = []
+
+    def build(given: _Argument) -> Collector:
+        seen.append(given)
+        return lambda value, tp, found: value + 1
+
+    hook = deferred(build, "structure_plus_one", (argument,))
+    kept_argument, kept_build = weakref.ref(argument), weakref.ref(build)
+    del argument, build
+    assert kept_argument() is not None  # held until the collector is built
+    assert hook(1, int) == 2
+    seen.clear()
+    gc.collect()
+    assert kept_argument() is None
+    assert kept_build() is None
+    assert hook(2, int) == 3
+
+
+def test_a_raising_hook_is_the_collector_s_own_and_needs_no_registry() -> None:
+    def collect(value: Any, _: Any, found: list[Found]) -> Any:
+        if value < 0:
+            found.append(("", "must not be negative"))
+            return FAILED
+        return value
+
+    hook = raising(collect, "structure_positive")
+    assert collector_of(hook) is collect
+    assert hook not in hooks_module._collectors
+    assert hook.__name__ == "structure_positive"
+    with pytest.raises(InvalidData) as caught:
+        hook(-1, int)
+    assert [(v.pointer, v.detail) for v in caught.value.violations] == [
+        ("", "must not be negative")
+    ]
+
+
+def test_a_collector_recorded_for_a_deferred_hook_is_used_instead_of_building() -> None:
+    built: list[str] = []
+    hook = deferred(_counted(built), "structure_doubled")
+
+    def collect_tripled(value: Any, _: Any, found: list[Found]) -> Any:
+        return value * 3
+
+    with_collector(hook, collect_tripled)
+    assert hook(2, int) == 6
+    assert collector_of(hook) is collect_tripled
+    assert built == []

@@ -91,6 +91,23 @@ def test_a_leaf_class_keeps_its_members_for_the_renderer() -> None:
     assert [key for _, key, _, _ in members][:3] == ["id", "Title", "price"]
 
 
+def test_a_class_holding_a_class_keeps_its_members_too() -> None:
+    converter = Converter()
+    members = unstructured_members(converter.get_unstructure_hook(Holder))
+    assert members is not None
+    assert [(name, key, declared) for name, key, declared, _ in members] == [("leaf", "leaf", Leaf)]
+    ((*_, write_leaf),) = members
+    assert write_leaf(Leaf(1)) == converter.unstructure(Leaf(1))
+
+
+def test_a_hook_not_made_by_the_converter_has_no_members_known() -> None:
+    def unstructure(instance: Any) -> Any:
+        return {}
+
+    assert unstructured_members(unstructure) is None
+    assert unstructured_members(print) is None
+
+
 def test_a_class_holding_a_class_is_written_by_cattrs(monkeypatch: pytest.MonkeyPatch) -> None:
     written: list[Any] = []
     real = converter_module._generate_unstructure_fn

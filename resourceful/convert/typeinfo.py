@@ -13,7 +13,7 @@ import sys
 import types
 import typing
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Literal, TypeVar, Union
 
 import attrs
@@ -292,7 +292,9 @@ def resolve_nested(tp: Any, globalns: dict[str, Any], localns: Mapping[str, Any]
 
 
 #: The fields of plain (not generic) attrs classes, once their annotations resolved.
-_fields_of: weakref.WeakKeyDictionary[type, tuple[tuple[attrs.Attribute[Any], Any], ...]] = (
+#: PERF: the pairs of a class are the items of a dict (the dict and its view
+#: stay alive with the class), not a tuple of pairs (a tracked tuple each).
+_fields_of: weakref.WeakKeyDictionary[type, Collection[tuple[attrs.Attribute[Any], Any]]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -318,8 +320,8 @@ def resolve_types(cls: type[Any]) -> None:
             object.__setattr__(attribute, "type", resolved)
 
 
-def attrs_fields(tp: Any) -> tuple[tuple[attrs.Attribute[Any], Any], ...]:
-    """Return ``(attribute, resolved type)`` pairs for an attrs class or alias.
+def attrs_fields(tp: Any) -> Collection[tuple[attrs.Attribute[Any], Any]]:
+    """Return the ``(attribute, resolved type)`` pairs of an attrs class or alias, in order.
 
     String annotations are resolved and the type variables of a generic class
     (``Page[Todo]``) are substituted.
@@ -339,13 +341,18 @@ def attrs_fields(tp: Any) -> tuple[tuple[attrs.Attribute[Any], Any], ...]:
             "Define the names it refers to at module level, before the class is used."
         ) from exc
     mapping = _typevar_map(tp)
-    result = []
-    for attribute in attrs.fields(cls):
-        ftype = attribute.type if attribute.type is not None else Any
-        result.append((attribute, _substitute(ftype, mapping)))
-    fields = tuple(result)
-    if cls is tp:
-        _fields_of[cls] = fields
+    pairs = tuple(
+        (attribute, _substitute(attribute.type if attribute.type is not None else Any, mapping))
+        for attribute in attrs.fields(cls)
+    )
+    if cls is not tp:
+        return pairs
+    fields: Collection[tuple[attrs.Attribute[Any], Any]]
+    try:
+        fields = dict(pairs).items()
+    except TypeError:  # an attribute attrs cannot hash (its default is a list, say)
+        fields = pairs
+    _fields_of[cls] = fields
     return fields
 
 

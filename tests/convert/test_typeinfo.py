@@ -171,3 +171,38 @@ def test_a_type_holds_an_attrs_class_anywhere_inside_but_not_in_a_literal() -> N
         T,
     ):
         assert not holds_attrs_class(tp), tp
+
+
+def test_the_fields_of_a_class_are_kept_as_three_tracked_objects_whatever_their_number() -> None:
+    import gc
+
+    from resourceful.convert.typeinfo import attrs_fields
+
+    Wide = attrs.make_class("Wide", {f"f{index}": attrs.field(type=int) for index in range(12)})
+    gc.collect()
+    before = len(gc.get_objects())
+    fields = attrs_fields(Wide)
+    gc.collect()
+    # A dict, its items view and the cache's weak reference to the class
+    # (a tuple of pairs was a tracked tuple per field).
+    assert len(gc.get_objects()) - before <= 3
+    assert [(attribute.name, tp) for attribute, tp in fields] == [
+        (f"f{index}", int) for index in range(12)
+    ]
+    assert attrs_fields(Wide) is fields
+
+
+def test_the_fields_of_a_class_with_an_unhashable_default_are_its_own_too() -> None:
+    from resourceful.convert.typeinfo import attrs_fields
+
+    @attrs.define
+    class Listed:
+        names: list[str] = attrs.field(default=["a"])  # a default attrs cannot hash
+        count: int = 0
+
+    fields = attrs_fields(Listed)
+    assert [(attribute.name, tp) for attribute, tp in fields] == [
+        ("names", list[str]),
+        ("count", int),
+    ]
+    assert attrs_fields(Listed) is fields

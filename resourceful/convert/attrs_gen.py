@@ -392,8 +392,12 @@ def _generate_structure_fn(
         else f"validate({values}, found)"
     )
     if bounds is None:
-        # Only then are the plans needed once the code is generated.
-        namespace["_plans"] = plans
+        # Only then is anything of the plans needed once the code is
+        # generated: what _check_fields reads, flat (one tuple, not a plan
+        # per field, stays alive with the function).
+        namespace["_plans"] = tuple(
+            part for plan in plans for part in (plan.attribute, plan.check, plan.pointer)
+        )
         namespace["_check_fields"] = _check_fields
     on_failure = [f"        {check}"]
     validate: list[str] = []
@@ -570,37 +574,37 @@ def _unknown_fields(
 
 
 def _check_fields(
-    cls: Any, plans: Sequence[_FieldPlan], values: Sequence[Any], found: list[Found]
+    cls: Any, checks: Sequence[Any], values: Sequence[Any], found: list[Found]
 ) -> int:
     """Run every field validator on its own value; append the failures and count them.
 
-    ``values`` holds each field's structured value, or ``_MISSING``.
+    ``checks`` holds each field's attribute, compiled validator (or ``None``)
+    and pointer, flat; ``values`` each field's structured value, or ``_MISSING``.
     """
     instance = object.__new__(cls)
-    for plan, value in zip(plans, values, strict=True):
+    for attribute, value in zip(checks[::3], values, strict=True):
         if value is not _MISSING:
             # PERF: try/except, not contextlib.suppress (a context manager per field).
             try:  # noqa: SIM105
-                object.__setattr__(instance, plan.attribute.name, value)
+                object.__setattr__(instance, attribute.name, value)
             except AttributeError:  # a slot the class does not have
                 pass
     failures = 0
-    for plan, value in zip(plans, values, strict=True):
-        check = plan.check
+    for index, value in enumerate(values):
+        attribute, check, pointer = checks[3 * index : 3 * index + 3]
         if check is None or value is _MISSING:
             continue
-        attribute = plan.attribute
         converter = attribute.converter
         if converter is not None and callable(converter):
             try:
                 value = converter(value)
             except (ValueError, TypeError) as exc:
-                found.append((plan.pointer, str(exc)))
+                found.append((pointer, str(exc)))
                 failures += 1
                 continue
         start = len(found)
         failed = check(instance, attribute, value, found)
         if failed:
             failures += failed
-            prefix_found(found, start, plan.pointer)
+            prefix_found(found, start, pointer)
     return failures

@@ -307,6 +307,13 @@ def resolve_types(cls: type[Any]) -> None:
     """
     if cls in _fields_of:
         return  # resolved (and its fields recorded) before
+    if not any(
+        attribute.type is None or _unresolved(attribute.type) for attribute in attrs.fields(cls)
+    ):
+        # PERF: nothing to resolve (typing makes a bare None NoneType); attrs
+        # would still store a copy of every generic type (typing remakes
+        # them), which stays alive with the class.
+        return
     attrs.resolve_types(cls)
     module = sys.modules.get(cls.__module__)
     globalns = dict(vars(module)) if module is not None else {}
@@ -318,6 +325,15 @@ def resolve_types(cls: type[Any]) -> None:
         if resolved is not attribute.type:
             # NOTE: attrs stores resolved types the same way (fields are frozen).
             object.__setattr__(attribute, "type", resolved)
+
+
+def _unresolved(tp: Any) -> bool:
+    """Return whether the annotation ``tp`` is, or holds, a name still to resolve."""
+    if isinstance(tp, str | typing.ForwardRef):
+        return True
+    if typing.get_origin(tp) is Literal:
+        return False
+    return any(_unresolved(arg) for arg in typing.get_args(tp))
 
 
 def attrs_fields(tp: Any) -> Collection[tuple[attrs.Attribute[Any], Any]]:

@@ -206,3 +206,26 @@ def test_the_fields_of_a_class_with_an_unhashable_default_are_its_own_too() -> N
         ("count", int),
     ]
     assert attrs_fields(Listed) is fields
+
+
+def test_a_class_with_nothing_to_resolve_keeps_its_own_type_objects() -> None:
+    from resourceful.convert.typeinfo import attrs_fields
+
+    # (Made, not written: this module's annotations are strings.)
+    Real = attrs.make_class(
+        "Real",
+        {"names": attrs.field(type=list[str]), "count": attrs.field(type=int | None, default=None)},
+    )
+    declared = [attribute.type for attribute in attrs.fields(Real)]
+    # Not copies made by resolving, which would stay alive with the class.
+    assert all(tp is kept for (_, tp), kept in zip(attrs_fields(Real), declared, strict=True))
+
+
+def test_a_field_annotated_none_is_resolved_to_nonetype() -> None:
+    from resourceful.convert.typeinfo import attrs_fields
+
+    @attrs.define
+    class Nothing:
+        nothing: None = None
+
+    assert [tp for _, tp in attrs_fields(Nothing)] == [type(None)]

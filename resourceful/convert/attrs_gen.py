@@ -237,14 +237,11 @@ def _generate_structure_fn(
     """
     inline_checks = inlining.checks
     known_list = ", ".join(sorted(plan.wire for plan in plans)) or "none"
-    # A read-only key is refused with its own message, or ignored: never "unknown".
-    known = frozenset(plan.wire for plan in plans) | read_only
     namespace: dict[str, Any] = {
         "_cls": cls,
         "_Mapping": Mapping,
         "_MISSING": _MISSING,
         "_FAILED": FAILED,
-        "_known": known,
         "_unknown": _unknown_fields,
         "_not_an_object": _not_an_object,
         "_too_many": _too_many,
@@ -372,6 +369,9 @@ def _generate_structure_fn(
                 f"        found.append(({'/' + escape_pointer(wire)!r}, {_READ_ONLY!r}))",
                 "        failed = True",
             ]
+        # A read-only key is refused with its own message, or ignored: never "unknown".
+        # (Only a converter refusing unknown keys keeps the set of known ones.)
+        namespace["_known"] = frozenset(plan.wire for plan in plans) | read_only
         lines += [
             "    if not _known.issuperset(value):",
             f"        _unknown(value, _known, {known_list!r}, found)",

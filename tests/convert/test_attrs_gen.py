@@ -241,3 +241,18 @@ def test_a_traceback_and_inspect_show_the_source_of_a_generated_function() -> No
     except AttributeError:
         text = traceback.format_exc()
     assert "found.append(('', _not_an_object(value)))" in text
+
+
+def test_only_a_converter_refusing_unknown_keys_keeps_the_known_ones() -> None:
+    @attrs.define
+    class Small:
+        title: str
+
+    lenient = collector_of(Converter(forbid_extra_keys=False).get_structure_hook(Small))
+    strict = collector_of(Converter().get_structure_hook(Small))
+    assert "_known" not in lenient.__globals__
+    assert strict.__globals__["_known"] == {"title"}
+    assert lenient({"title": "a", "other": 1}, Small, []) == Small("a")
+    found: list[Any] = []
+    assert strict({"title": "a", "other": 1}, Small, found) is FAILED
+    assert found == [("/other", "is not a known field; expected only: title")]

@@ -39,7 +39,7 @@ def _hook(converter: Converter, body: Any, item: Any) -> None:
     converter.get_unstructure_hook(list[item])
 
 
-def test_hooking_a_pair_of_classes_leaves_about_thirty_tracked_objects() -> None:
+def test_hooking_a_pair_of_classes_leaves_at_most_thirty_tracked_objects() -> None:
     converter = Converter()
     _hook(converter, *_classes())  # the converter's own hooks, made once
     pairs = [_classes() for _ in range(20)]
@@ -51,4 +51,4 @@ def test_hooking_a_pair_of_classes_leaves_about_thirty_tracked_objects() -> None
     # Per pair: the five hooks (the two generated functions with their
     # names), the list types, the fields of the two classes, the cached hooks.
     # (Hooks kept as closures, field plans and lru_cache keys left 74.)
-    assert (len(gc.get_objects()) - before) / len(pairs) <= 32
+    assert (len(gc.get_objects()) - before) / len(pairs) <= 30  # 26 on CPython 3.11

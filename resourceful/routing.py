@@ -74,7 +74,7 @@ class Router:
         #: PERF: the methods of recent URLs (see :meth:`allowed_methods`).
         self._allowed: dict[tuple[Any, ...], tuple[str, ...]] = {}
         #: The endpoints each view function was registered under (for conflict checks).
-        self.endpoints_by_view: dict[int, list[str]] = {}
+        self.endpoints_by_view: dict[int, tuple[str, ...]] = {}
 
     def forget(self) -> None:
         """Drop the remembered matches and host parameters (the rules or config changed)."""

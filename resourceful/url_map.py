@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.routing import Map, Rule
+from werkzeug.routing.converters import DEFAULT_CONVERTERS, BaseConverter
+from werkzeug.routing.rules import RulePart
 
 from .errors import RouteConflictError
 
@@ -50,28 +52,50 @@ class URLMap(Map):
     PERF: a rule joins werkzeug's state machine when the map is next brought
     up to date (:meth:`update`, before the first match or build), not when it
     is added: while an app is set up, its routing keeps no states of its own
-    for the collector to walk at every full collection.
+    for the collector to walk at every full collection. What a rule keeps
+    for joining and building it keeps in forms the collector does not track
+    (see :func:`_untracked`), and rules with the same methods share one
+    frozen set of them.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        #: The rules by (rule, host, subdomain), for conflict checks in constant time.
-        self.rules_by_place: dict[tuple[str, str | None, str | None], list[Rule]] = {}
+        #: The rules by (rule, host, subdomain), for conflict checks in constant
+        #: time: a place's one rule, or its list when several share it.
+        self.rules_by_place: dict[tuple[str, str | None, str | None], Rule | list[Rule]] = {}
         #: How many rules were added: caches built from the rules (the compiled
         #: matcher, the OpenAPI document) compare it to know they are out of date.
         self.rule_count = 0
         #: The rules added since the state machine was last brought up to date.
         self._unmatched: list[Rule] = []
+        #: One frozen set per distinct set of methods or arguments, shared by the rules.
+        self._frozen: dict[frozenset[str], frozenset[str]] = {}
+        #: The converters of werkzeug's own (stateless) kinds, shared by the rules.
+        self._shared_converters: dict[tuple[Any, ...], BaseConverter] = {}
         super().__init__(*args, **kwargs)
+
+    def frozen(self, names: Iterable[str]) -> frozenset[str]:
+        """Return the map's one frozen set of ``names``."""
+        key = frozenset(names)
+        return self._frozen.setdefault(key, key)
 
     def add(self, rulefactory: Any) -> None:
         """Add a rule (or a rule factory's rules), indexing each by where it matches."""
         for rule in rulefactory.get_rules(self):
             rule.bind(self)  # werkzeug parses (compiles) it here: a bad rule raises now
-            _untracked_weights(rule)
+            _untracked(rule)
+            if rule.methods is not None:
+                rule.methods = self.frozen(rule.methods)
             if not rule.build_only:
                 self._unmatched.append(rule)
             self._rules_by_endpoint.setdefault(rule.endpoint, []).append(rule)
-            self.rules_by_place.setdefault(_place(rule), []).append(rule)
+            place = _place(rule)
+            there = self.rules_by_place.get(place)
+            if there is None:
+                self.rules_by_place[place] = rule
+            elif isinstance(there, list):
+                there.append(rule)
+            else:
+                self.rules_by_place[place] = [there, rule]
             self.rule_count += 1
         self._remap = True
 
@@ -81,8 +105,11 @@ class URLMap(Map):
             with self._remap_lock:
                 unmatched, self._unmatched = self._unmatched, []
                 for rule in unmatched:
-                    _untracked_weights(rule)  # again, in case it was compiled anew since
+                    _untracked(rule)  # again, in case it was compiled anew since
+                    packed = rule._parts
+                    rule._parts = _rule_parts(packed)  # type: ignore[arg-type]
                     self._matcher.add(rule)
+                    rule._parts = packed  # the state machine keeps what it needs
         super().update()
 
     def iter_rules(self, endpoint: Any | None = None) -> Iterator[Rule]:
@@ -107,13 +134,46 @@ class LazyBuildRule(Rule):
     bound method per rule, so a rule keeps no extra objects for the collector
     to walk. A rule with defaults compiles them at once: a default its
     converter refuses must fail when the rule is added.
+
+    PERF: in a :class:`URLMap`, ``arguments`` is a frozen set the map's rules
+    share (compared, tested and iterated as werkzeug's set is), and
+    converters of werkzeug's own kinds with the same arguments are one object.
     """
 
     def compile(self) -> None:
         """Parse the rule, as werkzeug does; compile its builders only if it has defaults."""
+        self.arguments = set(self.arguments)  # werkzeug adds to it while parsing
         super().compile()
         if not self.defaults:
             del self._build, self._build_unknown  # the class's stubs answer instead
+        if isinstance(self.map, URLMap):
+            self.arguments = self.map.frozen(self.arguments)  # type: ignore[assignment]
+
+    def get_converter(
+        self,
+        variable_name: str,
+        converter_name: str,
+        args: tuple[Any, ...],
+        kwargs: Any,
+    ) -> BaseConverter:
+        """Return the converter for a variable; one shared object per kind and arguments."""
+        url_map = self.map
+        kind = url_map.converters.get(converter_name)
+        if not isinstance(url_map, URLMap) or kind not in _STATELESS_CONVERTERS:
+            return super().get_converter(variable_name, converter_name, args, kwargs)
+        try:
+            key = (kind, args, tuple(sorted(kwargs.items())))
+            shared = url_map._shared_converters.get(key)
+        except TypeError:  # an argument that cannot be a key: its own converter
+            return super().get_converter(variable_name, converter_name, args, kwargs)
+        if shared is None:
+            shared = super().get_converter(variable_name, converter_name, args, kwargs)
+            url_map._shared_converters[key] = shared
+        return shared
+
+    def __eq__(self, other: object) -> bool:
+        # werkzeug compares the traces; a URLMap keeps them as tuples.
+        return isinstance(other, type(self)) and tuple(self._trace) == tuple(other._trace)
 
     def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
         if self.defaults:
@@ -131,26 +191,55 @@ class LazyBuildRule(Rule):
         return real(**values)  # type: ignore[no-any-return]
 
 
-def _untracked_weights(rule: Rule) -> None:
-    """Hold the weight of each part of ``rule`` in a plain tuple of numbers and tuples.
+#: werkzeug's converters, which keep nothing but their arguments: rules may share one.
+_STATELESS_CONVERTERS = frozenset(DEFAULT_CONVERTERS.values())
 
-    PERF: werkzeug keeps a named tuple and two lists per part of a rule
-    (about 30 objects per resource) for the collector to walk at every full
-    collection; a plain tuple of numbers and tuples of numbers it stops
-    tracking. They order and compare the same (werkzeug only sorts and
-    compares weights), and every rule of a :class:`URLMap` gets them, so no
-    list is ever compared with a tuple.
+
+def _untracked(rule: Rule) -> None:
+    """Hold the parts and the trace of ``rule`` as plain tuples of strings, flags and numbers.
+
+    PERF: werkzeug keeps two lists per rule and, per part of it, a dataclass
+    instance, a named tuple and two lists (about 30 objects per resource)
+    for the collector to walk at every full collection; it stops tracking a
+    tuple of atomic values the first time it looks at it (a tuple of such
+    tuples only once it has seen the inner ones, hence one flat tuple for
+    the parts). The trace is only iterated and compared (every rule of a
+    :class:`URLMap` has a tuple, so no list is compared with one); the
+    parts are only read when the rule joins the state machine
+    (:meth:`URLMap.update` gives it werkzeug's parts for that, their
+    weights plain tuples, which order and compare the same).
     """
-    for part in rule._parts:
-        weight = part.weight
-        if type(weight) is not tuple:
-            statics, static_weights, arguments, argument_weights = weight
-            part.weight = (  # type: ignore[assignment]
-                statics,
-                tuple(static_weights),
-                arguments,
-                tuple(argument_weights),
-            )
+    rule._trace = tuple(rule._trace)  # type: ignore[assignment]
+    parts: Any = rule._parts
+    if type(parts) is tuple:
+        return
+    flat: list[Any] = []
+    for part in parts:
+        statics, static_weights, arguments, argument_weights = part.weight
+        flat += (part.content, part.final, part.static, part.suffixed, statics, len(static_weights))
+        for weight in static_weights:
+            flat += weight
+        flat += (arguments, len(argument_weights), *argument_weights)
+    rule._parts = tuple(flat)  # type: ignore[assignment]
+
+
+def _rule_parts(flat: tuple[Any, ...]) -> list[RulePart]:
+    """Return werkzeug's parts of a rule from the flat tuple :func:`_untracked` made."""
+    parts = []
+    at = 0
+    while at < len(flat):
+        content, final, static, suffixed, statics, count = flat[at : at + 6]
+        at += 6
+        static_weights = tuple(
+            zip(flat[at : at + 2 * count : 2], flat[at + 1 : at + 2 * count : 2], strict=True)
+        )
+        at += 2 * count
+        arguments, count = flat[at : at + 2]
+        argument_weights = flat[at + 2 : at + 2 + count]
+        at += 2 + count
+        weight = (statics, static_weights, arguments, argument_weights)
+        parts.append(RulePart(content, final, static, suffixed, weight))  # type: ignore[arg-type]
+    return parts
 
 
 def _not_compiled(rule: Rule, /, **values: Any) -> tuple[str, str]:  # pragma: no cover - dropped
@@ -171,7 +260,8 @@ def rule_count(url_map: Map) -> int:
 def rules_at(url_map: Map, rule: Rule) -> Iterable[Rule]:
     """Return the rules of ``url_map`` at ``rule``'s rule, host and subdomain (itself too)."""
     if isinstance(url_map, URLMap):
-        return url_map.rules_by_place.get(_place(rule), ())
+        there = url_map.rules_by_place.get(_place(rule), ())
+        return there if isinstance(there, list | tuple) else (there,)
     place = _place(rule)
     return [other for other in url_map.iter_rules() if _place(other) == place]
 
@@ -229,9 +319,11 @@ def add_rule(
         raise ValueError(f"Invalid URL rule {rule!r} for endpoint {endpoint!r}: {exc}") from exc
     if view_func is not None and endpoint is not None:
         app.view_functions[endpoint] = view_func
-        endpoints = app._router.endpoints_by_view.setdefault(id(view_func), [])
+        # PERF: a tuple of strings, which the collector stops tracking.
+        by_view = app._router.endpoints_by_view
+        endpoints = by_view.get(id(view_func), ())
         if endpoint not in endpoints:
-            endpoints.append(endpoint)
+            by_view[id(view_func)] = (*endpoints, endpoint)
 
 
 def endpoints_of(app: App, view: Callable[..., Any]) -> list[str]:

@@ -194,9 +194,7 @@ def test_the_state_machine_orders_by_weights_the_collector_does_not_track(app: A
     app.url_rule_class = Rule  # werkzeug's own rules get them too
     app.add_url_rule("/a/<name>", endpoint="name", view_func=lambda name: "name")
     app.add_url_rule("/a/<int:number>", endpoint="number", view_func=lambda number: "number")
-    (rule,) = [
-        r for rules in app.url_map.rules_by_place.values() for r in rules if r.rule == "/a/<name>"
-    ]
+    (rule,) = [r for r in app.url_map.iter_rules() if r.rule == "/a/<name>"]
     rule.refresh()  # werkzeug parses it anew, with lists, before the map is matched
     client = app.test_client()
     assert client.get("/a/3").text == "number"  # an int outweighs a string variable

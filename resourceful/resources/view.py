@@ -49,16 +49,20 @@ _COMPILED_KEY = "resourceful.resources.compiled"
 _NO_GUARDS: Mapping[str, Guard] = MappingProxyType({})
 
 #: How one operation runs (see :meth:`ResourceView._run`): ``(method,
-#: handler_name, undecorated, asynchronous, awaits, in_place)``. PERF: a plain
-#: tuple of strings and booleans, which the collector stops tracking, rather
+#: handler_name, undecorated, asynchronous, awaits, in_place, at)``, ``at``
+#: where its steps start in :attr:`_Compiled.steps`. PERF: a plain tuple of
+#: strings, booleans and a number, which the collector stops tracking, rather
 #: than a closure (a function, its cells and their tuple) per operation.
-_Run = tuple[str, str, bool, bool, bool, bool]
+_Run = tuple[str, str, bool, bool, bool, bool, int]
 
 
 class _Compiled:
     """The binder, renderer and resolution of each operation of a view, for one app.
 
-    The resolution is ``None`` for an operation with no providers and no
+    ``steps`` holds them in turn, three per operation in the order of the
+    view's operations (see :func:`_steps_at`). PERF: one tuple per view, not
+    a table and a tuple per operation for the collector to walk. The
+    resolution is ``None`` for an operation with no providers and no
     requirement, which then takes the shortest path.
     """
 
@@ -68,7 +72,7 @@ class _Compiled:
         self,
         app: App,
         scopes: tuple[Scaffold, ...],
-        steps: dict[str, tuple[Binder, Renderer, Resolved | None]],
+        steps: tuple[Any, ...],
         operations: Mapping[str, Operation],
         guards: Mapping[str, Guard] = _NO_GUARDS,
     ) -> None:
@@ -144,14 +148,17 @@ class ResourceView(OperationsView):
                 calls["HEAD"] = calls["GET"]
         self._runs = runs
         self._calls = calls if calls else _NO_CALLS
-        dispatch: Callable[..., Any] = self._dispatch
-        for decorator in resource.decorators:
-            dispatch = decorator(dispatch)
-            self.runs_coroutines |= inspect.iscoroutinefunction(dispatch)
-        if self.runs_coroutines:
-            # PERF: only views that can return a coroutine look at what they return.
-            dispatch = _running_coroutines(dispatch)
-        self._dispatch_decorated = dispatch
+        # PERF: with no class decorator and no coroutine, the class's alias
+        # answers: no bound method (a reference cycle) kept per view.
+        if resource.decorators or self.runs_coroutines:
+            dispatch: Callable[..., Any] = self._dispatch
+            for decorator in resource.decorators:
+                dispatch = decorator(dispatch)
+                self.runs_coroutines |= inspect.iscoroutinefunction(dispatch)
+            if self.runs_coroutines:
+                # PERF: only views that can return a coroutine look at what they return.
+                dispatch = _running_coroutines(dispatch)
+            self._dispatch_decorated = dispatch  # type: ignore[method-assign]
         # PERF: with no class decorator, an operation that nothing wraps and that
         # returns no coroutine is run straight from __call__, with the context
         # it reads once; every other one goes through the decorated dispatch.
@@ -202,6 +209,10 @@ class ResourceView(OperationsView):
             return call(**view_args)
         return self._run(self._runs[ctx.method], ctx, view_args)
 
+    #: The dispatch with the class's decorators (and coroutines run); a view
+    #: with none has the plain one.
+    _dispatch_decorated = _dispatch
+
     def _how_to_run(self, method: str) -> _Run:
         """Return how :meth:`_run` runs the operation of ``method``.
 
@@ -218,17 +229,19 @@ class ResourceView(OperationsView):
         asynchronous = inspect.iscoroutinefunction(handler_function)
         awaits = asynchronous and not (undecorated and never_suspends(handler_function))
         in_place = asynchronous and not awaits
-        return (method, handler_name, undecorated, asynchronous, awaits, in_place)
+        at = _steps_at(self.operations, method)
+        return (method, handler_name, undecorated, asynchronous, awaits, in_place, at)
 
     def _run(self, how: _Run, ctx: RequestContext, view_args: dict[str, Any]) -> Any:
         """Run one operation (``how``: see :meth:`_how_to_run`) for the request of ``ctx``."""
-        method, handler_name, undecorated, asynchronous, awaits, in_place = how
+        _method, handler_name, undecorated, asynchronous, awaits, in_place, at = how
         app = ctx.app
         # PERF: compiled(app)'s own first check, without the call.
         compiled = self._last
         if compiled is None or compiled.app is not app or compiled.converter is not app.converter:
             compiled = self.compiled(app)
-        binder, renderer, resolved = compiled.steps[method]
+        steps = compiled.steps
+        binder, renderer, resolved = steps[at], steps[at + 1], steps[at + 2]
         # PERF: when only the app sees the answer, it may be written out
         # without a response object (responses.PreparedResponse).
         prepared = undecorated and may_answer_directly(app)
@@ -264,11 +277,13 @@ class ResourceView(OperationsView):
         awaits = inspect.iscoroutinefunction(
             getattr(self._resource, handler_name)
         ) or inspect.iscoroutinefunction(getattr(self._resource, "current", None))
+        at = _steps_at(self.operations, method)
 
         def call(**view_args: Any) -> Any:
             ctx = _cv_request.get()
             compiled = self.compiled(ctx.app)
-            binder, renderer, resolved = compiled.steps[method]
+            steps = compiled.steps
+            binder, renderer, resolved = steps[at], steps[at + 1], steps[at + 2]
             guard = compiled.guards[method]
             if resolved is not None:
                 result = self._run_resolved(ctx, resolved, binder, view_args, False, awaits, guard)
@@ -390,7 +405,7 @@ class ResourceView(OperationsView):
         if scopes is None:
             known = table.get(self)
             scopes = (app,) if known is None else known.scopes
-        steps: dict[str, tuple[Binder, Renderer, Resolved | None]] = {}
+        steps: list[Any] = []
         operations: dict[str, Operation] = {}
         as_declared = True  # whether every effective record is the declared one
         for method, declared in self.operations.items():
@@ -403,12 +418,12 @@ class ResourceView(OperationsView):
             elif resolved.requirement is None:
                 resolved = None  # nothing to run but binding and the handler
             _check_response_type(op, app)
-            steps[method] = (Binder(op, app), Renderer(op, app), resolved)
+            steps += (Binder(op, app), Renderer(op, app), resolved)
             operations[method] = op
         guards = _prepare_conditional(steps, operations, app)
         # PERF: when nothing was resolved into the records, the view's own serve.
         served = self.operations if as_declared else MappingProxyType(operations)
-        compiled = _Compiled(app, scopes, steps, served, guards)
+        compiled = _Compiled(app, scopes, tuple(steps), served, guards)
         table[self] = compiled
         return compiled
 
@@ -418,10 +433,18 @@ _NO_CALLS: dict[str, Callable[..., Any]] = {}
 _NO_RUNS: dict[str, _Run] = {}
 
 
+def _steps_at(operations: Mapping[str, Operation], method: str) -> int:
+    """Return where the steps of ``method``'s operation start in :attr:`_Compiled.steps`.
+
+    HEAD, when the view has no operation of its own for it, runs GET's.
+    """
+    if method == "HEAD" and method not in operations:
+        method = "GET"
+    return 3 * list(operations).index(method)
+
+
 def _prepare_conditional(
-    steps: dict[str, tuple[Binder, Renderer, Resolved | None]],
-    operations: Mapping[str, Operation],
-    app: App,
+    steps: list[Any], operations: Mapping[str, Operation], app: App
 ) -> Mapping[str, Guard]:
     """Put the conditional renderer in the steps of operations with validators; return the guards.
 
@@ -429,13 +452,12 @@ def _prepare_conditional(
     so its hashed ETag is the one GET sends.
     """
     guards: dict[str, Guard] = {}
-    get = steps.get("GET")
-    for method, op in operations.items():
+    get = steps[_steps_at(operations, "GET") + 1] if "GET" in operations else None
+    for at, (method, op) in enumerate(operations.items()):
         if op.conditional is None:
             continue
-        binder, renderer, resolved = steps[method]
-        wrapped, guard = prepare_conditional(op, renderer, get[1] if get else None, app)
-        steps[method] = (binder, wrapped, resolved)  # type: ignore[assignment]
+        wrapped, guard = prepare_conditional(op, steps[3 * at + 1], get, app)
+        steps[3 * at + 1] = wrapped
         if guard is not None:
             guards[method] = guard
     return MappingProxyType(guards) if guards else _NO_GUARDS

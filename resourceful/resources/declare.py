@@ -54,6 +54,9 @@ _METHOD_ONLY = frozenset(METHOD_HANDLERS) - frozenset(_HANDLERS)
 _MISNAMED = {"head": "remove it: HEAD is answered by get", "options": None}
 
 _OPTIONS_ATTRIBUTE = "__resourceful_operation__"
+#: The options of a handler ``@operation`` does not decorate. PERF: one frozen
+#: record shared by them all, not one per handler for the collector to walk.
+_NO_OPTIONS = OperationOptions()
 
 
 def _check_misspelled(
@@ -268,7 +271,7 @@ class Resource:
             func = getattr(cls, name, None)
             if func is None or not callable(func):
                 continue
-            options = getattr(func, _OPTIONS_ATTRIBUTE, OperationOptions())
+            options = getattr(func, _OPTIONS_ATTRIBUTE, _NO_OPTIONS)
             handlers[name] = Handler(
                 name=name,
                 method=method,

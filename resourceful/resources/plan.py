@@ -21,6 +21,7 @@ from ..errors import DefinitionError, display_name
 from ..operation import (
     Operation,
     OperationOptions,
+    Param,
     declared_responses,
     frozen_security,
     response_specs,
@@ -73,6 +74,7 @@ def plan_rules(
     endpoints = Endpoints.of(cls, endpoint)
     groups = _group_handlers(cls, rule, endpoints, collection_rule)
     seen: dict[tuple[str, str], str] = {}
+    shared: dict[Any, Any] = {}
     planned = []
     for group_rule, group_endpoint, handlers in groups:
         variables = rule_variables(group_rule)
@@ -80,7 +82,7 @@ def plan_rules(
         for handler in handlers:
             _claim(seen, cls, group_rule, handler)
             operations[handler.method] = _build_operation(
-                cls, handler, group_rule, group_endpoint, endpoints.base, variables
+                cls, handler, group_rule, group_endpoint, endpoints.base, variables, shared
             )
         planned.append(PlannedRule(group_rule, group_endpoint, MappingProxyType(operations)))
     return tuple(planned)
@@ -144,12 +146,35 @@ def _build_operation(
     endpoint: str,
     base: str,
     variables: Mapping[str, str],
+    shared: dict[Any, Any],
 ) -> Operation:
+    """Return the record of ``handler``'s operation.
+
+    PERF: its parameters and success response are the ones an earlier
+    operation of the class planned when they are the same (``shared``, one
+    per class: the member's ``item_id`` of get, replace and delete, a
+    create's and a replace's body, their 200 response), so a class keeps
+    one object for each, not one per operation.
+    """
     qualname = f"{display_name(cls)}.{handler.name}"
-    params = params_from_signature(handler.function, qualname, variables)
+    params = tuple(
+        _shared(shared, param, _param_key(param))
+        for param in params_from_signature(handler.function, qualname, variables)
+    )
     options = handler.options
     summary, description = _docstring_parts(handler.function)
     status = _success_status(handler)
+    success = response_specs(
+        status,
+        handler.response_type,
+        options.response_media_type,
+        options.response_headers,
+        options.response_examples,
+    )
+    if not options.response_headers and not options.response_examples:
+        success = _shared(
+            shared, success, ("response", status, handler.response_type, success[0].media_type)
+        )
     return Operation(
         method=handler.method,
         rule=rule,
@@ -159,14 +184,7 @@ def _build_operation(
         params=params,
         response_type=handler.response_type,
         status=status,
-        responses=response_specs(
-            status,
-            handler.response_type,
-            options.response_media_type,
-            options.response_headers,
-            options.response_examples,
-        )
-        + declared_responses({**cls.responses, **options.responses}),
+        responses=success + declared_responses({**cls.responses, **options.responses}),
         summary=options.summary if options.summary is not None else summary,
         description=options.description if options.description is not None else description,
         tags=options.tags if options.tags is not None else tuple(cls.tags),
@@ -177,6 +195,29 @@ def _build_operation(
         request_examples=options.request_examples,
         conditional=handler.conditional,
     )
+
+
+#: The kinds of default a shared parameter may have: compared with their kind,
+#: equal ones are the same value (``1 == True`` is not a reason to share).
+_ATOMIC_DEFAULTS = (type(None), bool, int, float, str)
+
+
+def _param_key(param: Param) -> tuple[Any, ...] | None:
+    """Return what makes two parameters the same, or ``None`` for one never shared."""
+    default = param.default
+    if type(default) not in _ATOMIC_DEFAULTS:
+        return None
+    return ("param", *attrs.astuple(param, recurse=False), type(default))
+
+
+def _shared(shared: dict[Any, Any], value: Any, key: Any) -> Any:
+    """Return the value planned before under ``key``, else remember ``value`` under it."""
+    if key is None:
+        return value
+    try:
+        return shared.setdefault(key, value)
+    except TypeError:  # an unhashable type: its own object
+        return value
 
 
 def _declared_security(options: OperationOptions, cls: type[Resource]) -> dict[str, Any]:

@@ -293,12 +293,15 @@ class _Walk:
 
     def __init__(
         self,
-        checked: set[tuple[Any, bool, bool]],
+        checked: dict[Any, int],
         unstructure: Unstructure,
         structure: Structure,
         request_structure: Structure,
     ) -> None:
-        #: ``(type, text, request)`` already checked (or being checked, for recursive classes).
+        #: The types already checked (or being checked, for recursive classes): for
+        #: each, the ``(text, request)`` ways it was, as bits (see :func:`_way`).
+        #: PERF: one table entry per type, not a tuple per type and way that
+        #: the collector would walk at every full collection.
         self.checked = checked
         self.unstructure = unstructure
         #: How a response's values are read back (what response validation does).
@@ -315,14 +318,17 @@ class _Walk:
 
     def check(self, tp: Any, text: bool = False, request: bool = False) -> None:
         """Check the defaults and examples of ``tp``'s fields, then of the types it holds."""
-        key: tuple[Any, bool, bool] | None = (tp, text, request)
+        way = _way(text, request)
+        checked = self.checked
+        remembered = True
         try:
+            ways = checked.get(tp, 0)
             # A type checked as input is checked as output too (the input check does more).
-            if (tp, text, request) in self.checked or (tp, text, True) in self.checked:
+            if ways & (way | _way(text, True)):
                 return
-            self.checked.add((tp, text, request))  # before descending: a recursive class ends here
+            checked[tp] = ways | way  # before descending: a recursive class ends here
         except TypeError:  # an unhashable annotation: check it, without remembering
-            key = None
+            remembered = False
         inner = unwrap(tp)
         try:
             for attribute, field_type, owner in _fields(inner):
@@ -342,9 +348,18 @@ class _Walk:
                 for arg in typing.get_args(inner):
                     self.check(arg, False, request)
         except BaseException:
-            if key is not None:
-                self.checked.discard(key)  # a class fixed and registered again is checked again
+            if remembered:  # a class fixed and registered again is checked again
+                ways = checked.get(tp, 0) & ~way
+                if ways:
+                    checked[tp] = ways
+                else:
+                    checked.pop(tp, None)
             raise
+
+
+def _way(text: bool, request: bool) -> int:
+    """Return the bit of checking a type as text (or not), as input (or output)."""
+    return 1 << (2 * text + request)
 
 
 def _fields(tp: Any) -> Iterator[tuple[attrs.Attribute[Any], Any, str]]:
@@ -360,13 +375,13 @@ def _fields(tp: Any) -> Iterator[tuple[attrs.Attribute[Any], Any, str]]:
 # PERF: what each converter has checked, so a class shared by many operations
 # (or many registrations of one blueprint) is checked once. The values hold no
 # reference to their converter, which an app may replace.
-_CHECKED: weakref.WeakKeyDictionary[Any, set[tuple[Any, bool, bool]]] = weakref.WeakKeyDictionary()
+_CHECKED: weakref.WeakKeyDictionary[Any, dict[Any, int]] = weakref.WeakKeyDictionary()
 
 
-def _checked_by(converter: Any) -> set[tuple[Any, bool, bool]]:
+def _checked_by(converter: Any) -> dict[Any, int]:
     checked = _CHECKED.get(converter)
     if checked is None:
-        checked = _CHECKED[converter] = set()
+        checked = _CHECKED[converter] = {}
     return checked
 
 

@@ -81,10 +81,11 @@ def register_resource(
     return lambda app: _prepare(app, views)
 
 
-#: Per app or blueprint: endpoint -> (resource class, where it was registered).
-_REGISTERED: weakref.WeakKeyDictionary[Any, dict[str, tuple[type[Any], str]]] = (
-    weakref.WeakKeyDictionary()
-)
+#: Per app or blueprint: endpoint -> the resource class registered under it, and
+#: endpoint -> where it was registered. PERF: two tables, not a (class, place)
+#: tuple per endpoint for the collector to walk.
+_REGISTERED: weakref.WeakKeyDictionary[Any, dict[str, type[Any]]] = weakref.WeakKeyDictionary()
+_REGISTERED_AT: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -102,11 +103,11 @@ def _refuse_second_registration(scaffold: Any, cls: type[Any], endpoints: list[s
     """Refuse registering one resource class twice under the same endpoints."""
     known = _REGISTERED.setdefault(scaffold, {})
     for endpoint in endpoints:
-        first = known.get(endpoint)
-        if first is not None and first[0] is cls:
+        if known.get(endpoint) is cls:
+            first = _REGISTERED_AT[scaffold][endpoint]
             raise DefinitionError(
                 f"{display_name(cls)} is already registered on {scaffold.name!r} as endpoint"
-                f" {endpoint!r} (first at {first[1]}). Register a resource once; to serve it"
+                f" {endpoint!r} (first at {first}). Register a resource once; to serve it"
                 " under a second rule too, pass endpoint=... to give that registration its own"
                 " name."
             )
@@ -115,8 +116,11 @@ def _refuse_second_registration(scaffold: Any, cls: type[Any], endpoints: list[s
 def _remember_registration(scaffold: Any, cls: type[Any], endpoints: list[str]) -> None:
     where = _caller()
     known = _REGISTERED.setdefault(scaffold, {})
+    places = _REGISTERED_AT.setdefault(scaffold, {})
     for endpoint in endpoints:
-        known.setdefault(endpoint, (cls, where))
+        if endpoint not in known:
+            known[endpoint] = cls
+            places[endpoint] = where
 
 
 def _class_and_instance(

@@ -64,8 +64,16 @@ def scopes_of(app: App, endpoint: str) -> tuple[Scaffold, ...]:
         if blueprint is not None:
             scopes.append(blueprint)
         name = name.rpartition(".")[0]
+    if not scopes:
+        # PERF: the app's one tuple of itself, shared by the endpoints of no blueprint.
+        alone: tuple[Scaffold, ...] = app.extensions.setdefault(_ALONE_KEY, (app,))
+        return alone
     scopes.append(app)
     return tuple(scopes)
+
+
+#: The key of an app's ``(app,)``, the scopes of its own endpoints, in ``app.extensions``.
+_ALONE_KEY = "resourceful.resources.alone"
 
 
 def _principal_placeholder() -> Any:  # pragma: no cover - its value is set before the plan runs

@@ -299,7 +299,7 @@ class _Walk:
         request_structure: Structure,
     ) -> None:
         #: The types already checked (or being checked, for recursive classes): for
-        #: each, the ``(text, request)`` ways it was, as bits (see :func:`_way`).
+        #: each, the ``(text, request)`` ways it was, as bits (``1 << (2 * text + request)``).
         #: PERF: one table entry per type, not a tuple per type and way that
         #: the collector would walk at every full collection.
         self.checked = checked
@@ -318,13 +318,13 @@ class _Walk:
 
     def check(self, tp: Any, text: bool = False, request: bool = False) -> None:
         """Check the defaults and examples of ``tp``'s fields, then of the types it holds."""
-        way = _way(text, request)
+        way = 1 << (2 * text + request)  # one bit per way of checking a type
         checked = self.checked
         remembered = True
         try:
             ways = checked.get(tp, 0)
             # A type checked as input is checked as output too (the input check does more).
-            if ways & (way | _way(text, True)):
+            if ways & (way | 1 << (2 * text + 1)):
                 return
             checked[tp] = ways | way  # before descending: a recursive class ends here
         except TypeError:  # an unhashable annotation: check it, without remembering
@@ -355,11 +355,6 @@ class _Walk:
                 else:
                     checked.pop(tp, None)
             raise
-
-
-def _way(text: bool, request: bool) -> int:
-    """Return the bit of checking a type as text (or not), as input (or output)."""
-    return 1 << (2 * text + request)
 
 
 def _fields(tp: Any) -> Iterator[tuple[attrs.Attribute[Any], Any, str]]:

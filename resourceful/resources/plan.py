@@ -207,7 +207,7 @@ def _param_key(param: Param) -> tuple[Any, ...] | None:
     default = param.default
     if type(default) not in _ATOMIC_DEFAULTS:
         return None
-    return ("param", *attrs.astuple(param, recurse=False), type(default))
+    return ("param", param, type(default))  # attrs compares and hashes every field
 
 
 def _shared(shared: dict[Any, Any], value: Any, key: Any) -> Any:

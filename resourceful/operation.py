@@ -18,12 +18,39 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .errors import display_name
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class ReadOnlyTable(dict[_K, _V]):
+    """A table built once (handlers, operations): reads as a dict, refuses changes.
+
+    PERF: one object for the collector to walk, where a ``MappingProxyType``
+    over a dict is two (one table per rule and per resource class). Copying
+    and pickling give a table of the same entries.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            f"{type(self).__name__} is read-only: it was built when the class was defined or"
+            " registered. Copy it with dict(...) to change the copy."
+        )
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
 
 #: Where a handler parameter's value comes from.
 Location = Literal[

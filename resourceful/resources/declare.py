@@ -21,7 +21,7 @@ from ..binding import handler_hints
 from ..conditional import Conditional, check_current, declared_conditional
 from ..cors import CORS
 from ..errors import DefinitionError, DefinitionWarning, display_name
-from ..operation import OperationOptions, frozen_security
+from ..operation import OperationOptions, ReadOnlyTable, frozen_security
 from ..providers import Providers
 from ..render import Reply
 from ..security import Security
@@ -288,7 +288,7 @@ class Resource:
                     options.conditional,
                 ),
             )
-        cls.handlers = MappingProxyType(handlers)
+        cls.handlers = ReadOnlyTable(handlers)
         check_current(cls, handlers)
         _check_misspelled(cls, names, handlers)
         registry = Providers(f"resource class {display_name(cls)}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -22,6 +21,7 @@ from ..operation import (
     Operation,
     OperationOptions,
     Param,
+    ReadOnlyTable,
     declared_responses,
     frozen_security,
     response_specs,
@@ -84,7 +84,7 @@ def plan_rules(
             operations[handler.method] = _build_operation(
                 cls, handler, group_rule, group_endpoint, endpoints.base, variables, shared
             )
-        planned.append(PlannedRule(group_rule, group_endpoint, MappingProxyType(operations)))
+        planned.append(PlannedRule(group_rule, group_endpoint, ReadOnlyTable(operations)))
     return tuple(planned)
 
 

@@ -24,7 +24,7 @@ from ..dependencies import app_state, request_values, run
 from ..errors import DefinitionError, RequestValidationError, as_problem
 from ..globals import _cv_request
 from ..hooks import renders_as_is
-from ..operation import Operation, OperationsView
+from ..operation import Operation, OperationsView, ReadOnlyTable
 from ..providers import OVERRIDES_ENVIRON_KEY
 from ..render import Renderer, prepared_problem
 from ..responses import may_answer_directly
@@ -106,8 +106,8 @@ class ResourceView(OperationsView):
         provide_automatic_options: bool | None,
     ) -> None:
         self.view_class = resource
-        if not isinstance(operations, MappingProxyType):
-            operations = MappingProxyType(dict(operations))
+        if not isinstance(operations, ReadOnlyTable):
+            operations = ReadOnlyTable(operations)
         self.operations: Mapping[str, Operation] = operations
         self.methods: tuple[str, ...] = tuple(sorted(operations))
         self.provide_automatic_options = provide_automatic_options

@@ -16,7 +16,9 @@ from resourceful.convert import converter as converter_module
 from resourceful.convert.converter import Converter
 from resourceful.cors import CORS
 from resourceful.openapi import values as values_module
+from resourceful.operation import Operation
 from resourceful.resources import Resource
+from resourceful.resources.declare import Handler
 from resourceful.url_map import LazyBuildRule
 
 
@@ -371,3 +373,17 @@ def test_the_values_check_remembers_each_type_once_without_a_tuple_per_type(app:
     checked = values_module._checked_by(app.converter)
     assert Item in checked
     assert not any(isinstance(key, tuple) for key in checked)
+
+
+def test_a_class_handlers_and_a_rule_operations_are_one_read_only_table_each(app: App) -> None:
+    app.add_resource(Items, "/items/<int:item_id>")
+    operations = app.view_functions["items"].operations
+    # One object each for the collector, holding the records themselves.
+    for table, kind in [(operations, Operation), (Items.handlers, Handler)]:
+        held = [obj for obj in gc.get_referents(table) if obj is not type(table)]
+        assert held and all(isinstance(obj, kind) for obj in held)
+    with pytest.raises(TypeError, match=r"read-only: it was built when the class was defined"):
+        operations["POST"] = operations["GET"]  # type: ignore[index]
+    with pytest.raises(TypeError, match=r"Copy it with dict\(\.\.\.\) to change the copy"):
+        Items.handlers.pop("get")  # type: ignore[attr-defined]
+    assert dict(operations) == {"GET": operations["GET"]}

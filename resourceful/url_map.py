@@ -71,6 +71,8 @@ class URLMap(Map):
         self._frozen: dict[frozenset[str], frozenset[str]] = {}
         #: The converters of werkzeug's own (stateless) kinds, shared by the rules.
         self._shared_converters: dict[tuple[Any, ...], BaseConverter] = {}
+        #: The converter tables of the rules, one per distinct set of variables and converters.
+        self._converter_tables: dict[tuple[Any, ...], dict[str, BaseConverter]] = {}
         super().__init__(*args, **kwargs)
 
     def frozen(self, names: Iterable[str]) -> frozenset[str]:
@@ -83,6 +85,7 @@ class URLMap(Map):
         for rule in rulefactory.get_rules(self):
             rule.bind(self)  # werkzeug parses (compiles) it here: a bad rule raises now
             _untracked(rule)
+            self._share_converters(rule)
             if rule.methods is not None:
                 rule.methods = self.frozen(rule.methods)
             if not rule.build_only:
@@ -98,6 +101,20 @@ class URLMap(Map):
                 self.rules_by_place[place] = [there, rule]
             self.rule_count += 1
         self._remap = True
+
+    def _share_converters(self, rule: Rule) -> None:
+        """Give ``rule`` the map's table of the same converters, if one is known.
+
+        PERF: rules whose variables have the same names and the same shared
+        converters (see :meth:`LazyBuildRule.get_converter`), such as every
+        ``<int:item_id>``, share one table; werkzeug only reads it (parsing a
+        rule anew makes it a new one).
+        """
+        converters = rule._converters
+        shared = self._shared_converters.values()
+        if converters and all(converter in shared for converter in converters.values()):
+            key = tuple(converters.items())
+            rule._converters = self._converter_tables.setdefault(key, converters)
 
     def update(self) -> None:
         """Put the rules added since into the state machine, then let werkzeug sort it."""

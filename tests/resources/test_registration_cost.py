@@ -292,7 +292,7 @@ def test_rules_share_one_frozen_set_of_methods_and_of_arguments(app: App) -> Non
     assert app.test_client().get("/a/1").text == "a"
 
 
-def test_rules_share_werkzeug_converters_but_not_custom_ones(app: App) -> None:
+def test_rules_share_werkzeug_converters_and_their_tables_but_not_custom_ones(app: App) -> None:
     from werkzeug.routing import BaseConverter
 
     class Upper(BaseConverter):
@@ -313,8 +313,10 @@ def test_rules_share_werkzeug_converters_but_not_custom_ones(app: App) -> None:
         for name in ("one", "two", "wide", "up", "down")
     )
     assert one["item_id"] is two["item_id"]
+    assert one is two  # and one table of them
     assert wide["item_id"] is not one["item_id"]
     assert up["word"] is not down["word"]
+    assert up is not down
     client = app.test_client()
     assert client.get("/wide/12").status_code == 404
     assert client.get("/one/12").text == "{'item_id': 12}"

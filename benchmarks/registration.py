@@ -11,7 +11,9 @@ body class, defined inside the timed loop for every framework (attrs classes
 for resourceful, pydantic models for FastAPI, marshmallow schemas for
 APIFlask). Only building the app is timed (no request is sent). The builds
 of the frameworks alternate (see :func:`measure`), and each cell is the best
-of ``--repeat`` builds. Registration should scale linearly (the ms per
+of ``--repeat`` samples (a smaller size's sample is the mean of as many
+builds as it goes into the largest size, so that each sample is about the
+same work). Registration should scale linearly (the ms per
 resource at 1,000 within 1.3 x of that at 125) and take less time than
 FastAPI's (issue 17): the table gives both.
 
@@ -254,19 +256,24 @@ NESTED_BUILDERS: dict[str, Callable[[int], Any]] = {
 SHAPES = {"flat": BUILDERS, "nested": NESTED_BUILDERS}
 
 
-def time_build(builder: Callable[[int], Any], count: int) -> tuple[float, float]:
+def time_build(builder: Callable[[int], Any], count: int, builds: int = 1) -> tuple[float, float]:
     """Return the seconds one build of ``count`` resources takes: elapsed, and CPU.
 
-    The collector stays on, as in use. The CPU time (this process's) leaves
-    out the time the process waited for a core, so on a loaded machine it
-    moves far less from run to run than the elapsed time.
+    With ``builds`` over 1, the mean of that many builds in a row, each a
+    fresh app after a collection (which is not timed). The collector stays on,
+    as in use. The CPU time (this process's) leaves out the time the process
+    waited for a core, so on a loaded machine it moves far less from run to
+    run than the elapsed time.
     """
-    gc.collect()
-    begin, begin_cpu = time.perf_counter(), time.process_time()
-    app = builder(count)
-    elapsed, cpu = time.perf_counter() - begin, time.process_time() - begin_cpu
-    del app
-    return elapsed, cpu
+    elapsed = cpu = 0.0
+    for _ in range(builds):
+        gc.collect()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
+        app = builder(count)
+        elapsed += time.perf_counter() - begin
+        cpu += time.process_time() - begin_cpu
+        del app
+    return elapsed / builds, cpu / builds
 
 
 #: Per framework: per size, the best (elapsed, CPU) seconds; or why it has none.
@@ -285,6 +292,13 @@ def measure(
     once, in an order that rotates every round, so a change in the machine's
     load falls on all of them rather than on whichever ran at that moment.
     The best elapsed and the best CPU time are kept separately.
+
+    Every cell times about the same work: a size smaller than the largest is
+    built as many times in a row as it goes into the largest, and the mean
+    of those builds is one sample. A single small build lasts a fraction of a
+    second, so on a shared machine the best of a few can land in a quiet
+    moment that no build of the largest size, lasting seconds, can; the
+    growth would then be the machine's, not the framework's.
     """
     results: Results = {}
     available = []
@@ -296,13 +310,15 @@ def measure(
             continue
         available.append(name)
         results[name] = {}
+    largest = max(sizes, default=1)
     for count in sizes:
+        builds = max(1, largest // count)
         for round_index in range(repeat):
             shift = round_index % len(available) if available else 0
             for name in available[shift:] + available[:shift]:
                 cells = results[name]
                 assert isinstance(cells, dict)
-                elapsed, cpu = time_build(builders[name], count)
+                elapsed, cpu = time_build(builders[name], count, builds)
                 best = cells.get(count, (elapsed, cpu))
                 cells[count] = (min(elapsed, best[0]), min(cpu, best[1]))
     return results

@@ -149,6 +149,21 @@ def test_the_registration_benchmark_times_every_framework_at_every_size_against_
     assert not next(line for line in lines if line.startswith("| fastapi |")).count("x FastAPI")
 
 
+def test_each_registration_sample_is_about_the_same_work_at_every_size() -> None:
+    from benchmarks.registration import measure
+
+    built: list[int] = []
+
+    def builder(count: int) -> object:
+        built.append(count)
+        return object()
+
+    results = measure(["counting"], [2, 8], repeat=3, builders={"counting": builder})
+    assert set(results["counting"]) == {2, 8}  # type: ignore[arg-type]
+    # One probe build, then per round: four builds of 2 (one sample), one of 8.
+    assert built == [1] + [2] * 4 * 3 + [8] * 3
+
+
 @pytest.mark.slow
 def test_the_document_benchmark_times_the_first_and_the_later_openapi_calls_against_fastapi() -> (
     None

@@ -179,7 +179,12 @@ class LazyBuildRule(Rule):
         if not isinstance(url_map, URLMap) or kind not in _STATELESS_CONVERTERS:
             return super().get_converter(variable_name, converter_name, args, kwargs)
         try:
-            key = (kind, args, tuple(sorted(kwargs.items())))
+            # Keyed by type and value: 4 == 4.0, and int(fixed_digits=4.0) must not serve 4.
+            key = (
+                kind,
+                tuple((type(arg), arg) for arg in args),
+                tuple(sorted((name, type(arg), arg) for name, arg in kwargs.items())),
+            )
             shared = url_map._shared_converters.get(key)
         except TypeError:  # an argument that cannot be a key: its own converter
             return super().get_converter(variable_name, converter_name, args, kwargs)
@@ -189,8 +194,9 @@ class LazyBuildRule(Rule):
         return shared
 
     def __eq__(self, other: object) -> bool:
-        # werkzeug compares the traces; a URLMap keeps them as tuples.
-        return isinstance(other, type(self)) and tuple(self._trace) == tuple(other._trace)
+        # werkzeug compares the traces; a URLMap keeps them as tuples. Any Rule, so
+        # that a plain werkzeug rule and this one compare alike from either side.
+        return isinstance(other, Rule) and tuple(self._trace) == tuple(other._trace)
 
     def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
         if self.defaults:

@@ -204,7 +204,8 @@ class TextConverter(cattrs.Converter):
     Rules: booleans are ``true/false/1/0/yes/no/on/off`` (any case); integers
     are an optional sign and digits; floats and decimals as Python parses
     them (finite only); dates, datetimes and times are RFC 3339 (a datetime
-    has an offset, a time may have one); UUIDs in any form ``uuid.UUID`` accepts; enums and
+    has an offset, a time may have one); UUIDs in RFC 9562's string form
+    (8-4-4-4-12 hexadecimal digits, as ``format: uuid``); enums and
     literals by value; an empty string is ``None`` for an optional non-string
     type. A list, tuple or set takes every value of a repeated key; a single
     value field takes the first. An attrs class structures a group of

@@ -97,7 +97,8 @@ def _text_bool(value: Any, _: Any) -> bool:
 
 
 def _text_parser(parse: Callable[[str], Any], tp: Any) -> StructureHook:
-    # Not stripped: the published formats (uuid, date, date-time) and pattern admit no spaces.
+    # Not stripped: the published formats (uuid, date, date-time) and the time pattern
+    # admit no spaces.
     noun = NOUNS[tp]
 
     def structure_text(value: Any, _: Any) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 from ecma_regex import ecma_matches_each
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from resourceful.convert import (
@@ -415,7 +415,21 @@ _UUID_TEXT = st.one_of(
 )
 
 
+def _string_form(text: str) -> bool:
+    """Return whether ``text`` is RFC 9562's string form, read off the grammar by hand."""
+    groups = text.split("-")
+    return [len(group) for group in groups] == [8, 4, 4, 4, 12] and all(
+        char in "0123456789abcdefABCDEF" for group in groups for char in group
+    )
+
+
 @settings(max_examples=200)
 @given(_UUID_TEXT)
-def test_binding_accepts_the_uuids_jsonschema_accepts(text: str) -> None:
-    assert _binding_accepts(uuid.UUID, text) is _schema_accepts(uuid.UUID, text)
+@example(UUID_TEXT + "-")
+@example("f81d4fae-7dec-11d0-a765-00a0c91e-6bf6")
+def test_binding_accepts_the_string_form_jsonschema_accepts(text: str) -> None:
+    # NOTE: jsonschema checks the hyphens at 8, 13, 18 and 23 only, then lets
+    # uuid.UUID (which drops every hyphen) read the rest: a hyphen more passes it.
+    accepted = _binding_accepts(uuid.UUID, text)
+    assert accepted is (_string_form(text) and _schema_accepts(uuid.UUID, text))
+    assert accepted is _string_form(text)

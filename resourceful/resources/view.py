@@ -453,11 +453,12 @@ def _prepare_conditional(
     """
     guards: dict[str, Guard] = {}
     get = steps[_steps_at(operations, "GET") + 1] if "GET" in operations else None
-    for at, (method, op) in enumerate(operations.items()):
+    for method, op in operations.items():
         if op.conditional is None:
             continue
-        wrapped, guard = prepare_conditional(op, steps[3 * at + 1], get, app)
-        steps[3 * at + 1] = wrapped
+        at = _steps_at(operations, method) + 1  # its renderer
+        wrapped, guard = prepare_conditional(op, steps[at], get, app)
+        steps[at] = wrapped
         if guard is not None:
             guards[method] = guard
     return MappingProxyType(guards) if guards else _NO_GUARDS

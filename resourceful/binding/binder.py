@@ -234,7 +234,10 @@ class Binder:
         if config["REJECT_UNKNOWN_FIELDS"]:
             collect = self._collect_rejecting
         else:
-            collect = self._collect_ignoring or self._body_collector(reject=False)
+            ignoring = self._collect_ignoring
+            if ignoring is None:  # the setting was changed after registration
+                ignoring = self._collect_ignoring = self._body_collector(reject=False)
+            collect = ignoring
         found: CappedList[tuple[str, str]] = CappedList(config["MAX_VALIDATION_ERRORS"])
         try:
             result = collect(value, body.type, found)
@@ -286,16 +289,13 @@ class Binder:
         return self._compile_single(param)
 
     def _body_collector(self, *, reject: bool) -> Collector:
-        """Return the JSON body's collector (refusing unknown fields or not), made once."""
+        """Return the JSON body's collector, refusing unknown fields or ignoring them."""
         body = self._json
         assert body is not None
         converter = self._converter
         if isinstance(converter, Converter):
             converter = converter.for_requests(reject_unknown=reject)
-        collect = collector_of(_hook(converter, body.type, self.operation, body, "JSON body"))
-        if not reject:
-            self._collect_ignoring = collect
-        return collect
+        return collector_of(_hook(converter, body.type, self.operation, body, "JSON body"))
 
     def _compile_request(self, param: Param) -> Step:
         name = param.name
